@@ -1,0 +1,155 @@
+// X.501 Names: raw DER for exact comparison, a normalised key for RFC 5280 §7.1 matching
+// (case-insensitive, whitespace-folded strings), and a readable RFC 4514-style form.
+import { DerError, DerReader, Tag, toHex, type Element } from './der.js';
+
+export interface Attribute {
+  readonly type: string; // OID
+  readonly tag: number; // string type tag of the value
+  readonly value: Uint8Array;
+}
+
+export interface Name {
+  readonly der: Uint8Array; // the whole Name, for byte comparison
+  readonly rdns: readonly (readonly Attribute[])[];
+  /** Normalised form: equal keys ⇔ names match under RFC 5280 §7.1. */
+  readonly key: string;
+}
+
+export const OID_EMAIL_ADDRESS = '1.2.840.113549.1.9.1';
+
+const SHORT: Record<string, string> = {
+  '2.5.4.3': 'CN',
+  '2.5.4.6': 'C',
+  '2.5.4.7': 'L',
+  '2.5.4.8': 'ST',
+  '2.5.4.10': 'O',
+  '2.5.4.11': 'OU',
+  '2.5.4.5': 'serialNumber',
+  '0.9.2342.19200300.100.1.25': 'DC',
+  '0.9.2342.19200300.100.1.1': 'UID',
+  [OID_EMAIL_ADDRESS]: 'emailAddress',
+};
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const latin1 = new TextDecoder('latin1');
+
+const STRING_TAGS = new Set<number>([
+  Tag.UTF8String, Tag.PrintableString, Tag.TeletexString, Tag.IA5String, Tag.VisibleString,
+  Tag.UniversalString, Tag.BMPString, 0x12 /* NumericString */,
+]);
+
+/** Decodes an ASN.1 character string; null for a non-string type. */
+export function decodeString(tag: number, v: Uint8Array): string | null {
+  switch (tag) {
+    case Tag.UTF8String:
+      try {
+        return utf8.decode(v);
+      } catch {
+        throw new DerError('bad_value', 'invalid UTF-8 in UTF8String', 0);
+      }
+    case Tag.PrintableString:
+    case Tag.IA5String:
+    case Tag.VisibleString:
+    case 0x12:
+      for (const b of v) if (b > 0x7f) throw new DerError('bad_value', 'non-ASCII byte in an ASCII string type', 0);
+      return latin1.decode(v);
+    case Tag.TeletexString:
+      return latin1.decode(v);
+    case Tag.BMPString: {
+      if (v.length % 2) throw new DerError('bad_value', 'odd-length BMPString', 0);
+      let s = '';
+      for (let i = 0; i < v.length; i += 2) s += String.fromCharCode((v[i] << 8) | v[i + 1]);
+      return s;
+    }
+    case Tag.UniversalString: {
+      if (v.length % 4) throw new DerError('bad_value', 'UniversalString length not a multiple of 4', 0);
+      let s = '';
+      for (let i = 0; i < v.length; i += 4) {
+        const cp = ((v[i] << 24) | (v[i + 1] << 16) | (v[i + 2] << 8) | v[i + 3]) >>> 0;
+        if (cp > 0x10ffff) throw new DerError('bad_value', 'UniversalString code point out of range', 0);
+        s += String.fromCodePoint(cp);
+      }
+      return s;
+    }
+    default:
+      return null;
+  }
+}
+
+/** caseIgnoreMatch approximation of RFC 4518 preparation: NFKC, lower case, trimmed, inner runs
+ *  of spaces folded to one. */
+function foldString(s: string): string {
+  return s.normalize('NFKC').toLowerCase().trim().replace(/\s+/g, ' ');
+}
+
+function attrKey(a: Attribute): string {
+  const s = STRING_TAGS.has(a.tag) ? decodeString(a.tag, a.value) : null;
+  // Non-string values compare as exact bytes (type tag included).
+  return s === null ? `${a.type}=#${a.tag.toString(16)}${toHex(a.value)}` : `${a.type}=${JSON.stringify(foldString(s))}`;
+}
+
+export function parseName(r: DerReader, e: Element): Name {
+  const rdnsReader = r.enter(e);
+  const rdns: Attribute[][] = [];
+  while (rdnsReader.hasMore()) {
+    const set = rdnsReader.sequence('RDN', Tag.SET);
+    const rdn: Attribute[] = [];
+    while (set.hasMore()) {
+      const atv = set.sequence('AttributeTypeAndValue');
+      const type = atv.oid('attribute type');
+      const ve = atv.next();
+      atv.done();
+      rdn.push({ type, tag: ve.tag, value: atv.value(ve) });
+    }
+    if (rdn.length === 0) throw new DerError('bad_value', 'empty RDN', set.pos);
+    rdns.push(rdn);
+  }
+  const key = rdns.map((rdn) => rdn.map(attrKey).sort().join('+')).join(',');
+  return { der: r.raw(e), rdns, key };
+}
+
+export function parseNameDer(der: Uint8Array): Name {
+  const { reader, element } = DerReader.single(der);
+  if (element.tag !== Tag.SEQUENCE) throw new DerError('wrong_tag', 'Name must be a SEQUENCE', 0);
+  return parseName(reader, element);
+}
+
+/** RFC 4514-style text, most significant RDN last, for logs of CA names and error details. */
+export function formatName(n: Name): string {
+  return [...n.rdns]
+    .reverse()
+    .map((rdn) =>
+      rdn
+        .map((a) => {
+          let v: string | null = null;
+          try {
+            v = decodeString(a.tag, a.value);
+          } catch {
+            v = null;
+          }
+          const t = SHORT[a.type] ?? a.type;
+          return v === null ? `${t}=#${toHex(a.value)}` : `${t}=${v.replace(/([,+"\\<>;=])/g, '\\$1')}`;
+        })
+        .join('+'),
+    )
+    .join(', ');
+}
+
+/** Attribute values of one type, decoded, in order. */
+export function nameValues(n: Name, type: string): string[] {
+  const out: string[] = [];
+  for (const rdn of n.rdns) for (const a of rdn) if (a.type === type) out.push(decodeString(a.tag, a.value) ?? '');
+  return out;
+}
+
+/** True when `inner` is `outer` or lies below it (RDN-wise prefix, RFC 5280 directoryName
+ *  constraints). */
+export function nameWithin(inner: Name, outer: Name): boolean {
+  if (outer.rdns.length > inner.rdns.length) return false;
+  for (let i = 0; i < outer.rdns.length; i++) {
+    const a = outer.rdns[i].map(attrKey).sort().join('+');
+    const b = inner.rdns[i].map(attrKey).sort().join('+');
+    if (a !== b) return false;
+  }
+  return true;
+}

@@ -1,0 +1,174 @@
+// Signature checks through node:crypto (OpenSSL). Keys: CA keys are imported once and cached on
+// the certificate object; end-entity RSA keys are imported as PKCS#1, which costs ~3 µs against
+// ~104 µs for SPKI (performance-facts.md).
+import { constants, createPublicKey, publicDecrypt, timingSafeEqual, verify, type KeyObject } from 'node:crypto';
+import { OID, type HashName, type SignatureScheme } from './algorithms.js';
+import type { Certificate, SubjectPublicKeyInfo } from './certificate.js';
+import { DerError, DerReader, Tag } from './der.js';
+
+export class KeyError extends Error {
+  override readonly name = 'KeyError';
+  constructor(
+    readonly code: 'unsupported_key' | 'malformed_key' | 'weak_key',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface RsaKeyFacts {
+  readonly modulusBits: number;
+  readonly exponent: number; // public exponents above 2^53 are reported as Infinity
+}
+
+/** Reads modulus size and exponent from a PKCS#1 RSAPublicKey without importing it. */
+export function rsaKeyFacts(pkcs1: Uint8Array): RsaKeyFacts {
+  try {
+    const r = new DerReader(pkcs1);
+    const s = r.sequence('RSAPublicKey');
+    const n = s.integerBytes('modulus');
+    const e = s.integerBytes('publicExponent');
+    s.done();
+    r.done();
+    if (n[0] & 0x80 || e[0] & 0x80) throw new KeyError('malformed_key', 'negative RSA modulus or exponent');
+    const nb = n[0] === 0 ? n.subarray(1) : n;
+    const modulusBits = nb.length === 0 ? 0 : (nb.length - 1) * 8 + (32 - Math.clz32(nb[0]));
+    let exponent = 0;
+    for (const b of e) exponent = exponent * 256 + b;
+    if (e.length > 7) exponent = Infinity;
+    return { modulusBits, exponent };
+  } catch (err) {
+    if (err instanceof DerError) throw new KeyError('malformed_key', `RSAPublicKey: ${err.message}`);
+    throw err;
+  }
+}
+
+/** Smallest RSA modulus accepted anywhere (JPKI itself requires exactly 2048). */
+export const MIN_RSA_BITS = 2048;
+
+/** Imports a public key. RSA goes through PKCS#1 (fast path); everything else through SPKI. */
+export function importPublicKey(spki: SubjectPublicKeyInfo): KeyObject {
+  const alg = spki.algorithm.oid;
+  try {
+    if (alg === OID.rsaEncryption) {
+      const { modulusBits, exponent } = rsaKeyFacts(spki.publicKey);
+      if (modulusBits < MIN_RSA_BITS) throw new KeyError('weak_key', `RSA modulus of ${modulusBits} bits`);
+      if (exponent < 3 || exponent % 2 === 0) throw new KeyError('malformed_key', `RSA exponent ${exponent}`);
+      return createPublicKey({ key: Buffer.from(spki.publicKey.buffer, spki.publicKey.byteOffset, spki.publicKey.byteLength), format: 'der', type: 'pkcs1' });
+    }
+    if (alg === OID.ecPublicKey || alg === OID.ed25519 || alg === OID.dsa || alg === OID.rsaPss) {
+      return createPublicKey({ key: Buffer.from(spki.der.buffer, spki.der.byteOffset, spki.der.byteLength), format: 'der', type: 'spki' });
+    }
+  } catch (err) {
+    if (err instanceof KeyError) throw err;
+    throw new KeyError('malformed_key', `public key (${alg}) rejected: ${(err as Error).message}`);
+  }
+  throw new KeyError('unsupported_key', `public key algorithm ${alg}`);
+}
+
+const caKeys = new WeakMap<Certificate, KeyObject>();
+
+/** The KeyObject of a certificate's key, imported once per certificate object (CA keys live as
+ *  long as the trust store or the intermediate pool that holds them). */
+export function certificateKey(cert: Certificate): KeyObject {
+  let k = caKeys.get(cert);
+  if (!k) {
+    k = importPublicKey(cert.spki);
+    caKeys.set(cert, k);
+  }
+  return k;
+}
+
+/** Which key types each scheme may be checked with: a scheme never runs over a foreign key. */
+export function schemeFitsKey(scheme: SignatureScheme, key: KeyObject): boolean {
+  const t = key.asymmetricKeyType;
+  switch (scheme.kind) {
+    case 'rsa-pkcs1': return t === 'rsa';
+    case 'rsa-pss': return t === 'rsa' || t === 'rsa-pss';
+    case 'ecdsa': return t === 'ec';
+    case 'ed25519': return t === 'ed25519';
+    case 'dsa': return t === 'dsa';
+  }
+}
+
+const view = (u: Uint8Array): Buffer => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+
+/**
+ * Verifies `sig` over `data`. Returns false for any mismatch, malformed signature or key/scheme
+ * mismatch; never throws for bad input.
+ * `ecdsaEncoding`: 'der' (X.509, CMS) or 'p1363' (r‖s, as WebAuthn/JOSE carry it).
+ */
+export function verifyData(
+  scheme: SignatureScheme,
+  key: KeyObject,
+  data: Uint8Array,
+  sig: Uint8Array,
+  ecdsaEncoding: 'der' | 'p1363' = 'der',
+): boolean {
+  if (!schemeFitsKey(scheme, key)) return false;
+  try {
+    switch (scheme.kind) {
+      case 'rsa-pkcs1':
+        if (sig.length !== rsaModulusBytes(key)) return false;
+        return verify(scheme.hash, data, key, sig);
+      case 'rsa-pss':
+        if (sig.length !== rsaModulusBytes(key)) return false;
+        return verify(scheme.hash, data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: scheme.saltLength }, sig);
+      case 'ecdsa':
+        return verify(scheme.hash, data, { key, dsaEncoding: ecdsaEncoding === 'der' ? 'der' : 'ieee-p1363' }, sig);
+      case 'ed25519':
+        return verify(null, data, key, sig);
+      case 'dsa':
+        return verify(scheme.hash, data, key, sig);
+    }
+  } catch {
+    return false; // OpenSSL refuses some malformed signatures by throwing
+  }
+}
+
+function rsaModulusBytes(key: KeyObject): number {
+  return Math.ceil((key.asymmetricKeyDetails?.modulusLength ?? 0) / 8);
+}
+
+/** DER DigestInfo prefixes (RFC 8017 §9.2 note 1), NULL parameters included. */
+const DIGEST_INFO_PREFIX: Record<HashName, Buffer> = {
+  sha1: Buffer.from('3021300906052b0e03021a05000414', 'hex'),
+  sha256: Buffer.from('3031300d060960864801650304020105000420', 'hex'),
+  sha384: Buffer.from('3041300d060960864801650304020205000430', 'hex'),
+  sha512: Buffer.from('3051300d060960864801650304020305000440', 'hex'),
+};
+
+export function digestInfo(hash: HashName, digest: Uint8Array): Buffer {
+  return Buffer.concat([DIGEST_INFO_PREFIX[hash], digest]);
+}
+
+/**
+ * RSASSA-PKCS1-v1_5 over a digest the caller computed (the card signs a DigestInfo the client
+ * built). The recovered block must equal the DER DigestInfo exactly: no BER variants, no missing
+ * NULL, no trailing garbage.
+ */
+export function verifyRsaPkcs1Digest(key: KeyObject, hash: HashName, digest: Uint8Array, sig: Uint8Array): boolean {
+  if (key.asymmetricKeyType !== 'rsa') return false;
+  if (digest.length !== DIGEST_INFO_PREFIX[hash][DIGEST_INFO_PREFIX[hash].length - 1]) return false;
+  if (sig.length !== rsaModulusBytes(key)) return false;
+  let recovered: Buffer;
+  try {
+    recovered = publicDecrypt({ key, padding: constants.RSA_PKCS1_PADDING }, view(sig));
+  } catch {
+    return false;
+  }
+  const expected = digestInfo(hash, digest);
+  return recovered.length === expected.length && timingSafeEqual(recovered, expected);
+}
+
+/** ECDSA public keys name their curve; report it for profile checks. */
+export function ecCurveOf(spki: SubjectPublicKeyInfo): string | null {
+  if (spki.algorithm.oid !== OID.ecPublicKey || !spki.algorithm.params) return null;
+  try {
+    const r = new DerReader(spki.algorithm.params);
+    if (r.peekTag() !== Tag.OID) return null;
+    return r.oid('namedCurve');
+  } catch {
+    return null;
+  }
+}

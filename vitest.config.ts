@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    // Suites that start servers or use Redis isolate themselves; files run in parallel on 2 cores.
+    pool: 'forks',
+    sequence: { concurrent: false },
+  },
+});
