@@ -1,0 +1,342 @@
+// Certification path building and validation (RFC 5280 §6) for client certificates.
+// Building is a depth-first search over candidate issuers with backtracking: three J-LIS root
+// generations share one DN, so the first name match is often the wrong key. Work is bounded by
+// an explicit budget. Time is a parameter; nothing here reads a clock.
+import { AlgorithmError, resolveSignatureAlgorithm } from './algorithms.js';
+import { signatureAlgorithmsMatch, type Certificate } from './certificate.js';
+import { ANY_POLICY, EXT, KeyUsage } from './extensions.js';
+import { formatName } from './name.js';
+import { ComparisonBudget, checkNameConstraints, validDnsName, validEmail, type ConstraintSet } from './name-constraints.js';
+import { processPolicies } from './policy.js';
+import type { CertificatePool } from './pool.js';
+import { KeyError, certificateKey, verifyData } from './signature.js';
+import { floorToSecond } from './time.js';
+import { NOT_CHECKED, better, verdict, type RevocationReport, type RevocationStatus, type Verdict, type VerdictCode } from './verdict.js';
+
+/** Revocation as a pluggable step: given a certificate and the issuer that signed it. */
+export interface RevocationChecker {
+  check(cert: Certificate, issuer: Certificate, time: number): RevocationStatus;
+}
+
+export interface Budget {
+  /** Signature checks per validation. 100: Go's maxChainSignatureChecks and webpki's default. */
+  signatures: number;
+  /** Candidate issuers considered. 200,000: webpki's build_chain_calls default. */
+  buildCalls: number;
+  /** Name-constraint comparisons. 250,000: webpki's name_constraint_comparisons default. */
+  nameComparisons: number;
+  /** Policy tree nodes. 1,000: far above any real chain, far below CVE-2023-0464 blow-ups. */
+  policyNodes: number;
+}
+
+export const DEFAULT_BUDGET: Readonly<Budget> = Object.freeze({ signatures: 100, buildCalls: 200_000, nameComparisons: 250_000, policyNodes: 1000 });
+
+export interface PathOptions {
+  /** Validation time, epoch ms (floored to the second, as certificates encode it). */
+  readonly time: number;
+  readonly anchors: CertificatePool;
+  readonly intermediates?: CertificatePool;
+  /** Most non-self-issued intermediates. JPKI paths have none; 8 covers any sane PKI. */
+  readonly maxIntermediates?: number;
+  readonly budget?: Partial<Budget>;
+  /** The end entity must allow this EKU when it has an extKeyUsage extension. */
+  readonly requiredEku?: string | null;
+  /** keyUsage bits the end entity must have when it has a keyUsage extension. */
+  readonly requiredKeyUsage?: number;
+  /** RFC 5280 policy inputs; default: any policy, nothing explicit. */
+  readonly initialPolicies?: readonly string[];
+  readonly requireExplicitPolicy?: boolean;
+  readonly inhibitPolicyMapping?: boolean;
+  readonly inhibitAnyPolicy?: boolean;
+  /** Revocation step; absent → verdicts say revocation was not checked. */
+  readonly revocation?: RevocationChecker;
+  /** stale/unknown revocation data: fail closed (indeterminate, the default) or pass. */
+  readonly revocationPolicy?: 'hard-fail' | 'soft-fail';
+}
+
+export interface PathResult {
+  readonly verdict: Verdict;
+  /** On success: end entity first, trust anchor last. */
+  readonly path: readonly Certificate[] | null;
+  readonly policies: readonly string[];
+}
+
+interface Search {
+  readonly opts: PathOptions;
+  readonly time: number;
+  readonly budget: Budget;
+  readonly nameBudget: ComparisonBudget;
+  readonly maxIntermediates: number;
+  readonly sigCache: Map<Certificate, Map<Certificate, Verdict | null>>;
+  best: Verdict | null;
+}
+
+/** Builds and validates a path from `leaf` to one of the anchors. */
+export function validatePath(leaf: Certificate, opts: PathOptions): PathResult {
+  const budget = { ...DEFAULT_BUDGET, ...opts.budget };
+  const s: Search = {
+    opts,
+    time: floorToSecond(opts.time),
+    budget,
+    nameBudget: new ComparisonBudget(budget.nameComparisons),
+    maxIntermediates: opts.maxIntermediates ?? 8,
+    sigCache: new Map(),
+    best: null,
+  };
+  const found = build(s, [leaf], 0);
+  if (found) return found;
+  return { verdict: s.best ?? verdict('unknown_issuer', 0, `no trust anchor or intermediate named ${formatName(leaf.issuer)}`), path: null, policies: [] };
+}
+
+/** Depth-first search from the last certificate of `chain` towards an anchor. */
+function build(s: Search, chain: Certificate[], intermediates: number): PathResult | null {
+  const cert = chain[chain.length - 1];
+  const depth = chain.length - 1;
+  const fail = (v: Verdict): void => {
+    s.best = better(s.best, v);
+  };
+  const tryCandidate = (cand: Certificate, isAnchor: boolean): PathResult | null | 'stop' => {
+    if (--s.budget.buildCalls < 0) {
+      fail(verdict('budget_exceeded', depth, 'too many candidate issuers'));
+      return 'stop';
+    }
+    // Loop check: the same certificate, or the same name and key, may not appear twice.
+    if (chain.some((c) => c === cand || (c.subject.key === cand.subject.key && sameKey(c, cand)))) {
+      if (!(isAnchor && chain.length === 1 && cand.der === cert.der)) return null;
+    }
+    // Self-issued CA certificates (key rollover) do not count, as for pathLenConstraint.
+    const counts = !cand.selfIssued;
+    if (!isAnchor) {
+      if (counts && intermediates + 1 > s.maxIntermediates) {
+        fail(verdict('chain_too_long', depth + 1, `more than ${s.maxIntermediates} intermediates`));
+        return null;
+      }
+    }
+    const sig = checkSignature(s, cert, cand, depth);
+    if (sig === 'stop') return 'stop';
+    if (sig) {
+      fail(sig);
+      return null;
+    }
+    if (isAnchor) {
+      const res = validate(s, [...chain, cand]);
+      if (res.verdict.status === 'valid') return res;
+      fail(res.verdict);
+      return null;
+    }
+    return build(s, [...chain, cand], intermediates + (counts ? 1 : 0));
+  };
+
+  // A trusted certificate presented as the leaf is its own anchor.
+  if (chain.length === 1 && s.opts.anchors.has(cert)) {
+    const res = validate(s, [cert, cert]);
+    if (res.verdict.status === 'valid') return res;
+    fail(res.verdict);
+  }
+  for (const cand of s.opts.anchors.issuersOf(cert)) {
+    const r = tryCandidate(cand, true);
+    if (r === 'stop') return null;
+    if (r) return r;
+  }
+  if (s.opts.intermediates) {
+    for (const cand of s.opts.intermediates.issuersOf(cert)) {
+      if (s.opts.anchors.has(cand)) continue;
+      const r = tryCandidate(cand, false);
+      if (r === 'stop') return null;
+      if (r) return r;
+    }
+  }
+  return null;
+}
+
+function sameKey(a: Certificate, b: Certificate): boolean {
+  const x = a.spki.der;
+  const y = b.spki.der;
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
+}
+
+/** Checks `cert`'s signature under `issuer`'s key: null when good, a failure verdict, or 'stop'
+ *  when the signature budget is spent. Results are cached per search. */
+function checkSignature(s: Search, cert: Certificate, issuer: Certificate, depth: number): Verdict | null | 'stop' {
+  let row = s.sigCache.get(cert);
+  if (row?.has(issuer)) return row.get(issuer)!;
+  if (--s.budget.signatures < 0) {
+    s.best = better(s.best, verdict('budget_exceeded', depth, 'too many signature checks'));
+    return 'stop';
+  }
+  let out: Verdict | null = null;
+  if (!signatureAlgorithmsMatch(cert)) {
+    out = verdict('algorithm_mismatch', depth, 'signature algorithm differs inside and outside the TBS');
+  } else {
+    try {
+      const scheme = resolveSignatureAlgorithm(cert.signatureAlgorithm);
+      const key = certificateKey(issuer);
+      if (!verifyData(scheme, key, cert.tbs, cert.signature)) {
+        out = verdict('cert_signature_invalid', depth, `signature does not verify under ${formatName(issuer.subject)}`);
+      }
+    } catch (err) {
+      if (err instanceof AlgorithmError) out = verdict('unsupported_algorithm', depth, err.message);
+      else if (err instanceof KeyError) out = verdict(err.code === 'weak_key' ? 'weak_key' : 'unsupported_algorithm', depth + 1, err.message);
+      else throw err;
+    }
+  }
+  if (!row) s.sigCache.set(cert, (row = new Map()));
+  row.set(issuer, out);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validation of one complete path (RFC 5280 §6.1), end entity first, anchor last.
+
+const KNOWN_HANDLED = new Set<string>([
+  EXT.basicConstraints, EXT.keyUsage, EXT.extKeyUsage, EXT.subjectAltName, EXT.nameConstraints,
+  EXT.certificatePolicies, EXT.policyMappings, EXT.policyConstraints, EXT.inhibitAnyPolicy,
+  EXT.subjectKeyIdentifier, EXT.authorityKeyIdentifier, EXT.crlDistributionPoints,
+]);
+
+/** Profile checks that do not depend on the position in the path. */
+function profileChecks(cert: Certificate, depth: number): Verdict | null {
+  const ext = cert.extensions;
+  const bad = (code: VerdictCode, detail: string): Verdict => verdict(code, depth, detail);
+  if (ext.unknownCritical.length) return bad('unknown_critical_extension', `critical extension ${ext.unknownCritical[0]} is not processed`);
+  for (const e of ext.list) {
+    if (e.critical && !KNOWN_HANDLED.has(e.oid) && e.oid !== EXT.issuerAltName) {
+      return bad('profile_violation', `extension ${e.oid} must not be critical`);
+    }
+  }
+  // policyConstraints marked non-critical is tolerated: NIST PKITS issues it that way and the
+  // constraint is still processed (see test/conformance/exceptions.json).
+  const crit = ext.badCriticality.filter((o) => o !== EXT.policyConstraints);
+  if (crit.length) return bad('profile_violation', `extension ${crit[0]} has the wrong criticality`);
+  if (cert.serial.length > 20) return bad('profile_violation', 'serial number longer than 20 octets');
+  if (cert.serial[0] & 0x80) return bad('profile_violation', 'negative serial number');
+  if (cert.issuer.rdns.length === 0) return bad('profile_violation', 'empty issuer name');
+  const ca = ext.basicConstraints?.ca ?? false;
+  const ku = ext.keyUsage;
+  if (ku !== null && ku & KeyUsage.keyCertSign && !ca) return bad('profile_violation', 'keyCertSign without basicConstraints cA');
+  if (ext.basicConstraints?.pathLen != null && (!ca || (ku !== null && !(ku & KeyUsage.keyCertSign)))) {
+    return bad('profile_violation', 'pathLenConstraint without cA and keyCertSign');
+  }
+  if (ca && !ext.subjectKeyId) return bad('profile_violation', 'CA certificate without subjectKeyIdentifier');
+  // RFC 5280 §4.2.1.1: every certificate but a self-signed one names its issuer's key.
+  if (!cert.selfIssued && !ext.authorityKeyId?.keyId) return bad('profile_violation', 'authorityKeyIdentifier keyIdentifier missing');
+  if (ext.nameConstraints && !ca) return bad('profile_violation', 'nameConstraints in an end-entity certificate');
+  const san = ext.subjectAltName;
+  if (cert.subject.rdns.length === 0) {
+    if (!san) return bad('profile_violation', 'empty subject without subjectAltName');
+    if (!ext.list.find((e) => e.oid === EXT.subjectAltName)?.critical) return bad('profile_violation', 'subjectAltName must be critical when the subject is empty');
+  }
+  if (san) {
+    for (const n of san) {
+      if (n.kind === 'dns' && !validDnsName(n.value, true)) return bad('profile_violation', 'malformed dNSName in subjectAltName');
+      if (n.kind === 'email' && !validEmail(n.value)) return bad('profile_violation', 'malformed rfc822Name in subjectAltName');
+      if (n.kind === 'ip' && n.bytes.length !== 4 && n.bytes.length !== 16) return bad('profile_violation', 'malformed iPAddress in subjectAltName');
+    }
+  }
+  return null;
+}
+
+function validity(s: Search, cert: Certificate, depth: number): Verdict | null {
+  if (s.time < cert.notBefore) return verdict('not_yet_valid', depth, `valid from ${new Date(cert.notBefore).toISOString()}`);
+  if (s.time > cert.notAfter) return verdict('expired', depth, `expired ${new Date(cert.notAfter).toISOString()}`);
+  return null;
+}
+
+function validate(s: Search, path: Certificate[]): PathResult {
+  const anchorIdx = path.length - 1;
+  const anchor = path[anchorIdx];
+  const failed = (v: Verdict): PathResult => ({ verdict: v, path: null, policies: [] });
+
+  // The anchor: trusted for its key and name, still held to the rules a CA must meet.
+  const selfAnchored = path.length === 2 && path[0] === anchor;
+  const certs = selfAnchored ? [anchor] : path.slice(0, anchorIdx); // the n certificates of §6.1
+  {
+    const v = profileChecks(anchor, anchorIdx) ?? validity(s, anchor, anchorIdx);
+    if (v) return failed(v);
+    const bc = anchor.extensions.basicConstraints;
+    if (!selfAnchored) {
+      if (!bc?.ca) return failed(verdict('not_ca', anchorIdx, 'trust anchor is not a CA'));
+      const ku = anchor.extensions.keyUsage;
+      if (ku !== null && !(ku & KeyUsage.keyCertSign)) return failed(verdict('key_usage_not_allowed', anchorIdx, 'trust anchor lacks keyCertSign'));
+    }
+  }
+
+  const n = certs.length;
+  const constraints: ConstraintSet[] = [];
+  let maxPathLen = s.maxIntermediates;
+  const anchorBc = anchor.extensions.basicConstraints;
+  if (!selfAnchored && anchorBc?.pathLen != null) maxPathLen = Math.min(maxPathLen, anchorBc.pathLen);
+  if (!selfAnchored && anchor.extensions.nameConstraints) constraints.push(anchor.extensions.nameConstraints);
+
+  // From the certificate under the anchor down to the end entity.
+  for (let i = n - 1; i >= 0; i--) {
+    const cert = certs[i];
+    const isLeaf = i === 0;
+    if (!selfAnchored) {
+      const v = profileChecks(cert, i) ?? validity(s, cert, i);
+      if (v) return failed(v);
+    }
+    if (!(cert.selfIssued && !isLeaf)) {
+      const nc = checkNameConstraints(cert, constraints, s.nameBudget);
+      if (!nc.ok) return failed(verdict(nc.budget ? 'budget_exceeded' : 'name_constraint_violation', i, nc.detail));
+    }
+    if (isLeaf) break;
+    const ext = cert.extensions;
+    if (ext.nameConstraints) constraints.push(ext.nameConstraints);
+    if (!ext.basicConstraints?.ca) return failed(verdict('not_ca', i, `${formatName(cert.subject)} is not a CA`));
+    if (!cert.selfIssued) {
+      if (maxPathLen <= 0) return failed(verdict('path_length_exceeded', i, 'pathLenConstraint exceeded'));
+      maxPathLen--;
+    }
+    if (ext.basicConstraints.pathLen != null) maxPathLen = Math.min(maxPathLen, ext.basicConstraints.pathLen);
+    if (ext.keyUsage !== null && !(ext.keyUsage & KeyUsage.keyCertSign)) {
+      return failed(verdict('key_usage_not_allowed', i, 'issuer keyUsage lacks keyCertSign'));
+    }
+  }
+
+  // End-entity usage.
+  const leaf = path[0];
+  const lext = leaf.extensions;
+  const eku = s.opts.requiredEku;
+  if (eku && lext.extKeyUsage && !lext.extKeyUsage.includes(eku) && !lext.extKeyUsage.includes('2.5.29.37.0')) {
+    return failed(verdict('eku_not_allowed', 0, `extKeyUsage lacks ${eku}`));
+  }
+  const need = s.opts.requiredKeyUsage ?? 0;
+  if (need && lext.keyUsage !== null && (lext.keyUsage & need) !== need) {
+    return failed(verdict('key_usage_not_allowed', 0, 'keyUsage does not allow this use'));
+  }
+
+  // Policies, over the certificates below the anchor ordered top-down.
+  let policies: string[] = [];
+  if (!selfAnchored) {
+    const pr = processPolicies([...certs].reverse(), {
+      initialPolicies: s.opts.initialPolicies ?? [ANY_POLICY],
+      initialExplicitPolicy: s.opts.requireExplicitPolicy ?? false,
+      initialPolicyMappingInhibit: s.opts.inhibitPolicyMapping ?? false,
+      initialAnyPolicyInhibit: s.opts.inhibitAnyPolicy ?? false,
+      maxNodes: s.budget.policyNodes,
+    });
+    if (!pr.ok) return failed(verdict(pr.budget ? 'budget_exceeded' : 'policy_not_acceptable', pr.depth, pr.detail));
+    policies = pr.policies;
+  }
+
+  // Revocation last: only a path that is otherwise valid is worth a lookup.
+  let report: RevocationReport = NOT_CHECKED;
+  const checker = s.opts.revocation;
+  if (checker && !selfAnchored) {
+    for (let i = n - 1; i >= 0; i--) {
+      const st = checker.check(certs[i], path[i + 1], s.time);
+      const r: RevocationReport = { checked: true, status: st.status, reason: st.reason, revokedAt: st.revokedAt, source: st.source };
+      if (i === 0) report = r;
+      if (st.status === 'revoked') {
+        return failed(verdict('revoked', i, `revoked (${st.reason ?? 'unspecified'})`, r));
+      }
+      if ((st.status === 'stale' || st.status === 'unknown') && s.opts.revocationPolicy !== 'soft-fail') {
+        return failed(verdict(st.status === 'stale' ? 'crl_stale' : 'revocation_unavailable', i, st.status === 'stale' ? 'CRL past nextUpdate' : 'no CRL covers this certificate', r));
+      }
+    }
+  }
+  return { verdict: verdict('ok', -1, 'path valid', report), path, policies };
+}
