@@ -1,0 +1,185 @@
+// The two JPKI verifications, pure: 電子利用者証明 (an authentication certificate and a signature
+// over a challenge) and 電子署名 (a signing certificate and a signature over a document or its
+// digest). Time comes in as a parameter; the shell stamps it once per request.
+import { createHash, type KeyObject } from 'node:crypto';
+import { HASH_LENGTH, type HashName } from './algorithms.js';
+import { CertificateError, fingerprint, parseCertificate, type Certificate } from './certificate.js';
+import { KeyUsage } from './extensions.js';
+import { JPKI, basicFourInfo, checkProfile, classify, ProfileError, type BasicFourInfo } from './jpki.js';
+import type { CertificatePool } from './pool.js';
+import { validatePath, type PathResult, type RevocationChecker } from './path.js';
+import { KeyError, importPublicKey, verifyData, verifyRsaPkcs1Digest } from './signature.js';
+import { NOT_CHECKED, verdict, type Verdict } from './verdict.js';
+
+export interface VerifyContext {
+  readonly anchors: CertificatePool;
+  readonly revocation?: RevocationChecker;
+  readonly revocationPolicy?: 'hard-fail' | 'soft-fail';
+  /** Accept test-hierarchy (O=JPKI-TEST) certificates: only for test environments. */
+  readonly allowTestHierarchy?: boolean;
+  /** Cache of path results by certificate fingerprint (the shell supplies an LRU). */
+  readonly pathCache?: PathCache;
+}
+
+export interface PathCache {
+  get(fingerprint: string): PathResult | undefined;
+  set(fingerprint: string, result: PathResult): void;
+}
+
+/** Facts about the certificate that accompany a verdict (no personal data). */
+export interface CertificateFacts {
+  readonly kind: ReturnType<typeof classify>;
+  readonly serial: string; // hex; personal data in proxy mode: the shell decides who sees it
+  readonly fingerprint: string;
+  readonly notBefore: string;
+  readonly notAfter: string;
+  /** Year the issuing root generation began (2015, 2019, 2023 …), when the path was built. */
+  readonly issuerGeneration: number | null;
+}
+
+export interface VerificationResult {
+  readonly verdict: Verdict;
+  readonly certificate: CertificateFacts | null;
+}
+
+export interface SignatureVerificationResult extends VerificationResult {
+  /** 基本4情報, decoded only when the path and signature are valid. */
+  readonly basicInfo: BasicFourInfo | null;
+}
+
+export interface AuthRequest {
+  readonly certificate: Uint8Array | Certificate;
+  readonly challenge: Uint8Array;
+  readonly signature: Uint8Array;
+  readonly digestAlgorithm?: HashName;
+  readonly time: number;
+}
+
+export type SignatureRequest = {
+  readonly certificate: Uint8Array | Certificate;
+  readonly signature: Uint8Array;
+  readonly digestAlgorithm?: HashName;
+  readonly time: number;
+} & ({ readonly data: Uint8Array; readonly digest?: undefined } | { readonly digest: Uint8Array; readonly data?: undefined });
+
+function facts(cert: Certificate, path: PathResult | null): CertificateFacts {
+  const root = path?.path ? path.path[path.path.length - 1] : null;
+  return {
+    kind: classify(cert),
+    serial: cert.serialHex,
+    fingerprint: fingerprint(cert),
+    notBefore: new Date(cert.notBefore).toISOString(),
+    notAfter: new Date(cert.notAfter).toISOString(),
+    issuerGeneration: root ? new Date(root.notBefore).getUTCFullYear() : null,
+  };
+}
+
+/** Parses, classifies, checks the profile and validates the path of an end-entity certificate. */
+function checkCertificate(
+  input: Uint8Array | Certificate,
+  want: 'signing' | 'authentication',
+  time: number,
+  ctx: VerifyContext,
+): { cert: Certificate; path: PathResult | null; failure: Verdict | null } | { cert: null; failure: Verdict } {
+  let cert: Certificate;
+  try {
+    cert = input instanceof Uint8Array ? parseCertificate(input) : input;
+  } catch (err) {
+    if (err instanceof CertificateError) return { cert: null, failure: verdict('malformed_certificate', 0, err.message) };
+    throw err;
+  }
+  const kind = classify(cert);
+  if (kind === 'test' && !ctx.allowTestHierarchy) {
+    return { cert, path: null, failure: verdict('test_hierarchy', 0, 'certificate of the JPKI test hierarchy') };
+  }
+  if (kind !== 'test' && kind !== want) {
+    return { cert, path: null, failure: verdict('wrong_certificate_type', 0, `${kind} certificate where ${want} is required`) };
+  }
+  if (kind !== 'test') {
+    const p = checkProfile(cert, want);
+    if (p) return { cert, path: null, failure: verdict('jpki_profile_violation', 0, p) };
+  }
+  const policy = kind === 'test' ? JPKI.testPolicy : want === 'signing' ? JPKI.signingPolicy : JPKI.authPolicy;
+  const fp = ctx.pathCache ? fingerprint(cert) : '';
+  let path = ctx.pathCache?.get(fp);
+  if (!path || !stillValidAt(path, time)) {
+    path = validatePath(cert, {
+      time,
+      anchors: ctx.anchors,
+      maxIntermediates: 0, // J-LIS issues end entities directly from a root
+      requiredKeyUsage: want === 'signing' ? KeyUsage.digitalSignature | KeyUsage.nonRepudiation : KeyUsage.digitalSignature,
+      initialPolicies: [policy],
+      requireExplicitPolicy: true,
+      revocation: ctx.revocation,
+      revocationPolicy: ctx.revocationPolicy,
+    });
+    // Only clean results are cached; a failure is recomputed, so a fix (new CRL, new root) shows.
+    if (ctx.pathCache && path.verdict.status === 'valid') ctx.pathCache.set(fp, path);
+  }
+  return { cert, path, failure: path.verdict.status === 'valid' ? null : path.verdict };
+}
+
+/** A cached path stays usable while every certificate in it is within its validity. */
+function stillValidAt(p: PathResult, time: number): boolean {
+  return !!p.path && p.path.every((c) => time >= c.notBefore && time <= c.notAfter);
+}
+
+function endEntityKey(cert: Certificate): { key: KeyObject; failure: null } | { key: null; failure: Verdict } {
+  try {
+    return { key: importPublicKey(cert.spki), failure: null };
+  } catch (err) {
+    if (err instanceof KeyError) return { key: null, failure: verdict(err.code === 'weak_key' ? 'weak_key' : 'unsupported_algorithm', 0, err.message) };
+    throw err;
+  }
+}
+
+/** 電子利用者証明: the card signed the service's challenge with its authentication key. */
+export function verifyAuthentication(req: AuthRequest, ctx: VerifyContext): VerificationResult {
+  const c = checkCertificate(req.certificate, 'authentication', req.time, ctx);
+  if (!c.cert) return { verdict: c.failure, certificate: null };
+  const f = facts(c.cert, c.path);
+  if (c.failure) return { verdict: c.failure, certificate: f };
+  const { key, failure } = endEntityKey(c.cert);
+  if (!key) return { verdict: failure, certificate: f };
+  const hash = req.digestAlgorithm ?? 'sha256';
+  const ok = verifyData({ kind: 'rsa-pkcs1', hash }, key, req.challenge, req.signature);
+  const revocation = c.path?.verdict.revocation ?? NOT_CHECKED;
+  return {
+    verdict: ok ? c.path!.verdict : verdict('signature_invalid', 0, 'signature over the challenge does not verify', revocation),
+    certificate: f,
+  };
+}
+
+/** 電子署名: the card signed a document (or the digest the client computed) with its signing key. */
+export function verifyDocumentSignature(req: SignatureRequest, ctx: VerifyContext): SignatureVerificationResult {
+  const c = checkCertificate(req.certificate, 'signing', req.time, ctx);
+  if (!c.cert) return { verdict: c.failure, certificate: null, basicInfo: null };
+  const f = facts(c.cert, c.path);
+  if (c.failure) return { verdict: c.failure, certificate: f, basicInfo: null };
+  const { key, failure } = endEntityKey(c.cert);
+  if (!key) return { verdict: failure, certificate: f, basicInfo: null };
+  const hash = req.digestAlgorithm ?? 'sha256';
+  const revocation = c.path?.verdict.revocation ?? NOT_CHECKED;
+  let digest: Uint8Array;
+  if (req.digest !== undefined) {
+    if (req.digest.length !== HASH_LENGTH[hash]) {
+      return { verdict: verdict('digest_mismatch', 0, `${hash} digest must be ${HASH_LENGTH[hash]} bytes`, revocation), certificate: f, basicInfo: null };
+    }
+    digest = req.digest;
+  } else {
+    digest = createHash(hash).update(req.data).digest();
+  }
+  if (!verifyRsaPkcs1Digest(key, hash, digest, req.signature)) {
+    return { verdict: verdict('signature_invalid', 0, 'signature over the document does not verify', revocation), certificate: f, basicInfo: null };
+  }
+  let info: BasicFourInfo | null = null;
+  if (f.kind === 'signing') {
+    try {
+      info = basicFourInfo(c.cert);
+    } catch (err) {
+      if (err instanceof ProfileError) return { verdict: verdict('jpki_profile_violation', 0, err.message, revocation), certificate: f, basicInfo: null };
+      throw err;
+    }
+  }
+  return { verdict: c.path!.verdict, certificate: f, basicInfo: info };
+}

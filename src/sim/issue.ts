@@ -1,0 +1,156 @@
+// Certificate issuance for the simulated J-LIS: the JPKI root and end-entity profiles
+// (docs/jpki-profile.md, ../shared/jpki-roots) written as DER and signed with node:crypto.
+import { createHash, sign, type KeyObject } from 'node:crypto';
+import { OID } from '../core/algorithms.js';
+import * as d from '../core/der-writer.js';
+import { EXT } from '../core/extensions.js';
+import { JPKI } from '../core/jpki.js';
+import { parseSpki } from '../core/certificate.js';
+
+export type Der = Uint8Array;
+
+export const SHA256_WITH_RSA = d.seq(d.oid(OID.sha256WithRSA), d.nullValue());
+
+const ATTR = { C: '2.5.4.6', O: '2.5.4.10', OU: '2.5.4.11', CN: '2.5.4.3', L: '2.5.4.7' } as const;
+export const JLIS_ORG_UNIT = 'Japan Agency for Local Authority Information Systems';
+
+export type Purpose = 'signing' | 'authentication';
+
+/** The DN every generation of a J-LIS root shares (PrintableString, as the real roots). */
+export function rootName(purpose: Purpose, organization: string = 'JPKI'): Der {
+  return d.name([
+    [ATTR.C, 'JP', 'printable'],
+    [ATTR.O, organization, 'printable'],
+    [ATTR.OU, purpose === 'signing' ? JPKI.signingRootOU : JPKI.authRootOU, 'printable'],
+    [ATTR.OU, JLIS_ORG_UNIT, 'printable'],
+  ]);
+}
+
+export function spkiOf(publicKey: KeyObject): Der {
+  return new Uint8Array(publicKey.export({ format: 'der', type: 'spki' }));
+}
+
+/** RFC 5280 §4.2.1.2 method 1: SHA-1 of the subjectPublicKey BIT STRING contents. */
+export function keyIdentifier(spki: Der): Der {
+  return new Uint8Array(createHash('sha1').update(parseSpki(spki).publicKey).digest());
+}
+
+export interface CertSpec {
+  readonly serial: bigint | Der; // bigint (positive) or raw INTEGER contents
+  readonly issuer: Der;
+  readonly subject: Der;
+  readonly notBefore: number;
+  readonly notAfter: number;
+  readonly spki: Der;
+  readonly extensions: readonly Der[];
+  /** Defaults to sha256WithRSAEncryption, signed with the issuer's RSA key. */
+  readonly signatureAlgorithm?: Der;
+  readonly hash?: 'sha256' | 'sha384' | 'sha512' | null;
+}
+
+export function tbsCertificate(spec: CertSpec): Der {
+  const alg = spec.signatureAlgorithm ?? SHA256_WITH_RSA;
+  return d.seq(
+    d.explicit(0, d.integer(2)),
+    d.integer(spec.serial),
+    alg,
+    spec.issuer,
+    d.seq(d.time(spec.notBefore), d.time(spec.notAfter)),
+    spec.subject,
+    spec.spki,
+    ...(spec.extensions.length ? [d.explicit(3, d.seq(...spec.extensions))] : []),
+  );
+}
+
+export function issueCertificate(spec: CertSpec, issuerKey: KeyObject): Der {
+  const tbs = tbsCertificate(spec);
+  const hash = spec.hash === undefined ? 'sha256' : spec.hash;
+  const sig = new Uint8Array(sign(hash, tbs, issuerKey));
+  return d.seq(tbs, spec.signatureAlgorithm ?? SHA256_WITH_RSA, d.bitString(sig));
+}
+
+// ---- extension builders in the JPKI profile ----
+
+export const ext = {
+  keyUsage: (bits: number[], critical = true): Der => d.extension(EXT.keyUsage, critical, d.namedBits(bits)),
+  basicConstraintsCA: (): Der => d.extension(EXT.basicConstraints, true, d.seq(d.bool(true))),
+  subjectKeyId: (id: Der): Der => d.extension(EXT.subjectKeyIdentifier, false, d.octets(id)),
+  authorityKeyId: (id: Der): Der => d.extension(EXT.authorityKeyIdentifier, false, d.seq(d.implicit(0, id))),
+  /** certificatePolicies, critical, with the CPS pointer qualifier the real profile carries. */
+  policies: (policy: string, critical = true): Der =>
+    d.extension(EXT.certificatePolicies, critical, d.seq(d.seq(d.oid(policy), d.seq(d.seq(d.oid('1.3.6.1.5.5.7.2.1'), d.ia5(JPKI.cps)))))),
+  /** cRLDistributionPoints with a directoryName, as J-LIS publishes them (partitioned). */
+  crlDistributionPoint: (dirName: Der): Der =>
+    d.extension(EXT.crlDistributionPoints, false, d.seq(d.seq(d.explicit(0, d.implicit(0, d.explicit(4, dirName), true))))),
+  subjectAltNameDir: (dirName: Der): Der => d.extension(EXT.subjectAltName, false, d.seq(d.explicit(4, dirName))),
+  /** 基本4情報 as otherName entries: type-id then [0] EXPLICIT UTF8String. */
+  basicInfo: (fields: readonly (readonly [string, string])[]): Der =>
+    d.extension(EXT.subjectAltName, false, d.seq(...fields.map(([id, v]) => d.implicit(0, d.concat([d.oid(id), d.explicit(0, d.utf8(v))]), true)))),
+};
+
+export const KU = { digitalSignature: 0, nonRepudiation: 1, keyCertSign: 5, cRLSign: 6 } as const;
+
+/** The DN of a CRL partition (per municipality) under a root. */
+export function partitionName(purpose: Purpose, partition: string, organization = 'JPKI'): Der {
+  return d.name([
+    [ATTR.C, 'JP', 'printable'],
+    [ATTR.O, organization, 'printable'],
+    [ATTR.OU, purpose === 'signing' ? JPKI.signingRootOU : JPKI.authRootOU, 'printable'],
+    [ATTR.OU, JLIS_ORG_UNIT, 'printable'],
+    [ATTR.CN, `CRL Partition ${partition}`, 'printable'],
+  ]);
+}
+
+export function rootSpec(purpose: Purpose, spki: Der, serial: bigint, notBefore: number, notAfter: number, organization = 'JPKI'): CertSpec {
+  const dn = rootName(purpose, organization);
+  return {
+    serial,
+    issuer: dn,
+    subject: dn,
+    notBefore,
+    notAfter,
+    spki,
+    extensions: [
+      ext.keyUsage([KU.keyCertSign, KU.cRLSign]),
+      ext.subjectAltNameDir(d.name([[ATTR.C, 'JP', 'printable'], [ATTR.O, '公的個人認証サービス']])),
+      ext.basicConstraintsCA(),
+      ext.crlDistributionPoint(dn),
+      ext.subjectKeyId(keyIdentifier(spki)),
+    ],
+  };
+}
+
+export interface EndEntityInput {
+  readonly purpose: Purpose;
+  readonly serial: bigint;
+  readonly issuer: Der;
+  readonly issuerKeyId: Der;
+  readonly subjectCN: string;
+  readonly locality?: readonly string[]; // signing certificates: prefecture, city (romaji)
+  readonly notBefore: number;
+  readonly notAfter: number;
+  readonly spki: Der;
+  readonly spkiKeyId: Der;
+  readonly partition: string;
+  readonly basicInfo?: readonly (readonly [string, string])[];
+  readonly policy?: string; // defaults to the purpose's JPKI policy
+  readonly organization?: string; // 'JPKI', or 'JPKI-TEST' for the test hierarchy
+}
+
+export function endEntitySpec(i: EndEntityInput): CertSpec {
+  const org = i.organization ?? 'JPKI';
+  const subject =
+    i.purpose === 'signing'
+      ? d.name([[ATTR.C, 'JP', 'printable'], ...(i.locality ?? []).map((l) => [ATTR.L, l, 'printable'] as const), [ATTR.CN, i.subjectCN, 'printable']])
+      : d.name([[ATTR.C, 'JP', 'printable'], [ATTR.CN, i.subjectCN, 'printable']]);
+  const policy = i.policy ?? (i.purpose === 'signing' ? JPKI.signingPolicy : JPKI.authPolicy);
+  const extensions = [
+    ext.keyUsage(i.purpose === 'signing' ? [KU.digitalSignature, KU.nonRepudiation] : [KU.digitalSignature]),
+    ext.policies(policy),
+    ...(i.basicInfo ? [ext.basicInfo(i.basicInfo)] : []),
+    ext.crlDistributionPoint(partitionName(i.purpose, i.partition, org)),
+    ext.authorityKeyId(i.issuerKeyId),
+    ext.subjectKeyId(i.spkiKeyId),
+  ];
+  return { serial: i.serial, issuer: i.issuer, subject, notBefore: i.notBefore, notAfter: i.notAfter, spki: i.spki, extensions };
+}
