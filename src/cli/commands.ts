@@ -1,0 +1,207 @@
+// The CLI commands. Each returns an exit code; bad usage throws UsageError.
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { HashName } from '../core/algorithms.js';
+import { pemBlocks, toPem } from '../core/certificate.js';
+import { verifyAuthentication, verifyDocumentSignature, type VerifyContext } from '../core/verify.js';
+import { defaultExceptionsPath, loadExceptions } from '../conformance/exceptions.js';
+import { inScope, runLimboCase, summarize, type LimboCase } from '../conformance/limbo.js';
+import { runPkits } from '../conformance/pkits.js';
+import { cardSign, cardSignDigest } from '../sim/card.js';
+import { initPki, openPki } from '../sim/jlis.js';
+import { loadTrustStore } from '../trust-store.js';
+import { UsageError, parse, type Flags } from './main.js';
+import { progressBar } from './progress.js';
+
+type Command = (argv: string[]) => Promise<number>;
+
+const str = (f: Flags, k: string): string | undefined => (typeof f[k] === 'string' ? (f[k] as string) : undefined);
+function need(f: Flags, k: string): string {
+  const v = str(f, k);
+  if (v === undefined) throw new UsageError(`--${k} is required`);
+  return v;
+}
+function int(f: Flags, k: string, dflt: number): number {
+  const v = str(f, k);
+  if (v === undefined) return dflt;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${k} must be a non-negative integer`);
+  return n;
+}
+function timeFlag(f: Flags, k: string): number {
+  const v = str(f, k);
+  if (v === undefined) return Date.now();
+  const t = Date.parse(v);
+  if (Number.isNaN(t)) throw new UsageError(`--${k} must be an ISO 8601 time`);
+  return t;
+}
+const HASHES: readonly HashName[] = ['sha256', 'sha384', 'sha512'];
+function hashFlag(f: Flags): HashName {
+  const h = str(f, 'hash') ?? 'sha256';
+  if (!HASHES.includes(h as HashName)) throw new UsageError(`--hash must be one of ${HASHES.join(', ')}`);
+  return h as HashName;
+}
+function hexFlag(f: Flags, k: string): Uint8Array {
+  const v = need(f, k);
+  if (!/^([0-9a-fA-F]{2})*$/.test(v)) throw new UsageError(`--${k} must be hex`);
+  return new Uint8Array(Buffer.from(v, 'hex'));
+}
+function b64Flag(f: Flags, k: string): Uint8Array {
+  const v = need(f, k);
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(v)) throw new UsageError(`--${k} must be base64`);
+  return new Uint8Array(Buffer.from(v, 'base64'));
+}
+function readCertFile(path: string): Uint8Array {
+  const bytes = readFileSync(path);
+  const text = bytes.toString('latin1');
+  return text.includes('-----BEGIN CERTIFICATE-----') ? pemBlocks(text, 'CERTIFICATE')[0] : new Uint8Array(bytes);
+}
+const print = (v: unknown): void => console.log(JSON.stringify(v, null, 2));
+
+async function pkiCmd(argv: string[]): Promise<number> {
+  const { flags, positionals } = parse(argv, {
+    dir: { type: 'string' }, auth: { type: 'string' }, signing: { type: 'string' }, test: { type: 'string' },
+    pool: { type: 'string' }, seed: { type: 'string' }, now: { type: 'string' },
+  });
+  if (positionals[0] !== 'init') throw new UsageError('expected "pki init"');
+  const dir = resolve(need(flags, 'dir'));
+  const bar = progressBar('issuing certificates');
+  const t0 = performance.now();
+  const res = initPki({
+    dir,
+    now: timeFlag(flags, 'now'),
+    authUsers: int(flags, 'auth', 1000),
+    signingUsers: int(flags, 'signing', 200),
+    testUsers: int(flags, 'test', 10),
+    poolSize: Math.max(1, int(flags, 'pool', 8)),
+    seed: int(flags, 'seed', 1),
+    onProgress: bar,
+  });
+  console.error(`wrote ${res.holders} holder certificates and ${res.roots.length + 1} roots to ${dir} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  return 0;
+}
+
+async function cardCmd(argv: string[]): Promise<number> {
+  const { flags, positionals } = parse(argv, {
+    dir: { type: 'string' }, holder: { type: 'string' }, challenge: { type: 'string' }, 'data-file': { type: 'string' },
+    digest: { type: 'string' }, hash: { type: 'string' },
+  });
+  if (positionals[0] !== 'sign' && positionals[0] !== 'cert') throw new UsageError('expected "card sign" or "card cert"');
+  const pki = openPki(resolve(need(flags, 'dir')));
+  const id = need(flags, 'holder');
+  const purpose = id.startsWith('s') ? 'signing' : id.startsWith('t') ? 'test' : 'authentication';
+  const holder = pki.holders(purpose).find((h) => h.id === id);
+  if (!holder) throw new UsageError(`no holder ${id} in ${pki.dir}`);
+  if (positionals[0] === 'cert') {
+    process.stdout.write(toPem(holder.cert, 'CERTIFICATE'));
+    return 0;
+  }
+  const hash = hashFlag(flags);
+  const key = pki.keys[holder.key];
+  let sig: Uint8Array;
+  if (str(flags, 'digest')) sig = cardSignDigest(key, hash, hexFlag(flags, 'digest'));
+  else if (str(flags, 'data-file')) sig = cardSign(key, readFileSync(need(flags, 'data-file')), hash);
+  else sig = cardSign(key, hexFlag(flags, 'challenge'), hash);
+  console.log(Buffer.from(sig).toString('base64'));
+  return 0;
+}
+
+async function verifyCmd(argv: string[]): Promise<number> {
+  const { flags, positionals } = parse(argv, {
+    roots: { type: 'string', multiple: true }, cert: { type: 'string' }, challenge: { type: 'string' },
+    signature: { type: 'string' }, 'data-file': { type: 'string' }, digest: { type: 'string' }, hash: { type: 'string' },
+    at: { type: 'string' }, 'allow-test': { type: 'boolean' },
+  });
+  const roots = (flags.roots as string[] | undefined) ?? [];
+  if (roots.length === 0) throw new UsageError('--roots is required (a PEM/DER file or a folder; repeatable)');
+  const ctx: VerifyContext = { anchors: loadTrustStore(roots), allowTestHierarchy: flags['allow-test'] === true };
+  const certificate = readCertFile(need(flags, 'cert'));
+  const time = timeFlag(flags, 'at');
+  const signature = b64Flag(flags, 'signature');
+  const hash = hashFlag(flags);
+  let result;
+  if (positionals[0] === 'auth') {
+    result = verifyAuthentication({ certificate, challenge: hexFlag(flags, 'challenge'), signature, digestAlgorithm: hash, time }, ctx);
+  } else if (positionals[0] === 'signature') {
+    const digest = str(flags, 'digest');
+    result = digest
+      ? verifyDocumentSignature({ certificate, digest: hexFlag(flags, 'digest'), signature, digestAlgorithm: hash, time }, ctx)
+      : verifyDocumentSignature({ certificate, data: readFileSync(need(flags, 'data-file')), signature, digestAlgorithm: hash, time }, ctx);
+  } else throw new UsageError('expected "verify auth" or "verify signature"');
+  print(result);
+  return result.verdict.status === 'valid' ? 0 : 1;
+}
+
+async function limboCmd(argv: string[]): Promise<number> {
+  const { flags, positionals } = parse(argv, { exceptions: { type: 'string' }, 'include-webpki': { type: 'boolean' } });
+  const file = positionals[0];
+  if (!file) throw new UsageError('expected a limbo JSON file');
+  const exc = str(flags, 'exceptions');
+  const exceptions = exc === 'none' ? {} : loadExceptions(exc ?? defaultExceptionsPath()).limbo;
+  const data = JSON.parse(readFileSync(file, 'utf8')) as { testcases?: LimboCase[] };
+  if (!Array.isArray(data.testcases)) throw new UsageError(`${file} has no "testcases" array`);
+  const cases = flags['include-webpki'] ? data.testcases : data.testcases.filter(inScope);
+  const outcomes = cases.map((tc) => runLimboCase(tc, exceptions));
+  for (const o of outcomes) console.log(JSON.stringify({ id: o.id, expected: o.expected, actual: o.actual, code: o.code, ...(o.excepted ? { excepted: o.excepted } : {}) }));
+  const s = summarize(outcomes);
+  console.log(`limbo: ${s.passed} passed, ${s.failed} failed, ${s.excepted} excepted`);
+  return s.failed === 0 ? 0 : 1;
+}
+
+async function pkitsCmd(argv: string[]): Promise<number> {
+  const { positionals } = parse(argv, {});
+  const dir = positionals[0];
+  if (!dir || !existsSync(join(dir, 'certs'))) throw new UsageError('expected a PKITS folder with certs/');
+  const outcomes = runPkits(dir, loadExceptions().pkits);
+  for (const o of outcomes) console.log(JSON.stringify(o));
+  const passed = outcomes.filter((o) => !o.excepted && o.match).length;
+  const failed = outcomes.filter((o) => !o.excepted && !o.match).length;
+  console.log(`pkits: ${passed} passed, ${failed} failed, ${outcomes.length - passed - failed} excepted`);
+  return failed === 0 ? 0 : 1;
+}
+
+/** Until the HTTP service lands, the demo shows the core on a fresh simulated PKI. */
+async function demoCmd(argv: string[]): Promise<number> {
+  const { flags } = parse(argv, { dir: { type: 'string' } });
+  const dir = resolve(str(flags, 'dir') ?? 'var/demo-pki');
+  const now = Date.now();
+  if (!existsSync(join(dir, 'manifest.json'))) {
+    console.error(`making a demo PKI in ${dir} …`);
+    initPki({ dir, now, authUsers: 100, signingUsers: 20, testUsers: 2, poolSize: 4, onProgress: progressBar('issuing certificates') });
+  }
+  const pki = openPki(dir);
+  const ctx: VerifyContext = { anchors: loadTrustStore(pki.trustPems) };
+  const a = pki.holders('authentication')[0];
+  const s = pki.holders('signing')[0];
+  const challenge = randomBytes(32);
+  const sig = cardSign(pki.keys[a.key], challenge);
+  const tampered = Uint8Array.from(sig);
+  tampered[tampered.length - 1] ^= 1;
+  const doc = Buffer.from('申込書: JPKI demo');
+  const show = (label: string, r: { verdict: { status: string; code: string; detail: string } }): void =>
+    console.log(`${label.padEnd(44)} ${r.verdict.status.padEnd(8)} ${r.verdict.code}  (${r.verdict.detail})`);
+  show('auth: valid signature over the challenge', verifyAuthentication({ certificate: a.cert, challenge, signature: sig, time: now }, ctx));
+  show('auth: tampered signature', verifyAuthentication({ certificate: a.cert, challenge, signature: tampered, time: now }, ctx));
+  show('auth: signing certificate used to log in', verifyAuthentication({ certificate: s.cert, challenge, signature: cardSign(pki.keys[s.key], challenge), time: now }, ctx));
+  const t = pki.holders('test')[0];
+  show('auth: test-hierarchy card', verifyAuthentication({ certificate: t.cert, challenge, signature: cardSign(pki.keys[t.key], challenge), time: now }, ctx));
+  const r = verifyDocumentSignature({ certificate: s.cert, data: doc, signature: cardSign(pki.keys[s.key], doc), time: now }, ctx);
+  show('signature: valid document signature', r);
+  const cli = 'node dist/src/cli/main.js';
+  console.log(`\nTry it yourself (paste into a shell in this folder):\n` +
+    `  ${cli} card cert --dir ${dir} --holder ${a.id} > /tmp/${a.id}.pem\n` +
+    `  SIG=$(${cli} card sign --dir ${dir} --holder ${a.id} --challenge 00ff)\n` +
+    `  ${cli} verify auth --roots ${join(dir, 'trust')} --cert /tmp/${a.id}.pem --challenge 00ff --signature "$SIG"\n` +
+    `  ${cli} verify auth --roots ${join(dir, 'trust')} --cert /tmp/${a.id}.pem --challenge 00fe --signature "$SIG"   # wrong challenge`);
+  return 0;
+}
+
+export const commands: Record<string, Command> = {
+  pki: pkiCmd,
+  card: cardCmd,
+  verify: verifyCmd,
+  limbo: limboCmd,
+  pkits: pkitsCmd,
+  demo: demoCmd,
+};

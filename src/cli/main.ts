@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+// jpki-verify: command-line entry. Each command is a thin shell over the core and src/sim.
+import { readFileSync } from 'node:fs';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { commands } from './commands.js';
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+const USAGE = `jpki-verify — JPKI certificate and signature verifier
+
+Commands:
+  demo                                     make a demo PKI and show valid / tampered / wrong-type verifications
+  pki init --dir D [--auth N] [--signing N] [--test N] [--pool K] [--seed S] [--now ISO]
+                                           write a simulated J-LIS PKI (roots, holders, keys) into D
+  card sign --dir D --holder ID (--challenge HEX | --data-file F | --digest HEX) [--hash sha256]
+                                           sign as the card does; prints the signature in base64
+  card cert --dir D --holder ID            print the holder's certificate (PEM), as read from the card
+  verify auth --roots PATH... --cert FILE --challenge HEX --signature B64 [--at ISO]
+  verify signature --roots PATH... --cert FILE (--data-file F | --digest HEX) --signature B64 [--hash H] [--at ISO]
+                                           print the verdict as JSON; exit 0 only when valid
+  limbo FILE [--exceptions FILE|none] [--include-webpki]
+                                           run x509-limbo cases; one JSON line per case and a summary
+  pkits DIR                                run NIST PKITS from DIR (certs/, crls/)
+
+Exit codes: 0 success, 1 a verification or conformance mismatch, 2 bad usage or input.`;
+
+export type Flags = Record<string, string | string[] | boolean | undefined>;
+
+export function parse(argv: string[], options: ParseArgsConfig['options']): { flags: Flags; positionals: string[] } {
+  try {
+    const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    return { flags: values as Flags, positionals };
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') {
+    console.log(USAGE);
+    return cmd ? 0 : 2;
+  }
+  if (cmd === '--version') {
+    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+    console.log(pkg.version);
+    return 0;
+  }
+  const run = commands[cmd];
+  if (!run) {
+    console.error(`unknown command "${cmd}"\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    return await run(rest);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(`${cmd}: ${err.message}\n\n${USAGE}`);
+      return 2;
+    }
+    const e = err as Error & { code?: string };
+    console.error(`${cmd}: ${e.name === 'Error' ? '' : `${e.name}: `}${e.message}`);
+    return 2;
+  }
+}
+
+// Run when executed directly (not when imported by tests).
+if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,93 @@
+import { mkdtempSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { CONFORMANCE } from '../conformance/shared.js';
+
+/** Runs the CLI in-process and captures what it prints. */
+async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ') + '\n'));
+  const error = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ') + '\n'));
+  const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (out.push(String(chunk)), true));
+  const ewrite = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => (err.push(String(chunk)), true));
+  try {
+    const code = await main(argv);
+    return { code, out: out.join(''), err: err.join('') };
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+    write.mockRestore();
+    ewrite.mockRestore();
+  }
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('jpki-verify CLI', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'jpki-cli-'));
+
+  it('pki init writes a simulated J-LIS with a progress report', async () => {
+    const r = await run('pki', 'init', '--dir', dir, '--auth', '30', '--signing', '10', '--test', '2', '--pool', '2');
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/100%/);
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+    expect(manifest.users).toEqual({ authentication: 30, signing: 10, test: 2 });
+    expect(manifest.roots.map((x: { label: string }) => x.label)).toEqual(['sign-gen1', 'sign-gen2', 'sign-gen3', 'auth-gen1', 'auth-gen2', 'auth-gen3', 'test-root']);
+    expect(readFileSync(join(dir, 'users', 'auth.ndjson'), 'utf8').trim().split('\n')).toHaveLength(30);
+    expect(existsSync(join(dir, 'trust-test', 'test-root.pem'))).toBe(true);
+  });
+
+  it('card sign + verify auth: exit 0 when valid, 1 when the challenge differs', async () => {
+    const cert = join(dir, 'a3.pem');
+    const pem = await run('card', 'cert', '--dir', dir, '--holder', 'a3');
+    writeFileSync(cert, pem.out);
+    const sig = (await run('card', 'sign', '--dir', dir, '--holder', 'a3', '--challenge', 'c0ffee')).out.trim();
+    const ok = await run('verify', 'auth', '--roots', join(dir, 'trust'), '--cert', cert, '--challenge', 'c0ffee', '--signature', sig);
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.out).verdict.code).toBe('ok');
+    const bad = await run('verify', 'auth', '--roots', join(dir, 'trust'), '--cert', cert, '--challenge', 'c0ffef', '--signature', sig);
+    expect(bad.code).toBe(1);
+    expect(JSON.parse(bad.out).verdict.code).toBe('signature_invalid');
+  });
+
+  it('verify signature over a file, with the 基本4情報 in the result', async () => {
+    const cert = join(dir, 's1.pem');
+    writeFileSync(cert, (await run('card', 'cert', '--dir', dir, '--holder', 's1')).out);
+    const doc = join(dir, 'doc.txt');
+    writeFileSync(doc, '契約書');
+    const sig = (await run('card', 'sign', '--dir', dir, '--holder', 's1', '--data-file', doc)).out.trim();
+    const r = await run('verify', 'signature', '--roots', join(dir, 'trust'), '--cert', cert, '--data-file', doc, '--signature', sig);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out).basicInfo.name).toMatch(/　/);
+  });
+
+  it('limbo: one JSON line per case, a summary, exit 0 on the shared suite', async () => {
+    const r = await run('limbo', join(CONFORMANCE, 'limbo', 'limbo.json'));
+    expect(r.code).toBe(0);
+    const lines = r.out.trim().split('\n');
+    expect(lines.at(-1)).toMatch(/^limbo: \d+ passed, 0 failed, \d+ excepted$/);
+    const first = JSON.parse(lines[0]);
+    expect(Object.keys(first)).toEqual(expect.arrayContaining(['id', 'expected', 'actual', 'code']));
+  });
+
+  it('limbo: exit 1 when a case does not match', async () => {
+    const data = JSON.parse(readFileSync(join(CONFORMANCE, 'limbo', 'limbo.json'), 'utf8'));
+    const tc = data.testcases.find((c: { id: string }) => c.id === 'rfc5280::validity::expired-leaf');
+    const file = join(dir, 'mine.json');
+    writeFileSync(file, JSON.stringify({ version: 1, testcases: [{ ...tc, expected_result: 'SUCCESS' }] }));
+    const r = await run('limbo', file, '--exceptions', 'none');
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.out.split('\n')[0])).toMatchObject({ expected: 'SUCCESS', actual: 'FAILURE', code: 'expired' });
+  });
+
+  it('bad usage exits 2 and names the problem', async () => {
+    expect((await run('nonsense')).code).toBe(2);
+    const r = await run('verify', 'auth', '--cert', 'x');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--roots is required/);
+    expect((await run('card', 'sign', '--dir', dir, '--holder', 'a1', '--challenge', 'zz')).err).toMatch(/must be hex/);
+  });
+});

@@ -1,0 +1,57 @@
+// An in-memory simulated J-LIS for tests: real RSA keys, real certificates, built once per file.
+import { parseCertificate, type Certificate } from '../../src/core/certificate.js';
+import { CertificatePool } from '../../src/core/pool.js';
+import { issueEndEntity, makeKeyPool, makeRoots, makeTestRoot, type PoolKey, type RootCA } from '../../src/sim/jlis.js';
+import { person, rng, type Person } from '../../src/sim/people.js';
+
+export const NOW = Date.parse('2026-11-24T12:00:00Z');
+export const DAY = 86_400_000;
+
+export interface TestPki {
+  roots: RootCA[];
+  testRoot: RootCA;
+  keys: PoolKey[];
+  anchors: CertificatePool;
+  root(label: string): RootCA;
+  person(): Person;
+  /** Issues an end-entity certificate; defaults: gen-3 root of the purpose, issued 100 days ago. */
+  issue(o: { purpose: 'signing' | 'authentication'; root?: string; key?: number; serial?: bigint; notBefore?: number; notAfter?: number; policy?: string; person?: Person }): { der: Uint8Array; cert: Certificate; key: PoolKey };
+}
+
+let serial = 0x1000n;
+
+export function makeTestPki(): TestPki {
+  const roots = makeRoots(NOW);
+  const testRoot = makeTestRoot(NOW);
+  const keys = makeKeyPool(2);
+  const anchors = new CertificatePool(roots.map((r) => parseCertificate(r.cert)));
+  const r = rng(42);
+  const find = (label: string): RootCA => {
+    const x = [...roots, testRoot].find((y) => y.label === label);
+    if (!x) throw new Error(`no root ${label}`);
+    return x;
+  };
+  return {
+    roots,
+    testRoot,
+    keys,
+    anchors,
+    root: find,
+    person: () => person(r, NOW),
+    issue(o) {
+      const root = find(o.root ?? (o.purpose === 'signing' ? 'sign-gen3' : 'auth-gen3'));
+      const key = keys[o.key ?? 0];
+      const der = issueEndEntity({
+        purpose: o.purpose,
+        root,
+        key,
+        serial: o.serial ?? ++serial,
+        person: o.person ?? person(r, NOW),
+        notBefore: o.notBefore ?? NOW - 100 * DAY,
+        notAfter: o.notAfter,
+        policy: o.policy,
+      });
+      return { der, cert: parseCertificate(der), key };
+    },
+  };
+}
