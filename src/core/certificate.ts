@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { readAlgorithmIdentifier, type AlgorithmIdentifier } from './algorithms.js';
 import { DerError, DerReader, Tag, bytesEqual, ctx, toHex } from './der.js';
 import { readExtensions, type Extensions } from './extensions.js';
-import { parseName, type Name } from './name.js';
+import { namesMatch, parseName, type Name } from './name.js';
 import { readTime } from './time.js';
 
 export class CertificateError extends Error {
@@ -41,7 +41,7 @@ export interface Certificate {
   readonly notAfter: number;
   readonly spki: SubjectPublicKeyInfo;
   readonly extensions: Extensions;
-  /** issuer and subject names match (RFC 5280 "self-issued"). */
+  /** issuer and subject names match (RFC 5280 "self-issued"); computed on first use. */
   readonly selfIssued: boolean;
 }
 
@@ -104,7 +104,7 @@ function parse(der: Uint8Array): Certificate {
   }
   t.done();
 
-  return {
+  return new ParsedCertificate({
     der,
     tbs: cert.raw(tbsEl),
     version,
@@ -119,8 +119,37 @@ function parse(der: Uint8Array): Certificate {
     notAfter,
     spki: { der: t.raw(spkiEl), algorithm, publicKey: pk.bytes },
     extensions,
-    selfIssued: issuer.key === subject.key,
-  };
+  });
+}
+
+type CertificateFields = Omit<Certificate, 'selfIssued'>;
+
+/** The parsed fields plus lazily derived facts (name folding is costly; most checks never ask). */
+class ParsedCertificate implements Certificate {
+  readonly der!: Uint8Array;
+  readonly tbs!: Uint8Array;
+  readonly version!: 1 | 2 | 3;
+  readonly serial!: Uint8Array;
+  readonly serialHex!: string;
+  readonly tbsSignatureAlgorithm!: AlgorithmIdentifier;
+  readonly signatureAlgorithm!: AlgorithmIdentifier;
+  readonly signature!: Uint8Array;
+  readonly issuer!: Name;
+  readonly subject!: Name;
+  readonly notBefore!: number;
+  readonly notAfter!: number;
+  readonly spki!: SubjectPublicKeyInfo;
+  readonly extensions!: Extensions;
+  private self: boolean | null = null;
+
+  constructor(fields: CertificateFields) {
+    Object.assign(this, fields);
+  }
+
+  get selfIssued(): boolean {
+    if (this.self === null) this.self = namesMatch(this.issuer, this.subject);
+    return this.self;
+  }
 }
 
 /** Parses a standalone SubjectPublicKeyInfo (e.g. a key given as SPKI DER). */

@@ -242,7 +242,7 @@ export function checkBitString(buf: Uint8Array, e: Element, what: string): { unu
 export function decodeOid(buf: Uint8Array, start: number, end: number): string {
   if (end <= start) throw new DerError('bad_value', 'empty OBJECT IDENTIFIER', start);
   if (buf[end - 1] & 0x80) throw new DerError('bad_value', 'OBJECT IDENTIFIER ends mid-arc', start);
-  const arcs: number[] = [];
+  let out = '';
   let v = 0;
   let fresh = true;
   for (let i = start; i < end; i++) {
@@ -253,15 +253,12 @@ export function decodeOid(buf: Uint8Array, start: number, end: number): string {
     v = v * 128 + (b & 0x7f);
     fresh = (b & 0x80) === 0;
     if (fresh) {
-      if (arcs.length === 0) {
-        if (v < 40) arcs.push(0, v);
-        else if (v < 80) arcs.push(1, v - 40);
-        else arcs.push(2, v - 80);
-      } else arcs.push(v);
+      if (out === '') out = v < 40 ? `0.${v}` : v < 80 ? `1.${v - 40}` : `2.${v - 80}`;
+      else out += `.${v}`;
       v = 0;
     }
   }
-  return arcs.join('.');
+  return out;
 }
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));

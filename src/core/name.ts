@@ -1,6 +1,6 @@
 // X.501 Names: raw DER for exact comparison, a normalised key for RFC 5280 §7.1 matching
 // (case-insensitive, whitespace-folded strings), and a readable RFC 4514-style form.
-import { DerError, DerReader, Tag, toHex, type Element } from './der.js';
+import { DerError, DerReader, Tag, bytesEqual, toHex, type Element } from './der.js';
 
 export interface Attribute {
   readonly type: string; // OID
@@ -11,7 +11,7 @@ export interface Attribute {
 export interface Name {
   readonly der: Uint8Array; // the whole Name, for byte comparison
   readonly rdns: readonly (readonly Attribute[])[];
-  /** Normalised form: equal keys ⇔ names match under RFC 5280 §7.1. */
+  /** Normalised form: equal keys ⇔ names match under RFC 5280 §7.1. Computed on first use. */
   readonly key: string;
 }
 
@@ -79,13 +79,47 @@ export function decodeString(tag: number, v: Uint8Array): string | null {
 /** caseIgnoreMatch approximation of RFC 4518 preparation: NFKC, lower case, trimmed, inner runs
  *  of spaces folded to one. */
 function foldString(s: string): string {
-  return s.normalize('NFKC').toLowerCase().trim().replace(/\s+/g, ' ');
+  // ASCII needs no NFKC; most DNs (all J-LIS ones) take this path.
+  const ascii = /^[\x20-\x7e]*$/.test(s);
+  return (ascii ? s : s.normalize('NFKC')).toLowerCase().trim().replace(/\s+/g, ' ');
 }
 
 function attrKey(a: Attribute): string {
   const s = STRING_TAGS.has(a.tag) ? decodeString(a.tag, a.value) : null;
   // Non-string values compare as exact bytes (type tag included).
   return s === null ? `${a.type}=#${a.tag.toString(16)}${toHex(a.value)}` : `${a.type}=${JSON.stringify(foldString(s))}`;
+}
+
+/** Keys of recently seen names by DER: every end entity of a root shares the issuer DN, so the
+ *  costly normalisation runs once per distinct name. Bounded; cleared when full. */
+const KEY_CACHE_MAX = 4096;
+const keyCache = new Map<string, string>();
+
+function computeKey(rdns: readonly (readonly Attribute[])[]): string {
+  return rdns.map((rdn) => (rdn.length === 1 ? attrKey(rdn[0]) : rdn.map(attrKey).sort().join('+'))).join(',');
+}
+
+class ParsedName implements Name {
+  private cachedKey: string | null = null;
+  constructor(
+    readonly der: Uint8Array,
+    readonly rdns: readonly (readonly Attribute[])[],
+  ) {}
+
+  get key(): string {
+    if (this.cachedKey !== null) return this.cachedKey;
+    const id = this.der.length <= 512 ? latin1.decode(this.der) : null;
+    let k = id !== null ? keyCache.get(id) : undefined;
+    if (k === undefined) {
+      k = computeKey(this.rdns);
+      if (id !== null) {
+        if (keyCache.size >= KEY_CACHE_MAX) keyCache.clear();
+        keyCache.set(id, k);
+      }
+    }
+    this.cachedKey = k;
+    return k;
+  }
 }
 
 export function parseName(r: DerReader, e: Element): Name {
@@ -104,8 +138,15 @@ export function parseName(r: DerReader, e: Element): Name {
     if (rdn.length === 0) throw new DerError('bad_value', 'empty RDN', set.pos);
     rdns.push(rdn);
   }
-  const key = rdns.map((rdn) => rdn.map(attrKey).sort().join('+')).join(',');
-  return { der: r.raw(e), rdns, key };
+  const name = new ParsedName(r.raw(e), rdns);
+  // Validate string contents now (malformed UTF-8 etc. is a parse error, not a later surprise).
+  for (const rdn of rdns) for (const a of rdn) if (STRING_TAGS.has(a.tag)) decodeString(a.tag, a.value);
+  return name;
+}
+
+/** Names match under RFC 5280 §7.1 (identical DER first: the common case costs no folding). */
+export function namesMatch(a: Name, b: Name): boolean {
+  return bytesEqual(a.der, b.der) || a.key === b.key;
 }
 
 export function parseNameDer(der: Uint8Array): Name {
@@ -135,10 +176,18 @@ export function formatName(n: Name): string {
     .join(', ');
 }
 
-/** Attribute values of one type, decoded, in order. */
+const valueCache = new WeakMap<Name, Map<string, string[]>>();
+
+/** Attribute values of one type, decoded, in order (memoised per name object). */
 export function nameValues(n: Name, type: string): string[] {
-  const out: string[] = [];
-  for (const rdn of n.rdns) for (const a of rdn) if (a.type === type) out.push(decodeString(a.tag, a.value) ?? '');
+  let m = valueCache.get(n);
+  if (!m) valueCache.set(n, (m = new Map()));
+  let out = m.get(type);
+  if (!out) {
+    out = [];
+    for (const rdn of n.rdns) for (const a of rdn) if (a.type === type) out.push(decodeString(a.tag, a.value) ?? '');
+    m.set(type, out);
+  }
   return out;
 }
 

@@ -101,7 +101,7 @@ function build(s: Search, chain: Certificate[], intermediates: number): PathResu
       return 'stop';
     }
     // Loop check: the same certificate, or the same name and key, may not appear twice.
-    if (chain.some((c) => c === cand || (c.subject.key === cand.subject.key && sameKey(c, cand)))) {
+    if (chain.some((c) => c === cand || (sameKey(c, cand) && c.subject.key === cand.subject.key))) {
       if (!(isAnchor && chain.length === 1 && cand.der === cert.der)) return null;
     }
     // Self-issued CA certificates (key rollover) do not count, as for pathLenConstraint.
@@ -221,7 +221,7 @@ function profileChecks(cert: Certificate, depth: number): Verdict | null {
   }
   if (ca && !ext.subjectKeyId) return bad('profile_violation', 'CA certificate without subjectKeyIdentifier');
   // RFC 5280 §4.2.1.1: every certificate but a self-signed one names its issuer's key.
-  if (!cert.selfIssued && !ext.authorityKeyId?.keyId) return bad('profile_violation', 'authorityKeyIdentifier keyIdentifier missing');
+  if (!ext.authorityKeyId?.keyId && !cert.selfIssued) return bad('profile_violation', 'authorityKeyIdentifier keyIdentifier missing');
   if (ext.nameConstraints && !ca) return bad('profile_violation', 'nameConstraints in an end-entity certificate');
   const san = ext.subjectAltName;
   if (cert.subject.rdns.length === 0) {
@@ -278,7 +278,7 @@ function validate(s: Search, path: Certificate[]): PathResult {
       const v = profileChecks(cert, i) ?? validity(s, cert, i);
       if (v) return failed(v);
     }
-    if (!(cert.selfIssued && !isLeaf)) {
+    if (isLeaf || !cert.selfIssued) {
       const nc = checkNameConstraints(cert, constraints, s.nameBudget);
       if (!nc.ok) return failed(verdict(nc.budget ? 'budget_exceeded' : 'name_constraint_violation', i, nc.detail));
     }

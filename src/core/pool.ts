@@ -5,6 +5,7 @@ import type { Certificate } from './certificate.js';
 
 export class CertificatePool {
   private readonly bySubject = new Map<string, Certificate[]>();
+  private readonly byLength = new Map<number, Certificate[]>(); // for has(): no name folding
   private readonly all: Certificate[] = [];
 
   constructor(certs: Iterable<Certificate> = []) {
@@ -18,6 +19,9 @@ export class CertificatePool {
       if (list.some((c) => bytesEqual(c.der, cert.der))) return;
       list.push(cert);
     } else this.bySubject.set(cert.subject.key, [cert]);
+    const same = this.byLength.get(cert.der.length);
+    if (same) same.push(cert);
+    else this.byLength.set(cert.der.length, [cert]);
     this.all.push(cert);
   }
 
@@ -30,7 +34,7 @@ export class CertificatePool {
   }
 
   has(cert: Certificate): boolean {
-    return this.bySubject.get(cert.subject.key)?.some((c) => c === cert || bytesEqual(c.der, cert.der)) ?? false;
+    return this.byLength.get(cert.der.length)?.some((c) => c === cert || bytesEqual(c.der, cert.der)) ?? false;
   }
 
   /**

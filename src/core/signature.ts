@@ -43,6 +43,8 @@ export function rsaKeyFacts(pkcs1: Uint8Array): RsaKeyFacts {
   }
 }
 
+const view = (u: Uint8Array): Buffer => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+
 /** Smallest RSA modulus accepted anywhere (JPKI itself requires exactly 2048). */
 export const MIN_RSA_BITS = 2048;
 
@@ -54,10 +56,12 @@ export function importPublicKey(spki: SubjectPublicKeyInfo): KeyObject {
       const { modulusBits, exponent } = rsaKeyFacts(spki.publicKey);
       if (modulusBits < MIN_RSA_BITS) throw new KeyError('weak_key', `RSA modulus of ${modulusBits} bits`);
       if (exponent < 3 || exponent % 2 === 0) throw new KeyError('malformed_key', `RSA exponent ${exponent}`);
-      return createPublicKey({ key: Buffer.from(spki.publicKey.buffer, spki.publicKey.byteOffset, spki.publicKey.byteLength), format: 'der', type: 'pkcs1' });
+      const key = createPublicKey({ key: view(spki.publicKey), format: 'der', type: 'pkcs1' });
+      modulusBytes.set(key, Math.ceil(modulusBits / 8));
+      return key;
     }
     if (alg === OID.ecPublicKey || alg === OID.ed25519 || alg === OID.dsa || alg === OID.rsaPss) {
-      return createPublicKey({ key: Buffer.from(spki.der.buffer, spki.der.byteOffset, spki.der.byteLength), format: 'der', type: 'spki' });
+      return createPublicKey({ key: view(spki.der), format: 'der', type: 'spki' });
     }
   } catch (err) {
     if (err instanceof KeyError) throw err;
@@ -90,8 +94,6 @@ export function schemeFitsKey(scheme: SignatureScheme, key: KeyObject): boolean 
     case 'dsa': return t === 'dsa';
   }
 }
-
-const view = (u: Uint8Array): Buffer => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
 
 /**
  * Verifies `sig` over `data`. Returns false for any mismatch, malformed signature or key/scheme
@@ -126,8 +128,16 @@ export function verifyData(
   }
 }
 
+// KeyObject.asymmetricKeyDetails is a slow getter; sizes of keys we imported are noted here.
+const modulusBytes = new WeakMap<KeyObject, number>();
+
 function rsaModulusBytes(key: KeyObject): number {
-  return Math.ceil((key.asymmetricKeyDetails?.modulusLength ?? 0) / 8);
+  let n = modulusBytes.get(key);
+  if (n === undefined) {
+    n = Math.ceil((key.asymmetricKeyDetails?.modulusLength ?? 0) / 8);
+    modulusBytes.set(key, n);
+  }
+  return n;
 }
 
 /** DER DigestInfo prefixes (RFC 8017 §9.2 note 1), NULL parameters included. */

@@ -1,0 +1,82 @@
+// Core benchmark (single thread): parse + JPKI profile + path validation + signature check of
+// distinct simulated authentication certificates, beside crypto.verify alone and beside an
+// X509Certificate-based verifier doing the same two RSA checks, in the same run.
+import { X509Certificate, createPublicKey, randomBytes, verify } from 'node:crypto';
+import { parseCertificate } from '../src/core/certificate.js';
+import { CertificatePool } from '../src/core/pool.js';
+import { verifyAuthentication } from '../src/core/verify.js';
+import { cardSign } from '../src/sim/card.js';
+import { issueEndEntity, makeKeyPool, makeRoots } from '../src/sim/jlis.js';
+import { person, rng } from '../src/sim/people.js';
+import { machine, measure, printTable, writeResult } from './harness.js';
+
+export async function benchCore(opts: { users?: number; rounds?: number } = {}): Promise<Record<string, unknown>> {
+  const users = opts.users ?? 5000;
+  const rounds = opts.rounds ?? 5;
+  const now = Date.now();
+  console.log(`core: issuing ${users} distinct authentication certificates …`);
+  const roots = makeRoots(now);
+  const root = roots.find((r) => r.label === 'auth-gen3')!;
+  const pool = makeKeyPool(8);
+  const r = rng(3);
+  const certs: Uint8Array[] = [];
+  const challenges: Uint8Array[] = [];
+  const sigs: Uint8Array[] = [];
+  for (let i = 0; i < users; i++) {
+    const key = pool[i % pool.length];
+    certs.push(issueEndEntity({ purpose: 'authentication', root, key, serial: BigInt(1_000_000 + i), person: person(r, now), notBefore: now - 86_400_000 }));
+    const ch = randomBytes(32);
+    challenges.push(ch);
+    sigs.push(cardSign(key.privateKey, ch));
+  }
+  const anchors = new CertificatePool(roots.map((x) => parseCertificate(x.cert)));
+  const ctx = { anchors };
+
+  // Sanity: every verification in the timed loop is a real success.
+  for (let i = 0; i < users; i++) {
+    const v = verifyAuthentication({ certificate: certs[i], challenge: challenges[i], signature: sigs[i], time: now }, ctx).verdict;
+    if (v.code !== 'ok') throw new Error(`setup: certificate ${i} did not verify: ${v.code}`);
+  }
+
+  const ours = measure('jpki-verify: parse + path + 2 RSA verifies', users, rounds, (i) => {
+    const v = verifyAuthentication({ certificate: certs[i], challenge: challenges[i], signature: sigs[i], time: now }, ctx);
+    if (v.verdict.status !== 'valid') throw new Error('unexpected verdict');
+  });
+
+  const rootX = new X509Certificate(Buffer.from(root.cert));
+  const rootPub = rootX.publicKey; // KeyObject made once
+  const fixedKey = createPublicKey(pool[0].privateKey);
+  const cryptoOnly = measure('crypto.verify alone (RSA-2048, KeyObject made once)', users, rounds, (i) => {
+    if (!verify('sha256', challenges[i], fixedKey, sigs[i]) && i % pool.length === 0) throw new Error('crypto.verify failed');
+  });
+
+  // The least any verifier must do per fresh certificate: CA→cert verify with the CA key cached,
+  // then import the end-entity key (PKCS#1, the fast form) and verify the challenge signature.
+  const parsedCerts = certs.map((c) => parseCertificate(c));
+  const floor = measure('crypto floor: CA verify + EE PKCS#1 import + verify', users, rounds, (i) => {
+    const c = parsedCerts[i];
+    if (!verify('sha256', c.tbs, rootPub, c.signature)) throw new Error('CA verify failed');
+    const ee = createPublicKey({ key: Buffer.from(c.spki.publicKey), format: 'der', type: 'pkcs1' });
+    if (!verify('sha256', challenges[i], ee, sigs[i])) throw new Error('EE verify failed');
+  });
+
+  const x509 = measure('X509Certificate: parse + cert.verify + crypto.verify', users, rounds, (i) => {
+    const c = new X509Certificate(Buffer.from(certs[i].buffer, certs[i].byteOffset, certs[i].byteLength));
+    if (!c.verify(rootPub)) throw new Error('X509Certificate.verify failed');
+    if (!verify('sha256', challenges[i], c.publicKey, sigs[i])) throw new Error('signature failed');
+  });
+
+  const rows = [ours, floor, cryptoOnly, x509];
+  printTable(rows);
+  const ratios = {
+    oursVsCryptoFloor: ours.median / floor.median,
+    oursVsCryptoCeiling: ours.median / (cryptoOnly.median / 2), // our work needs two verifies
+    oursVsX509Certificate: ours.median / x509.median,
+  };
+  console.log(`ratio ours / crypto floor for the same work:              ${ratios.oursVsCryptoFloor.toFixed(2)}`);
+  console.log(`ratio ours / (crypto.verify ÷ 2, the two-verify ceiling): ${ratios.oursVsCryptoCeiling.toFixed(2)}`);
+  console.log(`ratio ours / X509Certificate-based:                     ${ratios.oursVsX509Certificate.toFixed(2)}×`);
+  const result = { benchmark: 'core', machine: machine(), users, rounds, measurements: rows, ratios, at: new Date().toISOString() };
+  console.log(`wrote ${writeResult('core', result)}`);
+  return result;
+}

@@ -1,0 +1,13 @@
+// `npm run bench`: every benchmark, one machine, one run. Results go to bench/results/.
+import { benchCore } from './core.js';
+
+const only = process.argv[2];
+const benches: Record<string, () => Promise<unknown>> = {
+  core: () => benchCore(),
+};
+
+for (const [name, run] of Object.entries(benches)) {
+  if (only && only !== name) continue;
+  console.log(`\n== ${name} ==`);
+  await run();
+}
