@@ -10,6 +10,8 @@ import { inScope, runLimboCase, summarize, type LimboCase } from '../conformance
 import { runPkits } from '../conformance/pkits.js';
 import { cardSign, cardSignDigest } from '../sim/card.js';
 import { initPki, openPki } from '../sim/jlis.js';
+import { publishCrls, rotateCrls } from '../sim/jlis-crl.js';
+import { serveCrls } from '../sim/crl-server.js';
 import { loadTrustStore } from '../trust-store.js';
 import { UsageError, parse, type Flags } from './main.js';
 import { progressBar } from './progress.js';
@@ -63,9 +65,12 @@ async function pkiCmd(argv: string[]): Promise<number> {
   const { flags, positionals } = parse(argv, {
     dir: { type: 'string' }, auth: { type: 'string' }, signing: { type: 'string' }, test: { type: 'string' },
     pool: { type: 'string' }, seed: { type: 'string' }, now: { type: 'string' },
+    entries: { type: 'string' }, revoke: { type: 'string' }, port: { type: 'string' }, 'rotate-every': { type: 'string' },
   });
-  if (positionals[0] !== 'init') throw new UsageError('expected "pki init"');
   const dir = resolve(need(flags, 'dir'));
+  if (positionals[0] === 'crl') return pkiCrl(dir, flags);
+  if (positionals[0] === 'serve') return pkiServe(dir, flags);
+  if (positionals[0] !== 'init') throw new UsageError('expected "pki init", "pki crl" or "pki serve"');
   const bar = progressBar('issuing certificates');
   const t0 = performance.now();
   const res = initPki({
@@ -79,6 +84,40 @@ async function pkiCmd(argv: string[]): Promise<number> {
     onProgress: bar,
   });
   console.error(`wrote ${res.holders} holder certificates and ${res.roots.length + 1} roots to ${dir} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  return 0;
+}
+
+const REASON_CODES: Record<string, number> = {
+  unspecified: 0, keyCompromise: 1, cACompromise: 2, affiliationChanged: 3, superseded: 4,
+  cessationOfOperation: 5, certificateHold: 6, removeFromCRL: 8, privilegeWithdrawn: 9, aACompromise: 10,
+};
+
+/** `pki crl`: publish CRLs for the holders of a PKI (plus bulk entries), or rotate to the next day. */
+async function pkiCrl(dir: string, flags: Flags): Promise<number> {
+  const revoke: Record<string, number> = {};
+  for (const item of (str(flags, 'revoke') ?? '').split(',').filter(Boolean)) {
+    const [id, reason = 'keyCompromise'] = item.split(':');
+    if (!(reason in REASON_CODES)) throw new UsageError(`unknown reason "${reason}" (one of ${Object.keys(REASON_CODES).join(', ')})`);
+    revoke[id] = REASON_CODES[reason];
+  }
+  const t0 = performance.now();
+  const res = rotateCrls({ dir, now: timeFlag(flags, 'now'), bulkEntries: int(flags, 'entries', 0), revoke });
+  const total = res.crls.reduce((n, c) => n + c.entries, 0);
+  console.error(`day ${res.day}: wrote ${res.crls.length} CRLs (${total} entries) to ${join(dir, 'crl')} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  return 0;
+}
+
+/** `pki serve`: the simulated J-LIS CRL distribution point. Runs until interrupted. */
+async function pkiServe(dir: string, flags: Flags): Promise<number> {
+  if (!existsSync(join(dir, 'crl'))) publishCrls({ dir, now: Date.now() });
+  const every = int(flags, 'rotate-every', 0);
+  const srv = await serveCrls({ dir, port: int(flags, 'port', 8089), rotateEveryMs: every * 1000, onRotate: (d) => console.error(`rotated: day ${d}`) });
+  console.error(`serving ${join(dir, 'crl')} at ${srv.url}/crl/ (index: ${srv.url}/crl/)${every ? `, rotating every ${every} s` : ''}`);
+  await new Promise<void>((r) => {
+    process.once('SIGINT', r);
+    process.once('SIGTERM', r);
+  });
+  await srv.close();
   return 0;
 }
 

@@ -14,6 +14,10 @@ Commands:
   demo                                     make a demo PKI and show valid / tampered / wrong-type verifications
   pki init --dir D [--auth N] [--signing N] [--test N] [--pool K] [--seed S] [--now ISO]
                                            write a simulated J-LIS PKI (roots, holders, keys) into D
+  pki crl --dir D [--entries N] [--revoke ID:REASON,...] [--now ISO]
+                                           publish partitioned CRLs for D's holders into D/crl (rotates on repeat)
+  pki serve --dir D [--port 8089] [--rotate-every SECONDS]
+                                           serve D/crl over HTTP with ETags (the simulated J-LIS distribution point)
   card sign --dir D --holder ID (--challenge HEX | --data-file F | --digest HEX) [--hash sha256]
                                            sign as the card does; prints the signature in base64
   card cert --dir D --holder ID            print the holder's certificate (PEM), as read from the card

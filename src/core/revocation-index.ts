@@ -153,6 +153,25 @@ export class RevocationIndexBuilder {
     this.n++;
   }
 
+  /** Appends every entry of `other` (one CRL's entries) with the CRL reference `ref`. */
+  appendFrom(other: RevocationIndexBuilder, ref: number): void {
+    if (other.kw > this.kw) this.resize(Math.max(this.dates.length, this.n + other.n), other.kw);
+    this.reserve(other.n);
+    const kw = this.kw;
+    for (let i = 0; i < other.n; i++) {
+      const o = i * other.kw;
+      const len = other.keys[o];
+      const dst = this.n * kw;
+      this.keys[dst] = len;
+      for (let b = 1; b < kw - len; b++) this.keys[dst + b] = 0;
+      this.keys.set(other.keys.subarray(o + other.kw - len, o + other.kw), dst + kw - len);
+      this.dates[this.n] = other.dates[i];
+      this.reasons[this.n] = other.reasons[i];
+      this.refs[this.n] = ref;
+      this.n++;
+    }
+  }
+
   build(): RevocationIndex {
     const n = this.n;
     const kw = this.kw;

@@ -1,0 +1,287 @@
+// CRL feed: fetches CRLs from files, folders and http(s) URLs on an interval, keeps the last good
+// copy of each on disk, builds the revocation index in a worker thread and swaps it in whole.
+// A failed download, a corrupt CRL, a bad signature or a rollback keeps the last good data.
+import { createHash } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, createWriteStream } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import type { Certificate } from '../core/certificate.js';
+import { RevocationSet, type CrlMeta } from '../core/revocation.js';
+import { spawnWorker } from '../worker-entry.js';
+import type { BuildRequest, BuildResponse, BuildSource, SourceOutcome } from './messages.js';
+
+export interface FeedConfig {
+  /** CRL files, folders of *.crl files, or http(s) URLs. */
+  readonly sources: readonly string[];
+  /** Where last-good copies and the feed state live. */
+  readonly cacheDir: string;
+  readonly refreshIntervalMs: number;
+  /** Download attempts per refresh and the first backoff (doubling). */
+  readonly retries?: number;
+  readonly backoffMs?: number;
+  readonly fetchTimeoutMs?: number;
+  /** Past nextUpdate by more than this, a source is stale (readiness turns false). */
+  readonly graceMs?: number;
+}
+
+export interface SourceStatus {
+  readonly id: string;
+  readonly kind: 'file' | 'url';
+  lastAttempt: number | null;
+  lastSuccess: number | null;
+  lastFailure: number | null;
+  failureReason: string | null;
+  failures: number;
+  etag: string | null;
+  lastModified: string | null;
+  fileStamp: string | null; // mtime:size of a file source at its last fetch
+  meta: SourceOutcome['meta'] | null;
+}
+
+interface PersistedState {
+  sources: Record<string, Omit<SourceStatus, 'id' | 'kind'>>;
+}
+
+export interface FeedEvents {
+  swap: [set: RevocationSet];
+  refreshed: [outcomes: readonly SourceOutcome[], ms: number];
+  error: [err: Error];
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export class CrlFeed extends EventEmitter<FeedEvents> {
+  private current: RevocationSet = RevocationSet.empty();
+  private readonly state = new Map<string, SourceStatus>();
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private version = 0;
+  private readonly cacheDir: string;
+
+  constructor(
+    private readonly config: FeedConfig,
+    private readonly anchors: readonly Certificate[],
+    private readonly now: () => number = Date.now,
+  ) {
+    super();
+    this.cacheDir = resolve(config.cacheDir);
+    mkdirSync(this.cacheDir, { recursive: true });
+    this.loadState();
+  }
+
+  /** The revocation data in force; read once per request. */
+  get set(): RevocationSet {
+    return this.current;
+  }
+
+  /** First refresh (awaited), then one every refreshIntervalMs. */
+  async start(): Promise<void> {
+    await this.refresh();
+    this.timer = setInterval(() => {
+      this.refresh().catch((err: Error) => this.emit('error', err));
+    }, this.config.refreshIntervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** One refresh; concurrent calls share it. */
+  refresh(): Promise<void> {
+    if (!this.running) this.running = this.doRefresh().finally(() => (this.running = null));
+    return this.running;
+  }
+
+  status(): SourceStatus[] {
+    return [...this.state.values()].map((s) => ({ ...s }));
+  }
+
+  /** Fresh: every source has data whose nextUpdate (plus grace) is still ahead. */
+  fresh(at = this.now()): boolean {
+    const grace = this.config.graceMs ?? 3_600_000;
+    const all = this.status();
+    return all.length > 0 && all.every((s) => s.meta && (s.meta.nextUpdate === null || s.meta.nextUpdate + grace >= at));
+  }
+
+  // ---- internals ----
+
+  private sourceIds(): { id: string; kind: 'file' | 'url' }[] {
+    const out: { id: string; kind: 'file' | 'url' }[] = [];
+    for (const s of this.config.sources) {
+      if (/^https?:\/\//i.test(s)) out.push({ id: s, kind: 'url' });
+      else {
+        const p = resolve(s);
+        if (existsSync(p) && statSync(p).isDirectory()) {
+          for (const f of readdirSync(p).filter((x) => x.endsWith('.crl')).sort()) out.push({ id: join(p, f), kind: 'file' });
+        } else out.push({ id: p, kind: 'file' });
+      }
+    }
+    return out;
+  }
+
+  private fileFor(id: string, suffix: 'crl' | 'candidate'): string {
+    return join(this.cacheDir, `${createHash('sha256').update(id).digest('hex').slice(0, 24)}.${suffix}`);
+  }
+
+  private statusOf(id: string, kind: 'file' | 'url'): SourceStatus {
+    let s = this.state.get(id);
+    if (!s) {
+      s = { id, kind, lastAttempt: null, lastSuccess: null, lastFailure: null, failureReason: null, failures: 0, etag: null, lastModified: null, fileStamp: null, meta: null };
+      this.state.set(id, s);
+    }
+    return s;
+  }
+
+  private async doRefresh(): Promise<void> {
+    const ids = this.sourceIds();
+    const known = new Set(ids.map((x) => x.id));
+    for (const id of [...this.state.keys()]) if (!known.has(id)) this.state.delete(id);
+    const sources: BuildSource[] = [];
+    let candidates = 0;
+    await Promise.all(
+      ids.map(async ({ id, kind }) => {
+        const st = this.statusOf(id, kind);
+        st.lastAttempt = this.now();
+        const cand = this.fileFor(id, 'candidate');
+        rmSync(cand, { force: true });
+        let fetched = false;
+        try {
+          fetched = kind === 'url' ? await this.fetchUrl(st, cand) : this.fetchFile(st, cand);
+        } catch (err) {
+          this.fail(st, `fetch: ${(err as Error).message}`);
+        }
+        if (fetched) candidates++;
+        const lastGood = this.fileFor(id, 'crl');
+        sources.push({
+          id,
+          candidate: fetched ? cand : undefined,
+          lastGood: existsSync(lastGood) ? lastGood : undefined,
+          previous: st.meta ? { thisUpdate: st.meta.thisUpdate, crlNumber: st.meta.crlNumber } : null,
+        });
+      }),
+    );
+    // Nothing new and an index already built: the data in force stays.
+    if (candidates === 0 && this.current.version > 0) {
+      this.saveState();
+      return;
+    }
+    sources.sort((a, b) => a.id.localeCompare(b.id));
+    const res = await this.build({ type: 'build', version: ++this.version, now: this.now(), anchors: this.anchors.map((a) => a.der), sources });
+    if (res.type === 'error') throw new Error(`revocation build failed: ${res.message}`);
+    for (const o of res.outcomes) {
+      const st = this.state.get(o.id)!;
+      const cand = this.fileFor(o.id, 'candidate');
+      if (o.used === 'candidate') {
+        renameSync(cand, this.fileFor(o.id, 'crl'));
+        st.lastSuccess = this.now();
+        st.failureReason = null;
+        st.failures = 0;
+        st.meta = o.meta ?? null;
+      } else {
+        rmSync(cand, { force: true });
+        if (o.rejection) this.fail(st, `${o.rejection}${o.detail ? `: ${o.detail}` : ''}`);
+        if (o.used === 'none') st.meta = null;
+      }
+    }
+    this.current = RevocationSet.fromData(res.data);
+    this.saveState();
+    this.emit('refreshed', res.outcomes, res.ms);
+    this.emit('swap', this.current);
+  }
+
+  private fail(st: SourceStatus, reason: string): void {
+    st.lastFailure = this.now();
+    st.failureReason = reason;
+    st.failures++;
+  }
+
+  /** A file source is a candidate when its mtime or size changed since the last fetch. It is
+   *  copied first, so an edit during the build cannot tear it. */
+  private fetchFile(st: SourceStatus, cand: string): boolean {
+    const s = statSync(st.id);
+    const stamp = `${s.mtimeMs}:${s.size}`;
+    if (stamp === st.fileStamp && existsSync(this.fileFor(st.id, 'crl'))) return false;
+    copyFileSync(st.id, cand);
+    st.fileStamp = stamp;
+    return true;
+  }
+
+  /** Conditional GET with retries and doubling backoff; true when a new body was saved. The
+   *  validators of a refused body are kept too: the same bad bytes are not fetched again, and a
+   *  corrected CRL comes with a new ETag. */
+  private async fetchUrl(st: SourceStatus, cand: string): Promise<boolean> {
+    const attempts = Math.max(1, this.config.retries ?? 3);
+    let delay = this.config.backoffMs ?? 500;
+    let last: Error | null = null;
+    for (let i = 0; i < attempts; i++) {
+      try {
+        const headers: Record<string, string> = {};
+        const haveCopy = existsSync(this.fileFor(st.id, 'crl'));
+        if (haveCopy && st.etag) headers['if-none-match'] = st.etag;
+        if (haveCopy && st.lastModified) headers['if-modified-since'] = st.lastModified;
+        const res = await fetch(st.id, { headers, signal: AbortSignal.timeout(this.config.fetchTimeoutMs ?? 30_000) });
+        if (res.status === 304) return false;
+        if (res.status !== 200 || !res.body) throw new Error(`HTTP ${res.status}`);
+        await pipeline(Readable.fromWeb(res.body as unknown as WebReadableStream<Uint8Array>), createWriteStream(cand));
+        st.etag = res.headers.get('etag');
+        st.lastModified = res.headers.get('last-modified');
+        return true;
+      } catch (err) {
+        last = err as Error;
+        if (i + 1 < attempts) {
+          await sleep(delay);
+          delay *= 2;
+        }
+      }
+    }
+    throw last ?? new Error('download failed');
+  }
+
+  private build(req: BuildRequest): Promise<BuildResponse> {
+    return new Promise((resolvePromise, reject) => {
+      const w = spawnWorker('revocation-build');
+      w.once('message', (m: BuildResponse) => {
+        resolvePromise(m);
+        void w.terminate();
+      });
+      w.once('error', reject);
+      w.once('exit', (code) => {
+        if (code !== 0) reject(new Error(`build worker exited with code ${code}`));
+      });
+      w.postMessage(req);
+    });
+  }
+
+  private stateFile(): string {
+    return join(this.cacheDir, 'feed-state.json');
+  }
+
+  private loadState(): void {
+    if (!existsSync(this.stateFile())) return;
+    try {
+      const s = JSON.parse(readFileSync(this.stateFile(), 'utf8')) as PersistedState;
+      for (const [id, v] of Object.entries(s.sources)) this.state.set(id, { id, kind: /^https?:/i.test(id) ? 'url' : 'file', ...v });
+    } catch {
+      // A damaged state file only costs a full re-fetch.
+    }
+  }
+
+  private saveState(): void {
+    const out: PersistedState = { sources: {} };
+    for (const s of this.state.values()) {
+      const { id, kind, ...rest } = s;
+      void kind;
+      out.sources[id] = rest;
+    }
+    const tmp = `${this.stateFile()}.tmp`;
+    writeFileSync(tmp, JSON.stringify(out, null, 1));
+    renameSync(tmp, this.stateFile());
+  }
+}
+
+export type { CrlMeta };
