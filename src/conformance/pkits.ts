@@ -1,41 +1,29 @@
 // NIST PKITS (RSA-2048 set) through the path validator: every Valid…/Invalid… end-entity
-// certificate, paths built from the pool of all CA certificates in the folder, PKITS default
-// settings (any policy, nothing explicit, mapping and anyPolicy allowed).
+// certificate, paths built from the pool of all CA certificates in the folder, revocation from all
+// CRLs in the folder (RFC 5280 §6.3, deltas used), PKITS default settings (any policy, nothing
+// explicit, mapping and anyPolicy allowed).
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCertificate, type Certificate } from '../core/certificate.js';
 import { CertificatePool } from '../core/pool.js';
 import { validatePath } from '../core/path.js';
+import { parseCrl, type ParsedCrl } from '../core/crl.js';
+import { CrlSetChecker } from '../core/crl-check.js';
 import type { VerdictCode } from '../core/verdict.js';
 
 export interface PkitsOutcome {
   name: string;
   expected: 'valid' | 'invalid';
-  actual: 'valid' | 'invalid' | 'pending';
-  code: VerdictCode | 'malformed_certificate' | 'pending_revocation';
+  actual: 'valid' | 'invalid';
+  code: VerdictCode | 'malformed_certificate';
   excepted?: string;
   match: boolean;
-}
-
-/** Sections whose expected result rests on CRL processing (PKITS §4.4, parts of §4.5 and §4.7,
- *  §4.14, §4.15). Until revocation checking is wired into this harness they are reported as
- *  pending, never as passed. */
-const REVOCATION_DEPENDENT = [
-  'MissingCRL', 'RevokedCA', 'RevokedEE', 'BadCRLSignature', 'BadCRLIssuerName', 'WrongCRL', 'TwoCRLs',
-  'UnknownCRLEntryExtension', 'UnknownCRLExtension', 'OldCRLnextUpdate', 'pre2000CRLnextUpdate',
-  'GeneralizedTimeCRLnextUpdate', 'NegativeSerialNumber', 'LongSerialNumber', 'SeparateCertificateandCRLKeys',
-  'BasicSelfIssuedOldWithNew', 'BasicSelfIssuedNewWithOld', 'BasicSelfIssuedCRLSigningKey',
-  'cRLSignFalse', 'distributionPoint', 'IDP', 'onlyContains', 'onlySomeReasons', 'cRLIssuer', 'deltaCRL',
-];
-
-export function isRevocationDependent(name: string): boolean {
-  return REVOCATION_DEPENDENT.some((s) => name.includes(s));
 }
 
 /** A time inside every PKITS certificate's validity (2010–2030). */
 export const PKITS_TIME = Date.parse('2020-06-01T00:00:00Z');
 
-export function loadPkits(dir: string): { anchor: Certificate; pool: CertificatePool; cases: { name: string; cert: Certificate | null }[] } {
+export function loadPkits(dir: string): { anchor: Certificate; pool: CertificatePool; crls: ParsedCrl[]; cases: { name: string; cert: Certificate | null }[] } {
   const certDir = join(dir, 'certs');
   const files = readdirSync(certDir).sort();
   const pool = new CertificatePool();
@@ -65,21 +53,32 @@ export function loadPkits(dir: string): { anchor: Certificate; pool: Certificate
     else pool.add(c);
   }
   if (!anchor) throw new Error(`no TrustAnchorRootCertificate.crt in ${certDir}`);
-  return { anchor, pool, cases };
+  // CRLs that do not parse (bad signature encoding, unknown critical extension) are unusable:
+  // the certificates they would cover end up with an undetermined status.
+  const crls: ParsedCrl[] = [];
+  const crlDir = join(dir, 'crls');
+  for (const f of readdirSync(crlDir).sort()) {
+    try {
+      crls.push(parseCrl(new Uint8Array(readFileSync(join(crlDir, f)))));
+    } catch {
+      continue;
+    }
+  }
+  return { anchor, pool, crls, cases };
 }
 
 export function runPkits(dir: string, exceptions: Record<string, string> = {}): PkitsOutcome[] {
-  const { anchor, pool, cases } = loadPkits(dir);
+  const { anchor, pool, crls, cases } = loadPkits(dir);
   const anchors = new CertificatePool([anchor]);
+  const revocation = new CrlSetChecker(crls, { anchors, intermediates: pool });
   return cases.map(({ name, cert }) => {
     const expected = name.startsWith('Valid') ? 'valid' : 'invalid';
     const out = (actual: PkitsOutcome['actual'], code: PkitsOutcome['code']): PkitsOutcome => {
-      const excepted = exceptions[name] ?? (actual === 'pending' ? 'depends on CRL processing (revocation issue)' : undefined);
+      const excepted = exceptions[name];
       return { name, expected, actual, code, excepted, match: actual === expected };
     };
-    if (isRevocationDependent(name)) return out('pending', 'pending_revocation');
     if (!cert) return out('invalid', 'malformed_certificate');
-    const res = validatePath(cert, { time: PKITS_TIME, anchors, intermediates: pool });
+    const res = validatePath(cert, { time: PKITS_TIME, anchors, intermediates: pool, revocation });
     return out(res.verdict.status === 'valid' ? 'valid' : 'invalid', res.verdict.code);
   });
 }

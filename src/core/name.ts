@@ -108,7 +108,7 @@ class ParsedName implements Name {
 
   get key(): string {
     if (this.cachedKey !== null) return this.cachedKey;
-    const id = this.der.length <= 512 ? latin1.decode(this.der) : null;
+    const id = this.der.length > 0 && this.der.length <= 512 ? latin1.decode(this.der) : null;
     let k = id !== null ? keyCache.get(id) : undefined;
     if (k === undefined) {
       k = computeKey(this.rdns);
@@ -126,17 +126,7 @@ export function parseName(r: DerReader, e: Element): Name {
   const rdnsReader = r.enter(e);
   const rdns: Attribute[][] = [];
   while (rdnsReader.hasMore()) {
-    const set = rdnsReader.sequence('RDN', Tag.SET);
-    const rdn: Attribute[] = [];
-    while (set.hasMore()) {
-      const atv = set.sequence('AttributeTypeAndValue');
-      const type = atv.oid('attribute type');
-      const ve = atv.next();
-      atv.done();
-      rdn.push({ type, tag: ve.tag, value: atv.value(ve) });
-    }
-    if (rdn.length === 0) throw new DerError('bad_value', 'empty RDN', set.pos);
-    rdns.push(rdn);
+    rdns.push(readRdn(rdnsReader.sequence('RDN', Tag.SET)));
   }
   const name = new ParsedName(r.raw(e), rdns);
   // Validate string contents now (malformed UTF-8 etc. is a parse error, not a later surprise).
@@ -144,9 +134,29 @@ export function parseName(r: DerReader, e: Element): Name {
   return name;
 }
 
+/** A name one RDN below `parent` (a nameRelativeToCRLIssuer made absolute). It has no DER of its
+ *  own: comparisons go through the normalised key. */
+export function childName(parent: Name, rdn: readonly Attribute[]): Name {
+  return new ParsedName(new Uint8Array(0), [...parent.rdns, rdn]);
+}
+
+/** Reads the attributes of an RDN (a SET) from `r`'s contents. */
+export function readRdn(r: DerReader): Attribute[] {
+  const rdn: Attribute[] = [];
+  while (r.hasMore()) {
+    const atv = r.sequence('AttributeTypeAndValue');
+    const type = atv.oid('attribute type');
+    const ve = atv.next();
+    atv.done();
+    rdn.push({ type, tag: ve.tag, value: atv.value(ve) });
+  }
+  if (rdn.length === 0) throw new DerError('bad_value', 'empty RDN', r.pos);
+  return rdn;
+}
+
 /** Names match under RFC 5280 §7.1 (identical DER first: the common case costs no folding). */
 export function namesMatch(a: Name, b: Name): boolean {
-  return bytesEqual(a.der, b.der) || a.key === b.key;
+  return (a.der.length > 0 && bytesEqual(a.der, b.der)) || a.key === b.key;
 }
 
 export function parseNameDer(der: Uint8Array): Name {
