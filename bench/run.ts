@@ -1,9 +1,11 @@
 // `npm run bench`: every benchmark, one machine, one run. Results go to bench/results/.
 import { benchCore } from './core.js';
+import { benchRevocation } from './revocation.js';
 
 const only = process.argv[2];
 const benches: Record<string, () => Promise<unknown>> = {
   core: () => benchCore(),
+  revocation: () => benchRevocation(),
 };
 
 for (const [name, run] of Object.entries(benches)) {
