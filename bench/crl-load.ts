@@ -1,31 +1,18 @@
 // Child process of the revocation benchmark: loads one CRL with one implementation and prints
 // {ms, maxRssMB, entries} as JSON. A process per run, so peak RSS belongs to that run alone.
-import { readFileSync, openSync, readSync, closeSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { parseCertificate, pemBlocks } from '../src/core/certificate.js';
 import { loadCrl, assembleSet } from '../src/core/revocation.js';
+import { fileChunks } from '../src/revocation/file-chunks.js';
 
 const [impl, file, anchorPem] = process.argv.slice(2);
-
-function* chunks(path: string): Generator<Uint8Array> {
-  const fd = openSync(path, 'r');
-  const buf = new Uint8Array(1 << 20);
-  try {
-    for (;;) {
-      const n = readSync(fd, buf, 0, buf.length, null);
-      if (n <= 0) return;
-      yield buf.subarray(0, n);
-    }
-  } finally {
-    closeSync(fd);
-  }
-}
 
 async function run(): Promise<number> {
   switch (impl) {
     case 'ours': {
       // Streaming parse + signature check + index build: the whole refresh path.
       const anchor = parseCertificate(pemBlocks(readFileSync(anchorPem, 'utf8'), 'CERTIFICATE')[0]);
-      const r = loadCrl(file, chunks(file), [anchor]);
+      const r = loadCrl(file, fileChunks(file), [anchor]);
       if (!r.ok) throw new Error(`${r.rejection}: ${r.detail}`);
       const { set } = assembleSet([r.crl], 1, Date.now());
       return set.issuers()[0].index.size;

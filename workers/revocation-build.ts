@@ -1,24 +1,10 @@
 // Build worker: reads CRL files, parses and verifies them, and builds the shared revocation
 // index off the main thread. decode → core → encode, nothing else.
-import { closeSync, openSync, readSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
+import { fileChunks } from '../src/revocation/file-chunks.js';
 import { parseCertificate } from '../src/core/certificate.js';
 import { assembleSet, loadCrl, type LoadResult, type LoadedCrl } from '../src/core/revocation.js';
 import type { BuildRequest, BuildResponse, SourceOutcome } from '../src/revocation/messages.js';
-
-function* fileChunks(path: string): Generator<Uint8Array> {
-  const fd = openSync(path, 'r');
-  try {
-    const buf = new Uint8Array(1 << 20);
-    for (;;) {
-      const n = readSync(fd, buf, 0, buf.length, null);
-      if (n <= 0) return;
-      yield buf.subarray(0, n);
-    }
-  } finally {
-    closeSync(fd);
-  }
-}
 
 function tryLoad(id: string, path: string, anchors: ReturnType<typeof parseCertificate>[], previous: BuildRequest['sources'][number]['previous'], now: number): LoadResult | { ok: false; rejection: 'unreadable'; detail: string } {
   try {

@@ -1,9 +1,10 @@
 // The CLI commands. Each returns an exit code; bad usage throws UsageError.
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { HashName } from '../core/algorithms.js';
-import { pemBlocks, toPem } from '../core/certificate.js';
+import { pemBlocks, toPem, type Certificate } from '../core/certificate.js';
+import { assembleSet, IndexRevocationChecker, loadCrl, type LoadedCrl } from '../core/revocation.js';
 import { verifyAuthentication, verifyDocumentSignature, type VerifyContext } from '../core/verify.js';
 import { defaultExceptionsPath, loadExceptions } from '../conformance/exceptions.js';
 import { inScope, runLimboCase, summarize, type LimboCase } from '../conformance/limbo.js';
@@ -150,11 +151,18 @@ async function verifyCmd(argv: string[]): Promise<number> {
   const { flags, positionals } = parse(argv, {
     roots: { type: 'string', multiple: true }, cert: { type: 'string' }, challenge: { type: 'string' },
     signature: { type: 'string' }, 'data-file': { type: 'string' }, digest: { type: 'string' }, hash: { type: 'string' },
-    at: { type: 'string' }, 'allow-test': { type: 'boolean' },
+    at: { type: 'string' }, 'allow-test': { type: 'boolean' }, crl: { type: 'string', multiple: true }, 'soft-fail': { type: 'boolean' },
   });
   const roots = (flags.roots as string[] | undefined) ?? [];
   if (roots.length === 0) throw new UsageError('--roots is required (a PEM/DER file or a folder; repeatable)');
-  const ctx: VerifyContext = { anchors: loadTrustStore(roots), allowTestHierarchy: flags['allow-test'] === true };
+  const anchors = loadTrustStore(roots);
+  const crlPaths = (flags.crl as string[] | undefined) ?? [];
+  const ctx: VerifyContext = {
+    anchors,
+    allowTestHierarchy: flags['allow-test'] === true,
+    revocation: crlPaths.length ? crlChecker(crlPaths, anchors.certificates()) : undefined,
+    revocationPolicy: flags['soft-fail'] ? 'soft-fail' : 'hard-fail',
+  };
   const certificate = readCertFile(need(flags, 'cert'));
   const time = timeFlag(flags, 'at');
   const signature = b64Flag(flags, 'signature');
@@ -170,6 +178,19 @@ async function verifyCmd(argv: string[]): Promise<number> {
   } else throw new UsageError('expected "verify auth" or "verify signature"');
   print(result);
   return result.verdict.status === 'valid' ? 0 : 1;
+}
+
+/** Loads CRL files (or folders of *.crl) into a revocation set; a refused CRL is an input error. */
+function crlChecker(paths: string[], anchors: readonly Certificate[]): IndexRevocationChecker {
+  const files = paths.flatMap((p) => (statSync(p).isDirectory() ? readdirSync(p).filter((f) => f.endsWith('.crl')).sort().map((f) => join(p, f)) : [p]));
+  const loaded: LoadedCrl[] = [];
+  for (const f of files) {
+    const r = loadCrl(f, [new Uint8Array(readFileSync(f))], anchors);
+    if (!r.ok) throw new Error(`${f}: ${r.rejection}: ${r.detail}`);
+    loaded.push(r.crl);
+  }
+  const { set } = assembleSet(loaded, 1, Date.now());
+  return new IndexRevocationChecker(() => set);
 }
 
 async function limboCmd(argv: string[]): Promise<number> {
@@ -200,7 +221,7 @@ async function pkitsCmd(argv: string[]): Promise<number> {
   return failed === 0 ? 0 : 1;
 }
 
-/** Until the HTTP service lands, the demo shows the core on a fresh simulated PKI. */
+/** Until the HTTP service lands, the demo shows the core on a fresh simulated PKI and its CRLs. */
 async function demoCmd(argv: string[]): Promise<number> {
   const { flags } = parse(argv, { dir: { type: 'string' } });
   const dir = resolve(str(flags, 'dir') ?? 'var/demo-pki');
@@ -209,30 +230,39 @@ async function demoCmd(argv: string[]): Promise<number> {
     console.error(`making a demo PKI in ${dir} …`);
     initPki({ dir, now, authUsers: 100, signingUsers: 20, testUsers: 2, poolSize: 4, onProgress: progressBar('issuing certificates') });
   }
+  // Today's CRLs: holder a1 revoked (key compromise), plus the usual share of moves and renewals.
+  rotateCrls({ dir, now, revoke: { a1: REASON_CODES.keyCompromise } });
+  const listed = new Set((JSON.parse(readFileSync(join(dir, 'crl', 'revoked.json'), 'utf8')) as { revoked: { id: string }[] }).revoked.map((r) => r.id));
   const pki = openPki(dir);
-  const ctx: VerifyContext = { anchors: loadTrustStore(pki.trustPems) };
-  const a = pki.holders('authentication')[0];
-  const s = pki.holders('signing')[0];
+  const anchors = loadTrustStore(pki.trustPems);
+  const ctx: VerifyContext = { anchors, revocation: crlChecker([join(dir, 'crl')], anchors.certificates()) };
+  const auth = pki.holders('authentication');
+  const a = auth.find((h) => !listed.has(h.id))!;
+  const revoked = auth.find((h) => h.id === 'a1')!;
+  const s = pki.holders('signing').find((h) => !listed.has(h.id))!;
   const challenge = randomBytes(32);
   const sig = cardSign(pki.keys[a.key], challenge);
   const tampered = Uint8Array.from(sig);
   tampered[tampered.length - 1] ^= 1;
   const doc = Buffer.from('申込書: JPKI demo');
-  const show = (label: string, r: { verdict: { status: string; code: string; detail: string } }): void =>
-    console.log(`${label.padEnd(44)} ${r.verdict.status.padEnd(8)} ${r.verdict.code}  (${r.verdict.detail})`);
+  const show = (label: string, r: { verdict: { status: string; code: string; detail: string; revocation: { checked: boolean; source?: { crlNumber: string | null; thisUpdate: number } } } }): void =>
+    console.log(`${label.padEnd(44)} ${r.verdict.status.padEnd(8)} ${r.verdict.code.padEnd(24)} ${r.verdict.detail}` +
+      (r.verdict.revocation.source ? `  [CRL #${r.verdict.revocation.source.crlNumber} of ${new Date(r.verdict.revocation.source.thisUpdate).toISOString()}]` : ''));
   show('auth: valid signature over the challenge', verifyAuthentication({ certificate: a.cert, challenge, signature: sig, time: now }, ctx));
+  show('auth: revoked card', verifyAuthentication({ certificate: revoked.cert, challenge, signature: cardSign(pki.keys[revoked.key], challenge), time: now }, ctx));
   show('auth: tampered signature', verifyAuthentication({ certificate: a.cert, challenge, signature: tampered, time: now }, ctx));
   show('auth: signing certificate used to log in', verifyAuthentication({ certificate: s.cert, challenge, signature: cardSign(pki.keys[s.key], challenge), time: now }, ctx));
   const t = pki.holders('test')[0];
   show('auth: test-hierarchy card', verifyAuthentication({ certificate: t.cert, challenge, signature: cardSign(pki.keys[t.key], challenge), time: now }, ctx));
-  const r = verifyDocumentSignature({ certificate: s.cert, data: doc, signature: cardSign(pki.keys[s.key], doc), time: now }, ctx);
-  show('signature: valid document signature', r);
+  show('signature: document signed with the card', verifyDocumentSignature({ certificate: s.cert, data: doc, signature: cardSign(pki.keys[s.key], doc), time: now }, ctx));
   const cli = 'node dist/src/cli/main.js';
   console.log(`\nTry it yourself (paste into a shell in this folder):\n` +
     `  ${cli} card cert --dir ${dir} --holder ${a.id} > /tmp/${a.id}.pem\n` +
     `  SIG=$(${cli} card sign --dir ${dir} --holder ${a.id} --challenge 00ff)\n` +
-    `  ${cli} verify auth --roots ${join(dir, 'trust')} --cert /tmp/${a.id}.pem --challenge 00ff --signature "$SIG"\n` +
-    `  ${cli} verify auth --roots ${join(dir, 'trust')} --cert /tmp/${a.id}.pem --challenge 00fe --signature "$SIG"   # wrong challenge`);
+    `  ${cli} verify auth --roots ${join(dir, 'trust')} --crl ${join(dir, 'crl')} --cert /tmp/${a.id}.pem --challenge 00ff --signature "$SIG"\n` +
+    `  ${cli} verify auth --roots ${join(dir, 'trust')} --crl ${join(dir, 'crl')} --cert /tmp/${a.id}.pem --challenge 00fe --signature "$SIG"   # wrong challenge\n` +
+    `  ${cli} card cert --dir ${dir} --holder a1 > /tmp/a1.pem; SIG1=$(${cli} card sign --dir ${dir} --holder a1 --challenge 00ff)\n` +
+    `  ${cli} verify auth --roots ${join(dir, 'trust')} --crl ${join(dir, 'crl')} --cert /tmp/a1.pem --challenge 00ff --signature "$SIG1"   # revoked`);
   return 0;
 }
 

@@ -11,7 +11,7 @@ export class UsageError extends Error {
 const USAGE = `jpki-verify — JPKI certificate and signature verifier
 
 Commands:
-  demo                                     make a demo PKI and show valid / tampered / wrong-type verifications
+  demo                                     make a demo PKI and CRLs; show valid / revoked / tampered / wrong-type verdicts
   pki init --dir D [--auth N] [--signing N] [--test N] [--pool K] [--seed S] [--now ISO]
                                            write a simulated J-LIS PKI (roots, holders, keys) into D
   pki crl --dir D [--entries N] [--revoke ID:REASON,...] [--now ISO]
@@ -21,9 +21,11 @@ Commands:
   card sign --dir D --holder ID (--challenge HEX | --data-file F | --digest HEX) [--hash sha256]
                                            sign as the card does; prints the signature in base64
   card cert --dir D --holder ID            print the holder's certificate (PEM), as read from the card
-  verify auth --roots PATH... --cert FILE --challenge HEX --signature B64 [--at ISO]
-  verify signature --roots PATH... --cert FILE (--data-file F | --digest HEX) --signature B64 [--hash H] [--at ISO]
-                                           print the verdict as JSON; exit 0 only when valid
+  verify auth --roots PATH... [--crl PATH...] --cert FILE --challenge HEX --signature B64 [--at ISO]
+  verify signature --roots PATH... [--crl PATH...] --cert FILE (--data-file F | --digest HEX) --signature B64 [--hash H] [--at ISO]
+                                           print the verdict as JSON; exit 0 only when valid. With --crl (files or
+                                           folders), revocation is checked; stale or missing CRL data is
+                                           indeterminate unless --soft-fail
   limbo FILE [--exceptions FILE|none] [--include-webpki]
                                            run x509-limbo cases; one JSON line per case and a summary
   pkits DIR                                run NIST PKITS from DIR (certs/, crls/)

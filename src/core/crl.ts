@@ -9,6 +9,7 @@ import { readDistributionPointName, readReasonFlags, EXT } from './extensions.js
 import { readGeneralNames, type GeneralName } from './general-name.js';
 import { parseName, type Name } from './name.js';
 import { decodeTime, readTime } from './time.js';
+import { concat } from './der-writer.js';
 
 export class CrlError extends Error {
   override readonly name = 'CrlError';
@@ -145,7 +146,7 @@ export class CrlParser {
       if (chunk.length) throw new CrlError('malformed_crl', 'bytes after the end of the CRL');
       return;
     }
-    this.buf = this.buf.length ? concat2(this.buf, chunk) : chunk;
+    this.buf = this.buf.length ? concat([this.buf, chunk]) : chunk;
     try {
       this.run();
     } catch (err) {
@@ -157,7 +158,7 @@ export class CrlParser {
     if (this.stage !== 'done') throw new CrlError('malformed_crl', `CRL truncated (${this.stage})`);
     if (this.buf.length) throw new CrlError('malformed_crl', 'bytes after the end of the CRL');
     let tbs: Uint8Array | null = null;
-    if (this.keepTbs) tbs = this.tbsParts.length === 1 ? this.tbsParts[0] : concatAll(this.tbsParts);
+    if (this.keepTbs) tbs = this.tbsParts.length === 1 ? this.tbsParts[0] : concat(this.tbsParts);
     return {
       version: this.version,
       issuer: this.issuer!,
@@ -579,25 +580,6 @@ function header(buf: Uint8Array, p: number): { valueStart: number; length: numbe
   for (let i = 0; i < n; i++) len = len * 256 + buf[p + 2 + i];
   if (len < 0x80) throw new DerError('overlong_length', 'long form for a short length', p + 1);
   return { valueStart: p + 2 + n, length: len };
-}
-
-function concat2(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a, 0);
-  out.set(b, a.length);
-  return out;
-}
-
-function concatAll(parts: Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const x of parts) n += x.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const x of parts) {
-    out.set(x, o);
-    o += x.length;
-  }
-  return out;
 }
 
 function asCrlError(err: unknown): unknown {

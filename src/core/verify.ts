@@ -9,7 +9,7 @@ import { JPKI, basicFourInfo, checkProfile, classify, ProfileError, type BasicFo
 import type { CertificatePool } from './pool.js';
 import { validatePath, type PathResult, type RevocationChecker } from './path.js';
 import { KeyError, importPublicKey, verifyData, verifyRsaPkcs1Digest } from './signature.js';
-import { NOT_CHECKED, verdict, type Verdict } from './verdict.js';
+import { NOT_CHECKED, verdict, type RevocationReport, type Verdict } from './verdict.js';
 
 export interface VerifyContext {
   readonly anchors: CertificatePool;
@@ -133,6 +133,12 @@ function endEntityKey(cert: Certificate): { key: KeyObject; failure: null } | { 
   }
 }
 
+/** The valid verdict, saying what was checked. */
+function success(revocation: RevocationReport): Verdict {
+  const rev = !revocation.checked ? 'revocation not checked' : revocation.status === 'good' ? 'not revoked' : `revocation data ${revocation.status} (soft-fail)`;
+  return verdict('ok', -1, `path to a J-LIS root valid, ${rev}, signature verified`, revocation);
+}
+
 /** 電子利用者証明: the card signed the service's challenge with its authentication key. */
 export function verifyAuthentication(req: AuthRequest, ctx: VerifyContext): VerificationResult {
   const c = checkCertificate(req.certificate, 'authentication', req.time, ctx);
@@ -145,7 +151,7 @@ export function verifyAuthentication(req: AuthRequest, ctx: VerifyContext): Veri
   const ok = verifyData({ kind: 'rsa-pkcs1', hash }, key, req.challenge, req.signature);
   const revocation = c.path?.verdict.revocation ?? NOT_CHECKED;
   return {
-    verdict: ok ? c.path!.verdict : verdict('signature_invalid', 0, 'signature over the challenge does not verify', revocation),
+    verdict: ok ? success(revocation) : verdict('signature_invalid', 0, 'signature over the challenge does not verify', revocation),
     certificate: f,
   };
 }
@@ -181,5 +187,5 @@ export function verifyDocumentSignature(req: SignatureRequest, ctx: VerifyContex
       throw err;
     }
   }
-  return { verdict: c.path!.verdict, certificate: f, basicInfo: info };
+  return { verdict: success(revocation), certificate: f, basicInfo: info };
 }
