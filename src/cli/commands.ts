@@ -16,6 +16,7 @@ import { serveCrls } from '../sim/crl-server.js';
 import { loadTrustStore } from '../trust-store.js';
 import { UsageError, parse, type Flags } from './main.js';
 import { progressBar } from './progress.js';
+import { clientCmd, serveCmd, startCmd } from './serve.js';
 
 type Command = (argv: string[]) => Promise<number>;
 
@@ -267,6 +268,9 @@ async function demoCmd(argv: string[]): Promise<number> {
 }
 
 export const commands: Record<string, Command> = {
+  start: startCmd,
+  serve: serveCmd,
+  client: clientCmd,
   pki: pkiCmd,
   card: cardCmd,
   verify: verifyCmd,

@@ -11,6 +11,10 @@ export class UsageError extends Error {
 const USAGE = `jpki-verify — JPKI certificate and signature verifier
 
 Commands:
+  start [--dir D]                          the embedded default: demo J-LIS + CRLs, HTTP service, printed try-it commands
+  serve --config FILE                      run the HTTP service (config file + JPKI_* environment overrides)
+  client (auth|signature) --url U --key K --dir D --holder ID [--tamper]
+                                           drive the HTTP API as a relay would, with a simulated card
   demo                                     make a demo PKI and CRLs; show valid / revoked / tampered / wrong-type verdicts
   pki init --dir D [--auth N] [--signing N] [--test N] [--pool K] [--seed S] [--now ISO]
                                            write a simulated J-LIS PKI (roots, holders, keys) into D

@@ -41,6 +41,11 @@ export const VERDICT_CODES = {
   crl_stale: ['indeterminate', 50, 'the CRL covering the certificate is past nextUpdate (plus grace)'],
   revocation_unavailable: ['indeterminate', 45, 'no CRL covers the certificate'],
 
+  // the challenge (電子利用者証明)
+  challenge_unknown: ['invalid', 95, 'no such challenge (never issued, or forgotten long after expiry)'],
+  challenge_expired: ['invalid', 95, 'the challenge expired before it was used'],
+  challenge_replayed: ['invalid', 95, 'the challenge was already used'],
+
   // the signed object
   signature_invalid: ['invalid', 95, 'the signature over the challenge or document does not verify'],
   digest_mismatch: ['invalid', 95, 'the digest given does not fit the digest algorithm'],

@@ -1,0 +1,101 @@
+// `serve` (a configured service) and `start` (the embedded default: a demo J-LIS, its CRLs, one
+// demo tenant, everything in one process), plus `client`, which drives the HTTP API as a relay would.
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { loadConfig, validateConfig, type Config } from '../config.js';
+import { startService } from '../service.js';
+import { cardSign } from '../sim/card.js';
+import { initPki, openPki } from '../sim/jlis.js';
+import { rotateCrls } from '../sim/jlis-crl.js';
+import { UsageError, parse, type Flags } from './main.js';
+import { progressBar } from './progress.js';
+
+const str = (f: Flags, k: string): string | undefined => (typeof f[k] === 'string' ? (f[k] as string) : undefined);
+
+async function runUntilSignal(config: Config): Promise<number> {
+  const svc = await startService(config);
+  await new Promise<void>((r) => {
+    process.once('SIGINT', r);
+    process.once('SIGTERM', r);
+  });
+  svc.logger.info('draining');
+  await svc.close();
+  return 0;
+}
+
+export async function serveCmd(argv: string[]): Promise<number> {
+  const { flags } = parse(argv, { config: { type: 'string' } });
+  const config = loadConfig(str(flags, 'config') ?? null);
+  if (config.tenants.length === 0) throw new UsageError('config tenants: at least one tenant is required (or use `start` for the embedded demo)');
+  if (config.trust.roots.length === 0) throw new UsageError('config trust.roots: at least one trust anchor file or folder is required');
+  return runUntilSignal(config);
+}
+
+/** The embedded default: no Redis, no configuration. */
+export async function startCmd(argv: string[]): Promise<number> {
+  const { flags } = parse(argv, { dir: { type: 'string' } });
+  const dir = resolve(str(flags, 'dir') ?? 'var/demo-pki');
+  const now = Date.now();
+  if (!existsSync(join(dir, 'manifest.json'))) {
+    console.error(`making a demo J-LIS in ${dir} …`);
+    initPki({ dir, now, authUsers: 2000, signingUsers: 200, testUsers: 5, poolSize: 8, onProgress: progressBar('issuing certificates') });
+  }
+  // Today's CRLs, with holder a1 revoked for key compromise.
+  rotateCrls({ dir, now, revoke: { a1: 1 } });
+  const revoked = new Set((JSON.parse(readFileSync(join(dir, 'crl', 'revoked.json'), 'utf8')) as { revoked: { id: string }[] }).revoked.map((r) => r.id));
+  const good = openPki(dir).holders('authentication').find((h) => !revoked.has(h.id))!.id;
+  const key = randomBytes(24).toString('base64url');
+  const env = loadConfig(null); // JPKI_* overrides (port, threads, …) still apply
+  const config = validateConfig({
+    ...env,
+    trust: { ...env.trust, roots: [join(dir, 'trust')] },
+    crl: { ...env.crl, sources: [join(dir, 'crl')], cacheDir: join(dir, '..', 'crl-cache') },
+    tenants: [{ id: 'demo', apiKeySha256: createHash('sha256').update(key).digest('hex'), basicInfo: true }],
+  });
+  const url = `http://${config.host}:${config.port}`;
+  const cli = 'node dist/src/cli/main.js';
+  const c = `${cli} client --url ${url} --key ${key} --dir ${dir}`;
+  console.log(`\njpki-verify (embedded) on ${url} — demo tenant API key: ${key}\n\nTry (paste into another shell in this folder):\n` +
+    `  ${c} auth --holder ${good}            # valid\n` +
+    `  ${c} auth --holder a1                 # revoked (keyCompromise)\n` +
+    `  ${c} auth --holder ${good} --tamper   # tampered signature\n` +
+    `  ${c} signature --holder s3            # document signature, with 基本4情報\n` +
+    `  curl -s ${url}/readyz; curl -s ${url}/metrics | grep jpki_verdicts_total\n`);
+  return runUntilSignal(config);
+}
+
+/** Drives the HTTP API as a relay platform would: challenge, card signature, verification. */
+export async function clientCmd(argv: string[]): Promise<number> {
+  const { flags, positionals } = parse(argv, { url: { type: 'string' }, key: { type: 'string' }, dir: { type: 'string' }, holder: { type: 'string' }, tamper: { type: 'boolean' } });
+  const need = (k: string): string => {
+    const v = str(flags, k);
+    if (!v) throw new UsageError(`--${k} is required`);
+    return v;
+  };
+  const url = need('url');
+  const headers = { 'content-type': 'application/json', 'x-api-key': need('key') };
+  const pki = openPki(resolve(need('dir')));
+  const id = need('holder');
+  const holder = pki.holders(id.startsWith('s') ? 'signing' : id.startsWith('t') ? 'test' : 'authentication').find((h) => h.id === id);
+  if (!holder) throw new UsageError(`no holder ${id}`);
+  const certificate = Buffer.from(holder.cert).toString('base64');
+  const tamper = (sig: Uint8Array): string => {
+    const s = Uint8Array.from(sig);
+    if (flags.tamper) s[s.length - 1] ^= 1;
+    return Buffer.from(s).toString('base64');
+  };
+  let res: Response;
+  if (positionals[0] === 'auth') {
+    const ch = (await (await fetch(`${url}/v1/challenges`, { method: 'POST', headers: { 'x-api-key': headers['x-api-key'] } })).json()) as { challengeId: string; challenge: string };
+    const signature = tamper(cardSign(pki.keys[holder.key], Buffer.from(ch.challenge, 'base64')));
+    res = await fetch(`${url}/v1/verify/auth`, { method: 'POST', headers, body: JSON.stringify({ certificate, challengeId: ch.challengeId, signature }) });
+  } else if (positionals[0] === 'signature') {
+    const doc = Buffer.from(`契約書 ${new Date().toISOString()}`);
+    const signature = tamper(cardSign(pki.keys[holder.key], doc));
+    res = await fetch(`${url}/v1/verify/signature`, { method: 'POST', headers, body: JSON.stringify({ certificate, data: doc.toString('base64'), signature }) });
+  } else throw new UsageError('expected "client auth" or "client signature"');
+  const body = (await res.json()) as { verdict?: { status: string } };
+  console.log(JSON.stringify(body, null, 2));
+  return res.status === 200 && body.verdict?.status === 'valid' ? 0 : 1;
+}

@@ -1,0 +1,206 @@
+// Service configuration: one JSON file plus JPKI_* environment overrides, validated at start.
+// Every error names the field. This is the only module that reads the environment.
+import { readFileSync } from 'node:fs';
+
+export interface TenantConfig {
+  readonly id: string;
+  /** SHA-256 (hex) of the tenant's API key: keys themselves are never stored. */
+  readonly apiKeySha256: string;
+  /** May receive the 基本4情報 of signing certificates. */
+  readonly basicInfo: boolean;
+}
+
+export interface Config {
+  readonly host: string;
+  readonly port: number;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly trust: { readonly roots: readonly string[]; readonly allowTestHierarchy: boolean };
+  readonly crl: {
+    readonly sources: readonly string[];
+    readonly cacheDir: string;
+    readonly refreshIntervalSec: number;
+    readonly graceSec: number;
+    /** Stale or missing CRL data: 'hard-fail' → indeterminate (default), 'soft-fail' → pass. */
+    readonly policy: 'hard-fail' | 'soft-fail';
+    readonly retries: number;
+    readonly backoffMs: number;
+  };
+  readonly pool: {
+    readonly threads: number;
+    /** Flush a micro-batch at this many items… */
+    readonly batchSize: number;
+    /** …or this long after its first item arrived. */
+    readonly batchDelayUs: number;
+    /** Most items waiting or running; beyond it requests get 503 with Retry-After. */
+    readonly maxPending: number;
+    readonly concurrentTasksPerWorker: number;
+    /** Per-worker LRU of certificate-path results, by certificate fingerprint. */
+    readonly pathCacheSize: number;
+  };
+  readonly challenge: { readonly ttlSec: number; readonly store: 'memory' | 'redis'; readonly redisUrl: string; readonly keyPrefix: string };
+  readonly limits: { readonly bodyBytes: number; readonly batchItems: number };
+  readonly tenants: readonly TenantConfig[];
+}
+
+export const DEFAULTS: Config = {
+  host: '127.0.0.1',
+  port: 8080,
+  logLevel: 'info',
+  trust: { roots: [], allowTestHierarchy: false },
+  crl: { sources: [], cacheDir: 'var/crl-cache', refreshIntervalSec: 3600, graceSec: 3600, policy: 'hard-fail', retries: 3, backoffMs: 500 },
+  // 32 items per task and two tasks in flight per worker: piscina's measured sweet spot on 2 cores
+  // (performance-facts.md: 1 per task caps at 20k/s, 32 per task reaches 77-84k/s).
+  pool: { threads: 2, batchSize: 32, batchDelayUs: 200, maxPending: 20_000, concurrentTasksPerWorker: 2, pathCacheSize: 50_000 },
+  challenge: { ttlSec: 120, store: 'memory', redisUrl: 'redis://127.0.0.1:6379', keyPrefix: 'jpki:' },
+  limits: { bodyBytes: 64 * 1024, batchItems: 256 },
+  tenants: [],
+};
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(`config ${field}: ${message}`);
+  }
+}
+
+type Json = Record<string, unknown>;
+
+const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Deep merge of plain objects; arrays and scalars replace. */
+function merge(base: Json, over: Json): Json {
+  const out: Json = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = isObj(v) && isObj(base[k]) ? merge(base[k] as Json, v) : v;
+  return out;
+}
+
+/** JPKI_PORT=9000, JPKI_POOL__THREADS=4, JPKI_CRL__SOURCES='["http://…"]' (JSON values accepted). */
+export function envOverrides(env: Record<string, string | undefined>): Json {
+  const out: Json = {};
+  for (const [name, raw] of Object.entries(env)) {
+    if (!name.startsWith('JPKI_') || raw === undefined) continue;
+    const path = name.slice(5).toLowerCase().split('__').map((p) => p.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()));
+    let value: unknown = raw;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      value = raw;
+    }
+    let o = out;
+    for (const p of path.slice(0, -1)) o = (o[p] = isObj(o[p]) ? o[p] : {}) as Json;
+    o[path[path.length - 1]] = value;
+  }
+  return out;
+}
+
+function check(raw: Json): Config {
+  const known = (obj: Json, allowed: object, where: string): void => {
+    for (const k of Object.keys(obj)) if (!(k in allowed)) throw new ConfigError(`${where}${k}`, 'unknown field');
+  };
+  const int = (v: unknown, field: string, min: number, max: number): number => {
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw new ConfigError(field, `must be an integer from ${min} to ${max}, got ${JSON.stringify(v)}`);
+    return v;
+  };
+  const str = (v: unknown, field: string): string => {
+    if (typeof v !== 'string' || v === '') throw new ConfigError(field, `must be a non-empty string, got ${JSON.stringify(v)}`);
+    return v;
+  };
+  const strs = (v: unknown, field: string): string[] => {
+    if (!Array.isArray(v)) throw new ConfigError(field, 'must be an array of strings');
+    return v.map((x, i) => str(x, `${field}[${i}]`));
+  };
+  const bool = (v: unknown, field: string): boolean => {
+    if (typeof v !== 'boolean') throw new ConfigError(field, `must be true or false, got ${JSON.stringify(v)}`);
+    return v;
+  };
+  const oneOf = <T extends string>(v: unknown, field: string, values: readonly T[]): T => {
+    if (!values.includes(v as T)) throw new ConfigError(field, `must be one of ${values.join(', ')}, got ${JSON.stringify(v)}`);
+    return v as T;
+  };
+  const sub = (k: keyof Config): Json => {
+    const v = raw[k];
+    if (!isObj(v)) throw new ConfigError(k, 'must be an object');
+    known(v, DEFAULTS[k] as object, `${k}.`);
+    return v;
+  };
+  known(raw, DEFAULTS, '');
+  const trust = sub('trust');
+  const crl = sub('crl');
+  const pool = sub('pool');
+  const challenge = sub('challenge');
+  const limits = sub('limits');
+  if (!Array.isArray(raw.tenants)) throw new ConfigError('tenants', 'must be an array');
+  const tenants = raw.tenants.map((t, i): TenantConfig => {
+    const f = `tenants[${i}]`;
+    if (!isObj(t)) throw new ConfigError(f, 'must be an object');
+    known(t, { id: 1, apiKeySha256: 1, basicInfo: 1 }, `${f}.`);
+    const hash = str(t.apiKeySha256, `${f}.apiKeySha256`);
+    if (!/^[0-9a-f]{64}$/.test(hash)) throw new ConfigError(`${f}.apiKeySha256`, 'must be 64 lower-case hex digits (SHA-256 of the key)');
+    return { id: str(t.id, `${f}.id`), apiKeySha256: hash, basicInfo: t.basicInfo === undefined ? false : bool(t.basicInfo, `${f}.basicInfo`) };
+  });
+  const ids = new Set<string>();
+  for (const t of tenants) {
+    if (ids.has(t.id)) throw new ConfigError('tenants', `duplicate tenant id "${t.id}"`);
+    ids.add(t.id);
+  }
+  return {
+    host: str(raw.host, 'host'),
+    port: int(raw.port, 'port', 0, 65535),
+    logLevel: oneOf(raw.logLevel, 'logLevel', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
+    trust: { roots: strs(trust.roots, 'trust.roots'), allowTestHierarchy: bool(trust.allowTestHierarchy, 'trust.allowTestHierarchy') },
+    crl: {
+      sources: strs(crl.sources, 'crl.sources'),
+      cacheDir: str(crl.cacheDir, 'crl.cacheDir'),
+      refreshIntervalSec: int(crl.refreshIntervalSec, 'crl.refreshIntervalSec', 1, 86_400 * 7),
+      graceSec: int(crl.graceSec, 'crl.graceSec', 0, 86_400 * 7),
+      policy: oneOf(crl.policy, 'crl.policy', ['hard-fail', 'soft-fail'] as const),
+      retries: int(crl.retries, 'crl.retries', 1, 20),
+      backoffMs: int(crl.backoffMs, 'crl.backoffMs', 0, 600_000),
+    },
+    pool: {
+      threads: int(pool.threads, 'pool.threads', 1, 256),
+      batchSize: int(pool.batchSize, 'pool.batchSize', 1, 4096),
+      batchDelayUs: int(pool.batchDelayUs, 'pool.batchDelayUs', 0, 1_000_000),
+      maxPending: int(pool.maxPending, 'pool.maxPending', 1, 10_000_000),
+      concurrentTasksPerWorker: int(pool.concurrentTasksPerWorker, 'pool.concurrentTasksPerWorker', 1, 64),
+      pathCacheSize: int(pool.pathCacheSize, 'pool.pathCacheSize', 0, 10_000_000),
+    },
+    challenge: {
+      ttlSec: int(challenge.ttlSec, 'challenge.ttlSec', 1, 86_400),
+      store: oneOf(challenge.store, 'challenge.store', ['memory', 'redis'] as const),
+      redisUrl: str(challenge.redisUrl, 'challenge.redisUrl'),
+      keyPrefix: str(challenge.keyPrefix, 'challenge.keyPrefix'),
+    },
+    limits: { bodyBytes: int(limits.bodyBytes, 'limits.bodyBytes', 1024, 64 * 1024 * 1024), batchItems: int(limits.batchItems, 'limits.batchItems', 1, 100_000) },
+    tenants,
+  };
+}
+
+/** Defaults, then the file (if any), then JPKI_* variables; validated as a whole. */
+export function loadConfig(file: string | null, env: Record<string, string | undefined> = process.env): Config {
+  let fromFile: Json = {};
+  if (file) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new ConfigError('(file)', `cannot read ${file}: ${(err as Error).message}`);
+    }
+    try {
+      const parsed = JSON.parse(text) as unknown;
+      if (!isObj(parsed)) throw new Error('top level must be an object');
+      fromFile = parsed;
+    } catch (err) {
+      throw new ConfigError('(file)', `${file} is not valid JSON: ${(err as Error).message}`);
+    }
+  }
+  return check(merge(merge(DEFAULTS as unknown as Json, fromFile), envOverrides(env)));
+}
+
+export function validateConfig(raw: unknown): Config {
+  if (!isObj(raw)) throw new ConfigError('(root)', 'must be an object');
+  return check(merge(DEFAULTS as unknown as Json, raw));
+}

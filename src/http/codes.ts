@@ -1,0 +1,57 @@
+// The one table of every code the API can answer with: HTTP status, metric label, meaning.
+// Verdict codes come from the core's table; request errors are added here. A test checks that
+// every code the service emits is in this table and documented in docs/api-codes.md.
+import { VERDICT_CODES, type VerdictCode } from '../core/verdict.js';
+
+export interface CodeInfo {
+  readonly status: number; // HTTP status of a response carrying this code
+  readonly label: string; // bounded metric label
+  readonly doc: string;
+}
+
+/** Verdicts are answers, HTTP 200 — except those that say the input itself is unusable. */
+const INPUT_VERDICTS: Partial<Record<VerdictCode, number>> = {
+  malformed_certificate: 400,
+  malformed_signature: 400,
+  digest_mismatch: 400,
+};
+
+export const REQUEST_ERRORS = {
+  bad_request: [400, 'a field is missing, of the wrong type or out of range (the message names it)'],
+  malformed_base64: [400, 'a base64 field does not decode'],
+  unauthorized: [401, 'no API key, or an unknown one'],
+  forbidden: [403, 'the tenant may not use this function'],
+  not_found: [404, 'no such route or job'],
+  body_too_large: [413, 'the request body exceeds the configured limit'],
+  unsupported_media_type: [415, 'the body is not application/json'],
+  too_many_items: [413, 'a batch holds more items than allowed'],
+  overloaded: [503, 'too many verifications pending; retry after the Retry-After delay'],
+  worker_failed: [503, 'the verification worker running this request failed; safe to retry'],
+  shutting_down: [503, 'the service is draining for shutdown'],
+  not_ready: [503, 'trust store or CRL data not ready (readiness only)'],
+  internal: [500, 'an unexpected error; the log has the detail (never personal data)'],
+} as const satisfies Record<string, readonly [number, string]>;
+
+export type RequestErrorCode = keyof typeof REQUEST_ERRORS;
+export type ApiCode = VerdictCode | RequestErrorCode;
+
+export const CODES: Readonly<Record<ApiCode, CodeInfo>> = Object.freeze({
+  ...(Object.fromEntries(
+    Object.entries(VERDICT_CODES).map(([code, [, , doc]]) => [code, { status: INPUT_VERDICTS[code as VerdictCode] ?? 200, label: code, doc }]),
+  ) as Record<VerdictCode, CodeInfo>),
+  ...(Object.fromEntries(Object.entries(REQUEST_ERRORS).map(([code, [status, doc]]) => [code, { status, label: code, doc }])) as Record<RequestErrorCode, CodeInfo>),
+});
+
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  constructor(
+    readonly code: ApiCode,
+    message: string,
+    readonly retryAfterSec?: number,
+  ) {
+    super(message);
+  }
+  get status(): number {
+    return CODES[this.code].status;
+  }
+}

@@ -1,0 +1,112 @@
+// JSON schemas of the API (used by fastify for validation) and the OpenAPI document built from
+// the same objects, served at /openapi.json.
+import type { Config } from '../config.js';
+import { CODES } from './codes.js';
+
+const b64 = (desc: string, max = 65536) => ({ type: 'string', minLength: 1, maxLength: max, description: desc }) as const;
+const hash = { type: 'string', enum: ['sha256', 'sha384', 'sha512'], description: 'hash the client used (DigestInfo); default sha256' } as const;
+const certificate = b64('end-entity certificate: base64 DER, or PEM');
+const challengeId = { type: 'string', pattern: '^[A-Za-z0-9_-]{22}$', description: 'from POST /v1/challenges' } as const;
+
+const authBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['certificate', 'challengeId', 'signature'],
+  properties: { certificate, challengeId, signature: b64('RSASSA-PKCS1-v1_5 signature by the card over the challenge, base64', 2048), digestAlgorithm: hash },
+} as const;
+
+const signatureBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['certificate', 'signature'],
+  properties: {
+    certificate,
+    data: b64('the signed document, base64 (give data or digest)'),
+    digest: b64('the document digest the client computed, base64', 128),
+    digestAlgorithm: hash,
+    signature: b64('RSASSA-PKCS1-v1_5 signature by the card, base64', 2048),
+    at: { type: 'string', format: 'date-time', description: 'verify as of this time (e.g. the signing time); default now' },
+  },
+} as const;
+
+const verdict = {
+  type: 'object',
+  properties: {
+    status: { type: 'string', enum: ['valid', 'invalid', 'indeterminate'] },
+    code: { type: 'string', enum: Object.keys(CODES) },
+    depth: { type: 'integer', description: 'certificate concerned: 0 = end entity, 1 = its issuer; -1 none' },
+    detail: { type: 'string' },
+    revocation: {
+      type: 'object',
+      properties: {
+        checked: { type: 'boolean' },
+        status: { type: 'string', enum: ['good', 'revoked', 'stale', 'unknown'] },
+        reason: { type: 'string' },
+        revokedAt: { type: 'integer', description: 'epoch ms' },
+        source: { type: 'object', properties: { issuer: { type: 'string' }, crlNumber: { type: ['string', 'null'] }, thisUpdate: { type: 'integer' }, nextUpdate: { type: ['integer', 'null'] } } },
+      },
+    },
+  },
+} as const;
+
+const result = {
+  type: 'object',
+  properties: {
+    verdict,
+    certificate: { type: ['object', 'null'], properties: { kind: { type: 'string' }, serial: { type: 'string' }, fingerprint: { type: 'string' }, notBefore: { type: 'string' }, notAfter: { type: 'string' }, issuerGeneration: { type: ['integer', 'null'] } } },
+    basicInfo: { type: ['object', 'null'], description: '基本4情報: only for tenants entitled to it', additionalProperties: true },
+  },
+} as const;
+
+const error = { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string', enum: Object.keys(CODES) }, message: { type: 'string' } } } as const;
+
+export const schemas = {
+  challengeRoute: {},
+  authRoute: { body: authBody },
+  signatureRoute: { body: signatureBody },
+  batchRoute: {
+    body: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['items'],
+      properties: {
+        items: {
+          type: 'array',
+          minItems: 1,
+          items: {
+            type: 'object',
+            required: ['type'],
+            properties: { type: { type: 'string', enum: ['auth', 'signature'] } },
+            oneOf: [
+              { properties: { ...authBody.properties, type: { const: 'auth' } }, required: [...authBody.required], additionalProperties: false },
+              { properties: { ...signatureBody.properties, type: { const: 'signature' } }, required: [...signatureBody.required], additionalProperties: false },
+            ],
+          },
+        },
+      },
+    },
+  },
+} as const;
+
+export function openApiDocument(config: Config): Record<string, unknown> {
+  const json = (schema: unknown) => ({ content: { 'application/json': { schema } } });
+  const errors = { '4XX': { description: 'typed error', ...json(error) }, '503': { description: 'overloaded, worker failed or draining; see Retry-After', ...json(error) } };
+  const secured = [{ apiKey: [] }];
+  return {
+    openapi: '3.1.0',
+    info: { title: 'jpki-verify', version: '0.1.0', description: 'JPKI (My Number Card) certificate and signature verification. Every error is {code, message}; codes are listed in the Error schema.' },
+    components: {
+      securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' } },
+      schemas: { Verdict: verdict, Result: result, Error: error },
+    },
+    paths: {
+      '/v1/challenges': { post: { summary: 'Issue a single-use challenge', security: secured, responses: { '200': { description: 'challenge', ...json({ type: 'object', properties: { challengeId, challenge: { type: 'string' }, expiresAt: { type: 'string' } } }) }, ...errors } } },
+      '/v1/verify/auth': { post: { summary: '電子利用者証明: authentication certificate + signature over a challenge', security: secured, requestBody: json(authBody), responses: { '200': { description: 'verdict', ...json(result) }, ...errors } } },
+      '/v1/verify/signature': { post: { summary: '電子署名: signing certificate + signature over a document or digest', security: secured, requestBody: json(signatureBody), responses: { '200': { description: 'verdict (+ 基本4情報 when entitled)', ...json(result) }, ...errors } } },
+      '/v1/verify/batch': { post: { summary: `Up to ${config.limits.batchItems} verifications at once`, security: secured, requestBody: json(schemas.batchRoute.body), responses: { '200': { description: 'one result or error per item, in order', ...json({ type: 'object', properties: { results: { type: 'array', items: { oneOf: [result, { type: 'object', properties: { error } }] } } } }) }, ...errors } } },
+      '/healthz': { get: { summary: 'Liveness', responses: { '200': { description: 'alive' } } } },
+      '/readyz': { get: { summary: 'Readiness: trust store loaded and every CRL fresh', responses: { '200': { description: 'ready' }, '503': { description: 'not ready', ...json(error) } } } },
+      '/metrics': { get: { summary: 'Prometheus metrics', responses: { '200': { description: 'text exposition format' } } } },
+    },
+  };
+}

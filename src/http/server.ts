@@ -1,0 +1,231 @@
+// The HTTP API (fastify): challenges, verifications, batch, health, readiness, metrics, OpenAPI.
+// The shell stamps `now` once per request; the pool does the verification work.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import type { HashName } from '../core/algorithms.js';
+import { pemBlocks } from '../core/certificate.js';
+import { verdict } from '../core/verdict.js';
+import type { ChallengeStore } from '../challenges/store.js';
+import type { Config, TenantConfig } from '../config.js';
+import type { Metrics } from '../metrics.js';
+import type { ItemResult, VerifyItem } from '../pool/messages.js';
+import { PoolError, type VerifierPool } from '../pool/verifier-pool.js';
+import type { CrlFeed } from '../revocation/feed.js';
+import { ApiError, CODES, type ApiCode } from './codes.js';
+import { openApiDocument, schemas } from './openapi.js';
+
+export interface AppDeps {
+  readonly config: Config;
+  readonly pool: VerifierPool;
+  readonly feed: CrlFeed | null;
+  readonly challenges: ChallengeStore;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+  readonly clock?: () => number;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    tenant: TenantConfig | null;
+    outcome: string;
+  }
+}
+
+const HASHES: readonly HashName[] = ['sha256', 'sha384', 'sha512'];
+
+/** Strict base64 (standard alphabet, padding optional): anything else is malformed_base64. */
+export function decodeBase64(value: string, field: string): Uint8Array {
+  const s = value.replace(/\s+/g, '');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(s) || s.length % 4 === 1) throw new ApiError('malformed_base64', `${field} is not valid base64`);
+  return new Uint8Array(Buffer.from(s, 'base64'));
+}
+
+/** A certificate as base64 DER or as PEM. */
+function decodeCertificate(value: string, field: string): Uint8Array {
+  if (value.includes('-----BEGIN CERTIFICATE-----')) {
+    const der = pemBlocks(value, 'CERTIFICATE')[0];
+    if (!der) throw new ApiError('malformed_base64', `${field} PEM has no certificate`);
+    return der;
+  }
+  return decodeBase64(value, field);
+}
+
+function sha256Hex(s: string): Buffer {
+  return createHash('sha256').update(s).digest();
+}
+
+interface AuthBody { certificate: string; challengeId: string; signature: string; digestAlgorithm?: HashName }
+interface SignatureBody { certificate: string; data?: string; digest?: string; digestAlgorithm?: HashName; signature: string; at?: string }
+type BatchItem = ({ type: 'auth' } & AuthBody) | ({ type: 'signature' } & SignatureBody);
+
+export function buildApp(deps: AppDeps): FastifyInstance {
+  const { config, pool, feed, challenges, metrics } = deps;
+  const clock = deps.clock ?? Date.now;
+  const app = Fastify({
+    loggerInstance: deps.logger as unknown as FastifyBaseLogger,
+    bodyLimit: config.limits.bodyBytes,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+  });
+  const tenantKeys = config.tenants.map((t) => ({ t, hash: Buffer.from(t.apiKeySha256, 'hex') }));
+
+  app.decorateRequest('tenant', null);
+  app.decorateRequest('outcome', '');
+
+  // Tenants: API key in x-api-key or Authorization: Bearer; compared by hash, in constant time.
+  app.addHook('onRequest', async (req) => {
+    if (!req.url.startsWith('/v1/')) return;
+    const header = req.headers['x-api-key'] ?? (req.headers.authorization?.startsWith('Bearer ') ? req.headers.authorization.slice(7) : undefined);
+    const key = Array.isArray(header) ? header[0] : header;
+    if (!key) throw new ApiError('unauthorized', 'API key required (x-api-key or Authorization: Bearer)');
+    const h = sha256Hex(key);
+    const found = tenantKeys.find((x) => timingSafeEqual(x.hash, h));
+    if (!found) throw new ApiError('unauthorized', 'unknown API key');
+    req.tenant = found.t;
+  });
+
+  app.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url ?? 'unmatched';
+    metrics.httpDuration.observe({ route, outcome: req.outcome || (reply.statusCode < 400 ? 'ok' : 'error') }, reply.elapsedTime / 1000);
+  });
+
+  const sendError = (reply: FastifyReply, req: FastifyRequest, err: ApiError): FastifyReply => {
+    req.outcome = err.code;
+    metrics.verdicts.inc({ kind: 'error', code: CODES[err.code].label });
+    if (err.retryAfterSec) reply.header('retry-after', String(err.retryAfterSec));
+    return reply.status(err.status).send({ code: err.code, message: err.message });
+  };
+
+  app.setErrorHandler((error: FastifyError | ApiError | PoolError | Error, req, reply) => {
+    if (error instanceof ApiError) return sendError(reply, req, error);
+    if (error instanceof PoolError) return sendError(reply, req, new ApiError(error.code, error.message, 1));
+    const fe = error as FastifyError;
+    if (fe.validation) return sendError(reply, req, new ApiError('bad_request', `${fe.validationContext ?? 'body'}${fe.message.replace(/^(body|querystring|params|headers)/, '')}`));
+    switch (fe.code) {
+      case 'FST_ERR_CTP_BODY_TOO_LARGE':
+        return sendError(reply, req, new ApiError('body_too_large', `body larger than ${config.limits.bodyBytes} bytes`));
+      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+        return sendError(reply, req, new ApiError('unsupported_media_type', 'send application/json'));
+      case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+        return sendError(reply, req, new ApiError('bad_request', fe.message));
+    }
+    if (fe.statusCode === 400) return sendError(reply, req, new ApiError('bad_request', 'body is not valid JSON'));
+    req.log.error({ err: { type: error.name, message: error.message, stack: error.stack } }, 'unhandled error');
+    return sendError(reply, req, new ApiError('internal', 'internal error'));
+  });
+
+  app.setNotFoundHandler((req, reply) => sendError(reply, req, new ApiError('not_found', `no route ${req.method} ${req.url.split('?')[0]}`)));
+
+  /** Runs one item through the pool and maps input-level verdicts to typed 4xx errors. */
+  const run = async (item: VerifyItem): Promise<ItemResult> => {
+    const r = await pool.verify(item);
+    if (CODES[r.verdict.code].status !== 200) throw new ApiError(r.verdict.code, r.verdict.detail);
+    return r;
+  };
+
+  const present = (req: FastifyRequest, r: ItemResult): Record<string, unknown> => {
+    metrics.verdicts.inc({ kind: 'verdict', code: r.verdict.code });
+    const out: Record<string, unknown> = { verdict: r.verdict, certificate: r.certificate };
+    if (r.basicInfo !== undefined) out.basicInfo = req.tenant?.basicInfo ? r.basicInfo : undefined;
+    return out;
+  };
+
+  const challengeVerdict = (code: 'challenge_unknown' | 'challenge_expired' | 'challenge_replayed'): ItemResult => ({
+    verdict: verdict(code, -1, CODES[code].doc),
+    certificate: null,
+  });
+
+  const authItem = async (b: AuthBody, now: number): Promise<ItemResult> => {
+    const cert = decodeCertificate(b.certificate, 'certificate');
+    const signature = decodeBase64(b.signature, 'signature');
+    const ch = await challenges.consume(b.challengeId, now);
+    if (!ch.ok) return challengeVerdict(ch.code);
+    return run({ kind: 'auth', time: now, cert, challenge: ch.challenge, signature, hash: b.digestAlgorithm ?? 'sha256' });
+  };
+
+  const signatureItem = async (b: SignatureBody, now: number): Promise<ItemResult> => {
+    const cert = decodeCertificate(b.certificate, 'certificate');
+    const signature = decodeBase64(b.signature, 'signature');
+    if ((b.data === undefined) === (b.digest === undefined)) throw new ApiError('bad_request', 'give exactly one of data and digest');
+    let time = now;
+    if (b.at !== undefined) {
+      time = Date.parse(b.at);
+      if (Number.isNaN(time)) throw new ApiError('bad_request', 'at must be an ISO 8601 time');
+    }
+    const hash = b.digestAlgorithm ?? 'sha256';
+    const item: VerifyItem = b.digest !== undefined
+      ? { kind: 'signature', time, cert, digest: decodeBase64(b.digest, 'digest'), signature, hash }
+      : { kind: 'signature', time, cert, data: decodeBase64(b.data!, 'data'), signature, hash };
+    return run(item);
+  };
+
+  const record = (req: FastifyRequest, r: ItemResult): void => {
+    req.outcome = r.verdict.status;
+  };
+
+  app.post('/v1/challenges', { schema: schemas.challengeRoute }, async (req) => {
+    const now = clock();
+    const c = await challenges.issue(now, config.challenge.ttlSec * 1000);
+    req.outcome = 'ok';
+    return { challengeId: c.challengeId, challenge: Buffer.from(c.challenge).toString('base64'), expiresAt: new Date(c.expiresAt).toISOString() };
+  });
+
+  app.post<{ Body: AuthBody }>('/v1/verify/auth', { schema: schemas.authRoute }, async (req) => {
+    const r = await authItem(req.body, clock());
+    record(req, r);
+    return present(req, r);
+  });
+
+  app.post<{ Body: SignatureBody }>('/v1/verify/signature', { schema: schemas.signatureRoute }, async (req) => {
+    const r = await signatureItem(req.body, clock());
+    record(req, r);
+    return present(req, r);
+  });
+
+  app.post<{ Body: { items: BatchItem[] } }>('/v1/verify/batch', { schema: schemas.batchRoute }, async (req) => {
+    const items = req.body.items;
+    if (items.length > config.limits.batchItems) throw new ApiError('too_many_items', `at most ${config.limits.batchItems} items per batch`);
+    const now = clock();
+    const results = await Promise.all(
+      items.map(async (it) => {
+        try {
+          return present(req, it.type === 'auth' ? await authItem(it, now) : await signatureItem(it, now));
+        } catch (err) {
+          if (err instanceof ApiError && err.status < 500) return { error: { code: err.code, message: err.message } };
+          throw err; // overload and worker failure fail the whole batch: retry it
+        }
+      }),
+    );
+    req.outcome = 'batch';
+    return { results };
+  });
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+
+  app.get('/readyz', async (req, reply) => {
+    const reasons: string[] = [];
+    if (pool.threads === 0) reasons.push('no verification workers');
+    if (feed && !feed.fresh(clock())) reasons.push('CRL data missing or stale');
+    metrics.ready.set(reasons.length ? 0 : 1);
+    if (reasons.length) {
+      req.outcome = 'not_ready';
+      return reply.status(503).send({ code: 'not_ready' satisfies ApiCode, message: reasons.join('; ') });
+    }
+    return { status: 'ready', crl: feed ? feed.status().map((s) => ({ source: s.id, thisUpdate: s.meta?.thisUpdate ?? null, nextUpdate: s.meta?.nextUpdate ?? null, crlNumber: s.meta?.crlNumber ?? null })) : [] };
+  });
+
+  app.get('/metrics', async (_req, reply) => {
+    metrics.poolUtilization.set(pool.utilization);
+    metrics.poolPending.set(pool.pending);
+    metrics.poolThreads.set(pool.threads);
+    reply.header('content-type', metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
+
+  app.get('/openapi.json', async () => openApiDocument(config));
+
+  return app;
+}
+
+export { HASHES };

@@ -1,0 +1,48 @@
+// Prometheus metrics (prom-client). Labels are bounded: routes, outcomes, codes, issuer key ids
+// and configured sources — never serials, names or card numbers.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { PoolObserver } from './pool/verifier-pool.js';
+
+const LATENCY_BUCKETS = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+
+export class Metrics {
+  readonly registry = new Registry();
+  readonly httpDuration = new Histogram({ name: 'jpki_http_request_duration_seconds', help: 'HTTP request latency by route and outcome', labelNames: ['route', 'outcome'] as const, buckets: LATENCY_BUCKETS, registers: [this.registry] });
+  readonly verdicts = new Counter({ name: 'jpki_verdicts_total', help: 'Verdicts and request errors by code', labelNames: ['kind', 'code'] as const, registers: [this.registry] });
+  readonly batchSize = new Histogram({ name: 'jpki_batch_size', help: 'Items per micro-batch (pool task)', buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256], registers: [this.registry] });
+  readonly batchWait = new Histogram({ name: 'jpki_batch_wait_seconds', help: 'Time the first item of a batch waited for the batch to fill', buckets: LATENCY_BUCKETS, registers: [this.registry] });
+  readonly queueWait = new Histogram({ name: 'jpki_queue_wait_seconds', help: 'Task time outside the worker: pool queue and thread hand-off', buckets: LATENCY_BUCKETS, registers: [this.registry] });
+  readonly workerTime = new Histogram({ name: 'jpki_worker_time_seconds', help: 'Time a worker spent on one task', buckets: LATENCY_BUCKETS, registers: [this.registry] });
+  readonly pathCache = new Counter({ name: 'jpki_path_cache_lookups_total', help: 'Certificate-path cache lookups by result', labelNames: ['result'] as const, registers: [this.registry] });
+  readonly workerFailures = new Counter({ name: 'jpki_worker_failures_total', help: 'Items failed because their worker failed', registers: [this.registry] });
+  readonly poolUtilization = new Gauge({ name: 'jpki_pool_utilization', help: 'Share of pool capacity in use (piscina)', registers: [this.registry] });
+  readonly poolPending = new Gauge({ name: 'jpki_pool_pending_items', help: 'Verifications queued or running', registers: [this.registry] });
+  readonly poolThreads = new Gauge({ name: 'jpki_pool_threads', help: 'Live worker threads', registers: [this.registry] });
+  readonly crlAge = new Gauge({ name: 'jpki_crl_age_seconds', help: 'Age of the newest CRL data per issuer key (now − thisUpdate of the oldest partition)', labelNames: ['issuer_key'] as const, registers: [this.registry] });
+  readonly crlNextUpdate = new Gauge({ name: 'jpki_crl_next_update_seconds', help: 'Seconds until the earliest nextUpdate per issuer key (negative: stale)', labelNames: ['issuer_key'] as const, registers: [this.registry] });
+  readonly crlEntries = new Gauge({ name: 'jpki_crl_entries', help: 'Revoked serials indexed per issuer key', labelNames: ['issuer_key'] as const, registers: [this.registry] });
+  readonly crlRefreshFailures = new Counter({ name: 'jpki_crl_refresh_failures_total', help: 'CRL source refresh failures by reason', labelNames: ['reason'] as const, registers: [this.registry] });
+  readonly crlRefreshes = new Counter({ name: 'jpki_crl_refreshes_total', help: 'Revocation index rebuilds', registers: [this.registry] });
+  readonly crlBuildSeconds = new Histogram({ name: 'jpki_crl_build_seconds', help: 'Time to parse, verify and index the CRLs (worker thread)', buckets: [0.05, 0.1, 0.5, 1, 2, 5, 10, 30], registers: [this.registry] });
+  readonly ready = new Gauge({ name: 'jpki_ready', help: '1 when the trust store is loaded and every CRL is fresh', registers: [this.registry] });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'jpki_process_', eventLoopMonitoringPrecision: 10 });
+  }
+
+  poolObserver(): PoolObserver {
+    return {
+      batch: (size, waitMs) => {
+        this.batchSize.observe(size);
+        this.batchWait.observe(waitMs / 1000);
+      },
+      task: (workerMs, totalMs, hits, misses) => {
+        this.workerTime.observe(workerMs / 1000);
+        this.queueWait.observe(Math.max(0, totalMs - workerMs) / 1000);
+        if (hits) this.pathCache.inc({ result: 'hit' }, hits);
+        if (misses) this.pathCache.inc({ result: 'miss' }, misses);
+      },
+      failed: (items) => this.workerFailures.inc(items),
+    };
+  }
+}

@@ -1,0 +1,40 @@
+// Messages between the verifier pool (main thread) and workers/verify.ts.
+import type { HashName } from '../core/algorithms.js';
+import type { BasicFourInfo } from '../core/jpki.js';
+import type { RevocationSetData } from '../core/revocation.js';
+import type { Verdict } from '../core/verdict.js';
+import type { CertificateFacts } from '../core/verify.js';
+
+export type VerifyItem =
+  | { kind: 'auth'; time: number; cert: Uint8Array; challenge: Uint8Array; signature: Uint8Array; hash: HashName }
+  | { kind: 'signature'; time: number; cert: Uint8Array; data?: Uint8Array; digest?: Uint8Array; signature: Uint8Array; hash: HashName };
+
+export interface ItemResult {
+  verdict: Verdict;
+  certificate: CertificateFacts | null;
+  basicInfo?: BasicFourInfo | null;
+}
+
+export interface VerifyTask {
+  /** The revocation data every item of this task is checked against (shared buffers). */
+  revocation: RevocationSetData | null;
+  items: VerifyItem[];
+}
+
+export interface TaskResult {
+  results: ItemResult[];
+  workerMs: number;
+  cacheHits: number;
+  cacheMisses: number;
+}
+
+/** workerData of every pool thread. */
+export interface WorkerSetup {
+  trust: Uint8Array[];
+  allowTestHierarchy: boolean;
+  revocationPolicy: 'hard-fail' | 'soft-fail';
+  graceMs: number;
+  pathCacheSize: number;
+  /** Source mode only: the TypeScript module the bootstrap loads. */
+  module?: string;
+}

@@ -1,0 +1,59 @@
+// Pool worker: decode → core → encode. Anchors are parsed once per thread (their keys are cached
+// on the certificate objects); the revocation set is mapped from shared memory when a task brings
+// a new version, which also drops the path cache (cached paths carry revocation results).
+import { workerData } from 'node:worker_threads';
+import { parseCertificate } from '../src/core/certificate.js';
+import type { PathResult } from '../src/core/path.js';
+import { CertificatePool } from '../src/core/pool.js';
+import { IndexRevocationChecker, RevocationSet } from '../src/core/revocation.js';
+import { verifyAuthentication, verifyDocumentSignature, type PathCache, type VerifyContext } from '../src/core/verify.js';
+import { Lru } from '../src/pool/lru.js';
+import type { ItemResult, TaskResult, VerifyItem, VerifyTask, WorkerSetup } from '../src/pool/messages.js';
+
+const setup = workerData as WorkerSetup;
+const anchors = new CertificatePool(setup.trust.map((d) => parseCertificate(d)));
+const lru = new Lru<string, PathResult>(setup.pathCacheSize);
+let hits = 0;
+let misses = 0;
+const pathCache: PathCache = {
+  get(fp) {
+    const r = lru.get(fp);
+    if (r) hits++;
+    else misses++;
+    return r;
+  },
+  set: (fp, r) => lru.set(fp, r),
+};
+let set: RevocationSet | null = null;
+
+function context(task: VerifyTask): VerifyContext {
+  if (task.revocation && task.revocation.version !== set?.version) {
+    set = RevocationSet.fromData(task.revocation);
+    lru.clear();
+  }
+  const snapshot = set; // every item of the task sees this one set
+  return {
+    anchors,
+    allowTestHierarchy: setup.allowTestHierarchy,
+    revocation: task.revocation && snapshot ? new IndexRevocationChecker(() => snapshot, { graceMs: setup.graceMs }) : undefined,
+    revocationPolicy: setup.revocationPolicy,
+    pathCache,
+  };
+}
+
+function one(item: VerifyItem, ctx: VerifyContext): ItemResult {
+  if (item.kind === 'auth') {
+    return verifyAuthentication({ certificate: item.cert, challenge: item.challenge, signature: item.signature, digestAlgorithm: item.hash, time: item.time }, ctx);
+  }
+  const base = { certificate: item.cert, signature: item.signature, digestAlgorithm: item.hash, time: item.time };
+  return item.digest ? verifyDocumentSignature({ ...base, digest: item.digest }, ctx) : verifyDocumentSignature({ ...base, data: item.data ?? new Uint8Array(0) }, ctx);
+}
+
+export default function run(task: VerifyTask): TaskResult {
+  const t0 = performance.now();
+  hits = 0;
+  misses = 0;
+  const ctx = context(task);
+  const results = task.items.map((it) => one(it, ctx));
+  return { results, workerMs: performance.now() - t0, cacheHits: hits, cacheMisses: misses };
+}
