@@ -29,7 +29,7 @@ export interface PathCache {
 /** Facts about the certificate that accompany a verdict (no personal data). */
 export interface CertificateFacts {
   readonly kind: ReturnType<typeof classify>;
-  readonly serial: string; // hex; personal data in proxy mode: the shell decides who sees it
+  readonly serial: string; // unsigned hex; personal data in proxy mode: the shell decides who sees it
   readonly fingerprint: string;
   readonly notBefore: string;
   readonly notAfter: string;
@@ -66,7 +66,8 @@ function facts(cert: Certificate, path: PathResult | null): CertificateFacts {
   const root = path?.path ? path.path[path.path.length - 1] : null;
   return {
     kind: classify(cert),
-    serial: cert.serialHex,
+    // Unsigned hex, as CRLs and J-LIS link data name serials (no DER sign byte).
+    serial: cert.serialHex.length > 2 && cert.serialHex.startsWith('00') ? cert.serialHex.slice(2) : cert.serialHex,
     fingerprint: fingerprint(cert),
     notBefore: new Date(cert.notBefore).toISOString(),
     notAfter: new Date(cert.notAfter).toISOString(),

@@ -65,6 +65,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   const app = Fastify({
     loggerInstance: deps.logger as unknown as FastifyBaseLogger,
     bodyLimit: config.limits.bodyBytes,
+    // While draining, requests on open connections get our typed shutting_down (hook below).
+    return503OnClosing: false,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
   });
   const tenantKeys = config.tenants.map((t) => ({ t, hash: Buffer.from(t.apiKeySha256, 'hex') }));
@@ -72,8 +74,25 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   app.decorateRequest('tenant', null);
   app.decorateRequest('outcome', '');
 
+  // Draining: answers tell clients to close their connection, and connections that fall idle
+  // are reaped until the server is closed (server.close() alone only reaps those idle at once).
+  let draining = false;
+  app.addHook('preClose', async () => {
+    draining = true;
+    const reaper = setInterval(() => app.server.closeIdleConnections(), 25);
+    reaper.unref();
+    app.server.once('close', () => clearInterval(reaper));
+  });
+  app.addHook('onSend', async (_req, reply) => {
+    if (draining) reply.header('connection', 'close');
+  });
+
   // Tenants: API key in x-api-key or Authorization: Bearer; compared by hash, in constant time.
-  app.addHook('onRequest', async (req) => {
+  app.addHook('onRequest', async (req, reply) => {
+    if (draining) {
+      reply.header('connection', 'close');
+      throw new ApiError('shutting_down', 'the service is draining for shutdown', 1);
+    }
     if (!req.url.startsWith('/v1/')) return;
     const header = req.headers['x-api-key'] ?? (req.headers.authorization?.startsWith('Bearer ') ? req.headers.authorization.slice(7) : undefined);
     const key = Array.isArray(header) ? header[0] : header;
