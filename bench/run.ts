@@ -1,11 +1,13 @@
 // `npm run bench`: every benchmark, one machine, one run. Results go to bench/results/.
 import { benchCore } from './core.js';
 import { benchRevocation } from './revocation.js';
+import { benchHttp } from './http.js';
 
 const only = process.argv[2];
 const benches: Record<string, () => Promise<unknown>> = {
   core: () => benchCore(),
   revocation: () => benchRevocation(),
+  http: () => benchHttp(),
 };
 
 for (const [name, run] of Object.entries(benches)) {
