@@ -3,16 +3,15 @@
 // a new version, which also drops the path cache (cached paths carry revocation results).
 import { workerData } from 'node:worker_threads';
 import { parseCertificate } from '../src/core/certificate.js';
-import type { PathResult } from '../src/core/path.js';
 import { CertificatePool } from '../src/core/pool.js';
 import { IndexRevocationChecker, RevocationSet } from '../src/core/revocation.js';
-import { verifyAuthentication, verifyDocumentSignature, type PathCache, type VerifyContext } from '../src/core/verify.js';
+import { verifyAuthentication, verifyDocumentSignature, type CachedPath, type PathCache, type VerifyContext } from '../src/core/verify.js';
 import { Lru } from '../src/pool/lru.js';
 import type { ItemResult, TaskResult, VerifyItem, VerifyTask, WorkerSetup } from '../src/pool/messages.js';
 
 const setup = workerData as WorkerSetup;
 const anchors = new CertificatePool(setup.trust.map((d) => parseCertificate(d)));
-const lru = new Lru<string, PathResult>(setup.pathCacheSize);
+const lru = new Lru<string, CachedPath>(setup.pathCacheSize);
 let hits = 0;
 let misses = 0;
 const pathCache: PathCache = {

@@ -35,11 +35,16 @@ export interface IssuerRevocation {
   readonly crls: readonly CrlMeta[];
 }
 
-/** Plain form that crosses to worker threads: the index buffers are shared, not copied. */
+/** Plain form that crosses to worker threads: the index buffers are shared, not copied, and the
+ *  CRL metadata (hundreds of partitions) travels as JSON in shared memory too, so handing a set
+ *  to a thread costs a few handles however many CRLs it holds. */
 export interface RevocationSetData {
   readonly version: number;
   readonly builtAt: number;
-  readonly issuers: readonly { keyId: string; crls: CrlMeta[]; buffer: SharedArrayBuffer }[];
+  readonly keyIds: readonly string[];
+  readonly buffers: readonly SharedArrayBuffer[];
+  /** UTF-8 JSON of CrlMeta[][] (one list per issuer, in keyIds order). */
+  readonly metas: SharedArrayBuffer;
 }
 
 export class RevocationSet {
@@ -58,11 +63,22 @@ export class RevocationSet {
   }
 
   static fromData(d: RevocationSetData): RevocationSet {
-    return new RevocationSet(d.version, d.builtAt, d.issuers.map((i) => ({ keyId: i.keyId, crls: i.crls, index: new RevocationIndex(i.buffer) })));
+    const metas = JSON.parse(new TextDecoder().decode(new Uint8Array(d.metas))) as CrlMeta[][];
+    return new RevocationSet(d.version, d.builtAt, d.keyIds.map((keyId, i) => ({ keyId, crls: metas[i], index: new RevocationIndex(d.buffers[i]) })));
   }
 
+  private data: RevocationSetData | null = null;
+
+  /** The shareable form, made once per set. */
   toData(): RevocationSetData {
-    return { version: this.version, builtAt: this.builtAt, issuers: this.issuers().map((i) => ({ keyId: i.keyId, crls: [...i.crls], buffer: i.index.buffer })) };
+    if (!this.data) {
+      const issuers = this.issuers();
+      const json = new TextEncoder().encode(JSON.stringify(issuers.map((i) => i.crls)));
+      const metas = new SharedArrayBuffer(json.length);
+      new Uint8Array(metas).set(json);
+      this.data = { version: this.version, builtAt: this.builtAt, keyIds: issuers.map((i) => i.keyId), buffers: issuers.map((i) => i.index.buffer), metas };
+    }
+    return this.data;
   }
 
   issuer(keyId: string): IssuerRevocation | undefined {

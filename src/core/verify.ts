@@ -21,9 +21,19 @@ export interface VerifyContext {
   readonly pathCache?: PathCache;
 }
 
+/** A cached path result, with the end entity's imported key (repeat holders skip the import and
+ *  OpenSSL's per-key setup). */
+export interface CachedPath {
+  readonly want: 'signing' | 'authentication';
+  readonly cert: Certificate;
+  readonly facts: CertificateFacts;
+  readonly path: PathResult;
+  readonly key: KeyObject | null;
+}
+
 export interface PathCache {
-  get(fingerprint: string): PathResult | undefined;
-  set(fingerprint: string, result: PathResult): void;
+  get(fingerprint: string): CachedPath | undefined;
+  set(fingerprint: string, entry: CachedPath): void;
 }
 
 /** Facts about the certificate that accompany a verdict (no personal data). */
@@ -76,12 +86,19 @@ function facts(cert: Certificate, path: PathResult | null): CertificateFacts {
 }
 
 /** Parses, classifies, checks the profile and validates the path of an end-entity certificate. */
-function checkCertificate(
-  input: Uint8Array | Certificate,
-  want: 'signing' | 'authentication',
-  time: number,
-  ctx: VerifyContext,
-): { cert: Certificate; path: PathResult | null; failure: Verdict | null } | { cert: null; failure: Verdict } {
+type Checked =
+  | { cert: Certificate; facts: CertificateFacts; path: PathResult | null; failure: Verdict | null; fp: string; cachedKey: KeyObject | null }
+  | { cert: null; failure: Verdict };
+
+function checkCertificate(input: Uint8Array | Certificate, want: 'signing' | 'authentication', time: number, ctx: VerifyContext): Checked {
+  // A certificate seen before (same DER, same purpose, path still within validity) skips parsing,
+  // profile checks and path validation: all of them depend on the bytes alone.
+  const der = input instanceof Uint8Array ? input : input.der;
+  const fp = ctx.pathCache ? createHash('sha256').update(der).digest('hex') : '';
+  const cached = ctx.pathCache?.get(fp);
+  if (cached && cached.want === want && stillValidAt(cached.path, time)) {
+    return { cert: cached.cert, facts: cached.facts, path: cached.path, failure: null, fp, cachedKey: cached.key };
+  }
   let cert: Certificate;
   try {
     cert = input instanceof Uint8Array ? parseCertificate(input) : input;
@@ -90,44 +107,48 @@ function checkCertificate(
     throw err;
   }
   const kind = classify(cert);
-  if (kind === 'test' && !ctx.allowTestHierarchy) {
-    return { cert, path: null, failure: verdict('test_hierarchy', 0, 'certificate of the JPKI test hierarchy') };
-  }
-  if (kind !== 'test' && kind !== want) {
-    return { cert, path: null, failure: verdict('wrong_certificate_type', 0, `${kind} certificate where ${want} is required`) };
-  }
+  const early = (failure: Verdict): Checked => ({ cert, facts: facts(cert, null), path: null, failure, fp, cachedKey: null });
+  if (kind === 'test' && !ctx.allowTestHierarchy) return early(verdict('test_hierarchy', 0, 'certificate of the JPKI test hierarchy'));
+  if (kind !== 'test' && kind !== want) return early(verdict('wrong_certificate_type', 0, `${kind} certificate where ${want} is required`));
   if (kind !== 'test') {
     const p = checkProfile(cert, want);
-    if (p) return { cert, path: null, failure: verdict('jpki_profile_violation', 0, p) };
+    if (p) return early(verdict('jpki_profile_violation', 0, p));
   }
   const policy = kind === 'test' ? JPKI.testPolicy : want === 'signing' ? JPKI.signingPolicy : JPKI.authPolicy;
-  const fp = ctx.pathCache ? fingerprint(cert) : '';
-  let path = ctx.pathCache?.get(fp);
-  if (!path || !stillValidAt(path, time)) {
-    path = validatePath(cert, {
-      time,
-      anchors: ctx.anchors,
-      maxIntermediates: 0, // J-LIS issues end entities directly from a root
-      requiredKeyUsage: want === 'signing' ? KeyUsage.digitalSignature | KeyUsage.nonRepudiation : KeyUsage.digitalSignature,
-      initialPolicies: [policy],
-      requireExplicitPolicy: true,
-      revocation: ctx.revocation,
-      revocationPolicy: ctx.revocationPolicy,
-    });
-    // Only clean results are cached; a failure is recomputed, so a fix (new CRL, new root) shows.
-    if (ctx.pathCache && path.verdict.status === 'valid') ctx.pathCache.set(fp, path);
-  }
-  return { cert, path, failure: path.verdict.status === 'valid' ? null : path.verdict };
+  const path = validatePath(cert, {
+    time,
+    anchors: ctx.anchors,
+    maxIntermediates: 0, // J-LIS issues end entities directly from a root
+    requiredKeyUsage: want === 'signing' ? KeyUsage.digitalSignature | KeyUsage.nonRepudiation : KeyUsage.digitalSignature,
+    initialPolicies: [policy],
+    requireExplicitPolicy: true,
+    revocation: ctx.revocation,
+    revocationPolicy: ctx.revocationPolicy,
+  });
+  const f = facts(cert, path);
+  // Only clean results are cached; a failure is recomputed, so a fix (new CRL, new root) shows.
+  if (ctx.pathCache && path.verdict.status === 'valid') ctx.pathCache.set(fp, { want, cert, facts: f, path, key: null });
+  return { cert, facts: f, path, failure: path.verdict.status === 'valid' ? null : path.verdict, fp, cachedKey: null };
 }
 
-/** A cached path stays usable while every certificate in it is within its validity. */
+/** A cached path stays usable while every certificate in it is within its validity and the
+ *  revocation data it used has not passed nextUpdate (past it, the checker must judge staleness). */
 function stillValidAt(p: PathResult, time: number): boolean {
+  const next = p.verdict.revocation.source?.nextUpdate;
+  if (next != null && time > next) return false;
   return !!p.path && p.path.every((c) => time >= c.notBefore && time <= c.notAfter);
 }
 
-function endEntityKey(cert: Certificate): { key: KeyObject; failure: null } | { key: null; failure: Verdict } {
+function endEntityKey(
+  c: { cert: Certificate; facts: CertificateFacts; path: PathResult | null; fp: string; cachedKey: KeyObject | null },
+  want: 'signing' | 'authentication',
+  ctx: VerifyContext,
+): { key: KeyObject; failure: null } | { key: null; failure: Verdict } {
+  if (c.cachedKey) return { key: c.cachedKey, failure: null };
   try {
-    return { key: importPublicKey(cert.spki), failure: null };
+    const key = importPublicKey(c.cert.spki);
+    if (ctx.pathCache && c.path) ctx.pathCache.set(c.fp, { want, cert: c.cert, facts: c.facts, path: c.path, key });
+    return { key, failure: null };
   } catch (err) {
     if (err instanceof KeyError) return { key: null, failure: verdict(err.code === 'weak_key' ? 'weak_key' : 'unsupported_algorithm', 0, err.message) };
     throw err;
@@ -144,9 +165,9 @@ function success(revocation: RevocationReport): Verdict {
 export function verifyAuthentication(req: AuthRequest, ctx: VerifyContext): VerificationResult {
   const c = checkCertificate(req.certificate, 'authentication', req.time, ctx);
   if (!c.cert) return { verdict: c.failure, certificate: null };
-  const f = facts(c.cert, c.path);
+  const f = c.facts;
   if (c.failure) return { verdict: c.failure, certificate: f };
-  const { key, failure } = endEntityKey(c.cert);
+  const { key, failure } = endEntityKey(c, 'authentication', ctx);
   if (!key) return { verdict: failure, certificate: f };
   const hash = req.digestAlgorithm ?? 'sha256';
   const ok = verifyData({ kind: 'rsa-pkcs1', hash }, key, req.challenge, req.signature);
@@ -161,9 +182,9 @@ export function verifyAuthentication(req: AuthRequest, ctx: VerifyContext): Veri
 export function verifyDocumentSignature(req: SignatureRequest, ctx: VerifyContext): SignatureVerificationResult {
   const c = checkCertificate(req.certificate, 'signing', req.time, ctx);
   if (!c.cert) return { verdict: c.failure, certificate: null, basicInfo: null };
-  const f = facts(c.cert, c.path);
+  const f = c.facts;
   if (c.failure) return { verdict: c.failure, certificate: f, basicInfo: null };
-  const { key, failure } = endEntityKey(c.cert);
+  const { key, failure } = endEntityKey(c, 'signing', ctx);
   if (!key) return { verdict: failure, certificate: f, basicInfo: null };
   const hash = req.digestAlgorithm ?? 'sha256';
   const revocation = c.path?.verdict.revocation ?? NOT_CHECKED;

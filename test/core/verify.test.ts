@@ -3,8 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseCertificate } from '../../src/core/certificate.js';
 import { basicFourInfo, checkProfile, JPKI, ProfileError } from '../../src/core/jpki.js';
 import { CertificatePool } from '../../src/core/pool.js';
-import type { PathResult } from '../../src/core/path.js';
-import { verifyAuthentication, verifyDocumentSignature, type VerifyContext } from '../../src/core/verify.js';
+import { verifyAuthentication, verifyDocumentSignature, type CachedPath, type VerifyContext } from '../../src/core/verify.js';
 import { cardSign, cardSignDigest } from '../../src/sim/card.js';
 import { issueEndEntity } from '../../src/sim/jlis.js';
 import { DAY, NOW, makeTestPki } from '../helpers/pki.js';
@@ -67,17 +66,31 @@ describe('電子利用者証明 (authentication)', () => {
   });
 
   it('uses a path cache and never caches failures', () => {
-    const store = new Map<string, PathResult>();
-    const cache = { get: (k: string) => store.get(k), set: (k: string, v: PathResult) => void store.set(k, v) };
+    const store = new Map<string, CachedPath>();
+    const cache = { get: (k: string) => store.get(k), set: (k: string, v: CachedPath) => void store.set(k, v) };
     const c2: VerifyContext = { ...ctx, pathCache: cache };
     expect(verifyAuthentication({ certificate: der, challenge, signature, time: NOW }, c2).verdict.code).toBe('ok');
     expect(store.size).toBe(1);
+    expect([...store.values()][0].key?.asymmetricKeyType).toBe('rsa'); // the end-entity key rides along
+    // A second verification uses the cached path and key, and still checks the signature.
+    expect(verifyAuthentication({ certificate: der, challenge, signature, time: NOW }, c2).verdict.code).toBe('ok');
+    expect(verifyAuthentication({ certificate: der, challenge: randomBytes(32), signature, time: NOW }, c2).verdict.code).toBe('signature_invalid');
     // A cached path is not used past the certificate's validity.
     const cert = parseCertificate(der);
     expect(verifyAuthentication({ certificate: der, challenge, signature, time: cert.notAfter + 2000 }, c2).verdict.code).toBe('expired');
     const old = pki.issue({ purpose: 'authentication', notBefore: NOW - 400 * DAY, notAfter: NOW - DAY });
     verifyAuthentication({ certificate: old.der, challenge, signature: cardSign(old.key.privateKey, challenge), time: NOW }, c2);
     expect(store.size).toBe(1);
+  });
+
+  it('a cached path is not used past its CRL nextUpdate: staleness is judged again', () => {
+    const store = new Map<string, CachedPath>();
+    const source = { issuer: 'x', crlNumber: '01', thisUpdate: NOW - DAY, nextUpdate: NOW + DAY };
+    const checker = { check: () => ({ status: 'good' as const, source }) };
+    const c3: VerifyContext = { anchors: pki.anchors, revocation: { check: (cert, issuer, time) => (time > NOW + 2 * DAY ? { status: 'stale', source } : checker.check()) }, pathCache: { get: (k) => store.get(k), set: (k, v) => void store.set(k, v) } };
+    expect(verifyAuthentication({ certificate: der, challenge, signature, time: NOW }, c3).verdict.code).toBe('ok');
+    expect(store.size).toBe(1);
+    expect(verifyAuthentication({ certificate: der, challenge, signature, time: NOW + 3 * DAY }, c3).verdict.code).toBe('crl_stale');
   });
 });
 
