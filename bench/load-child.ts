@@ -3,7 +3,7 @@
 import autocannon from 'autocannon';
 import { readFileSync } from 'node:fs';
 
-const [url, file, connections, rate] = process.argv.slice(2);
+const [url, file, connections, rate, pipelining = '1'] = process.argv.slice(2);
 const bodies = readFileSync(file, 'utf8').split('\n').filter(Boolean);
 let i = 0;
 const res = await autocannon({
@@ -11,6 +11,7 @@ const res = await autocannon({
   method: 'POST',
   headers: { 'content-type': 'application/json', 'x-api-key': 'bench-key' },
   connections: Number(connections),
+  pipelining: Number(pipelining),
   amount: bodies.length,
   ...(Number(rate) > 0 ? { overallRate: Number(rate) } : {}),
   requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, body: bodies[i++ % bodies.length] }) }],
