@@ -1,6 +1,7 @@
 // Algorithm identifiers: what the certificate says, resolved to the schemes the signature module
 // can check. Parameters are validated here so that a certificate with, say, ECDSA parameters or
 // a PSS hash mismatch is rejected with a precise reason.
+import { TypedError } from './typed-error.js';
 import { DerError, DerReader, Tag, bytesEqual, ctx, type Element } from './der.js';
 
 export interface AlgorithmIdentifier {
@@ -69,11 +70,8 @@ function nullOrAbsent(a: AlgorithmIdentifier): boolean {
   return a.params === null || bytesEqual(a.params, NULL_PARAMS);
 }
 
-export class AlgorithmError extends Error {
+export class AlgorithmError extends TypedError<'unsupported_algorithm' | 'bad_algorithm_parameters'> {
   override readonly name = 'AlgorithmError';
-  constructor(readonly code: 'unsupported_algorithm' | 'bad_algorithm_parameters', message: string) {
-    super(message);
-  }
 }
 
 /** Maps a signatureAlgorithm to a scheme, or throws AlgorithmError. */

@@ -2,6 +2,7 @@
 // the header and extensions are parsed with the DER reader, the revoked entries (tens of millions
 // for J-LIS) with an allocation-free inline walk, handed to a callback one by one. The TBS is hashed
 // as it streams, so an RSA signature is checked without ever holding the whole CRL.
+import { TypedError } from './typed-error.js';
 import { createHash, type Hash } from 'node:crypto';
 import { readAlgorithmIdentifier, resolveSignatureAlgorithm, AlgorithmError, type AlgorithmIdentifier, type HashName, type SignatureScheme } from './algorithms.js';
 import { DerError, DerReader, Tag, ctx, toHex } from './der.js';
@@ -11,14 +12,8 @@ import { parseName, type Name } from './name.js';
 import { decodeTime, readTime } from './time.js';
 import { concat } from './der-writer.js';
 
-export class CrlError extends Error {
+export class CrlError extends TypedError<'malformed_crl' | 'unsupported_crl' | 'crl_too_large'> {
   override readonly name = 'CrlError';
-  constructor(
-    readonly code: 'malformed_crl' | 'unsupported_crl' | 'crl_too_large',
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 export const CRL_EXT = {

@@ -1,5 +1,6 @@
 // JPKI profile (docs/jpki-profile.md): certificate kinds, the 基本4情報 carried by signing
 // certificates, and the profile rules a production verifier enforces.
+import { TypedError } from './typed-error.js';
 import { OID } from './algorithms.js';
 import type { Certificate } from './certificate.js';
 import { EXT, KeyUsage } from './extensions.js';
@@ -71,11 +72,8 @@ export interface BasicFourInfo {
   readonly hasSubstitutes: boolean;
 }
 
-export class ProfileError extends Error {
+export class ProfileError extends TypedError<'jpki_profile_violation'> {
   override readonly name = 'ProfileError';
-  constructor(readonly code: 'jpki_profile_violation', message: string) {
-    super(message);
-  }
 }
 
 // Era digits as J-LIS encodes them, with each era's first day (Gregorian).

@@ -1,19 +1,14 @@
 // Signature checks through node:crypto (OpenSSL). Keys: CA keys are imported once and cached on
 // the certificate object; end-entity RSA keys are imported as PKCS#1, which costs ~3 µs against
 // ~104 µs for SPKI (performance-facts.md).
+import { TypedError } from './typed-error.js';
 import { constants, createPublicKey, publicDecrypt, timingSafeEqual, verify, type KeyObject } from 'node:crypto';
 import { OID, type HashName, type SignatureScheme } from './algorithms.js';
 import type { Certificate, SubjectPublicKeyInfo } from './certificate.js';
 import { DerError, DerReader, Tag } from './der.js';
 
-export class KeyError extends Error {
+export class KeyError extends TypedError<'unsupported_key' | 'malformed_key' | 'weak_key'> {
   override readonly name = 'KeyError';
-  constructor(
-    readonly code: 'unsupported_key' | 'malformed_key' | 'weak_key',
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 export interface RsaKeyFacts {

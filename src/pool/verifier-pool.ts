@@ -2,19 +2,14 @@
 // `batchDelayUs` after the first), because one task per request caps far below the crypto
 // (performance-facts.md). A bounded number of pending items gives backpressure; a worker that
 // dies fails only its own batch, and piscina replaces it.
+import { TypedError } from '../core/typed-error.js';
 import { Piscina } from 'piscina';
 import type { RevocationSetData } from '../core/revocation.js';
 import { workerFile } from '../worker-entry.js';
 import type { ItemResult, TaskResult, VerifyItem, VerifyTask, WorkerSetup } from './messages.js';
 
-export class PoolError extends Error {
+export class PoolError extends TypedError<'overloaded' | 'worker_failed' | 'shutting_down'> {
   override readonly name = 'PoolError';
-  constructor(
-    readonly code: 'overloaded' | 'worker_failed' | 'shutting_down',
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 export interface PoolOptions {
