@@ -3,8 +3,7 @@
 import autocannon from 'autocannon';
 import { readFileSync } from 'node:fs';
 
-const [url, file, connections, rate, pipelining = '1', path = ''] = process.argv.slice(2);
-void path;
+const [url, file, connections, rate, pipelining = '1'] = process.argv.slice(2);
 const bodies = readFileSync(file, 'utf8').split('\n').filter(Boolean);
 let i = 0;
 const res = await autocannon({

@@ -83,7 +83,7 @@ export class CrlSetChecker implements RevocationChecker {
         if (!this.inScope(crl, dp, cert)) continue;
         const interim = (dp.reasons ?? ALL_REASONS) & (crl.idp?.onlySomeReasons ?? ALL_REASONS) & ALL_REASONS;
         if ((interim & ~mask) === 0) continue;
-        const signer = this.signer(crl, cert, issuer, time);
+        const signer = this.signer(crl, issuer, time);
         if (!signer) continue;
         if (!this.usable(crl, time)) continue;
         const src = { issuer: formatName(crl.issuer), crlNumber: crl.crlNumber, thisUpdate: crl.thisUpdate, nextUpdate: crl.nextUpdate };
@@ -146,7 +146,7 @@ export class CrlSetChecker implements RevocationChecker {
   }
 
   /** §6.3.3 (f): the CRL issuer's key, from a certificate with a valid path and cRLSign. */
-  private signer(crl: ParsedCrl, cert: Certificate, issuer: Certificate, time: number): Certificate | null {
+  private signer(crl: ParsedCrl, issuer: Certificate, time: number): Certificate | null {
     if (this.signerCache.has(crl)) return this.signerCache.get(crl)!;
     const pool = [...this.opts.anchors.certificates(), ...(this.opts.intermediates?.certificates() ?? [])];
     const aki = crl.authorityKeyId;
@@ -167,7 +167,6 @@ export class CrlSetChecker implements RevocationChecker {
         break;
       }
     }
-    void cert;
     this.signerCache.set(crl, found);
     return found;
   }

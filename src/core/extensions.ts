@@ -137,11 +137,10 @@ export function readExtensions(r: DerReader | null): Extensions {
   return out;
 }
 
-function single(value: Uint8Array, what: string): { r: DerReader; e: Element } {
+function single(value: Uint8Array): { r: DerReader; e: Element } {
   const r = new DerReader(value);
   const e = r.next();
   r.done();
-  void what;
   return { r, e };
 }
 
@@ -161,7 +160,7 @@ function decodeOne(out: Mutable<Extensions>, oid: string, critical: boolean, val
         break;
       }
       case EXT.keyUsage: {
-        const { r, e } = single(value, 'keyUsage');
+        const { r, e } = single(value);
         if (e.tag !== Tag.BIT_STRING) throw new DerError('wrong_tag', 'keyUsage', 0);
         const v = r.value(e);
         if (v.length < 1 || v[0] > 7 || (v.length === 1 && v[0] !== 0)) throw new DerError('bad_value', 'keyUsage BIT STRING', 0);

@@ -165,7 +165,6 @@ export function processPolicies(path: readonly Certificate[], inputs: PolicyInpu
   if (levels) {
     if (!initial.has(ANY_POLICY)) {
       // (g)(iii): keep only the valid_policy_node_set members the user accepts.
-      const depthN = levels[n];
       const inNodeSet = (node: PolicyNode): boolean => node.parent !== null && node.parent.validPolicy === ANY_POLICY && isAnyChain(node.parent);
       for (let d = 1; d <= n; d++) {
         for (const node of levels[d]) {
@@ -182,7 +181,6 @@ export function processPolicies(path: readonly Certificate[], inputs: PolicyInpu
         del(anyLeaf);
         levels[n] = levels[n].filter((x) => !x.deleted);
       }
-      void depthN;
       if (!prune(levels, n)) levels = null;
     }
     if (levels) finalPolicies = levels[n].map((x) => x.validPolicy);

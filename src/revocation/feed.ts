@@ -274,8 +274,7 @@ export class CrlFeed extends EventEmitter<FeedEvents> {
   private saveState(): void {
     const out: PersistedState = { sources: {} };
     for (const s of this.state.values()) {
-      const { id, kind, ...rest } = s;
-      void kind;
+      const { id, kind: _kind, ...rest } = s;
       out.sources[id] = rest;
     }
     const tmp = `${this.stateFile()}.tmp`;

@@ -173,7 +173,7 @@ export function writeCrl(path: string, spec: CrlSpec): { bytes: number; entries:
   const hash = createHash('sha256');
   let written = 0;
   const CHUNK = 1 << 20;
-  let buf = new Uint8Array(CHUNK);
+  const buf = new Uint8Array(CHUNK);
   let used = 0;
   const flush = (): void => {
     if (used) writeSync(fd, buf, 0, used);
@@ -223,7 +223,5 @@ export function writeCrl(path: string, spec: CrlSpec): { bytes: number; entries:
   } finally {
     closeSync(fd);
   }
-  void buf;
-  buf = new Uint8Array(0);
   return { bytes: written, entries: explicit.length + (bulk?.count ?? 0) };
 }

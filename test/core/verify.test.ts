@@ -87,7 +87,7 @@ describe('電子利用者証明 (authentication)', () => {
     const store = new Map<string, CachedPath>();
     const source = { issuer: 'x', crlNumber: '01', thisUpdate: NOW - DAY, nextUpdate: NOW + DAY };
     const checker = { check: () => ({ status: 'good' as const, source }) };
-    const c3: VerifyContext = { anchors: pki.anchors, revocation: { check: (cert, issuer, time) => (time > NOW + 2 * DAY ? { status: 'stale', source } : checker.check()) }, pathCache: { get: (k) => store.get(k), set: (k, v) => void store.set(k, v) } };
+    const c3: VerifyContext = { anchors: pki.anchors, revocation: { check: (_cert, _issuer, time) => (time > NOW + 2 * DAY ? { status: 'stale', source } : checker.check()) }, pathCache: { get: (k) => store.get(k), set: (k, v) => void store.set(k, v) } };
     expect(verifyAuthentication({ certificate: der, challenge, signature, time: NOW }, c3).verdict.code).toBe('ok');
     expect(store.size).toBe(1);
     expect(verifyAuthentication({ certificate: der, challenge, signature, time: NOW + 3 * DAY }, c3).verdict.code).toBe('crl_stale');
