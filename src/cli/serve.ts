@@ -13,8 +13,9 @@ import { progressBar } from './progress.js';
 
 const str = (f: Flags, k: string): string | undefined => (typeof f[k] === 'string' ? (f[k] as string) : undefined);
 
-async function runUntilSignal(config: Config): Promise<number> {
+async function runUntilSignal(config: Config, onListening?: () => void): Promise<number> {
   const svc = await startService(config);
+  onListening?.();
   await new Promise<void>((r) => {
     process.once('SIGINT', r);
     process.once('SIGTERM', r);
@@ -56,13 +57,13 @@ export async function startCmd(argv: string[]): Promise<number> {
   const url = `http://${config.host}:${config.port}`;
   const cli = 'node dist/src/cli/main.js';
   const c = `${cli} client --url ${url} --key ${key} --dir ${dir}`;
-  console.log(`\njpki-verify (embedded) on ${url} — demo tenant API key: ${key}\n\nTry (paste into another shell in this folder):\n` +
+  // Printed once the service listens, so the commands work the moment they appear.
+  return runUntilSignal(config, () => console.log(`\njpki-verify (embedded) on ${url} — demo tenant API key: ${key}\n\nTry (paste into another shell in this folder):\n` +
     `  ${c} auth --holder ${good}            # valid\n` +
     `  ${c} auth --holder a1                 # revoked (keyCompromise)\n` +
     `  ${c} auth --holder ${good} --tamper   # tampered signature\n` +
     `  ${c} signature --holder s3            # document signature, with 基本4情報\n` +
-    `  curl -s ${url}/readyz; curl -s ${url}/metrics | grep jpki_verdicts_total\n`);
-  return runUntilSignal(config);
+    `  curl -s ${url}/readyz; curl -s ${url}/metrics | grep jpki_verdicts_total\n`));
 }
 
 /** Drives the HTTP API as a relay platform would: challenge, card signature, verification. */
