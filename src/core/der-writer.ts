@@ -90,10 +90,6 @@ export function time(ms: number): Der {
   return tlv(Tag.GeneralizedTime, new TextEncoder().encode(timeText(ms, true)));
 }
 
-export function generalizedTime(ms: number): Der {
-  return tlv(Tag.GeneralizedTime, new TextEncoder().encode(timeText(ms, true)));
-}
-
 /** A Name from [type OID, value, string tag?] triples, most significant first, one per RDN. */
 export function name(rdns: readonly (readonly [string, string, ('utf8' | 'printable')?])[]): Der {
   return seq(...rdns.map(([type, value, kind]) => set(seq(oid(type), kind === 'printable' ? printable(value) : utf8(value)))));

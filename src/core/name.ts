@@ -159,12 +159,6 @@ export function namesMatch(a: Name, b: Name): boolean {
   return (a.der.length > 0 && bytesEqual(a.der, b.der)) || a.key === b.key;
 }
 
-export function parseNameDer(der: Uint8Array): Name {
-  const { reader, element } = DerReader.single(der);
-  if (element.tag !== Tag.SEQUENCE) throw new DerError('wrong_tag', 'Name must be a SEQUENCE', 0);
-  return parseName(reader, element);
-}
-
 /** RFC 4514-style text, most significant RDN last, for logs of CA names and error details. */
 export function formatName(n: Name): string {
   return [...n.rdns]

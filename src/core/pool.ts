@@ -1,6 +1,6 @@
 // A set of certificates indexed for issuer lookup: trust anchors (any number of root
 // generations sharing one DN, as J-LIS has) and pools of untrusted intermediates.
-import { bytesEqual, toHex } from './der.js';
+import { bytesEqual } from './der.js';
 import type { Certificate } from './certificate.js';
 
 export class CertificatePool {
@@ -56,10 +56,4 @@ export class CertificatePool {
     }
     return exact.length ? exact.concat(unknown) : unknown;
   }
-}
-
-/** Short identifier of a key for messages: first bytes of the SKI, else of the SPKI. */
-export function keyLabel(cert: Certificate): string {
-  const ski = cert.extensions.subjectKeyId;
-  return ski ? `ski:${toHex(ski.subarray(0, 8))}` : `spki:${toHex(cert.spki.publicKey.subarray(0, 8))}`;
 }

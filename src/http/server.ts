@@ -32,8 +32,6 @@ declare module 'fastify' {
   }
 }
 
-const HASHES: readonly HashName[] = ['sha256', 'sha384', 'sha512'];
-
 /** Strict base64 (standard alphabet, padding optional, no whitespace): anything else is
  *  malformed_base64. A char-code scan: the regex it replaces was a visible share of a request. */
 export function decodeBase64(value: string, field: string): Uint8Array {
@@ -266,4 +264,3 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   return app;
 }
 
-export { HASHES };

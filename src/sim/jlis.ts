@@ -1,7 +1,7 @@
 // Simulated J-LIS: three generations of signing and authentication roots sharing one DN, a test
 // hierarchy, and end-entity certificates in the exact JPKI profile for many synthetic holders.
 // Bulk holders share a small pool of RSA keys so 100,000 certificates take seconds, not hours.
-import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readFileSync, readdirSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { toPem } from '../core/certificate.js';
@@ -247,8 +247,4 @@ export function openPki(dir: string): PkiDir {
       return new Uint8Array(Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64'));
     },
   };
-}
-
-export function publicKeyOf(privateKey: KeyObject): KeyObject {
-  return createPublicKey(privateKey);
 }
