@@ -4,6 +4,7 @@
 // an explicit budget. Time is a parameter; nothing here reads a clock.
 import { AlgorithmError, resolveSignatureAlgorithm } from './algorithms.js';
 import { signatureAlgorithmsMatch, type Certificate } from './certificate.js';
+import { bytesEqual } from './der.js';
 import { ANY_POLICY, EXT, KeyUsage } from './extensions.js';
 import { formatName } from './name.js';
 import { ComparisonBudget, checkNameConstraints, validDnsName, validEmail, type ConstraintSet } from './name-constraints.js';
@@ -100,10 +101,9 @@ function build(s: Search, chain: Certificate[], intermediates: number): PathResu
       fail(verdict('budget_exceeded', depth, 'too many candidate issuers'));
       return 'stop';
     }
-    // Loop check: the same certificate, or the same name and key, may not appear twice.
-    if (chain.some((c) => c === cand || (sameKey(c, cand) && c.subject.key === cand.subject.key))) {
-      if (!(isAnchor && chain.length === 1 && cand.der === cert.der)) return null;
-    }
+    // Loop check: the same certificate, or the same name and key, may not appear twice. (A leaf
+    // that is itself an anchor was validated as its own path above.)
+    if (chain.some((c) => c === cand || (bytesEqual(c.spki.der, cand.spki.der) && c.subject.key === cand.subject.key))) return null;
     // Self-issued CA certificates (key rollover) do not count, as for pathLenConstraint.
     const counts = !cand.selfIssued;
     if (!isAnchor) {
@@ -147,14 +147,6 @@ function build(s: Search, chain: Certificate[], intermediates: number): PathResu
     }
   }
   return null;
-}
-
-function sameKey(a: Certificate, b: Certificate): boolean {
-  const x = a.spki.der;
-  const y = b.spki.der;
-  if (x.length !== y.length) return false;
-  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
-  return true;
 }
 
 /** Checks `cert`'s signature under `issuer`'s key: null when good, a failure verdict, or 'stop'
