@@ -172,7 +172,12 @@ export function parseSpki(der: Uint8Array): SubjectPublicKeyInfo {
 
 /** SHA-256 of the DER: the identity used by caches, audit and logs (never the serial). */
 export function fingerprint(cert: Certificate): string {
-  return createHash('sha256').update(cert.der).digest('hex');
+  return fingerprintDer(cert.der);
+}
+
+/** The same identity for bytes not parsed yet (the verifier's cache looks up before parsing). */
+export function fingerprintDer(der: Uint8Array): string {
+  return createHash('sha256').update(der).digest('hex');
 }
 
 /** Both AlgorithmIdentifiers must be identical (RFC 5280 §4.1.1.2). */

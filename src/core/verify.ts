@@ -3,9 +3,9 @@
 // digest). Time comes in as a parameter; the shell stamps it once per request.
 import { createHash, type KeyObject } from 'node:crypto';
 import { HASH_LENGTH, type HashName } from './algorithms.js';
-import { CertificateError, fingerprint, parseCertificate, type Certificate } from './certificate.js';
+import { CertificateError, fingerprintDer, parseCertificate, type Certificate } from './certificate.js';
 import { KeyUsage } from './extensions.js';
-import { JPKI, basicFourInfo, checkProfile, classify, ProfileError, type BasicFourInfo } from './jpki.js';
+import { JPKI, basicFourInfo, checkProfile, classify, ProfileError, type BasicFourInfo, type CertificateKind } from './jpki.js';
 import type { CertificatePool } from './pool.js';
 import { validatePath, type PathResult, type RevocationChecker } from './path.js';
 import { KeyError, importPublicKey, verifyData, verifyRsaPkcs1Digest } from './signature.js';
@@ -38,7 +38,7 @@ export interface PathCache {
 
 /** Facts about the certificate that accompany a verdict (no personal data). */
 export interface CertificateFacts {
-  readonly kind: ReturnType<typeof classify>;
+  readonly kind: CertificateKind;
   readonly serial: string; // unsigned hex; personal data in proxy mode: the shell decides who sees it
   readonly fingerprint: string;
   readonly notBefore: string;
@@ -72,29 +72,30 @@ export type SignatureRequest = {
   readonly time: number;
 } & ({ readonly data: Uint8Array; readonly digest?: undefined } | { readonly digest: Uint8Array; readonly data?: undefined });
 
-function facts(cert: Certificate, path: PathResult | null): CertificateFacts {
+function facts(cert: Certificate, kind: CertificateKind, fp: string, path: PathResult | null): CertificateFacts {
   const root = path?.path ? path.path[path.path.length - 1] : null;
   return {
-    kind: classify(cert),
+    kind,
     // Unsigned hex, as CRLs and J-LIS link data name serials (no DER sign byte).
     serial: cert.serialHex.length > 2 && cert.serialHex.startsWith('00') ? cert.serialHex.slice(2) : cert.serialHex,
-    fingerprint: fingerprint(cert),
+    fingerprint: fp,
     notBefore: new Date(cert.notBefore).toISOString(),
     notAfter: new Date(cert.notAfter).toISOString(),
     issuerGeneration: root ? new Date(root.notBefore).getUTCFullYear() : null,
   };
 }
 
-/** Parses, classifies, checks the profile and validates the path of an end-entity certificate. */
 type Checked =
   | { cert: Certificate; facts: CertificateFacts; path: PathResult | null; failure: Verdict | null; fp: string; cachedKey: KeyObject | null }
   | { cert: null; failure: Verdict };
 
+/** Parses, classifies, checks the profile and validates the path of an end-entity certificate. */
 function checkCertificate(input: Uint8Array | Certificate, want: 'signing' | 'authentication', time: number, ctx: VerifyContext): Checked {
-  // A certificate seen before (same DER, same purpose, path still within validity) skips parsing,
+  // The SHA-256 of the DER is the cache key and the reported fingerprint: computed once. A
+  // certificate seen before (same DER, same purpose, path still within validity) skips parsing,
   // profile checks and path validation: all of them depend on the bytes alone.
   const der = input instanceof Uint8Array ? input : input.der;
-  const fp = ctx.pathCache ? createHash('sha256').update(der).digest('hex') : '';
+  const fp = fingerprintDer(der);
   const cached = ctx.pathCache?.get(fp);
   if (cached && cached.want === want && stillValidAt(cached.path, time)) {
     return { cert: cached.cert, facts: cached.facts, path: cached.path, failure: null, fp, cachedKey: cached.key };
@@ -107,7 +108,7 @@ function checkCertificate(input: Uint8Array | Certificate, want: 'signing' | 'au
     throw err;
   }
   const kind = classify(cert);
-  const early = (failure: Verdict): Checked => ({ cert, facts: facts(cert, null), path: null, failure, fp, cachedKey: null });
+  const early = (failure: Verdict): Checked => ({ cert, facts: facts(cert, kind, fp, null), path: null, failure, fp, cachedKey: null });
   if (kind === 'test' && !ctx.allowTestHierarchy) return early(verdict('test_hierarchy', 0, 'certificate of the JPKI test hierarchy'));
   if (kind !== 'test' && kind !== want) return early(verdict('wrong_certificate_type', 0, `${kind} certificate where ${want} is required`));
   if (kind !== 'test') {
@@ -125,7 +126,7 @@ function checkCertificate(input: Uint8Array | Certificate, want: 'signing' | 'au
     revocation: ctx.revocation,
     revocationPolicy: ctx.revocationPolicy,
   });
-  const f = facts(cert, path);
+  const f = facts(cert, kind, fp, path);
   // Only clean results are cached; a failure is recomputed, so a fix (new CRL, new root) shows.
   if (ctx.pathCache && path.verdict.status === 'valid') ctx.pathCache.set(fp, { want, cert, facts: f, path, key: null });
   return { cert, facts: f, path, failure: path.verdict.status === 'valid' ? null : path.verdict, fp, cachedKey: null };
