@@ -4,7 +4,7 @@
 // small PKIs, and is the reference the index is measured against.
 import type { Certificate } from './certificate.js';
 import { bytesEqual, DerReader } from './der.js';
-import type { ParsedCrl } from './crl.js';
+import { crlNumberValue, type ParsedCrl } from './crl.js';
 import { KeyUsage, type DistributionPoint } from './extensions.js';
 import type { GeneralName } from './general-name.js';
 import { childName, formatName, readRdn, type Name } from './name.js';
@@ -184,14 +184,13 @@ export class CrlSetChecker implements RevocationChecker {
   }
 
   private deltaFor(base: ParsedCrl, signer: Certificate, time: number): ParsedCrl | null {
-    const num = (h: string | null): bigint => (h === null ? -1n : BigInt(`0x${h}`));
-    let best: ParsedCrl | null = null;
+      let best: ParsedCrl | null = null;
     for (const d of this.deltas) {
       if (d.issuer.key !== base.issuer.key) continue;
       if (!sameScope(d, base)) continue;
-      if (num(d.deltaCrlIndicator) > num(base.crlNumber) || num(d.crlNumber) <= num(base.crlNumber)) continue;
+      if (crlNumberValue(d.deltaCrlIndicator) > crlNumberValue(base.crlNumber) || crlNumberValue(d.crlNumber) <= crlNumberValue(base.crlNumber)) continue;
       if (!this.usable(d, time) || !verifyCrlSignature(d, signer)) continue;
-      if (!best || num(d.crlNumber) > num(best.crlNumber)) best = d;
+      if (!best || crlNumberValue(d.crlNumber) > crlNumberValue(best.crlNumber)) best = d;
     }
     return best;
   }

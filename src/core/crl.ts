@@ -35,6 +35,12 @@ export type ReasonName = Exclude<(typeof REASONS)[number], null>;
 /** Entry without a reasonCode extension. */
 export const NO_REASON = 255;
 
+/** A cRLNumber / BaseCRLNumber (hex, as CrlInfo holds them) as a number to compare; an absent
+ *  one ranks below every present one. */
+export function crlNumberValue(hex: string | null): bigint {
+  return hex === null ? -1n : BigInt(`0x${hex}`);
+}
+
 export interface IssuingDistributionPoint {
   readonly fullName: GeneralName[] | null;
   readonly relativeName: Uint8Array | null;

@@ -4,7 +4,7 @@
 // new data, never a mix.
 import type { Certificate } from './certificate.js';
 import { bytesEqual, toHex } from './der.js';
-import { CrlError, CrlParser, REASONS, type CrlInfo } from './crl.js';
+import { CrlError, CrlParser, REASONS, crlNumberValue, type CrlInfo } from './crl.js';
 import { formatName } from './name.js';
 import type { RevocationChecker } from './path.js';
 import { RevocationIndex, RevocationIndexBuilder } from './revocation-index.js';
@@ -228,14 +228,13 @@ export function assembleSet(crls: readonly LoadedCrl[], version: number, builtAt
   }
   const dropped: { sourceId: string; rejection: CrlRejection }[] = [];
   const issuers: IssuerRevocation[] = [];
-  const num = (h: string | null): bigint => (h === null ? -1n : BigInt(`0x${h}`));
   for (const [keyId, list] of byKey) {
     const complete = list.filter((c) => c.info.deltaCrlIndicator === null).sort((a, b) => a.info.thisUpdate - b.info.thisUpdate);
-    const deltas = list.filter((c) => c.info.deltaCrlIndicator !== null).sort((a, b) => Number(num(a.info.crlNumber) - num(b.info.crlNumber)));
+    const deltas = list.filter((c) => c.info.deltaCrlIndicator !== null).sort((a, b) => Number(crlNumberValue(a.info.crlNumber) - crlNumberValue(b.info.crlNumber)));
     const usable: LoadedCrl[] = [...complete];
     for (const d of deltas) {
       const part = partitionOf(d.info);
-      const base = complete.find((c) => partitionOf(c.info) === part && num(c.info.crlNumber) >= num(d.info.deltaCrlIndicator) && num(d.info.crlNumber) > num(c.info.crlNumber));
+      const base = complete.find((c) => partitionOf(c.info) === part && crlNumberValue(c.info.crlNumber) >= crlNumberValue(d.info.deltaCrlIndicator) && crlNumberValue(d.info.crlNumber) > crlNumberValue(c.info.crlNumber));
       if (base) usable.push(d);
       else dropped.push({ sourceId: d.sourceId, rejection: 'delta_without_base' });
     }
@@ -298,8 +297,7 @@ export function loadCrl(sourceId: string, chunks: Iterable<Uint8Array>, anchors:
   if ('rejection' in found) return { ok: false, rejection: found.rejection, detail: found.detail };
   const prev = opts.previous;
   if (prev) {
-    const num = (h: string | null): bigint => (h === null ? -1n : BigInt(`0x${h}`));
-    if (info.thisUpdate < prev.thisUpdate || num(info.crlNumber) < num(prev.crlNumber)) {
+      if (info.thisUpdate < prev.thisUpdate || crlNumberValue(info.crlNumber) < crlNumberValue(prev.crlNumber)) {
       return { ok: false, rejection: 'crl_rollback', detail: `older than the loaded CRL (thisUpdate ${new Date(info.thisUpdate).toISOString()}, number ${info.crlNumber})` };
     }
   }
