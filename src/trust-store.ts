@@ -15,14 +15,20 @@ export class TrustStoreError extends Error {
 
 const CERT_FILE = /\.(pem|crt|cer|der)$/i;
 
+/** The certificates of one file as DER: every CERTIFICATE block of a PEM file, else the file as
+ *  one DER certificate. */
+export function readCertificateDers(path: string): Uint8Array[] {
+  const bytes = readFileSync(path);
+  const text = bytes.toString('latin1');
+  return text.includes('-----BEGIN CERTIFICATE-----') ? pemBlocks(text, 'CERTIFICATE') : [new Uint8Array(bytes)];
+}
+
 export function readCertificates(path: string): Certificate[] {
   const st = statSync(path);
   if (st.isDirectory()) {
     return readdirSync(path).filter((f) => CERT_FILE.test(f)).sort().flatMap((f) => readCertificates(join(path, f)));
   }
-  const bytes = readFileSync(path);
-  const text = bytes.toString('latin1');
-  const ders = text.includes('-----BEGIN CERTIFICATE-----') ? pemBlocks(text, 'CERTIFICATE') : [new Uint8Array(bytes)];
+  const ders = readCertificateDers(path);
   if (ders.length === 0) throw new TrustStoreError(path, 'no certificate found');
   return ders.map((der, i) => {
     try {

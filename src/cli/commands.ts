@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { HashName } from '../core/algorithms.js';
-import { pemBlocks, toPem, type Certificate } from '../core/certificate.js';
+import { toPem, type Certificate } from '../core/certificate.js';
 import { assembleSet, IndexRevocationChecker, loadCrl, type LoadedCrl } from '../core/revocation.js';
 import { verifyAuthentication, verifyDocumentSignature, type VerifyContext } from '../core/verify.js';
 import { defaultExceptionsPath, loadExceptions } from '../conformance/exceptions.js';
@@ -13,7 +13,7 @@ import { cardSign, cardSignDigest } from '../sim/card.js';
 import { initPki, openPki } from '../sim/jlis.js';
 import { publishCrls, rotateCrls } from '../sim/jlis-crl.js';
 import { serveCrls } from '../sim/crl-server.js';
-import { loadTrustStore } from '../trust-store.js';
+import { loadTrustStore, readCertificateDers } from '../trust-store.js';
 import { UsageError, parse, type Flags } from './main.js';
 import { progressBar } from './progress.js';
 import { clientCmd, serveCmd, startCmd } from './serve.js';
@@ -57,9 +57,9 @@ function b64Flag(f: Flags, k: string): Uint8Array {
   return new Uint8Array(Buffer.from(v, 'base64'));
 }
 function readCertFile(path: string): Uint8Array {
-  const bytes = readFileSync(path);
-  const text = bytes.toString('latin1');
-  return text.includes('-----BEGIN CERTIFICATE-----') ? pemBlocks(text, 'CERTIFICATE')[0] : new Uint8Array(bytes);
+  const der = readCertificateDers(path)[0];
+  if (!der) throw new UsageError(`${path} holds no certificate`);
+  return der;
 }
 const print = (v: unknown): void => console.log(JSON.stringify(v, null, 2));
 

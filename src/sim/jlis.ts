@@ -4,7 +4,7 @@
 import { createPrivateKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readFileSync, readdirSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { toPem } from '../core/certificate.js';
+import { pemBlocks, toPem } from '../core/certificate.js';
 import { JPKI } from '../core/jpki.js';
 import { basicInfoFields, fifthBirthdayAfter, person, rng, type Person } from './people.js';
 import { endEntitySpec, issueCertificate, keyIdentifier, rootName, rootSpec, spkiOf, type Der, type Purpose } from './issue.js';
@@ -244,7 +244,7 @@ export function openPki(dir: string): PkiDir {
     rootCert(label) {
       const sub = label === 'test-root' ? 'trust-test' : 'trust';
       const pem = readFileSync(join(dir, sub, `${label}.pem`), 'utf8');
-      return new Uint8Array(Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64'));
+      return pemBlocks(pem, 'CERTIFICATE')[0];
     },
   };
 }
