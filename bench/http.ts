@@ -31,7 +31,7 @@ async function startServer(dir: string, port: number, batchSize: number): Promis
     trust: { roots: [join(dir, 'trust')], allowTestHierarchy: false },
     crl: { sources: [join(dir, 'crl')], cacheDir: join(dir, `cache-${batchSize}`), refreshIntervalSec: 3600, graceSec: 3600, policy: 'hard-fail', retries: 1, backoffMs: 0 },
     pool: { threads: 2, batchSize, batchDelayUs: batchSize === 1 ? 0 : 200, maxPending: 100_000, concurrentTasksPerWorker: 2, pathCacheSize: 50_000 },
-    challenge: { ttlSec: 3600, store: 'memory', redisUrl: 'redis://127.0.0.1:6379', keyPrefix: 'bench:' },
+    challenge: { ttlSec: 3600, store: 'memory' },
     limits: { bodyBytes: 4 * 1024 * 1024, batchItems: 256 },
     tenants: [{ id: 'bench', apiKeySha256: createHash('sha256').update(KEY).digest('hex'), basicInfo: false }],
   }));

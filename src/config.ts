@@ -8,9 +8,14 @@ export interface TenantConfig {
   readonly apiKeySha256: string;
   /** May receive the 基本4情報 of signing certificates. */
   readonly basicInfo: boolean;
+  /** Key for the HMAC-SHA256 signature on this tenant's webhooks (none: webhooks refused). */
+  readonly webhookSecret: string | null;
 }
 
 export interface Config {
+  /** embedded: API and worker pool in one process. queue: the API enqueues micro-batches on
+   *  BullMQ and `worker` processes (any number, any machine) verify them. */
+  readonly mode: 'embedded' | 'queue';
   readonly host: string;
   readonly port: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -38,12 +43,41 @@ export interface Config {
      *  certificate fingerprint. Measured ≈10 KB per entry, native key included. */
     readonly pathCacheSize: number;
   };
-  readonly challenge: { readonly ttlSec: number; readonly store: 'memory' | 'redis'; readonly redisUrl: string; readonly keyPrefix: string };
+  readonly challenge: { readonly ttlSec: number; readonly store: 'memory' | 'redis' };
+  /** Every Redis user (challenges, queue, jobs, heartbeats) shares the server and the key prefix
+   *  (redis-keys.ts builds every key). */
+  readonly redis: { readonly url: string; readonly prefix: string };
+  readonly queue: {
+    readonly name: string;
+    /** API side: flush a job at this many items or this long after its first. */
+    readonly batchSize: number;
+    readonly batchDelayUs: number;
+    readonly maxPending: number;
+    /** A caller waits at most this long for its job's result (then 503 queue_timeout). */
+    readonly timeoutMs: number;
+    /** Runs of a job before it goes to the dead-letter queue. */
+    readonly attempts: number;
+    readonly backoffMs: number;
+    /** How results reach the API node: its own pub/sub reply channel, or BullMQ QueueEvents. */
+    readonly resultPath: 'reply' | 'events';
+    /** Worker side: jobs one worker process runs at once. */
+    readonly concurrency: number;
+    /** A job whose worker stops renewing its lock this long is stalled and runs again. */
+    readonly lockDurationMs: number;
+    readonly stalledIntervalMs: number;
+    readonly maxStalledCount: number;
+    readonly heartbeatMs: number;
+  };
+  /** A `worker` process serves /metrics, /healthz and /readyz here. */
+  readonly worker: { readonly host: string; readonly port: number };
+  /** Async bulk jobs (POST /v1/jobs). */
+  readonly jobs: { readonly maxItems: number; readonly chunkSize: number; readonly retentionSec: number; readonly webhookAttempts: number; readonly webhookTimeoutMs: number };
   readonly limits: { readonly bodyBytes: number; readonly batchItems: number };
   readonly tenants: readonly TenantConfig[];
 }
 
 export const DEFAULTS: Config = {
+  mode: 'embedded',
   host: '127.0.0.1',
   port: 8080,
   logLevel: 'info',
@@ -52,7 +86,16 @@ export const DEFAULTS: Config = {
   // 32 items per task and two tasks in flight per worker: piscina's measured sweet spot on 2 cores
   // (performance-facts.md: 1 per task caps at 20k/s, 32 per task reaches 77-84k/s).
   pool: { threads: 2, batchSize: 32, batchDelayUs: 200, maxPending: 20_000, concurrentTasksPerWorker: 2, pathCacheSize: 20_000 },
-  challenge: { ttlSec: 120, store: 'memory', redisUrl: 'redis://127.0.0.1:6379', keyPrefix: 'jpki:' },
+  challenge: { ttlSec: 120, store: 'memory' },
+  redis: { url: 'redis://127.0.0.1:6379', prefix: 'jpki' },
+  // 64 items per job: one job per request caps at ~12k/s (performance-facts.md); 64 spreads the
+  // ~142 µs of Redis work per job to ~2 µs per item.
+  queue: {
+    name: 'verify', batchSize: 64, batchDelayUs: 1000, maxPending: 20_000, timeoutMs: 30_000, attempts: 3, backoffMs: 200,
+    resultPath: 'reply', concurrency: 8, lockDurationMs: 30_000, stalledIntervalMs: 15_000, maxStalledCount: 1, heartbeatMs: 5_000,
+  },
+  worker: { host: '127.0.0.1', port: 9464 },
+  jobs: { maxItems: 10_000, chunkSize: 64, retentionSec: 86_400, webhookAttempts: 5, webhookTimeoutMs: 5_000 },
   limits: { bodyBytes: 64 * 1024, batchItems: 256 },
   tenants: [],
 };
@@ -97,6 +140,11 @@ export function envOverrides(env: Record<string, string | undefined>): Json {
   return out;
 }
 
+function redisUrl(v: unknown, field: string): string {
+  if (typeof v !== 'string' || !/^rediss?:\/\/[^\s]+$/.test(v)) throw new ConfigError(field, `must be a redis:// or rediss:// URL, got ${JSON.stringify(v)}`);
+  return v;
+}
+
 function check(raw: Json): Config {
   const known = (obj: Json, allowed: object, where: string): void => {
     for (const k of Object.keys(obj)) if (!(k in allowed)) throw new ConfigError(`${where}${k}`, 'unknown field');
@@ -133,21 +181,30 @@ function check(raw: Json): Config {
   const pool = sub('pool');
   const challenge = sub('challenge');
   const limits = sub('limits');
+  const redis = sub('redis');
+  const queue = sub('queue');
+  const worker = sub('worker');
+  const jobs = sub('jobs');
   if (!Array.isArray(raw.tenants)) throw new ConfigError('tenants', 'must be an array');
   const tenants = raw.tenants.map((t, i): TenantConfig => {
     const f = `tenants[${i}]`;
     if (!isObj(t)) throw new ConfigError(f, 'must be an object');
-    known(t, { id: 1, apiKeySha256: 1, basicInfo: 1 }, `${f}.`);
+    known(t, { id: 1, apiKeySha256: 1, basicInfo: 1, webhookSecret: 1 }, `${f}.`);
     const hash = str(t.apiKeySha256, `${f}.apiKeySha256`);
     if (!/^[0-9a-f]{64}$/.test(hash)) throw new ConfigError(`${f}.apiKeySha256`, 'must be 64 lower-case hex digits (SHA-256 of the key)');
-    return { id: str(t.id, `${f}.id`), apiKeySha256: hash, basicInfo: t.basicInfo === undefined ? false : bool(t.basicInfo, `${f}.basicInfo`) };
+    return { id: str(t.id, `${f}.id`), apiKeySha256: hash, basicInfo: t.basicInfo === undefined ? false : bool(t.basicInfo, `${f}.basicInfo`),
+      webhookSecret: t.webhookSecret === undefined || t.webhookSecret === null ? null : str(t.webhookSecret, `${f}.webhookSecret`),
+    };
   });
   const ids = new Set<string>();
   for (const t of tenants) {
     if (ids.has(t.id)) throw new ConfigError('tenants', `duplicate tenant id "${t.id}"`);
     ids.add(t.id);
   }
+  const prefix = str(redis.prefix, 'redis.prefix');
+  if (/[{}:\s]/.test(prefix)) throw new ConfigError('redis.prefix', 'must not contain braces, colons or spaces (the key builder adds them)');
   return {
+    mode: oneOf(raw.mode, 'mode', ['embedded', 'queue'] as const),
     host: str(raw.host, 'host'),
     port: int(raw.port, 'port', 0, 65535),
     logLevel: oneOf(raw.logLevel, 'logLevel', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
@@ -172,8 +229,30 @@ function check(raw: Json): Config {
     challenge: {
       ttlSec: int(challenge.ttlSec, 'challenge.ttlSec', 1, 86_400),
       store: oneOf(challenge.store, 'challenge.store', ['memory', 'redis'] as const),
-      redisUrl: str(challenge.redisUrl, 'challenge.redisUrl'),
-      keyPrefix: str(challenge.keyPrefix, 'challenge.keyPrefix'),
+    },
+    redis: { url: redisUrl(redis.url, 'redis.url'), prefix },
+    queue: {
+      name: str(queue.name, 'queue.name'),
+      batchSize: int(queue.batchSize, 'queue.batchSize', 1, 4096),
+      batchDelayUs: int(queue.batchDelayUs, 'queue.batchDelayUs', 0, 1_000_000),
+      maxPending: int(queue.maxPending, 'queue.maxPending', 1, 10_000_000),
+      timeoutMs: int(queue.timeoutMs, 'queue.timeoutMs', 100, 600_000),
+      attempts: int(queue.attempts, 'queue.attempts', 1, 100),
+      backoffMs: int(queue.backoffMs, 'queue.backoffMs', 0, 600_000),
+      resultPath: oneOf(queue.resultPath, 'queue.resultPath', ['reply', 'events'] as const),
+      concurrency: int(queue.concurrency, 'queue.concurrency', 1, 1024),
+      lockDurationMs: int(queue.lockDurationMs, 'queue.lockDurationMs', 500, 3_600_000),
+      stalledIntervalMs: int(queue.stalledIntervalMs, 'queue.stalledIntervalMs', 100, 3_600_000),
+      maxStalledCount: int(queue.maxStalledCount, 'queue.maxStalledCount', 0, 100),
+      heartbeatMs: int(queue.heartbeatMs, 'queue.heartbeatMs', 100, 600_000),
+    },
+    worker: { host: str(worker.host, 'worker.host'), port: int(worker.port, 'worker.port', 0, 65535) },
+    jobs: {
+      maxItems: int(jobs.maxItems, 'jobs.maxItems', 1, 1_000_000),
+      chunkSize: int(jobs.chunkSize, 'jobs.chunkSize', 1, 4096),
+      retentionSec: int(jobs.retentionSec, 'jobs.retentionSec', 60, 86_400 * 90),
+      webhookAttempts: int(jobs.webhookAttempts, 'jobs.webhookAttempts', 1, 50),
+      webhookTimeoutMs: int(jobs.webhookTimeoutMs, 'jobs.webhookTimeoutMs', 100, 120_000),
     },
     limits: { bodyBytes: int(limits.bodyBytes, 'limits.bodyBytes', 1024, 64 * 1024 * 1024), batchItems: int(limits.batchItems, 'limits.batchItems', 1, 100_000) },
     tenants,

@@ -2,6 +2,7 @@
 // and configured sources — never serials, names or card numbers.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { PoolObserver } from './pool/verifier-pool.js';
+import type { DispatchObserver } from './queue/dispatcher.js';
 
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 
@@ -24,10 +25,34 @@ export class Metrics {
   readonly crlRefreshFailures = new Counter({ name: 'jpki_crl_refresh_failures_total', help: 'CRL source refresh failures by reason', labelNames: ['reason'] as const, registers: [this.registry] });
   readonly crlRefreshes = new Counter({ name: 'jpki_crl_refreshes_total', help: 'Revocation index rebuilds', registers: [this.registry] });
   readonly crlBuildSeconds = new Histogram({ name: 'jpki_crl_build_seconds', help: 'Time to parse, verify and index the CRLs (worker thread)', buckets: [0.05, 0.1, 0.5, 1, 2, 5, 10, 30], registers: [this.registry] });
+  // Queue mode: API side.
+  readonly queueJobs = new Counter({ name: 'jpki_queue_jobs_total', help: 'Verification jobs sent by this API node, by outcome', labelNames: ['outcome'] as const, registers: [this.registry] });
+  readonly queueJobSeconds = new Histogram({ name: 'jpki_queue_job_seconds', help: 'Job round trip seen by the API node: enqueue to result', buckets: LATENCY_BUCKETS, registers: [this.registry] });
+  readonly queueDepth = new Gauge({ name: 'jpki_queue_jobs', help: 'Jobs in the verification queue by state', labelNames: ['state'] as const, registers: [this.registry] });
+  readonly queueDeadLetters = new Gauge({ name: 'jpki_queue_dead_letters', help: 'Jobs in the dead-letter queue', registers: [this.registry] });
+  readonly queueLiveWorkers = new Gauge({ name: 'jpki_queue_live_workers', help: 'Worker processes with a live heartbeat', registers: [this.registry] });
+  readonly queueConnected = new Gauge({ name: 'jpki_queue_connected', help: '1 while the queue Redis connection is up', registers: [this.registry] });
+  // Queue mode: worker side.
+  readonly workerJobs = new Counter({ name: 'jpki_queue_worker_jobs_total', help: 'Jobs this worker process finished, by outcome (completed, retried, dead_lettered)', labelNames: ['outcome'] as const, registers: [this.registry] });
+  readonly workerJobSeconds = new Histogram({ name: 'jpki_queue_worker_job_seconds', help: 'Time this worker process spent on one job', buckets: LATENCY_BUCKETS, registers: [this.registry] });
+  readonly stalledJobs = new Counter({ name: 'jpki_queue_stalled_total', help: 'Jobs this worker found stalled (their worker died or hung) and put back', registers: [this.registry] });
   readonly ready = new Gauge({ name: 'jpki_ready', help: '1 when the trust store is loaded and every CRL is fresh', registers: [this.registry] });
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'jpki_process_', eventLoopMonitoringPrecision: 10 });
+  }
+
+  dispatchObserver(): DispatchObserver {
+    return {
+      batch: (size, waitMs) => {
+        this.batchSize.observe(size);
+        this.batchWait.observe(waitMs / 1000);
+      },
+      job: (seconds, outcome) => {
+        this.queueJobs.inc({ outcome });
+        if (outcome === 'ok') this.queueJobSeconds.observe(seconds);
+      },
+    };
   }
 
   poolObserver(): PoolObserver {

@@ -1,8 +1,27 @@
-// Every Redis key the service uses, built in one place. The prefix is configurable; the part in
-// braces is a Redis Cluster hash tag where keys must share a slot.
+// Every Redis key and channel the service uses, built in one place from the configured prefix.
+// Redis Cluster: a multi-key operation must touch one hash slot, so keys used together share a
+// hash tag (the part in braces). BullMQ's keys all carry `{prefix}`, so one queue lives in one
+// slot, as BullMQ requires; a bulk job's keys share `{job id}`; single-key data needs no tag.
+export type RedisKeys = ReturnType<typeof redisKeys>;
+
 export function redisKeys(prefix: string) {
+  const tag = `{${prefix}}`;
   return {
-    /** One key per challenge: no multi-key operations, so no hash tag is needed. */
-    challenge: (id: string): string => `${prefix}challenge:${id}`,
+    /** One key per challenge (single-key commands only). */
+    challenge: (id: string): string => `${prefix}:challenge:${id}`,
+    /** BullMQ's `prefix` option: its keys become `{prefix}:<queue>:…`. */
+    bullPrefix: tag,
+    /** Dead-letter queue beside a queue (same slot, same prefix). */
+    deadLetterQueue: (queue: string): string => `${queue}-dead`,
+    /** Sorted set of live worker processes, scored by when their heartbeat expires. */
+    workers: `${tag}:workers`,
+    /** One worker's last status (JSON), expiring with its heartbeat. */
+    workerStatus: (workerId: string): string => `${prefix}:worker:${workerId}`,
+    /** Pub/sub channel on which workers answer one API node. */
+    replyChannel: (nodeId: string): string => `${prefix}:reply:${nodeId}`,
+    /** A bulk job: its record, its results by item index, and the chunks already counted. */
+    jobMeta: (jobId: string): string => `${prefix}:job:{${jobId}}:meta`,
+    jobResults: (jobId: string): string => `${prefix}:job:{${jobId}}:results`,
+    jobChunks: (jobId: string): string => `${prefix}:job:{${jobId}}:chunks`,
   };
 }

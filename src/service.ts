@@ -1,7 +1,7 @@
-// Wires the service together: trust store → verifier pool → CRL feed → challenge store → HTTP.
-// close() drains: the HTTP server stops accepting and finishes in-flight requests, then the pool
-// finishes its queue, then the feed and stores stop.
-import { Redis } from 'ioredis';
+// Wires the API service together: a verifier (the local pool and CRL feed in embedded mode, the
+// BullMQ dispatcher in queue mode) → challenge store → HTTP. close() drains: the HTTP server stops
+// accepting and finishes in-flight requests, then the verifier answers what it holds, then the
+// stores stop.
 import { pino, type DestinationStream, type Logger } from 'pino';
 import { MemoryChallengeStore } from './challenges/memory.js';
 import { RedisChallengeStore } from './challenges/redis.js';
@@ -9,16 +9,22 @@ import type { ChallengeStore } from './challenges/store.js';
 import type { Config } from './config.js';
 import { buildApp } from './http/server.js';
 import { Metrics } from './metrics.js';
-import { VerifierPool } from './pool/verifier-pool.js';
-import { CrlFeed } from './revocation/feed.js';
-import { loadTrustStore } from './trust-store.js';
+import { LocalVerifier } from './local-verifier.js';
+import { failFastClient } from './queue/connection.js';
+import { QueueDispatcher, QueueError } from './queue/dispatcher.js';
+import { redisKeys } from './redis-keys.js';
+import type { Verifier } from './verifier.js';
+import { BulkJobs, localChunkRunner, type ChunkRunner } from './jobs/bulk-jobs.js';
+import { MemoryJobStore } from './jobs/memory-store.js';
+import { RedisJobStore } from './jobs/redis-store.js';
 import type { FastifyInstance } from 'fastify';
 
 export interface Service {
   readonly app: FastifyInstance;
   readonly url: string;
-  readonly pool: VerifierPool;
-  readonly feed: CrlFeed | null;
+  readonly verifier: Verifier;
+  /** The in-process pool and feed (embedded mode); null in queue mode. */
+  readonly local: LocalVerifier | null;
   readonly metrics: Metrics;
   readonly logger: Logger;
   close(): Promise<void>;
@@ -49,89 +55,63 @@ export function createLogger(level: Config['logLevel'], destination?: Destinatio
 export async function startService(config: Config, opts: ServiceOptions = {}): Promise<Service> {
   const logger = createLogger(config.logLevel, opts.logDestination);
   const clock = opts.clock ?? Date.now;
-  const anchors = loadTrustStore(config.trust.roots);
-  logger.info({ anchors: anchors.size }, 'trust store loaded');
   const metrics = new Metrics();
-  const pool = new VerifierPool(
-    {
-      threads: config.pool.threads,
-      batchSize: config.pool.batchSize,
-      batchDelayUs: config.pool.batchDelayUs,
-      maxPending: config.pool.maxPending,
-      concurrentTasksPerWorker: config.pool.concurrentTasksPerWorker,
-      setup: {
-        trust: anchors.certificates().map((c) => c.der),
-        allowTestHierarchy: config.trust.allowTestHierarchy,
-        revocationPolicy: config.crl.policy,
-        graceMs: config.crl.graceSec * 1000,
-        pathCacheSize: config.pool.pathCacheSize,
-      },
-    },
-    metrics.poolObserver(),
-  );
-
-  let feed: CrlFeed | null = null;
-  if (config.crl.sources.length) {
-    feed = new CrlFeed(
-      { sources: config.crl.sources, cacheDir: config.crl.cacheDir, refreshIntervalMs: config.crl.refreshIntervalSec * 1000, retries: config.crl.retries, backoffMs: config.crl.backoffMs, graceMs: config.crl.graceSec * 1000 },
-      anchors.certificates(),
-      clock,
+  const keys = redisKeys(config.redis.prefix);
+  let local: LocalVerifier | null = null;
+  let verifier: Verifier;
+  let bulk: BulkJobs;
+  if (config.mode === 'queue') {
+    const q = config.queue;
+    const dispatcher = await QueueDispatcher.start(
+      { redisUrl: config.redis.url, keys, queueName: q.name, batchSize: q.batchSize, batchDelayUs: q.batchDelayUs, maxPending: q.maxPending, timeoutMs: q.timeoutMs, attempts: q.attempts, backoffMs: q.backoffMs, resultPath: q.resultPath },
+      metrics.dispatchObserver(),
+      logger,
     );
-    const f = feed;
-    f.on('swap', (set) => {
-      pool.setRevocation(set.toData());
-      metrics.crlRefreshes.inc();
-      const now = clock();
-      for (const iss of set.issuers()) {
-        const oldest = Math.min(...iss.crls.map((c) => c.thisUpdate));
-        const next = Math.min(...iss.crls.map((c) => c.nextUpdate ?? Infinity));
-        metrics.crlAge.set({ issuer_key: iss.keyId }, (now - oldest) / 1000);
-        if (Number.isFinite(next)) metrics.crlNextUpdate.set({ issuer_key: iss.keyId }, (next - now) / 1000);
-        metrics.crlEntries.set({ issuer_key: iss.keyId }, iss.index.size);
+    verifier = dispatcher;
+    // Bulk chunks go to the workers behind synchronous traffic (BullMQ serves prioritised jobs
+    // after plain ones); the workers record their results in Redis.
+    const chunkRunner: ChunkRunner = async (chunk) => {
+      try {
+        await dispatcher.bullQueue.add('bulk', chunk, { jobId: `${chunk.bulkId}.${chunk.chunk}`, priority: 10, attempts: q.attempts, backoff: { type: 'fixed', delay: q.backoffMs }, removeOnComplete: true, removeOnFail: false });
+      } catch (err) {
+        throw new QueueError('queue_unavailable', `cannot enqueue: ${(err as Error).message}`);
       }
-      logger.info({ version: set.version, issuers: set.issuers().length, entries: set.issuers().reduce((n, i) => n + i.index.size, 0) }, 'revocation index swapped');
-    });
-    f.on('refreshed', (outcomes, ms) => {
-      metrics.crlBuildSeconds.observe(ms / 1000);
-      for (const o of outcomes) {
-        if (o.rejection) {
-          metrics.crlRefreshFailures.inc({ reason: o.rejection });
-          logger.warn({ source: o.id, rejection: o.rejection, detail: o.detail, used: o.used }, 'CRL refused; last good data kept');
-        }
-      }
-    });
-    f.on('error', (err) => logger.error({ err: { message: err.message } }, 'CRL refresh failed'));
-    await f.start();
+    };
+    bulk = new BulkJobs(new RedisJobStore(dispatcher.redis, keys, config.jobs.retentionSec), config.jobs, config.tenants, logger, chunkRunner);
+    logger.info({ queue: q.name, resultPath: q.resultPath }, 'queue mode: verifications go to worker processes');
+  } else {
+    const lv = (local = await LocalVerifier.start(config, metrics, logger, clock));
+    verifier = lv;
+    const runner = localChunkRunner((item) => lv.verify(item), () => bulk);
+    bulk = new BulkJobs(new MemoryJobStore(config.jobs.retentionSec * 1000, clock), config.jobs, config.tenants, logger, runner);
   }
 
   let challenges: ChallengeStore;
   if (config.challenge.store === 'redis') {
-    // Fail fast per command while Redis is down (the API answers 503); reconnect on its own.
-    const redis = new Redis(config.challenge.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
-    redis.on('error', (err) => logger.warn({ err: { message: err.message } }, 'redis error'));
-    challenges = new RedisChallengeStore(redis, config.challenge.keyPrefix);
+    const redis = failFastClient(config.redis.url, (err) => logger.warn({ err: { message: err.message } }, 'redis error'));
+    challenges = new RedisChallengeStore(redis, keys);
   } else challenges = new MemoryChallengeStore(clock);
 
-  const app = buildApp({ config, pool, feed, challenges, metrics, logger, clock });
+  const app = buildApp({ config, verifier, bulk, challenges, metrics, logger, clock });
   await app.listen({ host: config.host, port: config.port });
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-  logger.info({ url, threads: config.pool.threads }, 'listening');
+  logger.info({ url, mode: config.mode, threads: local ? config.pool.threads : 0 }, 'listening');
 
   let closing: Promise<void> | null = null;
   return {
     app,
     url,
-    pool,
-    feed,
+    verifier,
+    local,
     metrics,
     logger,
     close() {
       closing ??= (async () => {
         await app.close(); // stops accepting; in-flight requests complete
-        await pool.close();
-        feed?.stop();
+        await verifier.close();
+        await bulk.store.close();
         await challenges.close();
         logger.info('stopped');
       })();

@@ -2,7 +2,7 @@
 // nodes racing on one challenge give one success and one replay).
 import { Redis } from 'ioredis';
 import { TOMBSTONE_MS, newChallenge, type ChallengeStore, type ConsumeResult, type IssuedChallenge } from './store.js';
-import { redisKeys } from '../redis-keys.js';
+import type { RedisKeys } from '../redis-keys.js';
 
 // Value: "<expiresAt>:<challenge base64>" or "used". KEEPTTL keeps the tombstone's expiry.
 const CONSUME = `
@@ -14,13 +14,10 @@ return v
 `;
 
 export class RedisChallengeStore implements ChallengeStore {
-  private readonly keys;
-
   constructor(
     private readonly redis: Redis,
-    prefix: string,
+    private readonly keys: RedisKeys,
   ) {
-    this.keys = redisKeys(prefix);
     this.redis.defineCommand('jpkiConsumeChallenge', { numberOfKeys: 1, lua: CONSUME });
   }
 

@@ -16,7 +16,7 @@ import { serveCrls } from '../sim/crl-server.js';
 import { loadTrustStore, readCertificateDers } from '../trust-store.js';
 import { UsageError, parse, type Flags } from './main.js';
 import { progressBar } from './progress.js';
-import { clientCmd, serveCmd, startCmd } from './serve.js';
+import { clientCmd, serveCmd, startCmd, workerCmd } from './serve.js';
 
 type Command = (argv: string[]) => Promise<number>;
 
@@ -270,6 +270,7 @@ async function demoCmd(argv: string[]): Promise<number> {
 export const commands: Record<string, Command> = {
   start: startCmd,
   serve: serveCmd,
+  worker: workerCmd,
   client: clientCmd,
   pki: pkiCmd,
   card: cardCmd,

@@ -12,7 +12,9 @@ const USAGE = `jpki-verify — JPKI certificate and signature verifier
 
 Commands:
   start [--dir D]                          the embedded default: demo J-LIS + CRLs, HTTP service, printed try-it commands
-  serve --config FILE                      run the HTTP service (config file + JPKI_* environment overrides)
+  serve --config FILE                      run the HTTP service (config file + JPKI_* environment overrides);
+                                           with "mode": "queue" it enqueues verifications for worker processes
+  worker --config FILE                     a queue worker process: consumes verification jobs from Redis (BullMQ)
   client (auth|signature) --url U --key K --dir D --holder ID [--tamper]
                                            drive the HTTP API as a relay would, with a simulated card
   demo                                     make a demo PKI and CRLs; show valid / revoked / tampered / wrong-type verdicts

@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadConfig, validateConfig, type Config } from '../config.js';
 import { startService } from '../service.js';
+import { startQueueWorker } from '../queue/worker.js';
 import { cardSign } from '../sim/card.js';
 import { initPki, openPki } from '../sim/jlis.js';
 import { rotateCrls } from '../sim/jlis-crl.js';
@@ -29,8 +30,23 @@ export async function serveCmd(argv: string[]): Promise<number> {
   const { flags } = parse(argv, { config: { type: 'string' } });
   const config = loadConfig(str(flags, 'config') ?? null);
   if (config.tenants.length === 0) throw new UsageError('config tenants: at least one tenant is required (or use `start` for the embedded demo)');
-  if (config.trust.roots.length === 0) throw new UsageError('config trust.roots: at least one trust anchor file or folder is required');
+  if (config.mode === 'embedded' && config.trust.roots.length === 0) throw new UsageError('config trust.roots: at least one trust anchor file or folder is required');
   return runUntilSignal(config);
+}
+
+/** A queue worker process: consumes verification jobs until SIGTERM, then finishes the active ones. */
+export async function workerCmd(argv: string[]): Promise<number> {
+  const { flags } = parse(argv, { config: { type: 'string' } });
+  const config = loadConfig(str(flags, 'config') ?? null);
+  if (config.trust.roots.length === 0) throw new UsageError('config trust.roots: at least one trust anchor file or folder is required');
+  const w = await startQueueWorker(config);
+  await new Promise<void>((r) => {
+    process.once('SIGINT', r);
+    process.once('SIGTERM', r);
+  });
+  w.logger.info('draining');
+  await w.close();
+  return 0;
 }
 
 /** The embedded default: no Redis, no configuration. */

@@ -62,31 +62,49 @@ const result = {
 
 const error = { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string', enum: Object.keys(CODES) }, message: { type: 'string' } } } as const;
 
+const batchItems = {
+  type: 'array',
+  minItems: 1,
+  items: {
+    type: 'object',
+    required: ['type'],
+    properties: { type: { type: 'string', enum: ['auth', 'signature'] } },
+    oneOf: [
+      { properties: { ...authBody.properties, type: { const: 'auth' } }, required: [...authBody.required], additionalProperties: false },
+      { properties: { ...signatureBody.properties, type: { const: 'signature' } }, required: [...signatureBody.required], additionalProperties: false },
+    ],
+  },
+} as const;
+
+const job = {
+  type: 'object',
+  properties: {
+    jobId: { type: 'string' },
+    state: { type: 'string', enum: ['running', 'completed'] },
+    total: { type: 'integer' },
+    done: { type: 'integer' },
+    errors: { type: 'integer', description: 'items answered with an error object instead of a verdict' },
+    createdAt: { type: 'string' },
+    completedAt: { type: ['string', 'null'] },
+  },
+} as const;
+
 export const schemas = {
   challengeRoute: {},
   authRoute: { body: authBody },
   signatureRoute: { body: signatureBody },
-  batchRoute: {
+  batchRoute: { body: { type: 'object', additionalProperties: false, required: ['items'], properties: { items: batchItems } } },
+  jobCreateRoute: {
     body: {
       type: 'object',
       additionalProperties: false,
       required: ['items'],
-      properties: {
-        items: {
-          type: 'array',
-          minItems: 1,
-          items: {
-            type: 'object',
-            required: ['type'],
-            properties: { type: { type: 'string', enum: ['auth', 'signature'] } },
-            oneOf: [
-              { properties: { ...authBody.properties, type: { const: 'auth' } }, required: [...authBody.required], additionalProperties: false },
-              { properties: { ...signatureBody.properties, type: { const: 'signature' } }, required: [...signatureBody.required], additionalProperties: false },
-            ],
-          },
-        },
-      },
+      properties: { items: batchItems, webhook: { type: 'string', pattern: '^https?://', description: 'POSTed (HMAC-signed, see README) when the job completes' } },
     },
+  },
+  jobGetRoute: {
+    params: { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' } } },
+    querystring: { type: 'object', additionalProperties: false, properties: { offset: { type: 'integer', minimum: 0, default: 0 }, limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } } },
   },
 } as const;
 
@@ -99,13 +117,15 @@ export function openApiDocument(config: Config): Record<string, unknown> {
     info: { title: 'jpki-verify', version: '0.1.0', description: 'JPKI (My Number Card) certificate and signature verification. Every error is {code, message}; codes are listed in the Error schema.' },
     components: {
       securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' } },
-      schemas: { Verdict: verdict, Result: result, Error: error },
+      schemas: { Verdict: verdict, Result: result, Error: error, Job: job },
     },
     paths: {
       '/v1/challenges': { post: { summary: 'Issue a single-use challenge', security: secured, responses: { '200': { description: 'challenge', ...json({ type: 'object', properties: { challengeId, challenge: { type: 'string' }, expiresAt: { type: 'string' } } }) }, ...errors } } },
       '/v1/verify/auth': { post: { summary: '電子利用者証明: authentication certificate + signature over a challenge', security: secured, requestBody: json(authBody), responses: { '200': { description: 'verdict', ...json(result) }, ...errors } } },
       '/v1/verify/signature': { post: { summary: '電子署名: signing certificate + signature over a document or digest', security: secured, requestBody: json(signatureBody), responses: { '200': { description: 'verdict (+ 基本4情報 when entitled)', ...json(result) }, ...errors } } },
       '/v1/verify/batch': { post: { summary: `Up to ${config.limits.batchItems} verifications at once`, security: secured, requestBody: json(schemas.batchRoute.body), responses: { '200': { description: 'one result or error per item, in order', ...json({ type: 'object', properties: { results: { type: 'array', items: { oneOf: [result, { type: 'object', properties: { error } }] } } } }) }, ...errors } } },
+      '/v1/jobs': { post: { summary: `Async bulk verification: up to ${config.jobs.maxItems} items; answers with a job id at once`, security: secured, requestBody: json(schemas.jobCreateRoute.body), responses: { '202': { description: 'accepted', ...json(job) }, ...errors } } },
+      '/v1/jobs/{id}': { get: { summary: 'Progress and one page of results (offset, limit ≤ 1000) of a bulk job of this tenant', security: secured, parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }, { name: 'offset', in: 'query', schema: { type: 'integer' } }, { name: 'limit', in: 'query', schema: { type: 'integer' } }], responses: { '200': { description: 'job with results[offset…]; null where not yet done', ...json({ ...job, properties: { ...job.properties, offset: { type: 'integer' }, results: { type: 'array', items: { oneOf: [result, { type: 'object', properties: { error } }, { type: 'null' }] } } } }) }, ...errors } } },
       '/healthz': { get: { summary: 'Liveness', responses: { '200': { description: 'alive' } } } },
       '/readyz': { get: { summary: 'Readiness: trust store loaded and every CRL fresh', responses: { '200': { description: 'ready' }, '503': { description: 'not ready', ...json(error) } } } },
       '/metrics': { get: { summary: 'Prometheus metrics', responses: { '200': { description: 'text exposition format' } } } },

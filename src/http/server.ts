@@ -10,15 +10,18 @@ import type { ChallengeStore } from '../challenges/store.js';
 import type { Config, TenantConfig } from '../config.js';
 import type { Metrics } from '../metrics.js';
 import type { ItemResult, VerifyItem } from '../pool/messages.js';
-import { PoolError, type VerifierPool } from '../pool/verifier-pool.js';
-import type { CrlFeed } from '../revocation/feed.js';
+import { PoolError } from '../pool/verifier-pool.js';
+import { QueueError } from '../queue/dispatcher.js';
+import type { Verifier } from '../verifier.js';
+import type { BulkItem, BulkJobs } from '../jobs/bulk-jobs.js';
+import type { BulkJobRecord } from '../jobs/store.js';
 import { ApiError, CODES, type ApiCode } from './codes.js';
 import { openApiDocument, schemas } from './openapi.js';
 
 export interface AppDeps {
   readonly config: Config;
-  readonly pool: VerifierPool;
-  readonly feed: CrlFeed | null;
+  readonly verifier: Verifier;
+  readonly bulk: BulkJobs;
   readonly challenges: ChallengeStore;
   readonly metrics: Metrics;
   readonly logger: Logger;
@@ -69,7 +72,7 @@ interface SignatureBody { certificate: string; data?: string; digest?: string; d
 type BatchItem = ({ type: 'auth' } & AuthBody) | ({ type: 'signature' } & SignatureBody);
 
 export function buildApp(deps: AppDeps): FastifyInstance {
-  const { config, pool, feed, challenges, metrics } = deps;
+  const { config, verifier, challenges, metrics, bulk } = deps;
   const clock = deps.clock ?? Date.now;
   const app = Fastify({
     loggerInstance: deps.logger as unknown as FastifyBaseLogger,
@@ -132,9 +135,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     return reply.status(err.status).send({ code: err.code, message: err.message });
   };
 
-  app.setErrorHandler((error: FastifyError | ApiError | PoolError | Error, req, reply) => {
+  app.setErrorHandler((error: FastifyError | ApiError | PoolError | QueueError | Error, req, reply) => {
     if (error instanceof ApiError) return sendError(reply, req, error);
-    if (error instanceof PoolError) return sendError(reply, req, new ApiError(error.code, error.message, 1));
+    if (error instanceof PoolError || error instanceof QueueError) return sendError(reply, req, new ApiError(error.code, error.message, 1));
     const fe = error as FastifyError;
     if (fe.validation) return sendError(reply, req, new ApiError('bad_request', `${fe.validationContext ?? 'body'}${fe.message.replace(/^(body|querystring|params|headers)/, '')}`));
     switch (fe.code) {
@@ -155,7 +158,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
 
   /** Runs one item through the pool and maps input-level verdicts to typed 4xx errors. */
   const run = async (item: VerifyItem): Promise<ItemResult> => {
-    const r = await pool.verify(item);
+    const r = await verifier.verify(item);
     if (CODES[r.verdict.code].status !== 200) throw new ApiError(r.verdict.code, r.verdict.detail);
     return r;
   };
@@ -172,15 +175,16 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     certificate: null,
   });
 
-  const authItem = async (b: AuthBody, now: number): Promise<ItemResult> => {
+  /** The item to verify, or the answer already (its challenge is unknown, expired or used). */
+  const authInput = async (b: AuthBody, now: number): Promise<VerifyItem | ItemResult> => {
     const cert = decodeCertificate(b.certificate, 'certificate');
     const signature = decodeBase64(b.signature, 'signature');
     const ch = await challenges.consume(b.challengeId, now);
     if (!ch.ok) return challengeVerdict(ch.code);
-    return run({ kind: 'auth', time: now, cert, challenge: ch.challenge, signature, hash: b.digestAlgorithm ?? 'sha256' });
+    return { kind: 'auth', time: now, cert, challenge: ch.challenge, signature, hash: b.digestAlgorithm ?? 'sha256' };
   };
 
-  const signatureItem = async (b: SignatureBody, now: number): Promise<ItemResult> => {
+  const signatureInput = (b: SignatureBody, now: number): VerifyItem => {
     const cert = decodeCertificate(b.certificate, 'certificate');
     const signature = decodeBase64(b.signature, 'signature');
     if ((b.data === undefined) === (b.digest === undefined)) throw new ApiError('bad_request', 'give exactly one of data and digest');
@@ -190,11 +194,17 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       if (Number.isNaN(time)) throw new ApiError('bad_request', 'at must be an ISO 8601 time');
     }
     const hash = b.digestAlgorithm ?? 'sha256';
-    const item: VerifyItem = b.digest !== undefined
+    return b.digest !== undefined
       ? { kind: 'signature', time, cert, digest: decodeBase64(b.digest, 'digest'), signature, hash }
       : { kind: 'signature', time, cert, data: decodeBase64(b.data!, 'data'), signature, hash };
-    return run(item);
   };
+
+  const authItem = async (b: AuthBody, now: number): Promise<ItemResult> => {
+    const x = await authInput(b, now);
+    return 'kind' in x ? run(x) : x;
+  };
+
+  const signatureItem = (b: SignatureBody, now: number): Promise<ItemResult> => run(signatureInput(b, now));
 
   const record = (req: FastifyRequest, r: ItemResult): void => {
     req.outcome = r.verdict.status;
@@ -237,24 +247,60 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     return { results };
   });
 
+  const jobView = (j: BulkJobRecord) => ({
+    jobId: j.id,
+    state: j.state,
+    total: j.total,
+    done: j.done,
+    errors: j.errors,
+    createdAt: new Date(j.createdAt).toISOString(),
+    completedAt: j.completedAt === null ? null : new Date(j.completedAt).toISOString(),
+  });
+
+  app.post<{ Body: { items: BatchItem[]; webhook?: string } }>('/v1/jobs', { schema: schemas.jobCreateRoute, bodyLimit: config.jobs.maxItems * 4096 }, async (req, reply) => {
+    const { items, webhook } = req.body;
+    if (items.length > config.jobs.maxItems) throw new ApiError('too_many_items', `at most ${config.jobs.maxItems} items per job`);
+    if (webhook && !req.tenant!.webhookSecret) throw new ApiError('forbidden', 'webhooks need a webhookSecret in this tenant\'s configuration');
+    const now = clock();
+    const prepared: BulkItem[] = [];
+    for (const it of items) {
+      try {
+        const x = it.type === 'auth' ? await authInput(it, now) : signatureInput(it, now);
+        if ('kind' in x) prepared.push({ item: x });
+        else prepared.push({ answer: { verdict: x.verdict, certificate: null }, error: false });
+      } catch (err) {
+        if (err instanceof ApiError && err.status < 500) prepared.push({ answer: { error: { code: err.code, message: err.message } }, error: true });
+        else throw err;
+      }
+    }
+    const job = await bulk.submit(req.tenant!, prepared, webhook ?? null, now);
+    req.outcome = 'accepted';
+    return reply.status(202).send(jobView(job));
+  });
+
+  app.get<{ Params: { id: string }; Querystring: { offset: number; limit: number } }>('/v1/jobs/:id', { schema: schemas.jobGetRoute }, async (req) => {
+    const { offset, limit } = req.query;
+    const found = await bulk.get(req.tenant!, req.params.id, offset, limit);
+    // Another tenant's job is as unknown as a job that never was.
+    if (!found) throw new ApiError('not_found', 'no such job');
+    req.outcome = 'ok';
+    return { ...jobView(found.job), offset, results: found.results };
+  });
+
   app.get('/healthz', async () => ({ status: 'ok' }));
 
   app.get('/readyz', async (req, reply) => {
-    const reasons: string[] = [];
-    if (pool.threads === 0) reasons.push('no verification workers');
-    if (feed && !feed.fresh(clock())) reasons.push('CRL data missing or stale');
+    const reasons = await verifier.notReady(clock());
     metrics.ready.set(reasons.length ? 0 : 1);
     if (reasons.length) {
       req.outcome = 'not_ready';
       return reply.status(503).send({ code: 'not_ready' satisfies ApiCode, message: reasons.join('; ') });
     }
-    return { status: 'ready', crl: feed ? feed.status().map((s) => ({ source: s.id, thisUpdate: s.meta?.thisUpdate ?? null, nextUpdate: s.meta?.nextUpdate ?? null, crlNumber: s.meta?.crlNumber ?? null })) : [] };
+    return { status: 'ready', mode: config.mode, crl: verifier.crlStatus() };
   });
 
   app.get('/metrics', async (_req, reply) => {
-    metrics.poolUtilization.set(pool.utilization);
-    metrics.poolPending.set(pool.pending);
-    metrics.poolThreads.set(pool.threads);
+    await verifier.scrape(metrics);
     reply.header('content-type', metrics.registry.contentType);
     return metrics.registry.metrics();
   });

@@ -4,13 +4,14 @@ import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MemoryChallengeStore } from '../../src/challenges/memory.js';
 import { RedisChallengeStore } from '../../src/challenges/redis.js';
+import { redisKeys } from '../../src/redis-keys.js';
 import { CHALLENGE_ID, type ChallengeStore } from '../../src/challenges/store.js';
 
 const NOW = 1_800_000_000_000;
-const prefix = `jpki-test-${process.pid}-${Date.now()}:`;
+const prefix = `jpki-test-${process.pid}-${Date.now()}`;
 const stores: [string, () => ChallengeStore][] = [
   ['memory', () => new MemoryChallengeStore(() => NOW)],
-  ['redis', () => new RedisChallengeStore(new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 }), prefix)],
+  ['redis', () => new RedisChallengeStore(new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 }), redisKeys(prefix))],
 ];
 
 afterAll(async () => {

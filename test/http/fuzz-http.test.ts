@@ -61,7 +61,7 @@ describe('HTTP fuzz', () => {
     // And the service is intact.
     const ok = await t.post('/v1/verify/auth', t.authBody(h, await t.challenge()));
     expect(ok.body.verdict.code).toBe('ok');
-    expect(t.svc.pool.threads).toBe(2);
+    expect(t.svc.local!.pool.threads).toBe(2);
   });
 
   it('raw garbage bodies and headers', async () => {

@@ -180,7 +180,7 @@ describe('pool faults', () => {
       const pending = bodies.map((b) => t.post('/v1/verify/auth', b));
       // Kill a thread while its tasks are running.
       await new Promise((r) => setTimeout(r, 3));
-      await t.svc.pool.workers()[0]?.terminate();
+      await t.svc.local!.pool.workers()[0]?.terminate();
       for (const r of await Promise.all(pending)) {
         if (r.status === 503) {
           expect(r.body.code).toBe('worker_failed');

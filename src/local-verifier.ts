@@ -1,0 +1,70 @@
+// The verifier that does the work in this process: trust store → piscina pool → CRL feed. The
+// embedded service answers HTTP with it; a queue worker process answers jobs with it.
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import type { Metrics } from './metrics.js';
+import type { ItemResult, VerifyItem } from './pool/messages.js';
+import { VerifierPool } from './pool/verifier-pool.js';
+import type { CrlFeed } from './revocation/feed.js';
+import { startCrlFeed } from './revocation/start-feed.js';
+import { loadTrustStore } from './trust-store.js';
+import type { CrlSourceStatus, Verifier } from './verifier.js';
+
+export class LocalVerifier implements Verifier {
+  private constructor(
+    readonly pool: VerifierPool,
+    readonly feed: CrlFeed | null,
+    readonly anchors: number,
+  ) {}
+
+  static async start(config: Config, metrics: Metrics, logger: Logger, clock: () => number): Promise<LocalVerifier> {
+    const anchors = loadTrustStore(config.trust.roots);
+    logger.info({ anchors: anchors.size }, 'trust store loaded');
+    const pool = new VerifierPool(
+      {
+        threads: config.pool.threads,
+        batchSize: config.pool.batchSize,
+        batchDelayUs: config.pool.batchDelayUs,
+        maxPending: config.pool.maxPending,
+        concurrentTasksPerWorker: config.pool.concurrentTasksPerWorker,
+        setup: {
+          trust: anchors.certificates().map((c) => c.der),
+          allowTestHierarchy: config.trust.allowTestHierarchy,
+          revocationPolicy: config.crl.policy,
+          graceMs: config.crl.graceSec * 1000,
+          pathCacheSize: config.pool.pathCacheSize,
+        },
+      },
+      metrics.poolObserver(),
+    );
+    const feed = await startCrlFeed(config, anchors.certificates(), pool, metrics, logger, clock);
+    return new LocalVerifier(pool, feed, anchors.size);
+  }
+
+  verify(item: VerifyItem): Promise<ItemResult> {
+    return this.pool.verify(item);
+  }
+
+  async notReady(now: number): Promise<string[]> {
+    const reasons: string[] = [];
+    if (this.anchors === 0) reasons.push('trust store empty');
+    if (this.pool.threads === 0) reasons.push('no verification workers');
+    if (this.feed && !this.feed.fresh(now)) reasons.push('CRL data missing or stale');
+    return reasons;
+  }
+
+  crlStatus(): CrlSourceStatus[] {
+    return (this.feed?.status() ?? []).map((s) => ({ source: s.id, thisUpdate: s.meta?.thisUpdate ?? null, nextUpdate: s.meta?.nextUpdate ?? null, crlNumber: s.meta?.crlNumber ?? null }));
+  }
+
+  async scrape(metrics: Metrics): Promise<void> {
+    metrics.poolUtilization.set(this.pool.utilization);
+    metrics.poolPending.set(this.pool.pending);
+    metrics.poolThreads.set(this.pool.threads);
+  }
+
+  async close(): Promise<void> {
+    await this.pool.close();
+    this.feed?.stop();
+  }
+}

@@ -1,0 +1,204 @@
+// A queue worker process (`jpki-verify worker`): consumes verification jobs from BullMQ, runs them
+// on its own pool and revocation index (fed by the same CRL sources as every other worker), and
+// answers on the API node's reply channel. Any number run on any number of machines.
+//
+// Faults: a job whose worker dies is found stalled once its lock expires and runs again elsewhere
+// (the API answers each caller once, whichever run answers first). A job that fails on every
+// attempt goes to the dead-letter queue with its reason, without its items (they hold certificates),
+// and its caller gets job_failed. SIGTERM stops taking jobs and finishes the active ones.
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import { hostname } from 'node:os';
+import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { DestinationStream, Logger } from 'pino';
+import type { Config } from '../config.js';
+import { LocalVerifier } from '../local-verifier.js';
+import { Metrics } from '../metrics.js';
+import type { ItemResult } from '../pool/messages.js';
+import { redisKeys } from '../redis-keys.js';
+import { createLogger } from '../service.js';
+import { JobDataError, jobItems, type BulkChunkData, type ReplyMessage, type VerifyJobData } from './codec.js';
+import { failFastClient, redisOptions } from './connection.js';
+import { BulkJobs } from '../jobs/bulk-jobs.js';
+import { RedisJobStore } from '../jobs/redis-store.js';
+
+export interface QueueWorkerProcess {
+  readonly id: string;
+  /** Where /metrics, /healthz and /readyz are served. */
+  readonly url: string;
+  readonly local: LocalVerifier;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+  close(): Promise<void>;
+}
+
+export interface QueueWorkerOptions {
+  readonly logDestination?: DestinationStream;
+  readonly clock?: () => number;
+}
+
+export async function startQueueWorker(config: Config, opts: QueueWorkerOptions = {}): Promise<QueueWorkerProcess> {
+  const logger = createLogger(config.logLevel, opts.logDestination).child({ role: 'worker' });
+  const clock = opts.clock ?? Date.now;
+  const metrics = new Metrics();
+  const keys = redisKeys(config.redis.prefix);
+  const q = config.queue;
+  const id = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const local = await LocalVerifier.start(config, metrics, logger, clock);
+  const onError = (err: Error): void => logger.warn({ err: { message: err.message } }, 'worker redis error');
+  const redis: Redis = failFastClient(config.redis.url, onError);
+  const deadLetters = new Queue(keys.deadLetterQueue(q.name), { connection: redisOptions(config.redis.url), prefix: keys.bullPrefix });
+  deadLetters.on('error', onError);
+  const bulk = new BulkJobs(new RedisJobStore(redis, keys, config.jobs.retentionSec), config.jobs, config.tenants, logger);
+
+  const verifyAll = (items: ReturnType<typeof jobItems>): Promise<ItemResult[]> => Promise.all(items.map((it) => local.verify(it)));
+
+  const handle = async (job: Job): Promise<ItemResult[] | null> => {
+    const t0 = performance.now();
+    let items;
+    try {
+      items = jobItems(job.data as VerifyJobData);
+    } catch (err) {
+      // A job this worker cannot read fails at once: no retry would read it better.
+      if (err instanceof JobDataError) throw new UnrecoverableError(`${err.code}: ${err.message}`);
+      throw err;
+    }
+    const results = await verifyAll(items);
+    metrics.workerJobSeconds.observe((performance.now() - t0) / 1000);
+    if (job.name === 'bulk') {
+      await bulk.recordChunk(job.data as BulkChunkData, results);
+      return null;
+    }
+    const replyTo = (job.data as VerifyJobData).replyTo;
+    if (!replyTo) return results; // events path: the result travels as the job's return value
+    const msg: ReplyMessage = { jobId: job.id!, results };
+    await redis.publish(replyTo, JSON.stringify(msg));
+    return null; // nothing with personal data stays in Redis
+  };
+
+  const worker = new Worker(q.name, handle, {
+    connection: { ...redisOptions(config.redis.url), maxRetriesPerRequest: null },
+    prefix: keys.bullPrefix,
+    concurrency: q.concurrency,
+    lockDuration: q.lockDurationMs,
+    stalledInterval: q.stalledIntervalMs,
+    maxStalledCount: q.maxStalledCount,
+    autorun: false,
+  });
+  worker.on('error', onError);
+  worker.on('completed', () => metrics.workerJobs.inc({ outcome: 'completed' }));
+  worker.on('stalled', (jobId) => {
+    metrics.stalledJobs.inc();
+    logger.warn({ jobId }, 'stalled job put back in the queue (its worker died or hung)');
+  });
+  worker.on('failed', (job, err) => {
+    if (job) onFailed(job, err).catch((e: Error) => logger.error({ jobId: job.id, err: { message: e.message } }, 'dead-lettering failed'));
+  });
+
+  async function onFailed(job: Job, err: Error): Promise<void> {
+    // The failed event also fires for attempts that will be retried; only a final failure has
+    // left the job in the failed set.
+    if ((await job.getState()) !== 'failed') {
+      metrics.workerJobs.inc({ outcome: 'retried' });
+      logger.warn({ jobId: job.id, attempt: job.attemptsMade, reason: err.message }, 'job attempt failed; will retry');
+      return;
+    }
+    const data = job.data as Partial<VerifyJobData & BulkChunkData>;
+    const items = Array.isArray(data.items) ? data.items.length : 0;
+    await deadLetters.add(
+      'dead',
+      { queue: q.name, jobId: job.id, name: job.name, items, bulkId: data.bulkId ?? null, reason: err.message, attempts: job.attemptsMade, failedAt: new Date(clock()).toISOString(), worker: id },
+      { jobId: job.id, removeOnComplete: false, removeOnFail: false },
+    );
+    if (job.name === 'bulk' && data.bulkId && Array.isArray(data.index)) await bulk.failChunk(data as BulkChunkData, err.message);
+    else if (typeof data.replyTo === 'string' && data.replyTo) await redis.publish(data.replyTo, JSON.stringify({ jobId: job.id!, error: err.message } satisfies ReplyMessage));
+    await job.remove();
+    metrics.workerJobs.inc({ outcome: 'dead_lettered' });
+    logger.error({ jobId: job.id, items, attempts: job.attemptsMade, reason: err.message }, 'job failed for good: moved to the dead-letter queue');
+  }
+
+  // Heartbeat: API nodes count live workers (readiness, metrics) from the sorted set.
+  const beat = async (): Promise<void> => {
+    const now = clock();
+    const reasons = await local.notReady(now);
+    const ttl = q.heartbeatMs * 3;
+    await redis
+      .multi()
+      .zadd(keys.workers, now + ttl, id)
+      .zremrangebyscore(keys.workers, '-inf', now)
+      .set(keys.workerStatus(id), JSON.stringify({ ready: reasons.length === 0, reasons, pid: process.pid, threads: local.pool.threads }), 'PX', ttl)
+      .exec();
+  };
+  const beatSafely = (): void => {
+    beat().catch((err: Error) => logger.warn({ err: { message: err.message } }, 'heartbeat failed'));
+  };
+  await redis.ping().catch(() => undefined);
+  beatSafely();
+  const heartbeat = setInterval(beatSafely, q.heartbeatMs);
+  heartbeat.unref();
+  void worker.run().catch((err: Error) => logger.error({ err: { message: err.message } }, 'worker stopped'));
+  await worker.waitUntilReady();
+
+  const server = await serveOps(config, local, metrics, clock, () => worker.isRunning() && redis.status === 'ready');
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : config.worker.port;
+  const url = `http://${config.worker.host.includes(':') ? `[${config.worker.host}]` : config.worker.host}:${port}`;
+  logger.info({ id, url, queue: q.name, concurrency: q.concurrency, threads: config.pool.threads }, 'queue worker started');
+
+  let closing: Promise<void> | null = null;
+  return {
+    id,
+    url,
+    local,
+    metrics,
+    logger,
+    close() {
+      closing ??= (async () => {
+        clearInterval(heartbeat);
+        await worker.close(); // waits for the active jobs
+        await redis.multi().zrem(keys.workers, id).del(keys.workerStatus(id)).exec().catch(() => undefined);
+        await local.close();
+        await deadLetters.close();
+        await new Promise((r) => server.close(r));
+        redis.disconnect();
+        logger.info({ id }, 'queue worker stopped');
+      })();
+      return closing;
+    },
+  };
+}
+
+/** /metrics, /healthz and /readyz of a worker process (Prometheus scrapes each worker). */
+function serveOps(config: Config, local: LocalVerifier, metrics: Metrics, clock: () => number, consuming: () => boolean): Promise<Server> {
+  const server = createServer((req, res) => {
+    const send = (status: number, body: string, type = 'application/json'): void => {
+      res.writeHead(status, { 'content-type': type });
+      res.end(body);
+    };
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method !== 'GET') return send(405, JSON.stringify({ code: 'method_not_allowed', message: 'GET only' }));
+    if (path === '/healthz') return send(200, JSON.stringify({ status: 'ok' }));
+    if (path === '/readyz') {
+      void local.notReady(clock()).then((reasons) => {
+        if (!consuming()) reasons.push('not consuming the queue (Redis unreachable or closing)');
+        metrics.ready.set(reasons.length ? 0 : 1);
+        if (reasons.length) send(503, JSON.stringify({ code: 'not_ready', message: reasons.join('; ') }));
+        else send(200, JSON.stringify({ status: 'ready', mode: 'worker', crl: local.crlStatus() }));
+      });
+      return;
+    }
+    if (path === '/metrics') {
+      void local
+        .scrape(metrics)
+        .then(() => metrics.registry.metrics())
+        .then((text) => send(200, text, metrics.registry.contentType));
+      return;
+    }
+    send(404, JSON.stringify({ code: 'not_found', message: `no route ${path}` }));
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.worker.port, config.worker.host, () => resolve(server));
+  });
+}
