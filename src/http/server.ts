@@ -278,8 +278,10 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     return reply.status(202).send(jobView(job));
   });
 
-  app.get<{ Params: { id: string }; Querystring: { offset: number; limit: number } }>('/v1/jobs/:id', { schema: schemas.jobGetRoute }, async (req) => {
-    const { offset, limit } = req.query;
+  app.get<{ Params: { id: string }; Querystring: { offset?: string; limit?: string } }>('/v1/jobs/:id', { schema: schemas.jobGetRoute }, async (req) => {
+    const offset = Number(req.query.offset ?? 0);
+    const limit = Number(req.query.limit ?? 100);
+    if (limit < 1 || limit > 1000) throw new ApiError('bad_request', 'limit must be 1 to 1000');
     const found = await bulk.get(req.tenant!, req.params.id, offset, limit);
     // Another tenant's job is as unknown as a job that never was.
     if (!found) throw new ApiError('not_found', 'no such job');

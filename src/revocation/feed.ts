@@ -1,7 +1,7 @@
 // CRL feed: fetches CRLs from files, folders and http(s) URLs on an interval, keeps the last good
 // copy of each on disk, builds the revocation index in a worker thread and swaps it in whole.
 // A failed download, a corrupt CRL, a bad signature or a rollback keeps the last good data.
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, createWriteStream } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -60,6 +60,8 @@ export class CrlFeed extends EventEmitter<FeedEvents> {
   private running: Promise<void> | null = null;
   private version = 0;
   private readonly cacheDir: string;
+  /** Names this feed's temporary files apart from another process's in the same folder. */
+  private readonly tag = `${process.pid}-${randomBytes(4).toString('hex')}`;
 
   constructor(
     private readonly config: FeedConfig,
@@ -125,7 +127,10 @@ export class CrlFeed extends EventEmitter<FeedEvents> {
   }
 
   private fileFor(id: string, suffix: 'crl' | 'candidate'): string {
-    return join(this.cacheDir, `${createHash('sha256').update(id).digest('hex').slice(0, 24)}.${suffix}`);
+    // Candidates are private to this feed: several processes may share one cache folder (two
+    // queue workers on a machine), and each renames only its own files into the shared last-good.
+    const ext = suffix === 'crl' ? 'crl' : `candidate-${this.tag}`;
+    return join(this.cacheDir, `${createHash('sha256').update(id).digest('hex').slice(0, 24)}.${ext}`);
   }
 
   private statusOf(id: string, kind: 'file' | 'url'): SourceStatus {
@@ -277,7 +282,7 @@ export class CrlFeed extends EventEmitter<FeedEvents> {
       const { id, kind: _kind, ...rest } = s;
       out.sources[id] = rest;
     }
-    const tmp = `${this.stateFile()}.tmp`;
+    const tmp = `${this.stateFile()}.tmp-${this.tag}`;
     writeFileSync(tmp, JSON.stringify(out, null, 1));
     renameSync(tmp, this.stateFile());
   }

@@ -17,11 +17,13 @@ import { keyIdentifier, spkiOf } from '../../src/sim/issue.js';
 export const T0 = Date.parse('2026-11-24T12:00:00Z');
 export const KEY_A = 'tenant-a-key-0123456789';
 export const KEY_B = 'tenant-b-key-9876543210';
+export const WEBHOOK_SECRET_A = 'whsec-tenant-a-test';
 /** Holders a1…a6 revoked with reason codes 1…6, a7 with unspecified (0). */
 export const REVOKED: Record<string, number> = { a1: 1, a2: 2, a3: 3, a4: 4, a5: 5, a6: 6, a7: 0 };
 
 export interface TestService {
   svc: Service;
+  config: Config;
   url: string;
   pki: PkiDir;
   dir: string;
@@ -36,10 +38,11 @@ export interface TestService {
 
 const sha = (s: string): string => createHash('sha256').update(s).digest('hex');
 
-export async function startTestService(overrides: Partial<Record<keyof Config, unknown>> = {}): Promise<TestService> {
+export async function startTestService(overrides: Partial<Record<keyof Config, unknown>> = {}, opts: { t0?: number } = {}): Promise<TestService> {
+  const t0 = opts.t0 ?? T0;
   const dir = mkdtempSync(join(tmpdir(), 'svc-'));
-  initPki({ dir, now: T0, authUsers: 60, signingUsers: 10, testUsers: 2, poolSize: 2, seed: 5 });
-  publishCrls({ dir, now: T0, revokedShare: 0, revoke: REVOKED });
+  initPki({ dir, now: t0, authUsers: 60, signingUsers: 10, testUsers: 2, poolSize: 2, seed: 5 });
+  publishCrls({ dir, now: t0, revokedShare: 0, revoke: REVOKED });
   const pki = openPki(dir);
   const logs: string[] = [];
   const sink = new Writable({
@@ -48,7 +51,7 @@ export async function startTestService(overrides: Partial<Record<keyof Config, u
       cb();
     },
   });
-  const clock = { now: T0 + 60_000 };
+  const clock = { now: t0 + 60_000 };
   const config = validateConfig({
     port: 0,
     logLevel: 'debug',
@@ -56,7 +59,7 @@ export async function startTestService(overrides: Partial<Record<keyof Config, u
     crl: { sources: [join(dir, 'crl')], cacheDir: join(dir, 'cache'), refreshIntervalSec: 3600, graceSec: 3600, policy: 'hard-fail', retries: 1, backoffMs: 0 },
     pool: { threads: 2, batchSize: 16, batchDelayUs: 200, maxPending: 5000, concurrentTasksPerWorker: 2, pathCacheSize: 1000 },
     tenants: [
-      { id: 'a', apiKeySha256: sha(KEY_A), basicInfo: true },
+      { id: 'a', apiKeySha256: sha(KEY_A), basicInfo: true, webhookSecret: WEBHOOK_SECRET_A },
       { id: 'b', apiKeySha256: sha(KEY_B), basicInfo: false },
     ],
     ...overrides,
@@ -80,7 +83,7 @@ export async function startTestService(overrides: Partial<Record<keyof Config, u
   const all = [...pki.holders('authentication'), ...pki.holders('signing'), ...pki.holders('test')];
   const holder = (id: string): Holder => all.find((h) => h.id === id)!;
   return {
-    svc, url, pki, dir, logs, clock, holder, post,
+    svc, config, url, pki, dir, logs, clock, holder, post,
     async challenge(key = KEY_A) {
       const r = await post('/v1/challenges', {}, { key });
       return { challengeId: r.body.challengeId, challenge: Buffer.from(r.body.challenge, 'base64') };

@@ -1,0 +1,156 @@
+// Queue mode end to end: the API enqueues micro-batches on real Redis, two real worker processes
+// verify them; verdicts, readiness, metrics, bulk jobs with webhooks, and tenant isolation.
+import { createHmac } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cardSign } from '../../src/sim/card.js';
+import { KEY_B, WEBHOOK_SECRET_A, startTestService, type TestService } from '../helpers/service.js';
+import { metricValue, queueSettings, spawnWorker, until, workerConfig, type WorkerProc } from '../helpers/cluster.js';
+
+const prefix = `jpkitest${process.pid}c${Date.now().toString(36)}`;
+let t: TestService;
+let workers: WorkerProc[] = [];
+const redis = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
+
+beforeAll(async () => {
+  // Real time: worker processes judge CRL freshness by their own clock.
+  t = await startTestService(queueSettings(prefix), { t0: Date.now() - 60_000 });
+  const cfg = workerConfig(t, 'worker', queueSettings(prefix));
+  workers = await Promise.all([spawnWorker(cfg), spawnWorker(cfg)]);
+}, 60_000);
+
+afterAll(async () => {
+  await t?.svc.close();
+  for (const w of workers) w.child.kill('SIGKILL');
+  const keys = [...(await redis.keys(`{${prefix}}*`)), ...(await redis.keys(`${prefix}:*`))];
+  if (keys.length) await redis.del(...keys);
+  redis.disconnect();
+});
+
+const signatureBody = (id: string, doc = Buffer.from('契約書 queue')) => {
+  const h = t.holder(id);
+  return { certificate: Buffer.from(h.cert).toString('base64'), data: doc.toString('base64'), signature: Buffer.from(cardSign(t.pki.keys[h.key], doc)).toString('base64') };
+};
+
+describe('queue mode with two worker processes', () => {
+  it('is ready once workers report live and fresh; the API counts them', async () => {
+    const ready = await until(async () => {
+      const r = await fetch(`${t.url}/readyz`);
+      return r.status === 200 ? ((await r.json()) as { mode: string }) : null;
+    });
+    expect(ready.mode).toBe('queue');
+    const m = await until(async () => {
+      const text = await (await fetch(`${t.url}/metrics`)).text();
+      return metricValue(text, 'jpki_queue_live_workers') === 2 ? text : null;
+    });
+    expect(metricValue(m, 'jpki_queue_connected')).toBe(1);
+    for (const w of workers) expect((await fetch(`${w.url}/readyz`)).status).toBe(200);
+  });
+
+  it('gives the same verdicts as embedded mode: valid, revoked, tampered, replayed', async () => {
+    const ch = await t.challenge();
+    const ok = await t.post('/v1/verify/auth', t.authBody(t.holder('a20'), ch));
+    expect(ok.status).toBe(200);
+    expect(ok.body.verdict).toMatchObject({ status: 'valid', code: 'ok' });
+    expect(ok.body.certificate.kind).toBe('authentication');
+    const again = await t.post('/v1/verify/auth', t.authBody(t.holder('a20'), ch));
+    expect(again.body.verdict.code).toBe('challenge_replayed');
+    const revoked = await t.post('/v1/verify/auth', t.authBody(t.holder('a1'), await t.challenge()));
+    expect(revoked.body.verdict).toMatchObject({ status: 'invalid', code: 'revoked', revocation: { reason: 'keyCompromise' } });
+    const tampered = await t.post('/v1/verify/auth', t.authBody(t.holder('a21'), await t.challenge(), true));
+    expect(tampered.body.verdict.code).toBe('signature_invalid');
+    // 基本4情報 only for the entitled tenant, as in embedded mode.
+    const sa = await t.post('/v1/verify/signature', signatureBody('s2'));
+    expect(sa.body.verdict.code).toBe('ok');
+    expect(sa.body.basicInfo.name).toBeTruthy();
+    const sb = await t.post('/v1/verify/signature', signatureBody('s2'), { key: KEY_B });
+    expect(sb.body.verdict.code).toBe('ok');
+    expect(sb.body.basicInfo).toBeUndefined();
+  });
+
+  it('spreads micro-batched jobs over both workers and answers every caller once', async () => {
+    const bodies = await Promise.all(Array.from({ length: 40 }, async (_, i) => t.authBody(t.holder(`a${20 + i}`), await t.challenge())));
+    const sig = signatureBody('s3');
+    const all = await Promise.all([
+      ...bodies.map((b) => t.post('/v1/verify/auth', b)),
+      ...Array.from({ length: 600 }, () => t.post('/v1/verify/signature', sig)),
+    ]);
+    expect(all.every((r) => r.status === 200 && r.body.verdict.code === 'ok')).toBe(true);
+    const per = await Promise.all(workers.map(async (w) => metricValue(await (await fetch(`${w.url}/metrics`)).text(), 'jpki_queue_worker_jobs_total', 'outcome="completed"')));
+    for (const n of per) expect(n).toBeGreaterThan(0);
+    const m = await (await fetch(`${t.url}/metrics`)).text();
+    // 640 requests in fewer jobs: the API batched them.
+    expect(metricValue(m, 'jpki_queue_jobs_total', 'outcome="ok"')).toBeLessThan(640);
+    expect(metricValue(m, 'jpki_batch_size_sum')).toBeGreaterThan(metricValue(m, 'jpki_batch_size_count'));
+    expect(metricValue(m, 'jpki_batch_size_count')).toBe(metricValue(m, 'jpki_queue_jobs_total'));
+  }, 30_000);
+
+  it('runs a bulk job on the workers, pages its results, signs its webhook, and hides it from other tenants', async () => {
+    const received: { body: string; signature: string }[] = [];
+    const hook: Server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (d) => (body += String(d)));
+      req.on('end', () => {
+        received.push({ body, signature: String(req.headers['x-jpki-signature']) });
+        res.writeHead(received.length === 1 ? 500 : 204).end(); // the first delivery fails: retried
+      });
+    });
+    await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
+    const port = (hook.address() as { port: number }).port;
+    try {
+      const sig = signatureBody('s4');
+      const items: Record<string, unknown>[] = [];
+      for (let i = 0; i < 150; i++) items.push({ type: 'signature', ...sig });
+      items.push({ type: 'auth', ...t.authBody(t.holder('a2'), await t.challenge()) }); // revoked (cACompromise)
+      items.push({ type: 'signature', ...sig, signature: '!!' }); // malformed
+      const used = await t.challenge();
+      await t.post('/v1/verify/auth', t.authBody(t.holder('a30'), used));
+      items.push({ type: 'auth', ...t.authBody(t.holder('a30'), used) }); // replayed
+      const created = await t.post('/v1/jobs', { items, webhook: `http://127.0.0.1:${port}/hook` });
+      expect(created.status).toBe(202);
+      expect(created.body).toMatchObject({ total: 153, state: 'running' });
+      const id = created.body.jobId as string;
+      const get = (q: string, key?: string) => fetch(`${t.url}/v1/jobs/${id}${q}`, { headers: { 'x-api-key': key ?? 'tenant-a-key-0123456789' } });
+      const done = await until(async () => {
+        const j = (await (await get('')).json()) as { state: string };
+        return j.state === 'completed' ? j : null;
+      });
+      expect(done).toMatchObject({ total: 153, done: 153, errors: 1 });
+      const page = (await (await get('?offset=140&limit=20')).json()) as { results: any[] };
+      expect(page.results).toHaveLength(13);
+      expect(page.results[0].verdict.code).toBe('ok');
+      expect(page.results[0].basicInfo.name).toBeTruthy(); // tenant a is entitled
+      expect(page.results[10].verdict).toMatchObject({ code: 'revoked', revocation: { reason: 'cACompromise' } });
+      expect(page.results[11].error.code).toBe('malformed_base64');
+      expect(page.results[12].verdict.code).toBe('challenge_replayed');
+      // Tenant B cannot see tenant A's job, nor tell it exists.
+      const other = await get('', KEY_B);
+      expect(other.status).toBe(404);
+      expect(((await other.json()) as { code: string }).code).toBe('not_found');
+      // The webhook came (after one retry), signed over "t.body" with tenant A's secret.
+      await until(async () => received.length >= 2);
+      const last = received[received.length - 1];
+      const m = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(last.signature)!;
+      expect(m).toBeTruthy();
+      expect(createHmac('sha256', WEBHOOK_SECRET_A).update(`${m[1]}.${last.body}`).digest('hex')).toBe(m[2]);
+      expect(JSON.parse(last.body)).toMatchObject({ jobId: id, state: 'completed', total: 153, errors: 1 });
+      expect(last.body).not.toContain('basicInfo');
+      // Tenant B has no webhook secret: a job asking for a webhook is refused.
+      const refused = await t.post('/v1/jobs', { items: [{ type: 'signature', ...sig }], webhook: 'http://127.0.0.1:1/x' }, { key: KEY_B });
+      expect(refused.status).toBe(403);
+    } finally {
+      hook.close();
+    }
+  }, 40_000);
+
+  it('keeps serials, names and card data out of every worker log', async () => {
+    const serial = t.holder('a20').serial.toString(16);
+    for (const w of workers) {
+      const out = w.out();
+      expect(out).toContain('queue worker started');
+      expect(out.toLowerCase()).not.toContain(serial.toLowerCase());
+      expect(out).not.toContain('basicInfo');
+    }
+  });
+});
