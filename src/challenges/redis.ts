@@ -3,6 +3,7 @@
 import { Redis } from 'ioredis';
 import { TOMBSTONE_MS, newChallenge, type ChallengeStore, type ConsumeResult, type IssuedChallenge } from './store.js';
 import type { RedisKeys } from '../redis-keys.js';
+import { guarded } from '../store-error.js';
 
 // Value: "<expiresAt>:<challenge base64>" or "used". KEEPTTL keeps the tombstone's expiry.
 const CONSUME = `
@@ -24,13 +25,13 @@ export class RedisChallengeStore implements ChallengeStore {
   async issue(now: number, ttlMs: number): Promise<IssuedChallenge> {
     const { challengeId, challenge } = newChallenge();
     const expiresAt = now + ttlMs;
-    const ok = await this.redis.set(this.keys.challenge(challengeId), `${expiresAt}:${Buffer.from(challenge).toString('base64')}`, 'PX', ttlMs + TOMBSTONE_MS, 'NX');
+    const ok = await guarded('challenge store', () => this.redis.set(this.keys.challenge(challengeId), `${expiresAt}:${Buffer.from(challenge).toString('base64')}`, 'PX', ttlMs + TOMBSTONE_MS, 'NX'));
     if (ok !== 'OK') throw new Error('challenge id collision'); // 128 random bits: never in practice
     return { challengeId, challenge, expiresAt };
   }
 
   async consume(challengeId: string, now: number): Promise<ConsumeResult> {
-    const v = (await (this.redis as unknown as { jpkiConsumeChallenge(k: string): Promise<string | null> }).jpkiConsumeChallenge(this.keys.challenge(challengeId)));
+    const v = await guarded('challenge store', () => (this.redis as unknown as { jpkiConsumeChallenge(k: string): Promise<string | null> }).jpkiConsumeChallenge(this.keys.challenge(challengeId)));
     if (v === null) return { ok: false, code: 'challenge_unknown' };
     if (v === 'used') return { ok: false, code: 'challenge_replayed' };
     const sep = v.indexOf(':');
@@ -39,6 +40,7 @@ export class RedisChallengeStore implements ChallengeStore {
   }
 
   async close(): Promise<void> {
-    await this.redis.quit();
+    // While Redis is down there is nothing to say goodbye to.
+    await this.redis.quit().catch(() => this.redis.disconnect());
   }
 }

@@ -30,6 +30,7 @@ export const REQUEST_ERRORS = {
   queue_unavailable: [503, 'queue mode: the verification queue (Redis) is unreachable; retry after the delay'],
   queue_timeout: [503, 'queue mode: no worker answered within queue.timeoutMs; safe to retry with a new challenge'],
   job_failed: [503, 'queue mode: the verification job failed on every attempt and went to the dead-letter queue'],
+  store_unavailable: [503, 'the challenge or job store (Redis) is unreachable; retry after the delay'],
   shutting_down: [503, 'the service is draining for shutdown'],
   not_ready: [503, 'trust store or CRL data not ready (readiness only)'],
   internal: [500, 'an unexpected error; the log has the detail (never personal data)'],

@@ -12,6 +12,7 @@ import type { Metrics } from '../metrics.js';
 import type { ItemResult, VerifyItem } from '../pool/messages.js';
 import { PoolError } from '../pool/verifier-pool.js';
 import { QueueError } from '../queue/dispatcher.js';
+import { StoreError } from '../store-error.js';
 import type { Verifier } from '../verifier.js';
 import type { BulkItem, BulkJobs } from '../jobs/bulk-jobs.js';
 import type { BulkJobRecord } from '../jobs/store.js';
@@ -135,9 +136,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     return reply.status(err.status).send({ code: err.code, message: err.message });
   };
 
-  app.setErrorHandler((error: FastifyError | ApiError | PoolError | QueueError | Error, req, reply) => {
+  app.setErrorHandler((error: FastifyError | ApiError | PoolError | QueueError | StoreError | Error, req, reply) => {
     if (error instanceof ApiError) return sendError(reply, req, error);
-    if (error instanceof PoolError || error instanceof QueueError) return sendError(reply, req, new ApiError(error.code, error.message, 1));
+    if (error instanceof PoolError || error instanceof QueueError || error instanceof StoreError) return sendError(reply, req, new ApiError(error.code, error.message, 1));
     const fe = error as FastifyError;
     if (fe.validation) return sendError(reply, req, new ApiError('bad_request', `${fe.validationContext ?? 'body'}${fe.message.replace(/^(body|querystring|params|headers)/, '')}`));
     switch (fe.code) {

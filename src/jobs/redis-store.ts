@@ -3,6 +3,7 @@
 // chunk is one atomic script: counted once however often the chunk runs.
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../redis-keys.js';
+import { guarded } from '../store-error.js';
 import type { BulkJobRecord, ChunkResults, JobStore } from './store.js';
 
 // KEYS: meta, results, chunks. ARGV: chunk, errors, now, then index/json pairs.
@@ -40,11 +41,13 @@ export class RedisJobStore implements JobStore {
 
   async create(r: Pick<BulkJobRecord, 'id' | 'tenant' | 'total' | 'createdAt' | 'webhook'>, known: ChunkResults): Promise<void> {
     const meta = this.keys.jobMeta(r.id);
-    await this.redis
-      .multi()
-      .hset(meta, { tenant: r.tenant, total: r.total, done: 0, errors: 0, state: 'running', createdAt: r.createdAt, webhook: r.webhook ?? '' })
-      .expire(meta, this.retentionSec)
-      .exec();
+    await guarded('job store', () =>
+      this.redis
+        .multi()
+        .hset(meta, { tenant: r.tenant, total: r.total, done: 0, errors: 0, state: 'running', createdAt: r.createdAt, webhook: r.webhook ?? '' })
+        .expire(meta, this.retentionSec)
+        .exec(),
+    );
     await this.record(r.id, -1, known, r.createdAt);
   }
 
@@ -52,12 +55,12 @@ export class RedisJobStore implements JobStore {
     const args: (string | number)[] = [chunk, results.filter((x) => x[2]).length, now];
     for (const [i, json] of results) args.push(i, json);
     const k = this.keys;
-    const code = await (this.redis as unknown as Recorder).jpkiRecordChunk(k.jobMeta(jobId), k.jobResults(jobId), k.jobChunks(jobId), ...args);
+    const code = await guarded('job store', () => (this.redis as unknown as Recorder).jpkiRecordChunk(k.jobMeta(jobId), k.jobResults(jobId), k.jobChunks(jobId), ...args));
     return (['gone', 'duplicate', 'recorded', 'completed'] as const)[code + 1];
   }
 
   async get(jobId: string): Promise<BulkJobRecord | null> {
-    const h = await this.redis.hgetall(this.keys.jobMeta(jobId));
+    const h = await guarded('job store', () => this.redis.hgetall(this.keys.jobMeta(jobId)));
     if (!h.tenant) return null;
     return {
       id: jobId,
@@ -76,7 +79,7 @@ export class RedisJobStore implements JobStore {
     const fields: string[] = [];
     for (let i = offset; i < offset + limit; i++) fields.push(String(i));
     if (fields.length === 0) return [];
-    return this.redis.hmget(this.keys.jobResults(jobId), ...fields);
+    return guarded('job store', () => this.redis.hmget(this.keys.jobResults(jobId), ...fields));
   }
 
   async close(): Promise<void> {
