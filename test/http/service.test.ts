@@ -7,7 +7,7 @@ import { cardSign } from '../../src/sim/card.js';
 import { makeRoots } from '../../src/sim/jlis.js';
 import { issueEndEntity, makeKeyPool } from '../../src/sim/jlis.js';
 import { person, rng } from '../../src/sim/people.js';
-import { KEY_B, REVOKED, T0, extraCertificate, startTestService, type TestService } from '../helpers/service.js';
+import { KEY_A, KEY_B, REVOKED, T0, extraCertificate, startTestService, type TestService } from '../helpers/service.js';
 
 const DAY = 86_400_000;
 const REASON_NAMES = ['unspecified', 'keyCompromise', 'cACompromise', 'affiliationChanged', 'superseded', 'cessationOfOperation', 'certificateHold'];
@@ -167,6 +167,29 @@ describe('POST /v1/verify/batch', () => {
     const many = Array.from({ length: 257 }, () => ({ type: 'auth', certificate: 'AA==', challengeId: 'A'.repeat(22), signature: 'AA==' }));
     expect(await t.post('/v1/verify/batch', { items: many })).toMatchObject({ status: 413, body: { code: 'too_many_items' } });
     seen.add('too_many_items');
+  });
+});
+
+describe('async bulk jobs (embedded: local pool, memory store)', () => {
+  it('accepts a job, runs it in chunks, pages its results, and hides it from other tenants', async () => {
+    const items = [];
+    for (const id of ['a20', 'a1', 'a21']) items.push({ type: 'auth', ...t.authBody(t.holder(id), await t.challenge()) });
+    items.push({ type: 'auth', ...t.authBody(t.holder('a22'), await t.challenge()), signature: '!!' });
+    const created = await t.post('/v1/jobs', { items });
+    expect(created).toMatchObject({ status: 202, body: { total: 4 } });
+    const get = (q = '', key = KEY_A) => fetch(`${t.url}/v1/jobs/${created.body.jobId}${q}`, { headers: { 'x-api-key': key } });
+    let job: { state: string; results: { verdict?: { code: string }; error?: { code: string } }[] } = { state: 'running', results: [] };
+    for (let i = 0; i < 200 && job.state !== 'completed'; i++) {
+      job = (await (await get()).json()) as typeof job;
+      if (job.state !== 'completed') await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(job).toMatchObject({ state: 'completed', done: 4, errors: 1 });
+    expect(job.results.map((x) => x.verdict?.code ?? x.error?.code)).toEqual(['ok', 'revoked', 'ok', 'malformed_base64']);
+    expect(((await (await get('?offset=1&limit=1')).json()) as typeof job).results).toHaveLength(1);
+    expect((await get('', KEY_B)).status).toBe(404);
+    expect((await get('?limit=5000')).status).toBe(400);
+    const tooMany = Array.from({ length: t.config.jobs.maxItems + 1 }, () => ({ type: 'auth', certificate: 'AA==', challengeId: 'A'.repeat(22), signature: 'AA==' }));
+    expect(await t.post('/v1/jobs', { items: tooMany })).toMatchObject({ status: 413, body: { code: 'too_many_items' } });
   });
 });
 
