@@ -2,12 +2,14 @@
 import { benchCore } from './core.js';
 import { benchRevocation } from './revocation.js';
 import { benchHttp } from './http.js';
+import { benchQueue } from './queue.js';
 
 const only = process.argv[2];
 const benches: Record<string, () => Promise<unknown>> = {
   core: () => benchCore(),
   revocation: () => benchRevocation(),
   http: () => benchHttp(),
+  queue: () => benchQueue(),
 };
 
 for (const [name, run] of Object.entries(benches)) {

@@ -83,7 +83,7 @@ export async function startService(config: Config, opts: ServiceOptions = {}): P
     const lv = (local = await LocalVerifier.start(config, metrics, logger, clock));
     verifier = lv;
     const runner = localChunkRunner((item) => lv.verify(item), () => bulk);
-    bulk = new BulkJobs(new MemoryJobStore(config.jobs.retentionSec * 1000, clock), config.jobs, config.tenants, logger, runner);
+    bulk = new BulkJobs(new MemoryJobStore(config.jobs.retentionSec * 1000, clock), config.jobs, config.tenants, logger, runner, (code) => metrics.verdicts.inc({ kind: 'verdict', code }));
   }
 
   let challenges: ChallengeStore;

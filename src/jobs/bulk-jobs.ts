@@ -28,6 +28,8 @@ export class BulkJobs {
     tenants: readonly TenantConfig[],
     private readonly logger: Logger,
     private readonly runner: ChunkRunner | null = null,
+    /** Counts each verdict recorded (jpki_verdicts_total), wherever the chunk ran. */
+    private readonly countVerdict: (code: string) => void = () => undefined,
   ) {
     this.tenants = new Map(tenants.map((t) => [t.id, t]));
   }
@@ -53,6 +55,7 @@ export class BulkJobs {
     if (!job) return; // expired meanwhile
     const entitled = this.tenants.get(job.tenant)?.basicInfo === true;
     const rows: [number, string, boolean][] = results.map((r, i) => {
+      this.countVerdict(r.verdict.code);
       if (CODES[r.verdict.code].status !== 200) return [chunk.index[i], JSON.stringify({ error: { code: r.verdict.code, message: r.verdict.detail } }), true];
       const out: Record<string, unknown> = { verdict: r.verdict, certificate: r.certificate };
       if (r.basicInfo !== undefined) out.basicInfo = entitled ? r.basicInfo : undefined;

@@ -50,7 +50,7 @@ export async function startQueueWorker(config: Config, opts: QueueWorkerOptions 
   const redis: Redis = failFastClient(config.redis.url, onError);
   const deadLetters = new Queue(keys.deadLetterQueue(q.name), { connection: redisOptions(config.redis.url), prefix: keys.bullPrefix });
   deadLetters.on('error', onError);
-  const bulk = new BulkJobs(new RedisJobStore(redis, keys, config.jobs.retentionSec), config.jobs, config.tenants, logger);
+  const bulk = new BulkJobs(new RedisJobStore(redis, keys, config.jobs.retentionSec), config.jobs, config.tenants, logger, null, (code) => metrics.verdicts.inc({ kind: 'verdict', code }));
 
   const verifyAll = (items: ReturnType<typeof jobItems>): Promise<ItemResult[]> => Promise.all(items.map((it) => local.verify(it)));
 

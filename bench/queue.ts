@@ -1,0 +1,100 @@
+// Queue-mode benchmark (issue #5): the same authentication load (autocannon, distinct simulated
+// holders, challenge/signature pairs made before each timed run) against the embedded service and
+// against queue mode — one API process feeding one or two `worker` processes through real Redis —
+// with 1, 16 and 64 requests per job, and the two result paths (reply channel, QueueEvents).
+// Every process shares the same 2 cores: the figure is what this machine does, generator included.
+import type { ChildProcess } from 'node:child_process';
+import { Redis } from 'ioredis';
+import { machine, writeResult } from './harness.js';
+import { benchConfig, benchPki, load, prepare, startProcess, startServer, type Run } from './http-load.js';
+
+const REDIS = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+interface QueueRun extends Run {
+  mode: 'embedded' | 'queue';
+  workers: number;
+  batch: number;
+  resultPath: 'reply' | 'events' | null;
+}
+
+async function dropKeys(redis: Redis, prefix: string): Promise<void> {
+  for (const pattern of [`{${prefix}}*`, `${prefix}:*`]) {
+    const keys = await redis.keys(pattern);
+    if (keys.length) await redis.del(...keys);
+  }
+}
+
+export async function benchQueue(opts: { holders?: number; requests?: number } = {}): Promise<Record<string, unknown>> {
+  const redis = new Redis(REDIS, { maxRetriesPerRequest: 1, lazyConnect: true });
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch (err) {
+    throw new Error(`queue bench needs Redis at ${REDIS} (set BENCH_REDIS_URL): ${(err as Error).message}`);
+  }
+  const nHolders = opts.holders ?? 10_000;
+  const n = opts.requests ?? Number(process.env.BENCH_QUEUE_REQUESTS ?? 12_000);
+  console.log(`queue: making ${nHolders.toLocaleString()} simulated holders …`);
+  const { dir, pki, holders } = benchPki(nHolders);
+  const runs: QueueRun[] = [];
+  const measure = async (url: string, label: string, meta: Omit<QueueRun, keyof Run>): Promise<void> => {
+    await load('warm-up', url, await prepare(url, pki, holders, 3000));
+    runs.push({ ...(await load(label, url, await prepare(url, pki, holders, n))), ...meta });
+  };
+
+  let port = 18_490;
+  const embedded = await startServer(dir, port, 32);
+  try {
+    await measure(`http://127.0.0.1:${port}`, 'embedded (pool 2 threads, 32/task)', { mode: 'embedded', workers: 0, batch: 32, resultPath: null });
+  } finally {
+    embedded.kill('SIGTERM');
+  }
+
+  const plans: { workers: number; batch: number; resultPath: 'reply' | 'events' }[] = [];
+  for (const workers of [1, 2]) for (const batch of [1, 16, 64]) plans.push({ workers, batch, resultPath: 'reply' });
+  plans.push({ workers: 2, batch: 64, resultPath: 'events' });
+  for (const plan of plans) {
+    port++;
+    const prefix = `jpkibench${Date.now().toString(36)}`;
+    // Two cores in all: one worker process gets both pool threads, two get one each.
+    const shared = {
+      mode: 'queue',
+      redis: { url: REDIS, prefix },
+      queue: { name: 'verify', batchSize: plan.batch, batchDelayUs: plan.batch === 1 ? 0 : 1000, maxPending: 100_000, timeoutMs: 60_000, attempts: 3, backoffMs: 100, resultPath: plan.resultPath, concurrency: 64, lockDurationMs: 30_000, stalledIntervalMs: 15_000, maxStalledCount: 1, heartbeatMs: 1000 },
+    };
+    const procs: ChildProcess[] = [];
+    try {
+      for (let w = 0; w < plan.workers; w++) {
+        const wport = 18_600 + w;
+        const cfg = benchConfig(dir, `worker-${w}`, 0, { ...shared, worker: { host: '127.0.0.1', port: wport }, pool: { threads: 2 / plan.workers, batchSize: 32, batchDelayUs: 200, maxPending: 100_000, concurrentTasksPerWorker: 2, pathCacheSize: 50_000 } });
+        procs.push(await startProcess('worker', cfg, `http://127.0.0.1:${wport}`));
+      }
+      const api = benchConfig(dir, `api-${port}`, port, shared);
+      procs.push(await startProcess('serve', api, `http://127.0.0.1:${port}`));
+      const label = `queue, ${plan.workers} worker${plan.workers > 1 ? 's' : ''}, ${plan.batch}/job, ${plan.resultPath}`;
+      await measure(`http://127.0.0.1:${port}`, label, { mode: 'queue', ...plan });
+    } finally {
+      for (const p of procs) p.kill('SIGTERM');
+      await new Promise((r) => setTimeout(r, 500));
+      await dropKeys(redis, prefix);
+    }
+  }
+  redis.disconnect();
+
+  const emb = runs[0];
+  const best64 = runs.filter((r) => r.mode === 'queue' && r.batch === 64 && r.resultPath === 'reply').sort((a, b) => b.rps - a.rps)[0];
+  const reply64 = runs.find((r) => r.workers === 2 && r.batch === 64 && r.resultPath === 'reply')!;
+  const events64 = runs.find((r) => r.resultPath === 'events')!;
+  const ratios = {
+    queue64VsEmbedded: best64.rps / emb.rps,
+    twoWorkersVsOne64: reply64.rps / runs.find((r) => r.workers === 1 && r.batch === 64)!.rps,
+    batch64VsBatch1: reply64.rps / runs.find((r) => r.workers === 2 && r.batch === 1)!.rps,
+    eventsVsReply64: events64.rps / reply64.rps,
+  };
+  console.log(`queue: batch 64 reaches ${ratios.queue64VsEmbedded.toFixed(2)} of embedded throughput (target ≥ 0.70); ` +
+    `2 workers vs 1: ${ratios.twoWorkersVsOne64.toFixed(2)}×; 64/job vs 1/job: ${ratios.batch64VsBatch1.toFixed(1)}×; ` +
+    `QueueEvents vs reply channel: ${ratios.eventsVsReply64.toFixed(2)}× throughput, p99 ${events64.p99} vs ${reply64.p99} ms`);
+  const result = { benchmark: 'queue', machine: machine(), holders: nHolders, requestsPerRun: n, runs, ratios, at: new Date().toISOString() };
+  console.log(`wrote ${writeResult('queue', result)}`);
+  return result;
+}
