@@ -46,7 +46,12 @@ export interface Config {
   readonly challenge: { readonly ttlSec: number; readonly store: 'memory' | 'redis' };
   /** Every Redis user (challenges, queue, jobs, heartbeats) shares the server and the key prefix
    *  (redis-keys.ts builds every key). */
-  readonly redis: { readonly url: string; readonly prefix: string };
+  readonly redis: {
+    /** redis:// or rediss:// URL; with `cluster`, a comma-separated list of seed nodes. */
+    readonly url: string;
+    readonly prefix: string;
+    readonly cluster: boolean;
+  };
   readonly queue: {
     readonly name: string;
     /** API side: flush a job at this many items or this long after its first. */
@@ -87,7 +92,7 @@ export const DEFAULTS: Config = {
   // (performance-facts.md: 1 per task caps at 20k/s, 32 per task reaches 77-84k/s).
   pool: { threads: 2, batchSize: 32, batchDelayUs: 200, maxPending: 20_000, concurrentTasksPerWorker: 2, pathCacheSize: 20_000 },
   challenge: { ttlSec: 120, store: 'memory' },
-  redis: { url: 'redis://127.0.0.1:6379', prefix: 'jpki' },
+  redis: { url: 'redis://127.0.0.1:6379', prefix: 'jpki', cluster: false },
   // 64 items per job: one job per request caps at ~12k/s (performance-facts.md); 64 spreads the
   // ~142 µs of Redis work per job to ~2 µs per item.
   queue: {
@@ -140,8 +145,11 @@ export function envOverrides(env: Record<string, string | undefined>): Json {
   return out;
 }
 
-function redisUrl(v: unknown, field: string): string {
-  if (typeof v !== 'string' || !/^rediss?:\/\/[^\s]+$/.test(v)) throw new ConfigError(field, `must be a redis:// or rediss:// URL, got ${JSON.stringify(v)}`);
+function redisUrls(v: unknown, field: string, list: boolean): string {
+  const one = /^rediss?:\/\/[^\s,]+$/;
+  if (typeof v !== 'string' || !(list ? v.split(',').every((u) => one.test(u.trim())) : one.test(v))) {
+    throw new ConfigError(field, `must be a redis:// or rediss:// URL${list ? ' or a comma-separated list of them' : ''}, got ${JSON.stringify(v)}`);
+  }
   return v;
 }
 
@@ -230,7 +238,7 @@ function check(raw: Json): Config {
       ttlSec: int(challenge.ttlSec, 'challenge.ttlSec', 1, 86_400),
       store: oneOf(challenge.store, 'challenge.store', ['memory', 'redis'] as const),
     },
-    redis: { url: redisUrl(redis.url, 'redis.url'), prefix },
+    redis: { url: redisUrls(redis.url, 'redis.url', redis.cluster === true), prefix, cluster: bool(redis.cluster, 'redis.cluster') },
     queue: {
       name: str(queue.name, 'queue.name'),
       batchSize: int(queue.batchSize, 'queue.batchSize', 1, 4096),

@@ -15,8 +15,9 @@ export function redisKeys(prefix: string) {
     deadLetterQueue: (queue: string): string => `${queue}-dead`,
     /** Sorted set of live worker processes, scored by when their heartbeat expires. */
     workers: `${tag}:workers`,
-    /** One worker's last status (JSON), expiring with its heartbeat. */
-    workerStatus: (workerId: string): string => `${prefix}:worker:${workerId}`,
+    /** One worker's last status (JSON), expiring with its heartbeat; in the workers set's slot,
+     *  as the heartbeat writes both in one transaction. */
+    workerStatus: (workerId: string): string => `${tag}:worker:${workerId}`,
     /** Pub/sub channel on which workers answer one API node. */
     replyChannel: (nodeId: string): string => `${prefix}:reply:${nodeId}`,
     /** A bulk job: its record, its results by item index, and the chunks already counted. */

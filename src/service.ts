@@ -10,7 +10,7 @@ import type { Config } from './config.js';
 import { buildApp } from './http/server.js';
 import { Metrics } from './metrics.js';
 import { LocalVerifier } from './local-verifier.js';
-import { failFastClient } from './queue/connection.js';
+import { redisClient } from './queue/connection.js';
 import { QueueDispatcher, QueueError } from './queue/dispatcher.js';
 import { redisKeys } from './redis-keys.js';
 import type { Verifier } from './verifier.js';
@@ -63,7 +63,7 @@ export async function startService(config: Config, opts: ServiceOptions = {}): P
   if (config.mode === 'queue') {
     const q = config.queue;
     const dispatcher = await QueueDispatcher.start(
-      { redisUrl: config.redis.url, keys, queueName: q.name, batchSize: q.batchSize, batchDelayUs: q.batchDelayUs, maxPending: q.maxPending, timeoutMs: q.timeoutMs, attempts: q.attempts, backoffMs: q.backoffMs, resultPath: q.resultPath },
+      { redis: config.redis, keys, queueName: q.name, batchSize: q.batchSize, batchDelayUs: q.batchDelayUs, maxPending: q.maxPending, timeoutMs: q.timeoutMs, attempts: q.attempts, backoffMs: q.backoffMs, resultPath: q.resultPath },
       metrics.dispatchObserver(),
       logger,
     );
@@ -88,7 +88,7 @@ export async function startService(config: Config, opts: ServiceOptions = {}): P
 
   let challenges: ChallengeStore;
   if (config.challenge.store === 'redis') {
-    const redis = failFastClient(config.redis.url, (err) => logger.warn({ err: { message: err.message } }, 'redis error'));
+    const redis = redisClient(config.redis, 'fail-fast', (err) => logger.warn({ err: { message: err.message } }, 'redis error'));
     challenges = new RedisChallengeStore(redis, keys);
   } else challenges = new MemoryChallengeStore(clock);
 

@@ -1,6 +1,6 @@
 // Redis challenge store: SET NX PX to issue, one Lua script to consume atomically (so two API
 // nodes racing on one challenge give one success and one replay).
-import { Redis } from 'ioredis';
+import type { RedisClient } from '../queue/connection.js';
 import { TOMBSTONE_MS, newChallenge, type ChallengeStore, type ConsumeResult, type IssuedChallenge } from './store.js';
 import type { RedisKeys } from '../redis-keys.js';
 import { guarded } from '../store-error.js';
@@ -16,7 +16,7 @@ return v
 
 export class RedisChallengeStore implements ChallengeStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
   ) {
     this.redis.defineCommand('jpkiConsumeChallenge', { numberOfKeys: 1, lua: CONSUME });

@@ -1,7 +1,7 @@
 // Bulk jobs in Redis (queue mode): workers on any machine record chunk results, any API node
 // answers GET /v1/jobs/:id. A job's three keys share a hash tag (one Cluster slot), so recording a
 // chunk is one atomic script: counted once however often the chunk runs.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../queue/connection.js';
 import type { RedisKeys } from '../redis-keys.js';
 import { guarded } from '../store-error.js';
 import type { BulkJobRecord, ChunkResults, JobStore } from './store.js';
@@ -32,7 +32,7 @@ type Recorder = { jpkiRecordChunk(meta: string, results: string, chunks: string,
 
 export class RedisJobStore implements JobStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
     private readonly retentionSec: number,
   ) {

@@ -1,6 +1,15 @@
-// Redis connection options from the one configured URL. BullMQ brings its own ioredis, so it gets
-// options, not a client; the service's own clients (challenges, replies, jobs) use ours.
-import { Redis, type RedisOptions } from 'ioredis';
+// Redis clients from the one configured `redis` section: a standalone server (redis.url) or a
+// Redis Cluster (redis.cluster: true, redis.url a comma-separated list of seed nodes). BullMQ and
+// the service share one ioredis version, so BullMQ takes the same clients.
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import type { ConnectionOptions } from 'bullmq';
+
+export type RedisClient = Redis | Cluster;
+
+export interface RedisSettings {
+  readonly url: string;
+  readonly cluster: boolean;
+}
 
 export function redisOptions(url: string): RedisOptions {
   const u = new URL(url);
@@ -17,17 +26,38 @@ export function redisOptions(url: string): RedisOptions {
   };
 }
 
-/** A client that fails commands at once while Redis is down (callers answer 503), instead of
- *  queueing them; it reconnects on its own. */
-export function failFastClient(url: string, onError: (err: Error) => void): Redis {
-  const r = new Redis({ ...redisOptions(url), maxRetriesPerRequest: 1, enableOfflineQueue: false });
-  r.on('error', onError);
-  return r;
+/** fail-fast: commands fail at once while Redis is down (callers answer 503) instead of queueing.
+ *  patient: commands wait for the connection (blocking and subscribing clients, BullMQ workers). */
+export type ClientMode = 'fail-fast' | 'patient';
+
+const modeOptions = (mode: ClientMode): RedisOptions => (mode === 'fail-fast' ? { maxRetriesPerRequest: 1, enableOfflineQueue: false } : { maxRetriesPerRequest: null });
+
+export function redisClient(r: RedisSettings, mode: ClientMode, onError: (err: Error) => void): RedisClient {
+  let client: RedisClient;
+  if (r.cluster) {
+    const seeds = r.url.split(',').map((u) => redisOptions(u.trim()));
+    const { username, password, tls } = seeds[0];
+    client = new Cluster(
+      seeds.map((s) => ({ host: s.host, port: s.port })),
+      {
+        redisOptions: { username, password, tls, ...modeOptions(mode) },
+        enableOfflineQueue: mode === 'patient',
+        clusterRetryStrategy: (times: number) => Math.min(50 * 2 ** Math.min(times, 6), 2_000),
+      },
+    );
+  } else client = new Redis({ ...redisOptions(r.url), ...modeOptions(mode) });
+  client.on('error', onError);
+  return client;
 }
 
-/** A client for blocking or subscribing use: commands wait for the connection to come back. */
-export function patientClient(url: string, onError: (err: Error) => void): Redis {
-  const r = new Redis({ ...redisOptions(url), maxRetriesPerRequest: null });
-  r.on('error', onError);
-  return r;
+/** BullMQ's `connection`: options for a standalone server (BullMQ makes its own clients, with
+ *  the settings it needs), a Cluster client for a Cluster. BullMQ does not close a client it was
+ *  given, so the client goes into `owned` for the caller to disconnect. */
+export function bullConnection(r: RedisSettings, mode: ClientMode, onError: (err: Error) => void, owned: RedisClient[]): ConnectionOptions {
+  if (r.cluster) {
+    const c = redisClient(r, mode, onError);
+    owned.push(c);
+    return c as Cluster;
+  }
+  return { ...redisOptions(r.url), ...(mode === 'fail-fast' ? { enableOfflineQueue: false } : { maxRetriesPerRequest: null }) };
 }

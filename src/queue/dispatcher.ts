@@ -6,7 +6,6 @@
 // failure or timeout, so a job that runs twice (its first worker was killed) answers once.
 import { randomBytes } from 'node:crypto';
 import { Queue, QueueEvents } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { TypedError } from '../core/typed-error.js';
 import { MicroBatcher } from '../pool/micro-batcher.js';
@@ -15,14 +14,14 @@ import type { RedisKeys } from '../redis-keys.js';
 import type { Metrics } from '../metrics.js';
 import type { CrlSourceStatus, Verifier } from '../verifier.js';
 import { JOB_VERSION, encodeItem, type ReplyMessage, type VerifyJobData } from './codec.js';
-import { failFastClient, patientClient, redisOptions } from './connection.js';
+import { bullConnection, redisClient, type RedisClient, type RedisSettings } from './connection.js';
 
 export class QueueError extends TypedError<'queue_unavailable' | 'queue_timeout' | 'job_failed' | 'overloaded' | 'shutting_down'> {
   override readonly name = 'QueueError';
 }
 
 export interface DispatcherOptions {
-  readonly redisUrl: string;
+  readonly redis: RedisSettings;
   readonly keys: RedisKeys;
   readonly queueName: string;
   readonly batchSize: number;
@@ -53,10 +52,12 @@ export class QueueDispatcher implements Verifier {
   private readonly queue: Queue;
   private readonly batcher: MicroBatcher<VerifyItem, ItemResult>;
   private readonly waiters = new Map<string, Waiter>();
-  private readonly probe: Redis;
-  private subscriber: Redis | null = null;
+  private readonly probe: RedisClient;
+  private subscriber: RedisClient | null = null;
   private events: QueueEvents | null = null;
   private seq = 0;
+  /** Clients handed to BullMQ (Cluster mode), closed here. */
+  private readonly owned: RedisClient[] = [];
 
   private constructor(
     private readonly opts: DispatcherOptions,
@@ -65,9 +66,9 @@ export class QueueDispatcher implements Verifier {
   ) {
     const onError = (err: Error): void => logger.warn({ err: { message: err.message } }, 'queue redis error');
     // Fail fast while Redis is down: an add that cannot reach Redis answers 503 at once.
-    this.queue = new Queue(opts.queueName, { connection: { ...redisOptions(opts.redisUrl), enableOfflineQueue: false }, prefix: opts.keys.bullPrefix });
+    this.queue = new Queue(opts.queueName, { connection: bullConnection(opts.redis, 'fail-fast', onError, this.owned), prefix: opts.keys.bullPrefix });
     this.queue.on('error', onError);
-    this.probe = failFastClient(opts.redisUrl, onError);
+    this.probe = redisClient(opts.redis, 'fail-fast', onError);
     this.batcher = new MicroBatcher(opts, (items, waitMs) => this.send(items, waitMs), {
       overloaded: (max) => new QueueError('overloaded', `more than ${max} verifications pending`),
       closing: () => new QueueError('shutting_down', 'the service is shutting down'),
@@ -84,12 +85,12 @@ export class QueueDispatcher implements Verifier {
     const onError = (err: Error): void => this.logger.warn({ err: { message: err.message } }, 'queue result channel error');
     if (this.opts.resultPath === 'reply') {
       // ioredis subscribes again by itself after a reconnect.
-      const sub = patientClient(this.opts.redisUrl, onError);
+      const sub = redisClient(this.opts.redis, 'patient', onError);
       sub.on('messageBuffer', (_channel: Buffer, message: Buffer) => this.onReply(message));
       await sub.subscribe(this.opts.keys.replyChannel(this.nodeId));
       this.subscriber = sub;
     } else {
-      const ev = new QueueEvents(this.opts.queueName, { connection: redisOptions(this.opts.redisUrl), prefix: this.opts.keys.bullPrefix });
+      const ev = new QueueEvents(this.opts.queueName, { connection: bullConnection(this.opts.redis, 'patient', onError, this.owned), prefix: this.opts.keys.bullPrefix });
       ev.on('error', onError);
       ev.on('completed', ({ jobId, returnvalue }) => {
         const results = (typeof returnvalue === 'string' ? JSON.parse(returnvalue) : returnvalue) as ItemResult[];
@@ -237,7 +238,7 @@ export class QueueDispatcher implements Verifier {
   }
 
   /** Redis, for the bulk-job store and tests (fail-fast client). */
-  get redis(): Redis {
+  get redis(): RedisClient {
     return this.probe;
   }
 
@@ -252,5 +253,6 @@ export class QueueDispatcher implements Verifier {
     this.subscriber?.disconnect();
     await this.queue.close();
     this.probe.disconnect();
+    for (const c of this.owned) c.disconnect();
   }
 }

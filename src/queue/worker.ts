@@ -10,7 +10,6 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { hostname } from 'node:os';
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { DestinationStream, Logger } from 'pino';
 import type { Config } from '../config.js';
 import { LocalVerifier } from '../local-verifier.js';
@@ -19,7 +18,7 @@ import type { ItemResult } from '../pool/messages.js';
 import { redisKeys } from '../redis-keys.js';
 import { createLogger } from '../service.js';
 import { JobDataError, jobItems, type BulkChunkData, type ReplyMessage, type VerifyJobData } from './codec.js';
-import { failFastClient, redisOptions } from './connection.js';
+import { bullConnection, redisClient, type RedisClient } from './connection.js';
 import { BulkJobs } from '../jobs/bulk-jobs.js';
 import { RedisJobStore } from '../jobs/redis-store.js';
 
@@ -47,8 +46,9 @@ export async function startQueueWorker(config: Config, opts: QueueWorkerOptions 
   const id = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const local = await LocalVerifier.start(config, metrics, logger, clock);
   const onError = (err: Error): void => logger.warn({ err: { message: err.message } }, 'worker redis error');
-  const redis: Redis = failFastClient(config.redis.url, onError);
-  const deadLetters = new Queue(keys.deadLetterQueue(q.name), { connection: redisOptions(config.redis.url), prefix: keys.bullPrefix });
+  const redis: RedisClient = redisClient(config.redis, 'fail-fast', onError);
+  const owned: RedisClient[] = []; // clients handed to BullMQ, closed here
+  const deadLetters = new Queue(keys.deadLetterQueue(q.name), { connection: bullConnection(config.redis, 'fail-fast', onError, owned), prefix: keys.bullPrefix });
   deadLetters.on('error', onError);
   const bulk = new BulkJobs(new RedisJobStore(redis, keys, config.jobs.retentionSec), config.jobs, config.tenants, logger, null, (code) => metrics.verdicts.inc({ kind: 'verdict', code }));
 
@@ -78,7 +78,7 @@ export async function startQueueWorker(config: Config, opts: QueueWorkerOptions 
   };
 
   const worker = new Worker(q.name, handle, {
-    connection: { ...redisOptions(config.redis.url), maxRetriesPerRequest: null },
+    connection: bullConnection(config.redis, 'patient', onError, owned),
     prefix: keys.bullPrefix,
     concurrency: q.concurrency,
     lockDuration: q.lockDurationMs,
@@ -162,6 +162,7 @@ export async function startQueueWorker(config: Config, opts: QueueWorkerOptions 
         await deadLetters.close();
         await new Promise((r) => server.close(r));
         redis.disconnect();
+        for (const c of owned) c.disconnect();
         logger.info({ id }, 'queue worker stopped');
       })();
       return closing;
