@@ -10,6 +10,18 @@ export interface TenantConfig {
   readonly basicInfo: boolean;
   /** Key for the HMAC-SHA256 signature on this tenant's webhooks (none: webhooks refused). */
   readonly webhookSecret: string | null;
+  /** delegate (委託): the provider is the verifier and receives serials. proxy (代行): the
+   *  platform verifies; the provider receives conversion IDs, never a serial. */
+  readonly mode: 'delegate' | 'proxy';
+  /** May link customers to cards and accounts (紐付管理) and register certificates for change
+   *  confirmation. */
+  readonly linkedCards: boolean;
+  /** May import J-LIS link data (the platform operator). */
+  readonly operator: boolean;
+  /** Where change-confirmation notices are POSTed (signed with webhookSecret). */
+  readonly webhookUrl: string | null;
+  /** Requests per second per API node (token bucket), or null for no limit. */
+  readonly rateLimit: { readonly perSecond: number; readonly burst: number } | null;
 }
 
 export interface Config {
@@ -75,6 +87,8 @@ export interface Config {
   };
   /** A `worker` process serves /metrics, /healthz and /readyz here. */
   readonly worker: { readonly host: string; readonly port: number };
+  /** Platform functions: where links, conversion IDs, watches and the audit trail live. */
+  readonly platform: { readonly store: 'memory' | 'redis'; readonly auditRetentionSec: number };
   /** Async bulk jobs (POST /v1/jobs). */
   readonly jobs: { readonly maxItems: number; readonly chunkSize: number; readonly retentionSec: number; readonly webhookAttempts: number; readonly webhookTimeoutMs: number };
   readonly limits: { readonly bodyBytes: number; readonly batchItems: number };
@@ -100,6 +114,7 @@ export const DEFAULTS: Config = {
     resultPath: 'reply', concurrency: 8, lockDurationMs: 30_000, stalledIntervalMs: 15_000, maxStalledCount: 1, heartbeatMs: 5_000,
   },
   worker: { host: '127.0.0.1', port: 9464 },
+  platform: { store: 'memory', auditRetentionSec: 90 * 86_400 },
   jobs: { maxItems: 10_000, chunkSize: 64, retentionSec: 86_400, webhookAttempts: 5, webhookTimeoutMs: 5_000 },
   limits: { bodyBytes: 64 * 1024, batchItems: 256 },
   tenants: [],
@@ -193,21 +208,43 @@ function check(raw: Json): Config {
   const queue = sub('queue');
   const worker = sub('worker');
   const jobs = sub('jobs');
+  const platform = sub('platform');
   if (!Array.isArray(raw.tenants)) throw new ConfigError('tenants', 'must be an array');
+  const httpUrl = (v: unknown, field: string): string => {
+    if (typeof v !== 'string' || !/^https?:\/\/\S+$/.test(v)) throw new ConfigError(field, `must be an http(s) URL, got ${JSON.stringify(v)}`);
+    return v;
+  };
+  const rateLimit = (v: unknown, field: string): { perSecond: number; burst: number } => {
+    if (!isObj(v)) throw new ConfigError(field, 'must be {perSecond, burst} or null');
+    known(v, { perSecond: 1, burst: 1 }, `${field}.`);
+    return { perSecond: int(v.perSecond, `${field}.perSecond`, 1, 10_000_000), burst: int(v.burst, `${field}.burst`, 1, 10_000_000) };
+  };
   const tenants = raw.tenants.map((t, i): TenantConfig => {
     const f = `tenants[${i}]`;
     if (!isObj(t)) throw new ConfigError(f, 'must be an object');
-    known(t, { id: 1, apiKeySha256: 1, basicInfo: 1, webhookSecret: 1 }, `${f}.`);
+    known(t, { id: 1, apiKeySha256: 1, basicInfo: 1, webhookSecret: 1, mode: 1, linkedCards: 1, operator: 1, webhookUrl: 1, rateLimit: 1 }, `${f}.`);
     const hash = str(t.apiKeySha256, `${f}.apiKeySha256`);
     if (!/^[0-9a-f]{64}$/.test(hash)) throw new ConfigError(`${f}.apiKeySha256`, 'must be 64 lower-case hex digits (SHA-256 of the key)');
-    return { id: str(t.id, `${f}.id`), apiKeySha256: hash, basicInfo: t.basicInfo === undefined ? false : bool(t.basicInfo, `${f}.basicInfo`),
+    const tenant: TenantConfig = { id: str(t.id, `${f}.id`), apiKeySha256: hash, basicInfo: t.basicInfo === undefined ? false : bool(t.basicInfo, `${f}.basicInfo`),
       webhookSecret: t.webhookSecret === undefined || t.webhookSecret === null ? null : str(t.webhookSecret, `${f}.webhookSecret`),
+      mode: t.mode === undefined ? 'delegate' : oneOf(t.mode, `${f}.mode`, ['delegate', 'proxy'] as const),
+      linkedCards: t.linkedCards === undefined ? false : bool(t.linkedCards, `${f}.linkedCards`),
+      operator: t.operator === undefined ? false : bool(t.operator, `${f}.operator`),
+      webhookUrl: t.webhookUrl === undefined || t.webhookUrl === null ? null : httpUrl(t.webhookUrl, `${f}.webhookUrl`),
+      rateLimit: t.rateLimit === undefined || t.rateLimit === null ? null : rateLimit(t.rateLimit, `${f}.rateLimit`),
     };
+    if (tenant.webhookUrl && !tenant.webhookSecret) throw new ConfigError(`${f}.webhookSecret`, 'required when webhookUrl is set');
+    return tenant;
   });
   const ids = new Set<string>();
   for (const t of tenants) {
     if (ids.has(t.id)) throw new ConfigError('tenants', `duplicate tenant id "${t.id}"`);
     ids.add(t.id);
+  }
+  if (raw.mode === 'queue') {
+    // API nodes and workers share challenges and platform state: memory would split them.
+    if (challenge.store !== 'redis') throw new ConfigError('challenge.store', 'must be "redis" in queue mode');
+    if (platform.store !== 'redis') throw new ConfigError('platform.store', 'must be "redis" in queue mode');
   }
   const prefix = str(redis.prefix, 'redis.prefix');
   if (/[{}:\s]/.test(prefix)) throw new ConfigError('redis.prefix', 'must not contain braces, colons or spaces (the key builder adds them)');
@@ -255,6 +292,10 @@ function check(raw: Json): Config {
       heartbeatMs: int(queue.heartbeatMs, 'queue.heartbeatMs', 100, 600_000),
     },
     worker: { host: str(worker.host, 'worker.host'), port: int(worker.port, 'worker.port', 0, 65535) },
+    platform: {
+      store: oneOf(platform.store, 'platform.store', ['memory', 'redis'] as const),
+      auditRetentionSec: int(platform.auditRetentionSec, 'platform.auditRetentionSec', 60, 86_400 * 3650),
+    },
     jobs: {
       maxItems: int(jobs.maxItems, 'jobs.maxItems', 1, 1_000_000),
       chunkSize: int(jobs.chunkSize, 'jobs.chunkSize', 1, 4096),

@@ -36,10 +36,21 @@ export class Metrics {
   readonly workerJobs = new Counter({ name: 'jpki_queue_worker_jobs_total', help: 'Jobs this worker process finished, by outcome (completed, retried, dead_lettered)', labelNames: ['outcome'] as const, registers: [this.registry] });
   readonly workerJobSeconds = new Histogram({ name: 'jpki_queue_worker_job_seconds', help: 'Time this worker process spent on one job', buckets: LATENCY_BUCKETS, registers: [this.registry] });
   readonly stalledJobs = new Counter({ name: 'jpki_queue_stalled_total', help: 'Jobs this worker found stalled (their worker died or hung) and put back', registers: [this.registry] });
+  // Change confirmation (変更確認).
+  readonly changeChecked = new Counter({ name: 'jpki_change_confirmation_checked_total', help: 'Watched certificates re-checked after CRL refreshes', registers: [this.registry] });
+  readonly changeFound = new Counter({ name: 'jpki_change_confirmation_changes_total', help: 'Status changes found among watched certificates', registers: [this.registry] });
+  readonly changeSeconds = new Histogram({ name: 'jpki_change_confirmation_seconds', help: 'Time to re-check every watched certificate after a refresh', buckets: [0.01, 0.1, 0.5, 1, 5, 10, 30, 60, 120, 300], registers: [this.registry] });
+  readonly rateLimited = new Counter({ name: 'jpki_rate_limited_total', help: 'Requests refused by a tenant rate limit, by tenant', labelNames: ['tenant'] as const, registers: [this.registry] });
   readonly ready = new Gauge({ name: 'jpki_ready', help: '1 when the trust store is loaded and every CRL is fresh', registers: [this.registry] });
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'jpki_process_', eventLoopMonitoringPrecision: 10 });
+  }
+
+  changeRecheck(r: { checked: number; changed: number; ms: number }): void {
+    this.changeChecked.inc(r.checked);
+    this.changeFound.inc(r.changed);
+    this.changeSeconds.observe(r.ms / 1000);
   }
 
   dispatchObserver(): DispatchObserver {

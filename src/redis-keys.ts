@@ -24,5 +24,17 @@ export function redisKeys(prefix: string) {
     jobMeta: (jobId: string): string => `${prefix}:job:{${jobId}}:meta`,
     jobResults: (jobId: string): string => `${prefix}:job:{${jobId}}:results`,
     jobChunks: (jobId: string): string => `${prefix}:job:{${jobId}}:chunks`,
+    // Platform state. A tenant's keys share its tag (conversion IDs are made in one script over
+    // two of them); different tenants spread over a Cluster.
+    tenantS2c: (tenant: string): string => `${prefix}:t:{${tenant}}:s2c`,
+    tenantC2s: (tenant: string): string => `${prefix}:t:{${tenant}}:c2s`,
+    tenantLinks: (tenant: string): string => `${prefix}:t:{${tenant}}:links`,
+    tenantChanges: (tenant: string): string => `${prefix}:t:{${tenant}}:changes`,
+    tenantAudit: (tenant: string): string => `${prefix}:t:{${tenant}}:audit`,
+    /** Serial → the serial it continues (J-LIS link data); one key each. */
+    alias: (serial: string): string => `${prefix}:alias:${serial}`,
+    /** Every watched signing certificate, by watch id (scanned after each CRL refresh). */
+    watches: `${prefix}:watches`,
+    claim: (name: string): string => `${prefix}:claim:${name}`,
   };
 }

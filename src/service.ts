@@ -17,6 +17,9 @@ import type { Verifier } from './verifier.js';
 import { BulkJobs, localChunkRunner, type ChunkRunner } from './jobs/bulk-jobs.js';
 import { MemoryJobStore } from './jobs/memory-store.js';
 import { RedisJobStore } from './jobs/redis-store.js';
+import { presenter } from './platform/present.js';
+import { makePlatform, watchFeed } from './platform/wiring.js';
+import type { Platform } from './platform/platform.js';
 import type { FastifyInstance } from 'fastify';
 
 export interface Service {
@@ -25,6 +28,7 @@ export interface Service {
   readonly verifier: Verifier;
   /** The in-process pool and feed (embedded mode); null in queue mode. */
   readonly local: LocalVerifier | null;
+  readonly platform: Platform;
   readonly metrics: Metrics;
   readonly logger: Logger;
   close(): Promise<void>;
@@ -60,6 +64,10 @@ export async function startService(config: Config, opts: ServiceOptions = {}): P
   let local: LocalVerifier | null = null;
   let verifier: Verifier;
   let bulk: BulkJobs;
+  // Platform state and bulk jobs share one fail-fast client (503 store_unavailable while down).
+  const storeRedis = config.platform.store === 'redis' || config.mode === 'queue' ? redisClient(config.redis, 'fail-fast', (err) => logger.warn({ err: { message: err.message } }, 'redis error')) : null;
+  const platform = makePlatform(config, storeRedis, logger, clock);
+  const present = presenter(platform);
   if (config.mode === 'queue') {
     const q = config.queue;
     const dispatcher = await QueueDispatcher.start(
@@ -77,13 +85,14 @@ export async function startService(config: Config, opts: ServiceOptions = {}): P
         throw new QueueError('queue_unavailable', `cannot enqueue: ${(err as Error).message}`);
       }
     };
-    bulk = new BulkJobs(new RedisJobStore(dispatcher.redis, keys, config.jobs.retentionSec), config.jobs, config.tenants, logger, chunkRunner);
+    bulk = new BulkJobs(new RedisJobStore(storeRedis!, keys, config.jobs.retentionSec), config.jobs, config.tenants, logger, present, chunkRunner);
     logger.info({ queue: q.name, resultPath: q.resultPath }, 'queue mode: verifications go to worker processes');
   } else {
     const lv = (local = await LocalVerifier.start(config, metrics, logger, clock));
     verifier = lv;
     const runner = localChunkRunner((item) => lv.verify(item), () => bulk);
-    bulk = new BulkJobs(new MemoryJobStore(config.jobs.retentionSec * 1000, clock), config.jobs, config.tenants, logger, runner, (code) => metrics.verdicts.inc({ kind: 'verdict', code }));
+    bulk = new BulkJobs(new MemoryJobStore(config.jobs.retentionSec * 1000, clock), config.jobs, config.tenants, logger, present, runner, (code) => metrics.verdicts.inc({ kind: 'verdict', code }));
+    if (lv.feed) watchFeed(lv.feed, platform, config.crl.graceSec * 1000, logger, (r) => metrics.changeRecheck(r));
   }
 
   let challenges: ChallengeStore;
@@ -92,7 +101,7 @@ export async function startService(config: Config, opts: ServiceOptions = {}): P
     challenges = new RedisChallengeStore(redis, keys);
   } else challenges = new MemoryChallengeStore(clock);
 
-  const app = buildApp({ config, verifier, bulk, challenges, metrics, logger, clock });
+  const app = buildApp({ config, verifier, bulk, platform, present, challenges, metrics, logger, clock });
   await app.listen({ host: config.host, port: config.port });
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
@@ -105,6 +114,7 @@ export async function startService(config: Config, opts: ServiceOptions = {}): P
     url,
     verifier,
     local,
+    platform,
     metrics,
     logger,
     close() {
@@ -112,7 +122,9 @@ export async function startService(config: Config, opts: ServiceOptions = {}): P
         await app.close(); // stops accepting; in-flight requests complete
         await verifier.close();
         await bulk.store.close();
+        await platform.close();
         await challenges.close();
+        storeRedis?.disconnect();
         logger.info('stopped');
       })();
       return closing;

@@ -134,29 +134,36 @@ export class IndexRevocationChecker implements RevocationChecker {
   }
 
   check(cert: Certificate, issuer: Certificate, time: number): RevocationStatus {
-    const set = this.current();
-    const iss = set.issuer(keyIdOf(issuer));
-    if (!iss) return { status: 'unknown' };
-    const parts = partitionsOf(cert);
-    let base: CrlMeta | undefined;
-    for (const c of iss.crls) {
-      if (c.deltaOf !== null) continue;
-      if (c.partition === null || parts.includes(c.partition)) {
-        if (!base || c.thisUpdate > base.thisUpdate) base = c;
-      }
-    }
-    if (!base) return { status: 'unknown' };
-    // The newest delta over this base, if any, is the data actually used.
-    let used = base;
-    for (const c of iss.crls) if (c.deltaOf !== null && c.thisUpdate > used.thisUpdate && (c.partition === base.partition)) used = c;
-    const i = iss.index.find(cert.serial);
-    if (i >= 0) {
-      const m = iss.crls[iss.index.crlRefAt(i)] ?? used;
-      return { status: 'revoked', reason: reasonName(iss.index.reasonAt(i)), revokedAt: iss.index.revokedAtMs(i), source: sourceOf(m) };
-    }
-    if (used.nextUpdate !== null && time > used.nextUpdate + this.graceMs) return { status: 'stale', source: sourceOf(used) };
-    return { status: 'good', source: sourceOf(used) };
+    return lookupStatus(this.current(), keyIdOf(issuer), partitionsOf(cert), cert.serial, time, this.graceMs);
   }
+}
+
+/**
+ * The status of one serial in a set: the issuer key picks the index, the certificate's partitions
+ * pick the CRL that must cover it (or a full CRL does). Also used without the certificate at hand,
+ * from the few facts change confirmation keeps per registered certificate.
+ */
+export function lookupStatus(set: RevocationSet, issuerKeyId: string, partitions: readonly string[], serial: Uint8Array, time: number, graceMs: number): RevocationStatus {
+  const iss = set.issuer(issuerKeyId);
+  if (!iss) return { status: 'unknown' };
+  let base: CrlMeta | undefined;
+  for (const c of iss.crls) {
+    if (c.deltaOf !== null) continue;
+    if (c.partition === null || partitions.includes(c.partition)) {
+      if (!base || c.thisUpdate > base.thisUpdate) base = c;
+    }
+  }
+  if (!base) return { status: 'unknown' };
+  // The newest delta over this base, if any, is the data actually used.
+  let used = base;
+  for (const c of iss.crls) if (c.deltaOf !== null && c.thisUpdate > used.thisUpdate && c.partition === base.partition) used = c;
+  const i = iss.index.find(serial);
+  if (i >= 0) {
+    const m = iss.crls[iss.index.crlRefAt(i)] ?? used;
+    return { status: 'revoked', reason: reasonName(iss.index.reasonAt(i)), revokedAt: iss.index.revokedAtMs(i), source: sourceOf(m) };
+  }
+  if (used.nextUpdate !== null && time > used.nextUpdate + graceMs) return { status: 'stale', source: sourceOf(used) };
+  return { status: 'good', source: sourceOf(used) };
 }
 
 // ---- building a set from parsed CRLs ----

@@ -109,6 +109,35 @@ export const schemas = {
   },
 } as const;
 
+const card = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['institution', 'kind', 'accountRef'],
+  properties: {
+    institution: { type: 'string', minLength: 1, maxLength: 64, description: 'configured institution id (bank, card company)' },
+    kind: { type: 'string', enum: ['credit', 'debit', 'bank'] },
+    accountRef: { type: 'string', minLength: 4, maxLength: 64, description: 'what the institution knows the card or account by; shown only masked' },
+    label: { type: 'string', maxLength: 64 },
+  },
+} as const;
+const customerRef = { type: 'string', minLength: 1, maxLength: 128, description: "the tenant's own customer id" } as const;
+const listQuery = { type: 'object', additionalProperties: false, properties: { cursor: { type: 'string', maxLength: 128 }, limit: { type: 'string', pattern: '^[0-9]{1,4}$' } } } as const;
+
+export const platformSchemas = {
+  enrol: {
+    body: {
+      type: 'object',
+      additionalProperties: false,
+      required: [...authBody.required, 'customerRef'],
+      properties: { ...authBody.properties, customerRef, cards: { type: 'array', maxItems: 16, items: card }, signing: signatureBody },
+    },
+  },
+  identify: { body: authBody },
+  watch: { body: { ...signatureBody, properties: { ...signatureBody.properties, customerRef } } },
+  list: { querystring: listQuery },
+  byId: { params: { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' } } } },
+} as const;
+
 export function openApiDocument(config: Config): Record<string, unknown> {
   const json = (schema: unknown) => ({ content: { 'application/json': { schema } } });
   const errors = { '4XX': { description: 'typed error', ...json(error) }, '503': { description: 'overloaded, worker failed or draining; see Retry-After', ...json(error) } };
@@ -127,6 +156,17 @@ export function openApiDocument(config: Config): Record<string, unknown> {
       '/v1/verify/batch': { post: { summary: `Up to ${config.limits.batchItems} verifications at once`, security: secured, requestBody: json(schemas.batchRoute.body), responses: { '200': { description: 'one result or error per item, in order', ...json({ type: 'object', properties: { results: { type: 'array', items: { oneOf: [result, { type: 'object', properties: { error } }] } } } }) }, ...errors } } },
       '/v1/jobs': { post: { summary: `Async bulk verification: up to ${config.jobs.maxItems} items; answers with a job id at once`, security: secured, requestBody: json(schemas.jobCreateRoute.body), responses: { '202': { description: 'accepted', ...json(job) }, ...errors } } },
       '/v1/jobs/{id}': { get: { summary: 'Progress and one page of results (offset, limit ≤ 1000) of a bulk job of this tenant', security: secured, parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }, { name: 'offset', in: 'query', schema: { type: 'integer' } }, { name: 'limit', in: 'query', schema: { type: 'integer' } }], responses: { '200': { description: 'job with results[offset…]; null where not yet done', ...json({ ...job, properties: { ...job.properties, offset: { type: 'integer' }, results: { type: 'array', items: { oneOf: [result, { type: 'object', properties: { error } }, { type: 'null' }] } } } }) }, ...errors } } },
+      '/v1/links': {
+        post: { summary: '紐付管理: enrol a verified authentication: link the holder to a customer and cards (+ optional signing certificate for change confirmation)', security: secured, requestBody: json(platformSchemas.enrol.body), responses: { '201': { description: 'link (cards masked), watch' }, ...errors } },
+        get: { summary: "List the tenant's links (cursor paging)", security: secured, responses: { '200': { description: 'links, next' }, ...errors } },
+      },
+      '/v1/links/identify': { post: { summary: 'Verify an authentication and find its link; next = linked | choose_card | not_linked | rejected', security: secured, requestBody: json(authBody), responses: { '200': { description: 'verdict, conversionId, link' }, ...errors } } },
+      '/v1/links/{id}': { get: { summary: 'One link by conversion ID', security: secured, responses: { '200': { description: 'link' }, ...errors } }, delete: { summary: 'Unlink', security: secured, responses: { '204': { description: 'unlinked' }, ...errors } } },
+      '/v1/watches': { post: { summary: '変更確認: register a signing certificate (with a signature it made) for change confirmation', security: secured, requestBody: json(platformSchemas.watch.body), responses: { '201': { description: 'watch' }, ...errors } } },
+      '/v1/watches/{id}': { get: { summary: 'One watch', security: secured, responses: { '200': { description: 'watch' }, ...errors } }, delete: { summary: 'Stop watching', security: secured, responses: { '204': { description: 'removed' }, ...errors } } },
+      '/v1/changes': { get: { summary: 'Status changes of watched certificates since a cursor', security: secured, responses: { '200': { description: 'changes, next' }, ...errors } } },
+      '/v1/audit': { get: { summary: "The tenant's audit trail (time, route, verdict code, certificate fingerprint) since a cursor", security: secured, responses: { '200': { description: 'records, next' }, ...errors } } },
+      '/v1/admin/link-data': { post: { summary: 'Operator: import J-LIS link data (text/csv type,from,to or JSON {records})', security: secured, responses: { '200': { description: 'import report' }, ...errors } } },
       '/healthz': { get: { summary: 'Liveness', responses: { '200': { description: 'alive' } } } },
       '/readyz': { get: { summary: 'Readiness: trust store loaded and every CRL fresh', responses: { '200': { description: 'ready' }, '503': { description: 'not ready', ...json(error) } } } },
       '/metrics': { get: { summary: 'Prometheus metrics', responses: { '200': { description: 'text exposition format' } } } },

@@ -4,7 +4,6 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { HashName } from '../core/algorithms.js';
-import { pemBlocks } from '../core/certificate.js';
 import { verdict } from '../core/verdict.js';
 import type { ChallengeStore } from '../challenges/store.js';
 import type { Config, TenantConfig } from '../config.js';
@@ -16,13 +15,20 @@ import { StoreError } from '../store-error.js';
 import type { Verifier } from '../verifier.js';
 import type { BulkItem, BulkJobs } from '../jobs/bulk-jobs.js';
 import type { BulkJobRecord } from '../jobs/store.js';
+import type { Platform } from '../platform/platform.js';
+import type { Presenter } from '../platform/present.js';
+import { RateLimiter } from './rate-limit.js';
+import { registerPlatformRoutes } from './platform-routes.js';
 import { ApiError, CODES, type ApiCode } from './codes.js';
+import { decodeBase64, decodeCertificate } from './decode.js';
 import { openApiDocument, schemas } from './openapi.js';
 
 export interface AppDeps {
   readonly config: Config;
   readonly verifier: Verifier;
   readonly bulk: BulkJobs;
+  readonly platform: Platform;
+  readonly present: Presenter;
   readonly challenges: ChallengeStore;
   readonly metrics: Metrics;
   readonly logger: Logger;
@@ -36,34 +42,6 @@ declare module 'fastify' {
   }
 }
 
-/** Strict base64 (standard alphabet, padding optional, no whitespace): anything else is
- *  malformed_base64. A char-code scan: the regex it replaces was a visible share of a request. */
-export function decodeBase64(value: string, field: string): Uint8Array {
-  const n = value.length;
-  let end = n;
-  if (end > 0 && value.charCodeAt(end - 1) === 61) end--;
-  if (end > 0 && value.charCodeAt(end - 1) === 61) end--;
-  for (let i = 0; i < end; i++) {
-    const c = value.charCodeAt(i);
-    // A–Z a–z 0–9 + /
-    if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47)) {
-      throw new ApiError('malformed_base64', `${field} is not valid base64`);
-    }
-  }
-  if (end % 4 === 1 || (end !== n && n % 4 !== 0)) throw new ApiError('malformed_base64', `${field} is not valid base64`);
-  return new Uint8Array(Buffer.from(value, 'base64'));
-}
-
-/** A certificate as base64 DER or as PEM. */
-function decodeCertificate(value: string, field: string): Uint8Array {
-  if (value.includes('-----BEGIN CERTIFICATE-----')) {
-    const der = pemBlocks(value, 'CERTIFICATE')[0];
-    if (!der) throw new ApiError('malformed_base64', `${field} PEM has no certificate`);
-    return der;
-  }
-  return decodeBase64(value, field);
-}
-
 function sha256Hex(s: string): Buffer {
   return createHash('sha256').update(s).digest();
 }
@@ -73,7 +51,8 @@ interface SignatureBody { certificate: string; data?: string; digest?: string; d
 type BatchItem = ({ type: 'auth' } & AuthBody) | ({ type: 'signature' } & SignatureBody);
 
 export function buildApp(deps: AppDeps): FastifyInstance {
-  const { config, verifier, challenges, metrics, bulk } = deps;
+  const { config, verifier, challenges, metrics, bulk, platform } = deps;
+  const limiter = new RateLimiter();
   const clock = deps.clock ?? Date.now;
   const app = Fastify({
     loggerInstance: deps.logger as unknown as FastifyBaseLogger,
@@ -124,6 +103,17 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     req.tenant = found.t;
   });
 
+  // Per-tenant rate limits (per API node), after the tenant is known.
+  app.addHook('onRequest', async (req) => {
+    const t = req.tenant;
+    if (!t?.rateLimit) return;
+    const wait = limiter.take(t.id, t.rateLimit);
+    if (wait > 0) {
+      metrics.rateLimited.inc({ tenant: t.id });
+      throw new ApiError('rate_limited', `tenant rate limit of ${t.rateLimit.perSecond}/s reached`, wait);
+    }
+  });
+
   app.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions.url ?? 'unmatched';
     metrics.httpDuration.observe({ route, outcome: req.outcome || (reply.statusCode < 400 ? 'ok' : 'error') }, reply.elapsedTime / 1000);
@@ -132,6 +122,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   const sendError = (reply: FastifyReply, req: FastifyRequest, err: ApiError): FastifyReply => {
     req.outcome = err.code;
     metrics.verdicts.inc({ kind: 'error', code: CODES[err.code].label });
+    // Refused verifications are in the audit trail too (without a certificate).
+    if (req.tenant && req.url.startsWith('/v1/verify/')) platform.audit(req.tenant.id, req.routeOptions.url ?? 'unmatched', err.code, null);
     if (err.retryAfterSec) reply.header('retry-after', String(err.retryAfterSec));
     return reply.status(err.status).send({ code: err.code, message: err.message });
   };
@@ -164,11 +156,11 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     return r;
   };
 
-  const present = (req: FastifyRequest, r: ItemResult): Record<string, unknown> => {
+  /** The answer for this tenant (presenter), counted and written to the tenant's audit trail. */
+  const present = (req: FastifyRequest, r: ItemResult): Promise<Record<string, unknown>> => {
     metrics.verdicts.inc({ kind: 'verdict', code: r.verdict.code });
-    const out: Record<string, unknown> = { verdict: r.verdict, certificate: r.certificate };
-    if (r.basicInfo !== undefined) out.basicInfo = req.tenant?.basicInfo ? r.basicInfo : undefined;
-    return out;
+    platform.audit(req.tenant!.id, req.routeOptions.url ?? 'unmatched', r.verdict.code, r.certificate?.fingerprint ?? null);
+    return deps.present(req.tenant!, r);
   };
 
   const challengeVerdict = (code: 'challenge_unknown' | 'challenge_expired' | 'challenge_replayed'): ItemResult => ({
@@ -289,6 +281,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     req.outcome = 'ok';
     return { ...jobView(found.job), offset, results: found.results };
   });
+
+  registerPlatformRoutes(app, { config, platform, clock, authItem, signatureItem, present });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
 

@@ -10,6 +10,7 @@ import { CODES } from '../http/codes.js';
 import type { ItemResult, VerifyItem } from '../pool/messages.js';
 import { JOB_VERSION, encodeItem, jobItems, type BulkChunkData } from '../queue/codec.js';
 import type { BulkJobRecord, ChunkResults, JobStore } from './store.js';
+import type { Presenter } from '../platform/present.js';
 import { deliverWebhook } from './webhook.js';
 
 /** An item as submitted: ready to verify, or already answered (it did not decode, or its
@@ -27,6 +28,7 @@ export class BulkJobs {
     private readonly opts: Config['jobs'],
     tenants: readonly TenantConfig[],
     private readonly logger: Logger,
+    private readonly present: Presenter,
     private readonly runner: ChunkRunner | null = null,
     /** Counts each verdict recorded (jpki_verdicts_total), wherever the chunk ran. */
     private readonly countVerdict: (code: string) => void = () => undefined,
@@ -49,18 +51,20 @@ export class BulkJobs {
     return (await this.store.get(id))!;
   }
 
-  /** Stores a chunk's verdicts, shaped for the job's tenant (基本4情報 only if entitled). */
+  /** Stores a chunk's verdicts, shaped for the job's tenant (presenter: 基本4情報 only if
+   *  entitled, conversion IDs for proxy tenants). */
   async recordChunk(chunk: BulkChunkData, results: readonly ItemResult[]): Promise<void> {
     const job = await this.store.get(chunk.bulkId);
     if (!job) return; // expired meanwhile
-    const entitled = this.tenants.get(job.tenant)?.basicInfo === true;
-    const rows: [number, string, boolean][] = results.map((r, i) => {
+    const tenant = this.tenants.get(job.tenant);
+    if (!tenant) return; // tenant removed from the configuration meanwhile
+    const rows: [number, string, boolean][] = [];
+    for (let i = 0; i < results.length; i++) {
+      const r = results[i];
       this.countVerdict(r.verdict.code);
-      if (CODES[r.verdict.code].status !== 200) return [chunk.index[i], JSON.stringify({ error: { code: r.verdict.code, message: r.verdict.detail } }), true];
-      const out: Record<string, unknown> = { verdict: r.verdict, certificate: r.certificate };
-      if (r.basicInfo !== undefined) out.basicInfo = entitled ? r.basicInfo : undefined;
-      return [chunk.index[i], JSON.stringify(out), false];
-    });
+      if (CODES[r.verdict.code].status !== 200) rows.push([chunk.index[i], JSON.stringify({ error: { code: r.verdict.code, message: r.verdict.detail } }), true]);
+      else rows.push([chunk.index[i], JSON.stringify(await this.present(tenant, r)), false]);
+    }
     if ((await this.store.record(chunk.bulkId, chunk.chunk, rows, Date.now())) === 'completed') await this.completed(chunk.bulkId);
   }
 

@@ -21,6 +21,8 @@ import { JobDataError, jobItems, type BulkChunkData, type ReplyMessage, type Ver
 import { bullConnection, redisClient, type RedisClient } from './connection.js';
 import { BulkJobs } from '../jobs/bulk-jobs.js';
 import { RedisJobStore } from '../jobs/redis-store.js';
+import { presenter } from '../platform/present.js';
+import { makePlatform, watchFeed } from '../platform/wiring.js';
 
 export interface QueueWorkerProcess {
   readonly id: string;
@@ -50,7 +52,9 @@ export async function startQueueWorker(config: Config, opts: QueueWorkerOptions 
   const owned: RedisClient[] = []; // clients handed to BullMQ, closed here
   const deadLetters = new Queue(keys.deadLetterQueue(q.name), { connection: bullConnection(config.redis, 'fail-fast', onError, owned), prefix: keys.bullPrefix });
   deadLetters.on('error', onError);
-  const bulk = new BulkJobs(new RedisJobStore(redis, keys, config.jobs.retentionSec), config.jobs, config.tenants, logger, null, (code) => metrics.verdicts.inc({ kind: 'verdict', code }));
+  const platform = makePlatform(config, redis, logger, clock);
+  if (local.feed) watchFeed(local.feed, platform, config.crl.graceSec * 1000, logger, (r) => metrics.changeRecheck(r));
+  const bulk = new BulkJobs(new RedisJobStore(redis, keys, config.jobs.retentionSec), config.jobs, config.tenants, logger, presenter(platform), null, (code) => metrics.verdicts.inc({ kind: 'verdict', code }));
 
   const verifyAll = (items: ReturnType<typeof jobItems>): Promise<ItemResult[]> => Promise.all(items.map((it) => local.verify(it)));
 
@@ -159,6 +163,7 @@ export async function startQueueWorker(config: Config, opts: QueueWorkerOptions 
         await worker.close(); // waits for the active jobs
         await redis.multi().zrem(keys.workers, id).del(keys.workerStatus(id)).exec().catch(() => undefined);
         await local.close();
+        await platform.close();
         await deadLetters.close();
         await new Promise((r) => server.close(r));
         redis.disconnect();

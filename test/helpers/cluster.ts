@@ -19,6 +19,7 @@ export function queueSettings(prefix: string, redisUrl = 'redis://127.0.0.1:6379
   return {
     mode: 'queue',
     challenge: { ttlSec: 120, store: 'redis' },
+    platform: { store: 'redis', auditRetentionSec: 86_400 },
     redis: { url: redisUrl, prefix },
     queue: { batchSize: 64, batchDelayUs: 1000, timeoutMs: 20_000, attempts: 3, backoffMs: 50, lockDurationMs: 2000, stalledIntervalMs: 1000, maxStalledCount: 1, heartbeatMs: 500, concurrency: 8, ...extra },
   };

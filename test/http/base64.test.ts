@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeBase64 } from '../../src/http/server.js';
+import { decodeBase64 } from '../../src/http/decode.js';
 import { ApiError } from '../../src/http/codes.js';
 
 describe('strict base64 for API fields', () => {

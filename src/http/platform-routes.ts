@@ -1,0 +1,189 @@
+// HTTP routes of the platform functions: linking (紐付管理), change confirmation (変更確認), the
+// audit trail, and the operator's J-LIS link-data import. Every answer about a certificate holder
+// goes through the Platform, which gives proxy tenants conversion IDs, never serials.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { HashName } from '../core/algorithms.js';
+import { parseCertificate } from '../core/certificate.js';
+import { toHex } from '../core/der.js';
+import { partitionsOf } from '../core/revocation.js';
+import type { Config, TenantConfig } from '../config.js';
+import { LinkDataError, parseLinkCsv, parseLinkJson } from '../platform/link-data.js';
+import { PlatformError, type CardInput, type Platform } from '../platform/platform.js';
+import type { ItemResult } from '../pool/messages.js';
+import { ApiError } from './codes.js';
+import { decodeCertificate } from './decode.js';
+import { platformSchemas } from './openapi.js';
+
+interface AuthBody { certificate: string; challengeId: string; signature: string; digestAlgorithm?: HashName }
+interface SignatureBody { certificate: string; data?: string; digest?: string; digestAlgorithm?: HashName; signature: string; at?: string }
+
+export interface PlatformRouteDeps {
+  readonly config: Config;
+  readonly platform: Platform;
+  readonly clock: () => number;
+  readonly authItem: (b: AuthBody, now: number) => Promise<ItemResult>;
+  readonly signatureItem: (b: SignatureBody, now: number) => Promise<ItemResult>;
+  readonly present: (req: FastifyRequest, r: ItemResult) => Promise<Record<string, unknown>>;
+}
+
+const page = (q: { cursor?: string; limit?: string }): { cursor: string | null; limit: number } => {
+  const limit = Number(q.limit ?? 100);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new ApiError('bad_request', 'limit must be 1 to 1000');
+  return { cursor: q.cursor ?? null, limit };
+};
+
+function entitled(req: FastifyRequest): TenantConfig {
+  const t = req.tenant!;
+  if (!t.linkedCards) throw new ApiError('forbidden', 'this tenant is not entitled to linking and change confirmation (linkedCards)');
+  return t;
+}
+
+function mustBeValid(r: ItemResult, what: string): void {
+  if (r.verdict.status !== 'valid') throw new ApiError('not_verified', `${what} verdict: ${r.verdict.code}`);
+}
+
+export function registerPlatformRoutes(app: FastifyInstance, deps: PlatformRouteDeps): void {
+  const { platform, clock } = deps;
+
+  const wrap = async <T>(f: () => Promise<T>): Promise<T> => {
+    try {
+      return await f();
+    } catch (err) {
+      if (err instanceof PlatformError) throw new ApiError(err.code, err.message);
+      if (err instanceof LinkDataError) throw new ApiError(err.code, err.message);
+      throw err;
+    }
+  };
+
+  /** Registers a verified signing certificate for change confirmation. */
+  const registerWatch = async (tenant: TenantConfig, b: SignatureBody, r: ItemResult, customerRef: string | null) => {
+    if (r.certificate?.kind !== 'signing') throw new ApiError('not_verified', 'change confirmation watches signing certificates (署名用電子証明書)');
+    const okOrRevoked = r.verdict.status === 'valid' || r.verdict.code === 'revoked';
+    if (!okOrRevoked) throw new ApiError('not_verified', `signature verdict: ${r.verdict.code}`);
+    const cert = parseCertificate(decodeCertificate(b.certificate, 'certificate'));
+    const issuerKeyId = cert.extensions.authorityKeyId?.keyId ? toHex(cert.extensions.authorityKeyId.keyId) : null;
+    if (!issuerKeyId) throw new ApiError('not_verified', 'the certificate has no authority key identifier');
+    const rev = r.verdict.revocation;
+    return platform.watch(
+      tenant,
+      {
+        customerRef,
+        issuerKeyId,
+        partitions: partitionsOf(cert),
+        serialHex: cert.serialHex,
+        fingerprint: r.certificate.fingerprint,
+        status: rev.status === 'revoked' ? 'revoked' : 'good',
+        reason: rev.status === 'revoked' ? (rev.reason ?? 'unspecified') : null,
+      },
+      r.certificate.serial,
+    );
+  };
+
+  const watchView = (tenant: TenantConfig, w: Awaited<ReturnType<typeof registerWatch>>) => ({
+    watchId: w.id,
+    conversionId: w.conversionId,
+    customerRef: w.customerRef,
+    fingerprint: w.fingerprint,
+    status: w.status,
+    reason: w.reason,
+    registeredAt: new Date(w.registeredAt).toISOString(),
+    checkedAt: new Date(w.checkedAt).toISOString(),
+    ...(tenant.mode === 'delegate' ? { serial: BigInt(`0x${w.serialHex}`).toString(16) } : {}),
+  });
+
+  app.post<{ Body: AuthBody & { customerRef: string; cards?: CardInput[]; signing?: SignatureBody } }>('/v1/links', { schema: platformSchemas.enrol }, async (req, reply) => {
+    const tenant = entitled(req);
+    const now = clock();
+    const r = await deps.authItem(req.body, now);
+    const verdict = await deps.present(req, r);
+    mustBeValid(r, 'authentication');
+    const link = await wrap(() => platform.enrol(tenant, r.certificate!, req.body.customerRef, req.body.cards ?? []));
+    let watch = null;
+    if (req.body.signing) {
+      const s = await deps.signatureItem(req.body.signing, now);
+      await deps.present(req, s);
+      watch = watchView(tenant, await registerWatch(tenant, req.body.signing, s, req.body.customerRef));
+    }
+    req.outcome = 'linked';
+    return reply.status(201).send({ verdict: verdict.verdict, link, watch });
+  });
+
+  app.post<{ Body: AuthBody }>('/v1/links/identify', { schema: platformSchemas.identify }, async (req) => {
+    const tenant = entitled(req);
+    const r = await deps.authItem(req.body, clock());
+    const out = await deps.present(req, r);
+    req.outcome = r.verdict.status;
+    if (r.verdict.status !== 'valid') return { ...out, next: 'rejected' };
+    const found = await platform.identify(tenant, r.certificate!);
+    const next = !found.link ? 'not_linked' : found.cards.length > 1 ? 'choose_card' : 'linked';
+    return { ...out, conversionId: found.conversionId, link: found.link, next };
+  });
+
+  app.get<{ Querystring: { cursor?: string; limit?: string } }>('/v1/links', { schema: platformSchemas.list }, async (req) => {
+    const tenant = entitled(req);
+    const { cursor, limit } = page(req.query);
+    req.outcome = 'ok';
+    return platform.listLinks(tenant, cursor, limit);
+  });
+
+  app.get<{ Params: { id: string } }>('/v1/links/:id', { schema: platformSchemas.byId }, async (req) => {
+    const link = await platform.getLink(entitled(req), req.params.id);
+    if (!link) throw new ApiError('not_found', 'no such link');
+    req.outcome = 'ok';
+    return link;
+  });
+
+  app.delete<{ Params: { id: string } }>('/v1/links/:id', { schema: platformSchemas.byId }, async (req, reply) => {
+    if (!(await platform.unlink(entitled(req), req.params.id))) throw new ApiError('not_found', 'no such link');
+    req.outcome = 'ok';
+    return reply.status(204).send();
+  });
+
+  app.post<{ Body: SignatureBody & { customerRef?: string } }>('/v1/watches', { schema: platformSchemas.watch }, async (req, reply) => {
+    const tenant = entitled(req);
+    const { customerRef, ...sig } = req.body;
+    const r = await deps.signatureItem(sig, clock());
+    await deps.present(req, r);
+    const w = await registerWatch(tenant, sig, r, customerRef ?? null);
+    req.outcome = 'ok';
+    return reply.status(201).send(watchView(tenant, w));
+  });
+
+  app.get<{ Params: { id: string } }>('/v1/watches/:id', { schema: platformSchemas.byId }, async (req) => {
+    const tenant = entitled(req);
+    const w = await platform.getWatch(tenant, req.params.id);
+    if (!w) throw new ApiError('not_found', 'no such watch');
+    req.outcome = 'ok';
+    return watchView(tenant, w);
+  });
+
+  app.delete<{ Params: { id: string } }>('/v1/watches/:id', { schema: platformSchemas.byId }, async (req, reply) => {
+    if (!(await platform.unwatch(entitled(req), req.params.id))) throw new ApiError('not_found', 'no such watch');
+    req.outcome = 'ok';
+    return reply.status(204).send();
+  });
+
+  app.get<{ Querystring: { cursor?: string; limit?: string } }>('/v1/changes', { schema: platformSchemas.list }, async (req) => {
+    const tenant = entitled(req);
+    const { cursor, limit } = page(req.query);
+    req.outcome = 'ok';
+    const p = await platform.changes(tenant, cursor, limit);
+    return { changes: p.items.map((c) => ({ ...c, at: new Date(c.at).toISOString() })), next: p.next };
+  });
+
+  app.get<{ Querystring: { cursor?: string; limit?: string } }>('/v1/audit', { schema: platformSchemas.list }, async (req) => {
+    const { cursor, limit } = page(req.query);
+    req.outcome = 'ok';
+    const p = await platform.readAudit(req.tenant!, cursor, limit);
+    return { records: p.items.map((a) => ({ ...a, at: new Date(a.at).toISOString() })), next: p.next };
+  });
+
+  // J-LIS link data: CSV (text/csv) or JSON ({records: […]}), operator tenants only.
+  app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  app.post<{ Body: string | { records: unknown } }>('/v1/admin/link-data', async (req) => {
+    if (!req.tenant!.operator) throw new ApiError('forbidden', 'only the platform operator imports J-LIS link data');
+    const records = await wrap(async () => (typeof req.body === 'string' ? parseLinkCsv(req.body) : parseLinkJson((req.body as { records?: unknown })?.records)));
+    req.outcome = 'ok';
+    return { records: records.length, ...(await platform.importLinkData(records)) };
+  });
+}

@@ -1,0 +1,294 @@
+// The relay platform functions over a PlatformStore: ID conversion (ID変換), linking (紐付管理),
+// renewals from J-LIS link data, change confirmation (変更確認) and the audit trail.
+//
+// Subjects: a person is known by the serial their chain of certificates started from. J-LIS link
+// data adds aliases (a renewed serial → the one it renews; a signing serial → its authentication
+// serial), so a customer keeps one conversion ID, and one set of links, across renewals.
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import { lookupStatus, type RevocationSet } from '../core/revocation.js';
+import type { CertificateFacts } from '../core/verify.js';
+import type { TenantConfig } from '../config.js';
+import { deliverWebhook, type WebhookOptions } from '../jobs/webhook.js';
+import type { LinkRecord } from './link-data.js';
+import { normSerial, type AuditRecord, type Card, type Change, type Link, type PlatformStore, type Watch, type WatchStatus } from './store.js';
+
+export class PlatformError extends Error {
+  override readonly name = 'PlatformError';
+  constructor(
+    readonly code: 'already_linked' | 'not_found' | 'forbidden',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Certificate facts as a tenant may see them: proxy tenants get a conversion ID, never a serial. */
+export type PublicFacts = Omit<CertificateFacts, 'serial'> & { serial?: string; conversionId: string };
+
+export interface CardInput {
+  readonly institution: string;
+  readonly kind: Card['kind'];
+  readonly accountRef: string;
+  readonly label?: string | null;
+}
+
+export interface CardView {
+  readonly id: string;
+  readonly institution: string;
+  readonly kind: Card['kind'];
+  readonly label: string | null;
+  readonly masked: string;
+}
+
+export interface LinkView {
+  readonly conversionId: string;
+  readonly customerRef: string;
+  readonly cards: readonly CardView[];
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly serial?: string;
+}
+
+/** Account references are shown with all but the last four characters hidden. */
+export function maskRef(ref: string): string {
+  return `${'*'.repeat(Math.max(4, ref.length - 4))}${ref.slice(-4)}`;
+}
+
+const MAX_ALIAS_HOPS = 16;
+const RECHECK_PAGE = 2000;
+
+export interface PlatformOptions {
+  readonly auditRetentionMs: number;
+  readonly webhook: WebhookOptions;
+}
+
+export class Platform {
+  private readonly tenants: Map<string, TenantConfig>;
+  private auditBuffer = new Map<string, AuditRecord[]>();
+  private auditTimer: NodeJS.Timeout | null = null;
+  private lastPrune = 0;
+
+  constructor(
+    readonly store: PlatformStore,
+    tenants: readonly TenantConfig[],
+    private readonly opts: PlatformOptions,
+    private readonly logger: Logger,
+    private readonly clock: () => number,
+  ) {
+    this.tenants = new Map(tenants.map((t) => [t.id, t]));
+  }
+
+  // ---- ID conversion ----
+
+  /** The serial a chain of renewals and pairings started from. */
+  async subject(serial: string): Promise<string> {
+    let s = normSerial(serial);
+    for (let i = 0; i < MAX_ALIAS_HOPS; i++) {
+      const next = await this.store.aliasOf(s);
+      if (!next) return s;
+      s = next;
+    }
+    return s; // a longer chain (or a loop) stops here: still one stable answer per serial
+  }
+
+  async conversionId(tenant: TenantConfig, serial: string): Promise<string> {
+    return (await this.store.conversionId(tenant.id, await this.subject(serial), true))!;
+  }
+
+  /** Facts for a response: delegate tenants get the serial and a conversion ID, proxy tenants
+   *  only the conversion ID. */
+  async publicFacts(tenant: TenantConfig, facts: CertificateFacts | null): Promise<PublicFacts | null> {
+    if (!facts) return null;
+    const conversionId = await this.conversionId(tenant, facts.serial);
+    const { serial, ...rest } = facts;
+    return tenant.mode === 'proxy' ? { ...rest, conversionId } : { ...rest, serial, conversionId };
+  }
+
+  // ---- linking (紐付管理) ----
+
+  private view(tenant: TenantConfig, link: Link, serial?: string): LinkView {
+    return {
+      conversionId: link.conversionId,
+      customerRef: link.customerRef,
+      cards: link.cards.map((c) => ({ id: c.id, institution: c.institution, kind: c.kind, label: c.label, masked: maskRef(c.accountRef) })),
+      createdAt: new Date(link.createdAt).toISOString(),
+      updatedAt: new Date(link.updatedAt).toISOString(),
+      ...(tenant.mode === 'delegate' && serial ? { serial } : {}),
+    };
+  }
+
+  /** Links a verified authentication's subject to the tenant's customer and cards. Enrolling the
+   *  same customer again adds cards; another customer on the same subject is refused. */
+  async enrol(tenant: TenantConfig, facts: CertificateFacts, customerRef: string, cards: readonly CardInput[]): Promise<LinkView> {
+    const cid = await this.conversionId(tenant, facts.serial);
+    const now = this.clock();
+    const existing = await this.store.getLink(tenant.id, cid);
+    if (existing && existing.customerRef !== customerRef) throw new PlatformError('already_linked', 'this certificate holder is linked to another customer of this tenant; unlink first');
+    const added: Card[] = cards.map((c) => ({ id: `card_${randomBytes(9).toString('base64url')}`, institution: c.institution, kind: c.kind, accountRef: c.accountRef, label: c.label ?? null }));
+    const kept = (existing?.cards ?? []).filter((c) => !added.some((a) => a.institution === c.institution && a.accountRef === c.accountRef));
+    const link: Link = { conversionId: cid, customerRef, cards: [...kept, ...added], createdAt: existing?.createdAt ?? now, updatedAt: now };
+    await this.store.putLink(tenant.id, link);
+    return this.view(tenant, link, facts.serial);
+  }
+
+  /** The link of a verified authentication's subject, if any (with its cards: several → the
+   *  caller asks the holder to choose). */
+  async identify(tenant: TenantConfig, facts: CertificateFacts): Promise<{ conversionId: string; link: LinkView | null; cards: Card[] }> {
+    const cid = await this.conversionId(tenant, facts.serial);
+    const link = await this.store.getLink(tenant.id, cid);
+    return { conversionId: cid, link: link ? this.view(tenant, link, facts.serial) : null, cards: link ? [...link.cards] : [] };
+  }
+
+  async getLink(tenant: TenantConfig, conversionId: string): Promise<LinkView | null> {
+    const link = await this.store.getLink(tenant.id, conversionId);
+    return link ? this.view(tenant, link, tenant.mode === 'delegate' ? ((await this.store.subjectOf(tenant.id, conversionId)) ?? undefined) : undefined) : null;
+  }
+
+  async listLinks(tenant: TenantConfig, cursor: string | null, limit: number): Promise<{ links: LinkView[]; next: string | null }> {
+    const r = await this.store.listLinks(tenant.id, cursor, limit);
+    return { links: r.links.map((l) => this.view(tenant, l)), next: r.next };
+  }
+
+  unlink(tenant: TenantConfig, conversionId: string): Promise<boolean> {
+    return this.store.deleteLink(tenant.id, conversionId);
+  }
+
+  // ---- renewals: J-LIS link data ----
+
+  /** Applies link data: a renewal makes the new serial continue the old one; a pair makes the
+   *  signing serial continue the authentication serial. Already-known records are skipped. */
+  async importLinkData(records: readonly LinkRecord[]): Promise<{ renewals: number; pairs: number; skipped: number; conflicts: number }> {
+    const out = { renewals: 0, pairs: 0, skipped: 0, conflicts: 0 };
+    for (const r of records) {
+      const [from, to] = r.type === 'renewal' ? [normSerial(r.to), normSerial(r.from)] : [normSerial(r.from), normSerial(r.to)];
+      // A serial already used on its own (its card was used before the link data arrived) keeps
+      // the conversion IDs it has; the import says how many.
+      for (const t of this.tenants.values()) if (await this.store.conversionId(t.id, from, false)) out.conflicts++;
+      if (!(await this.store.addAlias(from, to))) out.skipped++;
+      else if (r.type === 'renewal') out.renewals++;
+      else out.pairs++;
+    }
+    this.logger.info(out, 'J-LIS link data imported');
+    return out;
+  }
+
+  // ---- change confirmation (変更確認) ----
+
+  async watch(tenant: TenantConfig, w: Omit<Watch, 'id' | 'tenant' | 'conversionId' | 'registeredAt' | 'checkedAt'>, serial: string): Promise<Watch> {
+    const now = this.clock();
+    const watch: Watch = { ...w, id: `w_${randomBytes(12).toString('base64url')}`, tenant: tenant.id, conversionId: await this.conversionId(tenant, serial), registeredAt: now, checkedAt: now };
+    await this.store.putWatch(watch);
+    return watch;
+  }
+
+  async unwatch(tenant: TenantConfig, id: string): Promise<boolean> {
+    const w = await this.store.getWatch(id);
+    if (!w || w.tenant !== tenant.id) return false;
+    return this.store.deleteWatch(id);
+  }
+
+  async getWatch(tenant: TenantConfig, id: string): Promise<Watch | null> {
+    const w = await this.store.getWatch(id);
+    return w && w.tenant === tenant.id ? w : null;
+  }
+
+  /**
+   * Re-checks every watched certificate against a new revocation set; records each change of
+   * status (with its reason and CRL) and tells the tenant. Stale or missing CRL data is not a
+   * change: the last known status stands until data arrives. Runs once per set across processes
+   * (a claim on the set's identity).
+   */
+  async recheck(set: RevocationSet, identity: string, graceMs: number): Promise<{ checked: number; changed: number; ms: number } | null> {
+    if (!(await this.store.claim(`recheck:${identity}`, 24 * 3_600_000))) return null;
+    const t0 = performance.now();
+    const now = this.clock();
+    let checked = 0;
+    let changed = 0;
+    let cursor: string | null = null;
+    do {
+      const page: { watches: Watch[]; next: string | null } = await this.store.scanWatches(cursor, RECHECK_PAGE);
+      for (const w of page.watches) {
+        checked++;
+        const st = lookupStatus(set, w.issuerKeyId, w.partitions, Buffer.from(w.serialHex, 'hex'), now, graceMs);
+        if (st.status !== 'good' && st.status !== 'revoked') continue;
+        const reason = st.status === 'revoked' ? (st.reason ?? 'unspecified') : null;
+        if (st.status === w.status && reason === w.reason) continue;
+        changed++;
+        await this.store.putWatch({ ...w, status: st.status, reason, checkedAt: now });
+        const change: Change = {
+          watchId: w.id,
+          conversionId: w.conversionId,
+          customerRef: w.customerRef,
+          from: w.status,
+          to: st.status,
+          reason,
+          action: actionFor(st.status, reason),
+          revokedAt: st.status === 'revoked' ? (st.revokedAt ?? null) : null,
+          crl: st.source ? { issuer: st.source.issuer, crlNumber: st.source.crlNumber, thisUpdate: st.source.thisUpdate } : null,
+          at: now,
+        };
+        const cursorId = await this.store.appendChange(w.tenant, change);
+        this.notify(w.tenant, change, cursorId);
+      }
+      cursor = page.next;
+    } while (cursor);
+    const ms = performance.now() - t0;
+    this.logger.info({ checked, changed, ms: Math.round(ms) }, 'change confirmation re-check done');
+    return { checked, changed, ms };
+  }
+
+  changes(tenant: TenantConfig, after: string | null, limit: number) {
+    return this.store.changes(tenant.id, after, limit);
+  }
+
+  private notify(tenantId: string, change: Change, cursor: string): void {
+    const t = this.tenants.get(tenantId);
+    if (!t?.webhookUrl || !t.webhookSecret) return;
+    deliverWebhook(t.webhookUrl, t.webhookSecret, { type: 'certificate_status_changed', cursor, change }, this.opts.webhook).catch((err: Error) =>
+      this.logger.warn({ tenant: tenantId, reason: err.message }, 'change webhook failed; the change stays in the pull API'),
+    );
+  }
+
+  // ---- audit trail ----
+
+  /** Appends a verification to the tenant's audit trail (buffered; flushed within 100 ms). */
+  audit(tenantId: string, route: string, code: string, fingerprint: string | null): void {
+    let b = this.auditBuffer.get(tenantId);
+    if (!b) this.auditBuffer.set(tenantId, (b = []));
+    b.push({ at: this.clock(), route, code, fingerprint });
+    this.auditTimer ??= setTimeout(() => void this.flushAudit(), 100);
+  }
+
+  async flushAudit(): Promise<void> {
+    if (this.auditTimer) clearTimeout(this.auditTimer);
+    this.auditTimer = null;
+    const batch = this.auditBuffer;
+    this.auditBuffer = new Map();
+    const now = this.clock();
+    const prune = now - this.lastPrune > 60_000;
+    if (prune) this.lastPrune = now;
+    for (const [tenant, records] of batch) {
+      try {
+        await this.store.appendAudit(tenant, records);
+      } catch (err) {
+        this.logger.error({ tenant, records: records.length, reason: (err as Error).message }, 'audit records lost: store unreachable');
+      }
+    }
+    if (prune) for (const t of this.tenants.keys()) await this.store.pruneAudit(t, now - this.opts.auditRetentionMs).catch(() => undefined);
+  }
+
+  async readAudit(tenant: TenantConfig, after: string | null, limit: number) {
+    await this.flushAudit();
+    return this.store.audit(tenant.id, after, limit);
+  }
+
+  async close(): Promise<void> {
+    await this.flushAudit();
+  }
+}
+
+function actionFor(status: WatchStatus, reason: string | null): Change['action'] {
+  if (status !== 'revoked') return 'none';
+  return reason === 'affiliationChanged' ? 'ask_customer_to_update_details' : 'stop_using_certificate';
+}

@@ -1,0 +1,54 @@
+// Builds the platform for a process, and, where the process holds a CRL feed, runs change
+// confirmation after every refresh (and once at start, for the set already loaded).
+import { createHash } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { RevocationSet } from '../core/revocation.js';
+import type { Config } from '../config.js';
+import type { RedisClient } from '../queue/connection.js';
+import type { CrlFeed } from '../revocation/feed.js';
+import { redisKeys } from '../redis-keys.js';
+import { MemoryPlatformStore } from './memory-store.js';
+import { Platform } from './platform.js';
+import { RedisPlatformStore } from './redis-store.js';
+
+export function makePlatform(config: Config, redis: RedisClient | null, logger: Logger, clock: () => number): Platform {
+  const store = config.platform.store === 'redis' ? new RedisPlatformStore(redis!, redisKeys(config.redis.prefix)) : new MemoryPlatformStore(clock);
+  return new Platform(store, config.tenants, { auditRetentionMs: config.platform.auditRetentionSec * 1000, webhook: { attempts: config.jobs.webhookAttempts, timeoutMs: config.jobs.webhookTimeoutMs } }, logger, clock);
+}
+
+/** What makes two processes' sets the same data: every CRL's issuer, partition, number and date. */
+export function setIdentity(set: RevocationSet): string {
+  const h = createHash('sha256');
+  for (const iss of [...set.issuers()].sort((a, b) => a.keyId.localeCompare(b.keyId))) {
+    for (const c of [...iss.crls].sort((a, b) => (a.partition ?? '').localeCompare(b.partition ?? '') || a.thisUpdate - b.thisUpdate)) {
+      h.update(`${iss.keyId}|${c.partition ?? ''}|${c.crlNumber ?? ''}|${c.thisUpdate}|${c.deltaOf ?? ''}\n`);
+    }
+  }
+  return h.digest('hex').slice(0, 32);
+}
+
+/** Re-checks watched certificates on every new set; one run at a time, the newest set wins. */
+export function watchFeed(feed: CrlFeed, platform: Platform, graceMs: number, logger: Logger, onDone?: (r: { checked: number; changed: number; ms: number }) => void): void {
+  let running: Promise<void> | null = null;
+  let pending: RevocationSet | null = null;
+  const run = (set: RevocationSet): void => {
+    if (running) {
+      pending = set;
+      return;
+    }
+    running = platform
+      .recheck(set, setIdentity(set), graceMs)
+      .then((r) => {
+        if (r) onDone?.(r);
+      })
+      .catch((err: Error) => logger.error({ reason: err.message }, 'change confirmation re-check failed'))
+      .finally(() => {
+        running = null;
+        const next = pending;
+        pending = null;
+        if (next) run(next);
+      });
+  };
+  feed.on('swap', run);
+  if (feed.set.version > 0) run(feed.set);
+}
