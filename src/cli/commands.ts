@@ -16,6 +16,7 @@ import { serveCrls } from '../sim/crl-server.js';
 import { loadTrustStore, readCertificateDers } from '../trust-store.js';
 import { UsageError, parse, type Flags } from './main.js';
 import { progressBar } from './progress.js';
+import { renewHolders } from '../sim/renewal.js';
 import { clientCmd, serveCmd, startCmd, workerCmd } from './serve.js';
 
 type Command = (argv: string[]) => Promise<number>;
@@ -68,11 +69,20 @@ async function pkiCmd(argv: string[]): Promise<number> {
     dir: { type: 'string' }, auth: { type: 'string' }, signing: { type: 'string' }, test: { type: 'string' },
     pool: { type: 'string' }, seed: { type: 'string' }, now: { type: 'string' },
     entries: { type: 'string' }, revoke: { type: 'string' }, port: { type: 'string' }, 'rotate-every': { type: 'string' },
+    holders: { type: 'string' }, pairs: { type: 'string' },
   });
   const dir = resolve(need(flags, 'dir'));
   if (positionals[0] === 'crl') return pkiCrl(dir, flags);
+  if (positionals[0] === 'renew') {
+    const ids = need(flags, 'holders').split(',').filter(Boolean);
+    const pairs = typeof flags.pairs === 'string' ? flags.pairs.split(',').map((p) => p.split(':') as [string, string]) : [];
+    const res = renewHolders({ dir, now: timeFlag(flags, 'now'), ids, pairs });
+    console.log(`renewed ${res.renewed.map((h) => `${h.id.slice(0, -1)} → ${h.id}`).join(', ') || 'nothing'}; link data (${res.records.length} records) in ${res.file}`);
+    console.log(`revoke the old certificates as superseded with: pki crl --dir ${dir} --revoke ${ids.map((i) => `${i}:4`).join(',')}`);
+    return 0;
+  }
   if (positionals[0] === 'serve') return pkiServe(dir, flags);
-  if (positionals[0] !== 'init') throw new UsageError('expected "pki init", "pki crl" or "pki serve"');
+  if (positionals[0] !== 'init') throw new UsageError('expected "pki init", "pki crl", "pki renew" or "pki serve"');
   const bar = progressBar('issuing certificates');
   const t0 = performance.now();
   const res = initPki({

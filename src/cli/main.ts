@@ -22,6 +22,8 @@ Commands:
                                            write a simulated J-LIS PKI (roots, holders, keys) into D
   pki crl --dir D [--entries N] [--revoke ID:REASON,...] [--now ISO]
                                            publish partitioned CRLs for D's holders into D/crl (rotates on repeat)
+  pki renew --dir D --holders ID,... [--pairs SIGNING:AUTH,...] [--now ISO]
+                                           renew authentication certificates; write J-LIS link data to D/link-data
   pki serve --dir D [--port 8089] [--rotate-every SECONDS]
                                            serve D/crl over HTTP with ETags (the simulated J-LIS distribution point)
   card sign --dir D --holder ID (--challenge HEX | --data-file F | --digest HEX) [--hash sha256]
