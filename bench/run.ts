@@ -3,6 +3,7 @@ import { benchCore } from './core.js';
 import { benchRevocation } from './revocation.js';
 import { benchHttp } from './http.js';
 import { benchQueue } from './queue.js';
+import { benchChange } from './change.js';
 
 const only = process.argv[2];
 const benches: Record<string, () => Promise<unknown>> = {
@@ -10,6 +11,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   revocation: () => benchRevocation(),
   http: () => benchHttp(),
   queue: () => benchQueue(),
+  change: () => benchChange(),
 };
 
 for (const [name, run] of Object.entries(benches)) {

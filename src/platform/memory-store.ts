@@ -17,6 +17,8 @@ export class MemoryPlatformStore implements PlatformStore {
   private readonly aliases = new Map<string, string>();
   private readonly watches = new Map<string, Watch>();
   private readonly claims = new Map<string, number>();
+  /** Watch ids in insertion order, for scanning by position; rebuilt only when ids come or go. */
+  private watchIds: string[] | null = null;
   private seq = 0;
 
   constructor(private readonly clock: () => number) {}
@@ -73,6 +75,7 @@ export class MemoryPlatformStore implements PlatformStore {
   }
 
   async putWatch(w: Watch): Promise<void> {
+    if (!this.watches.has(w.id)) this.watchIds = null;
     this.watches.set(w.id, w);
   }
 
@@ -81,14 +84,19 @@ export class MemoryPlatformStore implements PlatformStore {
   }
 
   async deleteWatch(id: string): Promise<boolean> {
+    this.watchIds = null;
     return this.watches.delete(id);
   }
 
   async scanWatches(cursor: string | null, count: number): Promise<{ watches: Watch[]; next: string | null }> {
-    const all = [...this.watches.values()];
+    const ids = (this.watchIds ??= [...this.watches.keys()]);
     const from = cursor ? Number(cursor) : 0;
-    const next = from + count < all.length ? String(from + count) : null;
-    return { watches: all.slice(from, from + count), next };
+    const watches: Watch[] = [];
+    for (let i = from; i < Math.min(ids.length, from + count); i++) {
+      const w = this.watches.get(ids[i]);
+      if (w) watches.push(w);
+    }
+    return { watches, next: from + count < ids.length ? String(from + count) : null };
   }
 
   async countWatches(): Promise<number> {
@@ -99,6 +107,15 @@ export class MemoryPlatformStore implements PlatformStore {
     const seq = ++this.seq;
     this.t(tenant).changes.push({ seq, change });
     return String(seq);
+  }
+
+  async recordChanges(batch: readonly { readonly watch: Watch; readonly change: Change }[]): Promise<string[]> {
+    const out: string[] = [];
+    for (const { watch, change } of batch) {
+      await this.putWatch(watch);
+      out.push(await this.appendChange(watch.tenant, change));
+    }
+    return out;
   }
 
   async changes(tenant: string, after: string | null, limit: number): Promise<Page<Change>> {

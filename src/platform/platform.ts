@@ -208,6 +208,7 @@ export class Platform {
     let cursor: string | null = null;
     do {
       const page: { watches: Watch[]; next: string | null } = await this.store.scanWatches(cursor, RECHECK_PAGE);
+      const found: { watch: Watch; change: Change }[] = [];
       for (const w of page.watches) {
         checked++;
         const st = lookupStatus(set, w.issuerKeyId, w.partitions, Buffer.from(w.serialHex, 'hex'), now, graceMs);
@@ -215,7 +216,6 @@ export class Platform {
         const reason = st.status === 'revoked' ? (st.reason ?? 'unspecified') : null;
         if (st.status === w.status && reason === w.reason) continue;
         changed++;
-        await this.store.putWatch({ ...w, status: st.status, reason, checkedAt: now });
         const change: Change = {
           watchId: w.id,
           conversionId: w.conversionId,
@@ -228,9 +228,10 @@ export class Platform {
           crl: st.source ? { issuer: st.source.issuer, crlNumber: st.source.crlNumber, thisUpdate: st.source.thisUpdate } : null,
           at: now,
         };
-        const cursorId = await this.store.appendChange(w.tenant, change);
-        this.notify(w.tenant, change, cursorId);
+        found.push({ watch: { ...w, status: st.status, reason, checkedAt: now }, change });
       }
+      const cursors = await this.store.recordChanges(found);
+      found.forEach((f, i) => this.notify(f.watch.tenant, f.change, cursors[i]));
       cursor = page.next;
     } while (cursor);
     const ms = performance.now() - t0;

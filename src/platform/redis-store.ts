@@ -110,6 +110,27 @@ export class RedisPlatformStore implements PlatformStore {
     return this.g(async () => (await this.redis.xadd(this.keys.tenantChanges(tenant), '*', 'c', JSON.stringify(change)))!);
   }
 
+  recordChanges(batch: readonly { readonly watch: Watch; readonly change: Change }[]): Promise<string[]> {
+    return this.g(async () => {
+      if (batch.length === 0) return [];
+      // One pipeline per page of findings: a refresh that revokes 100k watched certificates is
+      // hundreds of round trips, not 200k.
+      const p = this.redis.pipeline();
+      for (const { watch, change } of batch) {
+        p.hset(this.keys.watches, watch.id, JSON.stringify(watch));
+        p.xadd(this.keys.tenantChanges(watch.tenant), '*', 'c', JSON.stringify(change));
+      }
+      const res = (await p.exec()) ?? [];
+      const ids: string[] = [];
+      for (let i = 0; i < res.length; i++) {
+        const [err, v] = res[i];
+        if (err) throw err;
+        if (i % 2 === 1) ids.push(v as string);
+      }
+      return ids;
+    });
+  }
+
   changes(tenant: string, after: string | null, limit: number): Promise<Page<Change>> {
     return this.g(() => this.readStream<Change>(this.keys.tenantChanges(tenant), after, limit));
   }

@@ -94,6 +94,9 @@ export interface PlatformStore {
   countWatches(): Promise<number>;
 
   appendChange(tenant: string, change: Change): Promise<string>;
+  /** A re-check's findings in one go: each watch updated and its change appended to its tenant's
+   *  log. Returns the changes' cursors, in order. */
+  recordChanges(batch: readonly { readonly watch: Watch; readonly change: Change }[]): Promise<string[]>;
   changes(tenant: string, after: string | null, limit: number): Promise<Page<Change>>;
 
   appendAudit(tenant: string, records: readonly AuditRecord[]): Promise<void>;
