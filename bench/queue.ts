@@ -59,7 +59,10 @@ export async function benchQueue(opts: { holders?: number; requests?: number } =
     // Two cores in all: one worker process gets both pool threads, two get one each.
     const shared = {
       mode: 'queue',
-      redis: { url: REDIS, prefix },
+      // Queue mode shares challenges and platform state between nodes through Redis.
+      challenge: { ttlSec: 3600, store: 'redis' },
+      platform: { store: 'redis', auditRetentionSec: 3600 },
+      redis: { url: REDIS, prefix, cluster: false },
       queue: { name: 'verify', batchSize: plan.batch, batchDelayUs: plan.batch === 1 ? 0 : 1000, maxPending: 100_000, timeoutMs: 60_000, attempts: 3, backoffMs: 100, resultPath: plan.resultPath, concurrency: 64, lockDurationMs: 30_000, stalledIntervalMs: 15_000, maxStalledCount: 1, heartbeatMs: 1000 },
     };
     const procs: ChildProcess[] = [];
