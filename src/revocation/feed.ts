@@ -62,6 +62,7 @@ export class CrlFeed extends EventEmitter<FeedEvents> {
   private readonly cacheDir: string;
   /** Names this feed's temporary files apart from another process's in the same folder. */
   private readonly tag = `${process.pid}-${randomBytes(4).toString('hex')}`;
+  private readonly indexes = new Map<string, string[]>();
 
   constructor(
     private readonly config: FeedConfig,
@@ -112,10 +113,29 @@ export class CrlFeed extends EventEmitter<FeedEvents> {
 
   // ---- internals ----
 
-  private sourceIds(): { id: string; kind: 'file' | 'url' }[] {
+  /** A source URL ending in "/" is an index: a JSON array of CRL URLs (absolute or relative), as
+   *  a distribution point listing its partition CRLs. The last list read stands while the index
+   *  is unreachable. */
+  private async indexed(url: string): Promise<string[]> {
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(10_000), headers: { accept: 'application/json' } });
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      const list = (await res.json()) as unknown;
+      if (!Array.isArray(list) || !list.every((x) => typeof x === 'string')) throw new Error('not a JSON array of URLs');
+      const urls = list.map((x) => new URL(x, url).href).filter((u) => /^https?:\/\//i.test(u));
+      this.indexes.set(url, urls);
+      return urls;
+    } catch (err) {
+      this.emit('error', new Error(`CRL index ${url}: ${(err as Error).message}`));
+      return this.indexes.get(url) ?? [];
+    }
+  }
+
+  private async sourceIds(): Promise<{ id: string; kind: 'file' | 'url' }[]> {
     const out: { id: string; kind: 'file' | 'url' }[] = [];
     for (const s of this.config.sources) {
-      if (/^https?:\/\//i.test(s)) out.push({ id: s, kind: 'url' });
+      if (/^https?:\/\/.*\/$/i.test(s)) for (const u of await this.indexed(s)) out.push({ id: u, kind: 'url' });
+      else if (/^https?:\/\//i.test(s)) out.push({ id: s, kind: 'url' });
       else {
         const p = resolve(s);
         if (existsSync(p) && statSync(p).isDirectory()) {
@@ -143,7 +163,7 @@ export class CrlFeed extends EventEmitter<FeedEvents> {
   }
 
   private async doRefresh(): Promise<void> {
-    const ids = this.sourceIds();
+    const ids = await this.sourceIds();
     const known = new Set(ids.map((x) => x.id));
     for (const id of [...this.state.keys()]) if (!known.has(id)) this.state.delete(id);
     const sources: BuildSource[] = [];

@@ -140,6 +140,24 @@ describe('CRL feed over HTTP', () => {
     clock = NOW;
   });
 
+  it('reads an index URL (ending in /) listing the partition CRLs, and keeps the list while the index is away', async () => {
+    clock = NOW + 50 * HOUR; // the server publishes the rotation of the test above
+    const feed = newFeed([`${srv.url}/crl/`]);
+    const errors: string[] = [];
+    feed.on('error', (e) => errors.push(e.message));
+    await feed.refresh();
+    expect(feed.status().map((s) => s.id).sort()).toEqual([...urls].sort());
+    expect(verify(feed, 'a1').code).toBe('revoked');
+    expect(feed.fresh(clock)).toBe(true);
+    const bad = newFeed(['http://127.0.0.1:1/crl/']);
+    bad.on('error', (e) => errors.push(e.message));
+    await bad.refresh().catch(() => undefined);
+    expect(bad.status()).toEqual([]);
+    expect(bad.fresh(clock)).toBe(false);
+    expect(errors.some((m) => m.includes('CRL index http://127.0.0.1:1/crl/'))).toBe(true);
+    clock = NOW;
+  });
+
   it('a server that goes away keeps the last good index and records the failure', async () => {
     clock = NOW + 50 * HOUR; // the server publishes the rotation of the test above
     const feed = newFeed(urls);
