@@ -61,6 +61,8 @@ export class LocalVerifier implements Verifier {
     metrics.poolUtilization.set(this.pool.utilization);
     metrics.poolPending.set(this.pool.pending);
     metrics.poolThreads.set(this.pool.threads);
+    // Per source, read at scrape time: a failed fetch ends a refresh without any event to hook.
+    for (const s of this.feed?.status() ?? []) metrics.crlSourceFailures.set({ source: s.id }, s.failures);
   }
 
   async close(): Promise<void> {

@@ -3,11 +3,13 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { PoolObserver } from './pool/verifier-pool.js';
 import type { DispatchObserver } from './queue/dispatcher.js';
+import { CRL_REJECTIONS } from './core/revocation.js';
 
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 
 export class Metrics {
   readonly registry = new Registry();
+  readonly role: 'embedded' | 'api' | 'worker';
   readonly httpDuration = new Histogram({ name: 'jpki_http_request_duration_seconds', help: 'HTTP request latency by route and outcome', labelNames: ['route', 'outcome'] as const, buckets: LATENCY_BUCKETS, registers: [this.registry] });
   readonly verdicts = new Counter({ name: 'jpki_verdicts_total', help: 'Verdicts and request errors by code', labelNames: ['kind', 'code'] as const, registers: [this.registry] });
   readonly batchSize = new Histogram({ name: 'jpki_batch_size', help: 'Items per micro-batch (pool task)', buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256], registers: [this.registry] });
@@ -23,6 +25,7 @@ export class Metrics {
   readonly crlNextUpdate = new Gauge({ name: 'jpki_crl_next_update_seconds', help: 'Seconds until the earliest nextUpdate per issuer key (negative: stale)', labelNames: ['issuer_key'] as const, registers: [this.registry] });
   readonly crlEntries = new Gauge({ name: 'jpki_crl_entries', help: 'Revoked serials indexed per issuer key', labelNames: ['issuer_key'] as const, registers: [this.registry] });
   readonly crlRefreshFailures = new Counter({ name: 'jpki_crl_refresh_failures_total', help: 'CRL source refresh failures by reason', labelNames: ['reason'] as const, registers: [this.registry] });
+  readonly crlSourceFailures = new Gauge({ name: 'jpki_crl_source_consecutive_failures', help: 'Consecutive failed refreshes per CRL source (0: its last refresh worked)', labelNames: ['source'] as const, registers: [this.registry] });
   readonly crlRefreshes = new Counter({ name: 'jpki_crl_refreshes_total', help: 'Revocation index rebuilds', registers: [this.registry] });
   readonly crlBuildSeconds = new Histogram({ name: 'jpki_crl_build_seconds', help: 'Time to parse, verify and index the CRLs (worker thread)', buckets: [0.05, 0.1, 0.5, 1, 2, 5, 10, 30], registers: [this.registry] });
   // Queue mode: API side.
@@ -43,8 +46,23 @@ export class Metrics {
   readonly rateLimited = new Counter({ name: 'jpki_rate_limited_total', help: 'Requests refused by a tenant rate limit, by tenant', labelNames: ['tenant'] as const, registers: [this.registry] });
   readonly ready = new Gauge({ name: 'jpki_ready', help: '1 when the trust store is loaded and every CRL is fresh', registers: [this.registry] });
 
-  constructor() {
+  /** `role` keeps only the metrics that mean something in this process: a gauge nobody sets reads
+   *  0, and a 0 for live workers or Redis on an embedded node would fire alerts. */
+  constructor(role: 'embedded' | 'api' | 'worker' = 'embedded') {
+    const apiQueue = ['jpki_queue_jobs_total', 'jpki_queue_job_seconds', 'jpki_queue_jobs', 'jpki_queue_dead_letters', 'jpki_queue_live_workers'];
+    const workerQueue = ['jpki_queue_worker_jobs_total', 'jpki_queue_worker_job_seconds', 'jpki_queue_stalled_total'];
+    const pool = ['jpki_pool_utilization', 'jpki_pool_threads', 'jpki_worker_time_seconds', 'jpki_queue_wait_seconds', 'jpki_path_cache_lookups_total', 'jpki_worker_failures_total'];
+    const crl = ['jpki_crl_age_seconds', 'jpki_crl_next_update_seconds', 'jpki_crl_entries', 'jpki_crl_refresh_failures_total', 'jpki_crl_source_consecutive_failures', 'jpki_crl_refreshes_total', 'jpki_crl_build_seconds'];
+    const change = ['jpki_change_confirmation_checked_total', 'jpki_change_confirmation_changes_total', 'jpki_change_confirmation_seconds'];
+    const drop = { embedded: [...apiQueue, ...workerQueue, 'jpki_queue_connected'], api: [...workerQueue, ...pool, ...crl, ...change], worker: [...apiQueue, 'jpki_http_request_duration_seconds', 'jpki_rate_limited_total'] }[role];
+    for (const name of drop) this.registry.removeSingleMetric(name);
+    this.role = role;
     collectDefaultMetrics({ register: this.registry, prefix: 'jpki_process_', eventLoopMonitoringPrecision: 10 });
+    // Labelled counters start at 0 for every known label value, so dashboards and alert rules
+    // see a series before the first failure.
+    if (role !== 'api') for (const reason of [...CRL_REJECTIONS, 'unreadable']) this.crlRefreshFailures.inc({ reason }, 0);
+    if (role === 'api') for (const outcome of ['ok', 'failed', 'timeout', 'unavailable']) this.queueJobs.inc({ outcome }, 0);
+    if (role === 'worker') for (const outcome of ['completed', 'retried', 'dead_lettered']) this.workerJobs.inc({ outcome }, 0);
   }
 
   changeRecheck(r: { checked: number; changed: number; ms: number }): void {

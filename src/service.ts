@@ -59,7 +59,7 @@ export function createLogger(level: Config['logLevel'], destination?: Destinatio
 export async function startService(config: Config, opts: ServiceOptions = {}): Promise<Service> {
   const logger = createLogger(config.logLevel, opts.logDestination);
   const clock = opts.clock ?? Date.now;
-  const metrics = new Metrics();
+  const metrics = new Metrics(config.mode === 'queue' ? 'api' : 'embedded');
   const keys = redisKeys(config.redis.prefix);
   let local: LocalVerifier | null = null;
   let verifier: Verifier;

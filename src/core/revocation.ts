@@ -168,9 +168,11 @@ export function lookupStatus(set: RevocationSet, issuerKeyId: string, partitions
 
 // ---- building a set from parsed CRLs ----
 
-export type CrlRejection =
-  | 'malformed_crl' | 'unsupported_crl' | 'crl_too_large' | 'unknown_crl_issuer' | 'crl_signature_invalid'
-  | 'crl_issuer_not_allowed' | 'crl_rollback' | 'crl_not_yet_valid' | 'crl_unusable_entry_extension' | 'delta_without_base';
+export const CRL_REJECTIONS = [
+  'malformed_crl', 'unsupported_crl', 'crl_too_large', 'unknown_crl_issuer', 'crl_signature_invalid',
+  'crl_issuer_not_allowed', 'crl_rollback', 'crl_not_yet_valid', 'crl_unusable_entry_extension', 'delta_without_base',
+] as const;
+export type CrlRejection = (typeof CRL_REJECTIONS)[number];
 
 /** Which anchor signed a CRL: candidates by name, key identifier first, then signature. */
 export function findCrlSigner(info: CrlInfo, anchors: readonly Certificate[]): { signer: Certificate } | { rejection: CrlRejection; detail: string } {

@@ -296,8 +296,13 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     return { status: 'ready', mode: config.mode, crl: verifier.crlStatus() };
   });
 
+  // Tenants with a rate limit show a 0 before their first refusal.
+  for (const t of config.tenants) if (t.rateLimit) metrics.rateLimited.inc({ tenant: t.id }, 0);
+
   app.get('/metrics', async (_req, reply) => {
     await verifier.scrape(metrics);
+    // Readiness as a metric, fresh at every scrape (not only when something calls /readyz).
+    metrics.ready.set((await verifier.notReady(clock())).length ? 0 : 1);
     reply.header('content-type', metrics.registry.contentType);
     return metrics.registry.metrics();
   });

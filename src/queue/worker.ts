@@ -42,7 +42,7 @@ export interface QueueWorkerOptions {
 export async function startQueueWorker(config: Config, opts: QueueWorkerOptions = {}): Promise<QueueWorkerProcess> {
   const logger = createLogger(config.logLevel, opts.logDestination).child({ role: 'worker' });
   const clock = opts.clock ?? Date.now;
-  const metrics = new Metrics();
+  const metrics = new Metrics('worker');
   const keys = redisKeys(config.redis.prefix);
   const q = config.queue;
   const id = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
@@ -195,8 +195,11 @@ function serveOps(config: Config, local: LocalVerifier, metrics: Metrics, clock:
       return;
     }
     if (path === '/metrics') {
+      metrics.queueConnected.set(consuming() ? 1 : 0);
       void local
-        .scrape(metrics)
+        .notReady(clock())
+        .then((reasons) => metrics.ready.set(reasons.length === 0 && consuming() ? 1 : 0))
+        .then(() => local.scrape(metrics))
         .then(() => metrics.registry.metrics())
         .then((text) => send(200, text, metrics.registry.contentType));
       return;
