@@ -10,7 +10,7 @@ import type { Config } from './config.js';
 import { buildApp } from './http/server.js';
 import { Metrics } from './metrics.js';
 import { LocalVerifier } from './local-verifier.js';
-import { redisClient } from './queue/connection.js';
+import { redisClient, whenReady } from './queue/connection.js';
 import { QueueDispatcher, QueueError } from './queue/dispatcher.js';
 import { redisKeys } from './redis-keys.js';
 import type { Verifier } from './verifier.js';
@@ -66,6 +66,7 @@ export async function startService(config: Config, opts: ServiceOptions = {}): P
   let bulk: BulkJobs;
   // Platform state and bulk jobs share one fail-fast client (503 store_unavailable while down).
   const storeRedis = config.platform.store === 'redis' || config.mode === 'queue' ? redisClient(config.redis, 'fail-fast', (err) => logger.warn({ err: { message: err.message } }, 'redis error')) : null;
+  if (storeRedis) await whenReady(storeRedis);
   const platform = makePlatform(config, storeRedis, logger, clock);
   const present = presenter(platform);
   if (config.mode === 'queue') {
@@ -98,6 +99,7 @@ export async function startService(config: Config, opts: ServiceOptions = {}): P
   let challenges: ChallengeStore;
   if (config.challenge.store === 'redis') {
     const redis = redisClient(config.redis, 'fail-fast', (err) => logger.warn({ err: { message: err.message } }, 'redis error'));
+    await whenReady(redis);
     challenges = new RedisChallengeStore(redis, keys);
   } else challenges = new MemoryChallengeStore(clock);
 

@@ -69,7 +69,7 @@ async function pkiCmd(argv: string[]): Promise<number> {
     dir: { type: 'string' }, auth: { type: 'string' }, signing: { type: 'string' }, test: { type: 'string' },
     pool: { type: 'string' }, seed: { type: 'string' }, now: { type: 'string' },
     entries: { type: 'string' }, revoke: { type: 'string' }, port: { type: 'string' }, 'rotate-every': { type: 'string' },
-    holders: { type: 'string' }, pairs: { type: 'string' },
+    holders: { type: 'string' }, pairs: { type: 'string' }, host: { type: 'string' },
   });
   const dir = resolve(need(flags, 'dir'));
   if (positionals[0] === 'crl') return pkiCrl(dir, flags);
@@ -78,7 +78,7 @@ async function pkiCmd(argv: string[]): Promise<number> {
     const pairs = typeof flags.pairs === 'string' ? flags.pairs.split(',').map((p) => p.split(':') as [string, string]) : [];
     const res = renewHolders({ dir, now: timeFlag(flags, 'now'), ids, pairs });
     console.log(`renewed ${res.renewed.map((h) => `${h.id.slice(0, -1)} → ${h.id}`).join(', ') || 'nothing'}; link data (${res.records.length} records) in ${res.file}`);
-    console.log(`revoke the old certificates as superseded with: pki crl --dir ${dir} --revoke ${ids.map((i) => `${i}:4`).join(',')}`);
+    console.log(`revoke the old certificates as superseded with: pki crl --dir ${dir} --revoke ${ids.map((i) => `${i}:superseded`).join(',')}`);
     return 0;
   }
   if (positionals[0] === 'serve') return pkiServe(dir, flags);
@@ -123,7 +123,7 @@ async function pkiCrl(dir: string, flags: Flags): Promise<number> {
 async function pkiServe(dir: string, flags: Flags): Promise<number> {
   if (!existsSync(join(dir, 'crl'))) publishCrls({ dir, now: Date.now() });
   const every = int(flags, 'rotate-every', 0);
-  const srv = await serveCrls({ dir, port: int(flags, 'port', 8089), rotateEveryMs: every * 1000, onRotate: (d) => console.error(`rotated: day ${d}`) });
+  const srv = await serveCrls({ dir, port: int(flags, 'port', 8089), host: typeof flags.host === 'string' ? flags.host : undefined, rotateEveryMs: every * 1000, onRotate: (d) => console.error(`rotated: day ${d}`) });
   console.error(`serving ${join(dir, 'crl')} at ${srv.url}/crl/ (index: ${srv.url}/crl/)${every ? `, rotating every ${every} s` : ''}`);
   await new Promise<void>((r) => {
     process.once('SIGINT', r);

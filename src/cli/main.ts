@@ -24,7 +24,7 @@ Commands:
                                            publish partitioned CRLs for D's holders into D/crl (rotates on repeat)
   pki renew --dir D --holders ID,... [--pairs SIGNING:AUTH,...] [--now ISO]
                                            renew authentication certificates; write J-LIS link data to D/link-data
-  pki serve --dir D [--port 8089] [--rotate-every SECONDS]
+  pki serve --dir D [--port 8089] [--host 127.0.0.1] [--rotate-every SECONDS]
                                            serve D/crl over HTTP with ETags (the simulated J-LIS distribution point)
   card sign --dir D --holder ID (--challenge HEX | --data-file F | --digest HEX) [--hash sha256]
                                            sign as the card does; prints the signature in base64

@@ -50,6 +50,25 @@ export function redisClient(r: RedisSettings, mode: ClientMode, onError: (err: E
   return client;
 }
 
+/** Waits (bounded) for a client's first connection, so the first commands of a fail-fast client
+ *  do not fail merely because it is still connecting. Resolves false if Redis is not there yet:
+ *  the process starts anyway and answers 503 until it is. */
+export function whenReady(client: RedisClient, ms = 10_000): Promise<boolean> {
+  if (client.status === 'ready') return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      client.off('ready', onReady);
+      resolve(false);
+    }, ms);
+    timer.unref();
+    const onReady = (): void => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    client.once('ready', onReady);
+  });
+}
+
 /** BullMQ's `connection`: options for a standalone server (BullMQ makes its own clients, with
  *  the settings it needs), a Cluster client for a Cluster. BullMQ does not close a client it was
  *  given, so the client goes into `owned` for the caller to disconnect. */

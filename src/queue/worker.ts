@@ -18,7 +18,7 @@ import type { ItemResult } from '../pool/messages.js';
 import { redisKeys } from '../redis-keys.js';
 import { createLogger } from '../service.js';
 import { JobDataError, jobItems, type BulkChunkData, type ReplyMessage, type VerifyJobData } from './codec.js';
-import { bullConnection, redisClient, type RedisClient } from './connection.js';
+import { bullConnection, redisClient, whenReady, type RedisClient } from './connection.js';
 import { BulkJobs } from '../jobs/bulk-jobs.js';
 import { RedisJobStore } from '../jobs/redis-store.js';
 import { presenter } from '../platform/present.js';
@@ -52,6 +52,7 @@ export async function startQueueWorker(config: Config, opts: QueueWorkerOptions 
   const owned: RedisClient[] = []; // clients handed to BullMQ, closed here
   const deadLetters = new Queue(keys.deadLetterQueue(q.name), { connection: bullConnection(config.redis, 'fail-fast', onError, owned), prefix: keys.bullPrefix });
   deadLetters.on('error', onError);
+  await whenReady(redis);
   const platform = makePlatform(config, redis, logger, clock);
   if (local.feed) watchFeed(local.feed, platform, config.crl.graceSec * 1000, logger, (r) => metrics.changeRecheck(r));
   const bulk = new BulkJobs(new RedisJobStore(redis, keys, config.jobs.retentionSec), config.jobs, config.tenants, logger, presenter(platform), null, (code) => metrics.verdicts.inc({ kind: 'verdict', code }));
@@ -137,7 +138,7 @@ export async function startQueueWorker(config: Config, opts: QueueWorkerOptions 
   const beatSafely = (): void => {
     beat().catch((err: Error) => logger.warn({ err: { message: err.message } }, 'heartbeat failed'));
   };
-  await redis.ping().catch(() => undefined);
+  await whenReady(redis);
   beatSafely();
   const heartbeat = setInterval(beatSafely, q.heartbeatMs);
   heartbeat.unref();

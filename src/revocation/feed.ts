@@ -63,6 +63,7 @@ export class CrlFeed extends EventEmitter<FeedEvents> {
   /** Names this feed's temporary files apart from another process's in the same folder. */
   private readonly tag = `${process.pid}-${randomBytes(4).toString('hex')}`;
   private readonly indexes = new Map<string, string[]>();
+  private catchUpTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly config: FeedConfig,
@@ -82,16 +83,34 @@ export class CrlFeed extends EventEmitter<FeedEvents> {
 
   /** First refresh (awaited), then one every refreshIntervalMs. */
   async start(): Promise<void> {
-    await this.refresh();
+    await this.refresh().catch((err: Error) => this.emit('error', err));
     this.timer = setInterval(() => {
       this.refresh().catch((err: Error) => this.emit('error', err));
     }, this.config.refreshIntervalMs);
     this.timer.unref();
+    this.catchUp(0);
+  }
+
+  /** While some source has never loaded (its server was not up yet, say), try again sooner than
+   *  the refresh interval: 2 s, 4 s, 8 s … up to the interval. */
+  private catchUp(attempt: number): void {
+    if (!this.timer) return;
+    const missing = this.status().length === 0 || this.status().some((s) => !s.meta);
+    if (!missing) return;
+    const delay = Math.min(2_000 * 2 ** attempt, this.config.refreshIntervalMs);
+    this.catchUpTimer = setTimeout(() => {
+      this.refresh()
+        .catch((err: Error) => this.emit('error', err))
+        .finally(() => this.catchUp(attempt + 1));
+    }, delay);
+    this.catchUpTimer.unref();
   }
 
   stop(): void {
     if (this.timer) clearInterval(this.timer);
+    if (this.catchUpTimer) clearTimeout(this.catchUpTimer);
     this.timer = null;
+    this.catchUpTimer = null;
   }
 
   /** One refresh; concurrent calls share it. */

@@ -1,7 +1,7 @@
 // Simulated J-LIS renewals: new authentication certificates (new serials, same card key) for
 // chosen holders, and the link data J-LIS hands verifiers (証明書新旧紐付け情報) in this project's
 // CSV format (src/platform/link-data.ts), written to D/link-data/<date>.csv. The old certificates
-// are revoked as superseded by the next `pki crl` (pass them in `revoke` with reason 4).
+// are revoked as superseded by the next `pki crl --revoke ID:superseded` (reason 4).
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';

@@ -1,28 +1,77 @@
-// Docker cannot run here: the compose file, Dockerfile and Prometheus config are checked against
-// what the service really reads (config fields and env names, ports, CLI commands, routes).
-import { readFileSync } from 'node:fs';
+// Docker cannot run here: the compose file, Dockerfile, Prometheus and Grafana provisioning are
+// checked against what the service really reads (config file, ports, CLI commands and flags,
+// routes) and against each other (service names, mounts, paths).
+import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { commands } from '../../src/cli/commands.js';
-import { envOverrides, validateConfig } from '../../src/config.js';
+import { validateConfig } from '../../src/config.js';
 import { REPO_ROOT } from '../conformance/shared.js';
 
-const compose = parse(readFileSync(join(REPO_ROOT, 'docker-compose.yml'), 'utf8')) as { services: Record<string, { command?: string[]; environment?: Record<string, string>; ports?: string[]; volumes?: string[] }> };
+interface Service { build?: string; image?: string; command?: string[]; entrypoint?: string[]; environment?: Record<string, string>; ports?: string[]; volumes?: string[]; deploy?: { replicas?: number }; healthcheck?: { test: string[] } }
+const compose = parse(readFileSync(join(REPO_ROOT, 'docker-compose.yml'), 'utf8')) as { services: Record<string, Service>; volumes: Record<string, unknown> };
 const dockerfile = readFileSync(join(REPO_ROOT, 'Dockerfile'), 'utf8');
-const prom = parse(readFileSync(join(REPO_ROOT, 'ops', 'prometheus.yml'), 'utf8')) as { scrape_configs: { metrics_path: string; static_configs: { targets: string[] }[] }[] };
+const prom = parse(readFileSync(join(REPO_ROOT, 'ops', 'prometheus.yml'), 'utf8')) as { rule_files: string[]; scrape_configs: { job_name: string; metrics_path: string; static_configs?: { targets: string[] }[]; dns_sd_configs?: { names: string[]; port: number }[] }[] };
+const S = compose.services;
 
-describe('docker-compose.yml and Dockerfile', () => {
-  const jpki = compose.services.jpki;
+/** host:container mounts of a service, as [hostPath, containerPath]. */
+const mounts = (s: Service): [string, string][] => (s.volumes ?? []).map((v) => v.split(':').slice(0, 2) as [string, string]);
+const mountFor = (s: Service, host: string): string => mounts(s).find(([h]) => h === host)![1];
 
-  it('runs a CLI command that exists, with environment the config accepts', () => {
-    expect(Object.keys(commands)).toContain(jpki.command![0]);
-    const env = jpki.environment!;
-    for (const k of Object.keys(env)) expect(k).toMatch(/^JPKI_/);
-    const cfg = validateConfig(envOverrides(env)); // throws, naming the field, on any unknown or bad value
-    expect(cfg.host).toBe('0.0.0.0');
-    expect(jpki.ports).toContain(`${cfg.port}:${cfg.port}`);
-    expect(dockerfile).toContain(`EXPOSE ${cfg.port}`);
+function configOf(s: Service): ReturnType<typeof validateConfig> {
+  const flag = s.command!.indexOf('--config');
+  const inContainer = s.command![flag + 1];
+  const [host] = mounts(s).find(([, c]) => c === inContainer)!;
+  return validateConfig(JSON.parse(readFileSync(join(REPO_ROOT, host), 'utf8'))); // throws, naming the field
+}
+
+describe('docker-compose.yml: the queue-mode cluster', () => {
+  const api = configOf(S.api);
+  const worker = configOf(S.worker);
+
+  it('has every part: J-LIS, Redis (AOF), API, two workers, Prometheus, Grafana', () => {
+    expect(Object.keys(S).sort()).toEqual(['api', 'grafana', 'jlis', 'prometheus', 'redis', 'worker']);
+    expect(S.redis.command).toEqual(['redis-server', '--appendonly', 'yes']);
+    expect(S.worker.deploy?.replicas).toBe(2);
+  });
+
+  it('runs CLI commands that exist, with configs that validate, in queue mode on the compose Redis', () => {
+    expect(Object.keys(commands)).toContain(S.api.command![0]);
+    expect(S.api.command![0]).toBe('serve');
+    expect(S.worker.command![0]).toBe('worker');
+    for (const c of [api, worker]) {
+      expect(c.mode).toBe('queue');
+      expect(new URL(c.redis.url).hostname).toBe('redis');
+      expect(c.challenge.store).toBe('redis');
+      expect(c.platform.store).toBe('redis');
+      expect(c.tenants.length).toBeGreaterThan(0);
+    }
+    expect(api.host).toBe('0.0.0.0');
+    expect(worker.worker.host).toBe('0.0.0.0');
+    expect(S.api.ports).toContain(`${api.port}:${api.port}`);
+    expect(dockerfile).toContain(`EXPOSE ${api.port}`);
+    expect(S.api.healthcheck!.test.join(' ')).toContain(`127.0.0.1:${api.port}/readyz`);
+    expect(S.worker.healthcheck!.test.join(' ')).toContain(`127.0.0.1:${worker.worker.port}/readyz`);
+  });
+
+  it('feeds the workers from the simulated J-LIS: its trust folder and its CRL index', () => {
+    const script = S.jlis.command!.join(' ');
+    for (const sub of ['pki init', 'pki crl', 'pki serve']) expect(script).toContain(`dist/src/cli/main.js ${sub}`);
+    expect(Object.keys(commands)).toContain('pki');
+    const dir = /pki init --dir (\S+)/.exec(script)![1];
+    expect(/pki serve --dir (\S+)/.exec(script)![1]).toBe(dir);
+    const port = Number(/--port (\d+)/.exec(script)![1]);
+    expect(script).toContain('--host 0.0.0.0');
+    const src = new URL(worker.crl.sources[0]);
+    expect(src.hostname).toBe('jlis');
+    expect(Number(src.port)).toBe(port);
+    expect(src.pathname).toBe('/crl/'); // the index route of src/sim/crl-server.ts
+    expect(worker.trust.roots).toEqual([`${dir}/trust`]);
+    const dataMount = mountFor(S.jlis, 'jpki-data');
+    expect(mountFor(S.worker, 'jpki-data')).toBe(dataMount);
+    expect(dir.startsWith(dataMount)).toBe(true);
+    expect(worker.crl.cacheDir.startsWith(dataMount)).toBe(true);
   });
 
   it('the image entry point and default command are real', () => {
@@ -32,15 +81,28 @@ describe('docker-compose.yml and Dockerfile', () => {
     expect(dockerfile).toMatch(/FROM node:20[^\n]* AS build/);
   });
 
-  it('Prometheus scrapes the service where it serves metrics', () => {
-    const port = validateConfig(envOverrides(jpki.environment!)).port;
-    const job = prom.scrape_configs[0];
-    expect(job.metrics_path).toBe('/metrics');
-    expect(job.static_configs[0].targets).toEqual([`jpki:${port}`]);
-    expect(compose.services.prometheus.volumes).toContain('./ops/prometheus.yml:/etc/prometheus/prometheus.yml:ro');
+  it('Prometheus scrapes the API and every worker replica, with the alert rules mounted where it reads them', () => {
+    const apiJob = prom.scrape_configs.find((j) => j.job_name === 'jpki-api')!;
+    expect(apiJob.metrics_path).toBe('/metrics');
+    expect(apiJob.static_configs![0].targets).toEqual([`api:${api.port}`]);
+    const workerJob = prom.scrape_configs.find((j) => j.job_name === 'jpki-worker')!;
+    expect(workerJob.dns_sd_configs![0]).toMatchObject({ names: ['worker'], port: worker.worker.port });
+    expect(mountFor(S.prometheus, './ops/prometheus.yml')).toBe('/etc/prometheus/prometheus.yml');
+    expect(prom.rule_files).toEqual([mountFor(S.prometheus, './ops/alerts.yml')]);
+    expect(S.prometheus.ports).toContain('9090:9090');
   });
 
-  it('Redis keeps an append-only file', () => {
-    expect(compose.services.redis.command).toEqual(['redis-server', '--appendonly', 'yes']);
+  it('Grafana gets the datasource and the dashboards from grafana/', () => {
+    expect(mountFor(S.grafana, './grafana/provisioning')).toBe('/etc/grafana/provisioning');
+    const ds = parse(readFileSync(join(REPO_ROOT, 'grafana/provisioning/datasources/prometheus.yml'), 'utf8')) as { datasources: { url: string; uid: string }[] };
+    expect(ds.datasources[0].url).toBe('http://prometheus:9090');
+    const provider = parse(readFileSync(join(REPO_ROOT, 'grafana/provisioning/dashboards/jpki.yml'), 'utf8')) as { providers: { options: { path: string } }[] };
+    const dashMount = mountFor(S.grafana, './grafana/dashboards');
+    expect(provider.providers[0].options.path).toBe(dashMount);
+    const home = S.grafana.environment!.GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH;
+    expect(home.startsWith(dashMount)).toBe(true);
+    expect(existsSync(join(REPO_ROOT, 'grafana/dashboards', home.slice(dashMount.length + 1)))).toBe(true);
+    const dash = JSON.parse(readFileSync(join(REPO_ROOT, 'grafana/dashboards/jpki-overview.json'), 'utf8')) as { panels: { datasource?: { uid: string } }[] };
+    for (const p of dash.panels) if (p.datasource) expect(p.datasource.uid).toBe(ds.datasources[0].uid);
   });
 });

@@ -158,6 +158,26 @@ describe('CRL feed over HTTP', () => {
     clock = NOW;
   });
 
+  it('a source that is not up at start is tried again soon, not only at the next interval', async () => {
+    clock = NOW + 50 * HOUR;
+    const probe = await serveCrls({ dir, port: 0 });
+    const port = Number(new URL(probe.url).port);
+    await probe.close(); // the port is free now: nothing answers there yet
+    const feed = newFeed([`http://127.0.0.1:${port}/crl/`]);
+    feed.on('error', () => undefined);
+    await feed.start(); // first refresh fails: no data
+    expect(feed.fresh(clock)).toBe(false);
+    const late = await serveCrls({ dir, port });
+    try {
+      for (let i = 0; i < 100 && !feed.fresh(clock); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(feed.fresh(clock)).toBe(true); // within seconds, though the interval is an hour
+    } finally {
+      feed.stop();
+      await late.close();
+      clock = NOW;
+    }
+  });
+
   it('a server that goes away keeps the last good index and records the failure', async () => {
     clock = NOW + 50 * HOUR; // the server publishes the rotation of the test above
     const feed = newFeed(urls);
