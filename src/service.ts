@@ -72,7 +72,7 @@ export async function startService(config: Config, opts: ServiceOptions = {}): P
   if (config.mode === 'queue') {
     const q = config.queue;
     const dispatcher = await QueueDispatcher.start(
-      { redis: config.redis, keys, queueName: q.name, batchSize: q.batchSize, batchDelayUs: q.batchDelayUs, maxPending: q.maxPending, timeoutMs: q.timeoutMs, attempts: q.attempts, backoffMs: q.backoffMs, resultPath: q.resultPath },
+      { ...q, redis: config.redis, keys },
       metrics.dispatchObserver(),
       logger,
     );

@@ -14,16 +14,21 @@ import { progressBar } from './progress.js';
 
 const str = (f: Flags, k: string): string | undefined => (typeof f[k] === 'string' ? (f[k] as string) : undefined);
 
-async function runUntilSignal(config: Config, onListening?: () => void): Promise<number> {
-  const svc = await startService(config);
-  onListening?.();
+/** Runs until SIGINT or SIGTERM, then drains what was started (`close`) and exits 0. */
+async function untilSignal(running: { logger: { info(msg: string): void }; close(): Promise<void> }): Promise<number> {
   await new Promise<void>((r) => {
     process.once('SIGINT', r);
     process.once('SIGTERM', r);
   });
-  svc.logger.info('draining');
-  await svc.close();
+  running.logger.info('draining');
+  await running.close();
   return 0;
+}
+
+async function runUntilSignal(config: Config, onListening?: () => void): Promise<number> {
+  const svc = await startService(config);
+  onListening?.();
+  return untilSignal(svc);
 }
 
 export async function serveCmd(argv: string[]): Promise<number> {
@@ -39,14 +44,7 @@ export async function workerCmd(argv: string[]): Promise<number> {
   const { flags } = parse(argv, { config: { type: 'string' } });
   const config = loadConfig(str(flags, 'config') ?? null);
   if (config.trust.roots.length === 0) throw new UsageError('config trust.roots: at least one trust anchor file or folder is required');
-  const w = await startQueueWorker(config);
-  await new Promise<void>((r) => {
-    process.once('SIGINT', r);
-    process.once('SIGTERM', r);
-  });
-  w.logger.info('draining');
-  await w.close();
-  return 0;
+  return untilSignal(await startQueueWorker(config));
 }
 
 /** The embedded default: no Redis, no configuration. */

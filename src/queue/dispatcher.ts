@@ -11,6 +11,7 @@ import { TypedError } from '../core/typed-error.js';
 import { MicroBatcher } from '../pool/micro-batcher.js';
 import type { ItemResult, VerifyItem } from '../pool/messages.js';
 import type { RedisKeys } from '../redis-keys.js';
+import type { Config } from '../config.js';
 import type { Metrics } from '../metrics.js';
 import type { CrlSourceStatus, Verifier } from '../verifier.js';
 import { JOB_VERSION, encodeItem, type ReplyMessage, type VerifyJobData } from './codec.js';
@@ -20,18 +21,11 @@ export class QueueError extends TypedError<'queue_unavailable' | 'queue_timeout'
   override readonly name = 'QueueError';
 }
 
-export interface DispatcherOptions {
+/** The API side's share of the `queue` config section, plus where Redis is. */
+export type DispatcherOptions = Pick<Config['queue'], 'name' | 'batchSize' | 'batchDelayUs' | 'maxPending' | 'timeoutMs' | 'attempts' | 'backoffMs' | 'resultPath'> & {
   readonly redis: RedisSettings;
   readonly keys: RedisKeys;
-  readonly queueName: string;
-  readonly batchSize: number;
-  readonly batchDelayUs: number;
-  readonly maxPending: number;
-  readonly timeoutMs: number;
-  readonly attempts: number;
-  readonly backoffMs: number;
-  readonly resultPath: 'reply' | 'events';
-}
+};
 
 /** What the dispatcher reports (metrics plug in here). */
 export interface DispatchObserver {
@@ -66,7 +60,7 @@ export class QueueDispatcher implements Verifier {
   ) {
     const onError = (err: Error): void => logger.warn({ err: { message: err.message } }, 'queue redis error');
     // Fail fast while Redis is down: an add that cannot reach Redis answers 503 at once.
-    this.queue = new Queue(opts.queueName, { connection: bullConnection(opts.redis, 'fail-fast', onError, this.owned), prefix: opts.keys.bullPrefix });
+    this.queue = new Queue(opts.name, { connection: bullConnection(opts.redis, 'fail-fast', onError, this.owned), prefix: opts.keys.bullPrefix });
     this.queue.on('error', onError);
     this.probe = redisClient(opts.redis, 'fail-fast', onError);
     this.batcher = new MicroBatcher(opts, (items, waitMs) => this.send(items, waitMs), {
@@ -90,7 +84,7 @@ export class QueueDispatcher implements Verifier {
       await sub.subscribe(this.opts.keys.replyChannel(this.nodeId));
       this.subscriber = sub;
     } else {
-      const ev = new QueueEvents(this.opts.queueName, { connection: bullConnection(this.opts.redis, 'patient', onError, this.owned), prefix: this.opts.keys.bullPrefix });
+      const ev = new QueueEvents(this.opts.name, { connection: bullConnection(this.opts.redis, 'patient', onError, this.owned), prefix: this.opts.keys.bullPrefix });
       ev.on('error', onError);
       ev.on('completed', ({ jobId, returnvalue }) => {
         const results = (typeof returnvalue === 'string' ? JSON.parse(returnvalue) : returnvalue) as ItemResult[];
@@ -185,7 +179,7 @@ export class QueueDispatcher implements Verifier {
     if (!this.connected) return null;
     try {
       const c = await this.queue.getJobCounts('waiting', 'active', 'delayed', 'failed');
-      const dead = await this.probe.llen(`${this.opts.keys.bullPrefix}:${this.opts.keys.deadLetterQueue(this.opts.queueName)}:wait`);
+      const dead = await this.probe.llen(`${this.opts.keys.bullPrefix}:${this.opts.keys.deadLetterQueue(this.opts.name)}:wait`);
       return { waiting: c.waiting ?? 0, active: c.active ?? 0, delayed: c.delayed ?? 0, failed: c.failed ?? 0, deadLetters: dead };
     } catch {
       return null;

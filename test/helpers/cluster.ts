@@ -1,6 +1,7 @@
 // Queue-mode tests: worker processes are real `jpki-verify worker` child processes on real Redis;
 // the API is a real HTTP service in this process (test/helpers/service.ts) in queue mode.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../conformance/shared.js';
@@ -77,6 +78,17 @@ export function metricValue(text: string, name: string, labels = ''): number {
     sum += Number(line.slice(line.lastIndexOf(' ') + 1));
   }
   return sum;
+}
+
+/** A TCP port free right now on 127.0.0.1 (for servers a test starts on a port it must know). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
+  });
 }
 
 export async function until<T>(f: () => Promise<T | null | undefined | false>, ms = 20_000, step = 25): Promise<T> {

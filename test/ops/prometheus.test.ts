@@ -6,7 +6,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -14,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { VERDICT_CODES } from '../../src/core/verdict.js';
 import { REPO_ROOT } from '../conformance/shared.js';
-import { queueSettings, spawnWorker, until, workerConfig, type WorkerProc } from '../helpers/cluster.js';
+import { freePort, queueSettings, spawnWorker, until, workerConfig, type WorkerProc } from '../helpers/cluster.js';
 import { KEY_A, WEBHOOK_SECRET_A, startTestService, type TestService } from '../helpers/service.js';
 
 const prefix = `jpkitest${process.pid}o${Date.now().toString(36)}`;
@@ -29,15 +28,6 @@ interface Panel { title: string; type: string; targets?: { expr: string }[] }
 const dashboard = JSON.parse(readFileSync(join(REPO_ROOT, 'grafana', 'dashboards', 'jpki-overview.json'), 'utf8')) as { panels: Panel[] };
 const rulesFile = join(REPO_ROOT, 'ops', 'alerts.yml');
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 async function query(expr: string): Promise<{ status: string; data: { result: unknown[] }; error?: string }> {
   const r = await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent(expr)}`);

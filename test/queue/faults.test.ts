@@ -2,14 +2,13 @@
 // jobs stall and run again on another worker, each counted once), SIGTERM drains, jobs that fail
 // every attempt go to the dead-letter queue, and a Redis restart gives 503s, then recovery.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cardSign } from '../../src/sim/card.js';
 import { redisKeys } from '../../src/redis-keys.js';
 import { startTestService, type TestService } from '../helpers/service.js';
-import { metricValue, queueSettings, spawnWorker, until, workerConfig, type WorkerProc } from '../helpers/cluster.js';
+import { freePort, metricValue, queueSettings, spawnWorker, until, workerConfig, type WorkerProc } from '../helpers/cluster.js';
 
 const redis = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -165,15 +164,6 @@ describe('queue faults', () => {
   }, 90_000);
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 async function startRedis(port: number): Promise<ChildProcess> {
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });

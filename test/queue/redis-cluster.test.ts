@@ -3,14 +3,13 @@
 // challenge store and bulk jobs run unchanged across shards.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisKeys } from '../../src/redis-keys.js';
 import { startTestService, type TestService } from '../helpers/service.js';
-import { queueSettings, spawnWorker, until, workerConfig, type WorkerProc } from '../helpers/cluster.js';
+import { freePort, queueSettings, spawnWorker, until, workerConfig, type WorkerProc } from '../helpers/cluster.js';
 
 const servers: ChildProcess[] = [];
 let ports: number[] = [];
@@ -18,15 +17,6 @@ let t: TestService;
 let worker: WorkerProc;
 const prefix = `jpkitest${process.pid}rc`;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'redis-cluster-'));
