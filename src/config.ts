@@ -88,7 +88,9 @@ export interface Config {
   /** A `worker` process serves /metrics, /healthz and /readyz here. */
   readonly worker: { readonly host: string; readonly port: number };
   /** Platform functions: where links, conversion IDs, watches and the audit trail live. */
-  readonly platform: { readonly store: 'memory' | 'redis'; readonly auditRetentionSec: number };
+  /** The audit trail keeps records for auditRetentionSec, and at most auditMaxPerTenant records
+   *  per tenant (the oldest go first): its size is retention × rate, so bound both. */
+  readonly platform: { readonly store: 'memory' | 'redis'; readonly auditRetentionSec: number; readonly auditMaxPerTenant: number };
   /** Async bulk jobs (POST /v1/jobs). */
   readonly jobs: { readonly maxItems: number; readonly chunkSize: number; readonly retentionSec: number; readonly webhookAttempts: number; readonly webhookTimeoutMs: number };
   readonly limits: { readonly bodyBytes: number; readonly batchItems: number };
@@ -114,7 +116,7 @@ export const DEFAULTS: Config = {
     resultPath: 'reply', concurrency: 8, lockDurationMs: 30_000, stalledIntervalMs: 15_000, maxStalledCount: 1, heartbeatMs: 5_000,
   },
   worker: { host: '127.0.0.1', port: 9464 },
-  platform: { store: 'memory', auditRetentionSec: 90 * 86_400 },
+  platform: { store: 'memory', auditRetentionSec: 90 * 86_400, auditMaxPerTenant: 1_000_000 },
   jobs: { maxItems: 10_000, chunkSize: 64, retentionSec: 86_400, webhookAttempts: 5, webhookTimeoutMs: 5_000 },
   limits: { bodyBytes: 64 * 1024, batchItems: 256 },
   tenants: [],
@@ -295,6 +297,7 @@ function check(raw: Json): Config {
     platform: {
       store: oneOf(platform.store, 'platform.store', ['memory', 'redis'] as const),
       auditRetentionSec: int(platform.auditRetentionSec, 'platform.auditRetentionSec', 60, 86_400 * 3650),
+      auditMaxPerTenant: int(platform.auditMaxPerTenant, 'platform.auditMaxPerTenant', 100, 1_000_000_000),
     },
     jobs: {
       maxItems: int(jobs.maxItems, 'jobs.maxItems', 1, 1_000_000),

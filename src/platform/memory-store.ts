@@ -21,7 +21,10 @@ export class MemoryPlatformStore implements PlatformStore {
   private watchIds: string[] | null = null;
   private seq = 0;
 
-  constructor(private readonly clock: () => number) {}
+  constructor(
+    private readonly clock: () => number,
+    private readonly auditMax = 1_000_000,
+  ) {}
 
   private t(tenant: string): TenantState {
     let s = this.tenants.get(tenant);
@@ -123,8 +126,9 @@ export class MemoryPlatformStore implements PlatformStore {
   }
 
   async appendAudit(tenant: string, records: readonly AuditRecord[]): Promise<void> {
-    const a = this.t(tenant).audit;
-    for (const record of records) a.push({ seq: ++this.seq, record });
+    const s = this.t(tenant);
+    for (const record of records) s.audit.push({ seq: ++this.seq, record });
+    if (s.audit.length > this.auditMax) s.audit = s.audit.slice(s.audit.length - this.auditMax);
   }
 
   async audit(tenant: string, after: string | null, limit: number): Promise<Page<AuditRecord>> {

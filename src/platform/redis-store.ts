@@ -22,6 +22,7 @@ export class RedisPlatformStore implements PlatformStore {
   constructor(
     private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
+    private readonly auditMax = 1_000_000,
   ) {
     redis.defineCommand('jpkiConversionId', { numberOfKeys: 2, lua: CONVERSION_ID });
   }
@@ -138,7 +139,8 @@ export class RedisPlatformStore implements PlatformStore {
   appendAudit(tenant: string, records: readonly AuditRecord[]): Promise<void> {
     return this.g(async () => {
       const p = this.redis.pipeline();
-      for (const r of records) p.xadd(this.keys.tenantAudit(tenant), '*', 'c', JSON.stringify(r));
+      // MAXLEN ~: Redis trims whole nodes, so a stream may briefly hold a few more.
+      for (const r of records) p.xadd(this.keys.tenantAudit(tenant), 'MAXLEN', '~', this.auditMax, '*', 'c', JSON.stringify(r));
       await p.exec();
     });
   }

@@ -12,7 +12,8 @@ import { Platform } from './platform.js';
 import { RedisPlatformStore } from './redis-store.js';
 
 export function makePlatform(config: Config, redis: RedisClient | null, logger: Logger, clock: () => number): Platform {
-  const store = config.platform.store === 'redis' ? new RedisPlatformStore(redis!, redisKeys(config.redis.prefix)) : new MemoryPlatformStore(clock);
+  const max = config.platform.auditMaxPerTenant;
+  const store = config.platform.store === 'redis' ? new RedisPlatformStore(redis!, redisKeys(config.redis.prefix), max) : new MemoryPlatformStore(clock, max);
   return new Platform(store, config.tenants, { auditRetentionMs: config.platform.auditRetentionSec * 1000, webhook: { attempts: config.jobs.webhookAttempts, timeoutMs: config.jobs.webhookTimeoutMs } }, logger, clock);
 }
 

@@ -99,6 +99,15 @@ describe.each(stores)('%s platform store', (_name, make) => {
     expect((await s.audit('a', null, 10)).items).toEqual([]);
   });
 
+  it('keeps at most the configured number of audit records per tenant, dropping the oldest', async () => {
+    const small = _name === 'memory' ? new MemoryPlatformStore(() => clock.now, 100) : new RedisPlatformStore(redis, redisKeys(`${prefix}cap`), 100);
+    for (let i = 0; i < 5; i++) await small.appendAudit('cap', Array.from({ length: 100 }, (_, j) => ({ at: i * 100 + j, route: '/v1/verify/auth', code: 'ok', fingerprint: null })));
+    const kept = (await small.audit('cap', null, 1000)).items;
+    expect(kept.length).toBeGreaterThanOrEqual(100);
+    expect(kept.length).toBeLessThan(500); // Redis trims approximately (whole nodes)
+    expect(kept[kept.length - 1].at).toBe(499); // the newest stay
+  });
+
   it('grants a claim once until it expires', async () => {
     expect(await s.claim('recheck:x', 60_000)).toBe(true);
     expect(await s.claim('recheck:x', 60_000)).toBe(false);
