@@ -24,6 +24,16 @@ export interface TenantConfig {
   readonly rateLimit: { readonly perSecond: number; readonly burst: number } | null;
 }
 
+/** A bank or card company the payment relay forwards authorisations to. */
+export interface InstitutionConfig {
+  readonly id: string;
+  /** Base URL; the relay POSTs to <endpoint>/authorize. */
+  readonly endpoint: string;
+  /** Shared secret for the HMAC signatures on requests and answers. */
+  readonly secret: string;
+  readonly timeoutMs: number;
+}
+
 export interface Config {
   /** embedded: API and worker pool in one process. queue: the API enqueues micro-batches on
    *  BullMQ and `worker` processes (any number, any machine) verify them. */
@@ -91,6 +101,15 @@ export interface Config {
   /** The audit trail keeps records for auditRetentionSec, and at most auditMaxPerTenant records
    *  per tenant (the oldest go first): its size is retention × rate, so bound both. */
   readonly platform: { readonly store: 'memory' | 'redis'; readonly auditRetentionSec: number; readonly auditMaxPerTenant: number };
+  /** Payment relay (POST /v1/payments/authorize). */
+  readonly payments: {
+    readonly institutions: readonly InstitutionConfig[];
+    /** Failed calls in a row that open an institution's circuit, and how long it stays open. */
+    readonly circuitFailures: number;
+    readonly circuitOpenMs: number;
+    /** How long a decision is kept for its idempotency key. */
+    readonly idempotencyTtlSec: number;
+  };
   /** Async bulk jobs (POST /v1/jobs). */
   readonly jobs: { readonly maxItems: number; readonly chunkSize: number; readonly retentionSec: number; readonly webhookAttempts: number; readonly webhookTimeoutMs: number };
   readonly limits: { readonly bodyBytes: number; readonly batchItems: number };
@@ -116,6 +135,7 @@ export const DEFAULTS: Config = {
     resultPath: 'reply', concurrency: 8, lockDurationMs: 30_000, stalledIntervalMs: 15_000, maxStalledCount: 1, heartbeatMs: 5_000,
   },
   worker: { host: '127.0.0.1', port: 9464 },
+  payments: { institutions: [], circuitFailures: 5, circuitOpenMs: 10_000, idempotencyTtlSec: 86_400 },
   platform: { store: 'memory', auditRetentionSec: 90 * 86_400, auditMaxPerTenant: 1_000_000 },
   jobs: { maxItems: 10_000, chunkSize: 64, retentionSec: 86_400, webhookAttempts: 5, webhookTimeoutMs: 5_000 },
   limits: { bodyBytes: 64 * 1024, batchItems: 256 },
@@ -211,6 +231,19 @@ function check(raw: Json): Config {
   const worker = sub('worker');
   const jobs = sub('jobs');
   const platform = sub('platform');
+  const payments = sub('payments');
+  if (!Array.isArray(payments.institutions)) throw new ConfigError('payments.institutions', 'must be an array');
+  const institutions = payments.institutions.map((x, i): InstitutionConfig => {
+    const f = `payments.institutions[${i}]`;
+    if (!isObj(x)) throw new ConfigError(f, 'must be an object');
+    known(x, { id: 1, endpoint: 1, secret: 1, timeoutMs: 1 }, `${f}.`);
+    const endpoint = str(x.endpoint, `${f}.endpoint`);
+    if (!/^https?:\/\/\S+$/.test(endpoint)) throw new ConfigError(`${f}.endpoint`, `must be an http(s) URL, got ${JSON.stringify(endpoint)}`);
+    const secret = str(x.secret, `${f}.secret`);
+    if (secret.length < 16) throw new ConfigError(`${f}.secret`, 'must be at least 16 characters');
+    return { id: str(x.id, `${f}.id`), endpoint, secret, timeoutMs: x.timeoutMs === undefined ? 2000 : int(x.timeoutMs, `${f}.timeoutMs`, 50, 60_000) };
+  });
+  if (new Set(institutions.map((x) => x.id)).size !== institutions.length) throw new ConfigError('payments.institutions', 'duplicate institution id');
   if (!Array.isArray(raw.tenants)) throw new ConfigError('tenants', 'must be an array');
   const httpUrl = (v: unknown, field: string): string => {
     if (typeof v !== 'string' || !/^https?:\/\/\S+$/.test(v)) throw new ConfigError(field, `must be an http(s) URL, got ${JSON.stringify(v)}`);
@@ -294,6 +327,12 @@ function check(raw: Json): Config {
       heartbeatMs: int(queue.heartbeatMs, 'queue.heartbeatMs', 100, 600_000),
     },
     worker: { host: str(worker.host, 'worker.host'), port: int(worker.port, 'worker.port', 0, 65535) },
+    payments: {
+      institutions,
+      circuitFailures: int(payments.circuitFailures, 'payments.circuitFailures', 1, 1000),
+      circuitOpenMs: int(payments.circuitOpenMs, 'payments.circuitOpenMs', 100, 3_600_000),
+      idempotencyTtlSec: int(payments.idempotencyTtlSec, 'payments.idempotencyTtlSec', 60, 86_400 * 30),
+    },
     platform: {
       store: oneOf(platform.store, 'platform.store', ['memory', 'redis'] as const),
       auditRetentionSec: int(platform.auditRetentionSec, 'platform.auditRetentionSec', 60, 86_400 * 3650),

@@ -31,6 +31,8 @@ export function redisKeys(prefix: string) {
     tenantLinks: (tenant: string): string => `${prefix}:t:{${tenant}}:links`,
     tenantChanges: (tenant: string): string => `${prefix}:t:{${tenant}}:changes`,
     tenantAudit: (tenant: string): string => `${prefix}:t:{${tenant}}:audit`,
+    /** A payment's idempotency key: the decision made for it. */
+    tenantIdempotency: (tenant: string, key: string): string => `${prefix}:t:{${tenant}}:idem:${key}`,
     /** Serial → the serial it continues (J-LIS link data); one key each. */
     alias: (serial: string): string => `${prefix}:alias:${serial}`,
     /** Every watched signing certificate, by watch id (scanned after each CRL refresh). */

@@ -18,6 +18,8 @@ import { BulkJobs, localChunkRunner, type ChunkRunner } from './jobs/bulk-jobs.j
 import { MemoryJobStore } from './jobs/memory-store.js';
 import { RedisJobStore } from './jobs/redis-store.js';
 import { presenter } from './platform/present.js';
+import { PaymentRelay } from './payments/relay.js';
+import { InstitutionClient } from './payments/institution-client.js';
 import { makePlatform, watchFeed } from './platform/wiring.js';
 import type { Platform } from './platform/platform.js';
 import type { FastifyInstance } from 'fastify';
@@ -69,6 +71,11 @@ export async function startService(config: Config, opts: ServiceOptions = {}): P
   if (storeRedis) await whenReady(storeRedis);
   const platform = makePlatform(config, storeRedis, logger, clock);
   const present = presenter(platform);
+  const relay = new PaymentRelay(
+    platform,
+    config.payments.institutions.map((i) => new InstitutionClient(i, { failures: config.payments.circuitFailures, openMs: config.payments.circuitOpenMs }, (outcome, s) => metrics.institutionSeconds.observe({ institution: i.id, outcome }, s))),
+    { idempotencyTtlMs: config.payments.idempotencyTtlSec * 1000 },
+  );
   if (config.mode === 'queue') {
     const q = config.queue;
     const dispatcher = await QueueDispatcher.start(
@@ -103,7 +110,7 @@ export async function startService(config: Config, opts: ServiceOptions = {}): P
     challenges = new RedisChallengeStore(redis, keys);
   } else challenges = new MemoryChallengeStore(clock);
 
-  const app = buildApp({ config, verifier, bulk, platform, present, challenges, metrics, logger, clock });
+  const app = buildApp({ config, verifier, bulk, platform, present, relay, challenges, metrics, logger, clock });
   await app.listen({ host: config.host, port: config.port });
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;

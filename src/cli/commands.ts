@@ -17,7 +17,7 @@ import { loadTrustStore, readCertificateDers } from '../trust-store.js';
 import { UsageError, parse, type Flags } from './main.js';
 import { progressBar } from './progress.js';
 import { renewHolders } from '../sim/renewal.js';
-import { clientCmd, serveCmd, startCmd, workerCmd } from './serve.js';
+import { clientCmd, institutionCmd, serveCmd, startCmd, workerCmd } from './serve.js';
 
 type Command = (argv: string[]) => Promise<number>;
 
@@ -281,6 +281,7 @@ export const commands: Record<string, Command> = {
   start: startCmd,
   serve: serveCmd,
   worker: workerCmd,
+  institution: institutionCmd,
   client: clientCmd,
   pki: pkiCmd,
   card: cardCmd,

@@ -15,6 +15,7 @@ Commands:
   serve --config FILE                      run the HTTP service (config file + JPKI_* environment overrides);
                                            with "mode": "queue" it enqueues verifications for worker processes
   worker --config FILE                     a queue worker process: consumes verification jobs from Redis (BullMQ)
+  institution --config FILE                the reference bank / card company for the payment relay (accounts in Redis)
   client (auth|signature) --url U --key K --dir D --holder ID [--tamper]
                                            drive the HTTP API as a relay would, with a simulated card
   demo                                     make a demo PKI and CRLs; show valid / revoked / tampered / wrong-type verdicts

@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { loadConfig, validateConfig, type Config } from '../config.js';
 import { startService } from '../service.js';
 import { startQueueWorker } from '../queue/worker.js';
+import { startInstitution, type InstitutionOptions } from '../institution/server.js';
 import { cardSign } from '../sim/card.js';
 import { initPki, openPki } from '../sim/jlis.js';
 import { rotateCrls } from '../sim/jlis-crl.js';
@@ -113,4 +114,22 @@ export async function clientCmd(argv: string[]): Promise<number> {
   const body = (await res.json()) as { verdict?: { status: string } };
   console.log(JSON.stringify(body, null, 2));
   return res.status === 200 && body.verdict?.status === 'valid' ? 0 : 1;
+}
+
+/** The reference institution (tests, benchmark, demo): `institution --config FILE` with
+ *  {id, host, port, secret, pinKey, redisUrl, prefix, accounts: [...]}. */
+export async function institutionCmd(argv: string[]): Promise<number> {
+  const { flags } = parse(argv, { config: { type: 'string' } });
+  const file = str(flags, 'config');
+  if (!file) throw new UsageError('--config is required');
+  const o = JSON.parse(readFileSync(file, 'utf8')) as InstitutionOptions;
+  for (const k of ['id', 'secret', 'pinKey', 'redisUrl', 'prefix'] as const) if (typeof o[k] !== 'string' || !o[k]) throw new UsageError(`institution config ${k}: required`);
+  const inst = await startInstitution(o);
+  console.log(JSON.stringify({ msg: 'institution listening', id: o.id, url: inst.url }));
+  await new Promise<void>((r) => {
+    process.once('SIGINT', r);
+    process.once('SIGTERM', r);
+  });
+  await inst.close();
+  return 0;
 }

@@ -138,6 +138,26 @@ export const platformSchemas = {
   byId: { params: { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' } } } },
 } as const;
 
+export const paymentSchemas = {
+  authorize: {
+    body: {
+      type: 'object',
+      additionalProperties: false,
+      required: [...authBody.required, 'method', 'terminalId', 'amount', 'currency', 'idempotencyKey'],
+      properties: {
+        ...authBody.properties,
+        method: { type: 'string', enum: ['credit', 'debit', 'atm'] },
+        terminalId: { type: 'string', minLength: 1, maxLength: 64 },
+        amount: { type: 'integer', minimum: 1, maximum: 100_000_000, description: 'in the currency\'s minor unit (JPY: yen)' },
+        currency: { type: 'string', pattern: '^[A-Z]{3}$' },
+        cardRef: { type: 'string', pattern: '^card_[A-Za-z0-9_-]{1,32}$', description: 'the card chosen after a choose_card answer' },
+        pinBlock: { type: 'string', minLength: 8, maxLength: 512, description: 'the payment card PIN, encrypted by the terminal for the institution; opaque to the relay, never logged or stored' },
+        idempotencyKey: { type: 'string', pattern: '^[A-Za-z0-9_.:-]{8,128}$' },
+      },
+    },
+  },
+} as const;
+
 export function openApiDocument(config: Config): Record<string, unknown> {
   const json = (schema: unknown) => ({ content: { 'application/json': { schema } } });
   const errors = { '4XX': { description: 'typed error', ...json(error) }, '503': { description: 'overloaded, worker failed or draining; see Retry-After', ...json(error) } };
@@ -167,6 +187,7 @@ export function openApiDocument(config: Config): Record<string, unknown> {
       '/v1/changes': { get: { summary: 'Status changes of watched certificates since a cursor', security: secured, responses: { '200': { description: 'changes, next' }, ...errors } } },
       '/v1/audit': { get: { summary: "The tenant's audit trail (time, route, verdict code, certificate fingerprint) since a cursor", security: secured, responses: { '200': { description: 'records, next' }, ...errors } } },
       '/v1/admin/link-data': { post: { summary: 'Operator: import J-LIS link data (text/csv type,from,to or JSON {records})', security: secured, responses: { '200': { description: 'import report' }, ...errors } } },
+      '/v1/payments/authorize': { post: { summary: 'Credit / debit / ATM authorisation started with the My Number Card: JPKI authentication, linked card, institution decision', security: secured, requestBody: json(paymentSchemas.authorize.body), responses: { '200': { description: 'decision: approved | declined | choose_card | error, with code' }, ...errors } } },
       '/healthz': { get: { summary: 'Liveness', responses: { '200': { description: 'alive' } } } },
       '/readyz': { get: { summary: 'Readiness: trust store loaded and every CRL fresh', responses: { '200': { description: 'ready' }, '503': { description: 'not ready', ...json(error) } } } },
       '/metrics': { get: { summary: 'Prometheus metrics', responses: { '200': { description: 'text exposition format' } } } },

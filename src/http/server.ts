@@ -19,6 +19,8 @@ import type { Platform } from '../platform/platform.js';
 import type { Presenter } from '../platform/present.js';
 import { RateLimiter } from './rate-limit.js';
 import { registerPlatformRoutes } from './platform-routes.js';
+import { registerPaymentRoutes } from './payment-routes.js';
+import type { PaymentRelay } from '../payments/relay.js';
 import { ApiError, CODES, type ApiCode } from './codes.js';
 import { decodeBase64, decodeCertificate } from './decode.js';
 import { openApiDocument, schemas } from './openapi.js';
@@ -29,6 +31,7 @@ export interface AppDeps {
   readonly bulk: BulkJobs;
   readonly platform: Platform;
   readonly present: Presenter;
+  readonly relay: PaymentRelay;
   readonly challenges: ChallengeStore;
   readonly metrics: Metrics;
   readonly logger: Logger;
@@ -283,6 +286,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   });
 
   registerPlatformRoutes(app, { config, platform, clock, authItem, signatureItem, present });
+  registerPaymentRoutes(app, { relay: deps.relay, platform, metrics, clock, authItem });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
 
@@ -301,6 +305,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
 
   app.get('/metrics', async (_req, reply) => {
     await verifier.scrape(metrics);
+    for (const c of deps.relay.institutions()) metrics.institutionCircuitOpen.set({ institution: c.config.id }, c.circuit.current === 'closed' ? 0 : 1);
     // Readiness as a metric, fresh at every scrape (not only when something calls /readyz).
     metrics.ready.set((await verifier.notReady(clock())).length ? 0 : 1);
     reply.header('content-type', metrics.registry.contentType);

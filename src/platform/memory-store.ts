@@ -1,6 +1,6 @@
 // Platform state in memory (embedded mode): lost on restart, like the rest of the embedded state.
 import { randomBytes } from 'node:crypto';
-import type { AuditRecord, Change, Link, Page, PlatformStore, Watch } from './store.js';
+import type { AuditRecord, Change, IdempotentState, Link, Page, PlatformStore, Watch } from './store.js';
 
 interface TenantState {
   s2c: Map<string, string>;
@@ -138,6 +138,25 @@ export class MemoryPlatformStore implements PlatformStore {
   async pruneAudit(tenant: string, before: number): Promise<void> {
     const s = this.t(tenant);
     s.audit = s.audit.filter((a) => a.record.at >= before);
+  }
+
+  private readonly idem = new Map<string, { fingerprint: string; response: string | null; until: number }>();
+
+  async beginIdempotent(tenant: string, key: string, fingerprint: string, ttlMs: number): Promise<IdempotentState> {
+    const k = `${tenant}\u0000${key}`;
+    const now = this.clock();
+    const e = this.idem.get(k);
+    if (e && e.until > now) return { state: e.response === null ? 'pending' : 'done', fingerprint: e.fingerprint, response: e.response };
+    this.idem.set(k, { fingerprint, response: null, until: now + ttlMs });
+    return { state: 'new' };
+  }
+
+  async finishIdempotent(tenant: string, key: string, fingerprint: string, response: string, ttlMs: number): Promise<void> {
+    this.idem.set(`${tenant}\u0000${key}`, { fingerprint, response, until: this.clock() + ttlMs });
+  }
+
+  async releaseIdempotent(tenant: string, key: string): Promise<void> {
+    this.idem.delete(`${tenant}\u0000${key}`);
   }
 
   async claim(name: string, ttlMs: number): Promise<boolean> {

@@ -5,7 +5,7 @@ import type { RedisKeys } from '../redis-keys.js';
 import type { RedisClient } from '../queue/connection.js';
 import { guarded } from '../store-error.js';
 import { newConversionId } from './memory-store.js';
-import type { AuditRecord, Change, Link, Page, PlatformStore, Watch } from './store.js';
+import type { AuditRecord, Change, IdempotentState, Link, Page, PlatformStore, Watch } from './store.js';
 
 // KEYS: s2c, c2s. ARGV: subject, new id. The existing id, or the new one once stored.
 const CONVERSION_ID = `
@@ -160,6 +160,29 @@ export class RedisPlatformStore implements PlatformStore {
     const rows = await this.redis.xrange(key, after ? `(${after}` : '-', '+', 'COUNT', limit + 1);
     const items = rows.slice(0, limit).map(([id, fields]) => ({ ...(JSON.parse(fields[1]) as T), cursor: id }));
     return { items, next: rows.length > limit ? items[items.length - 1].cursor : null };
+  }
+
+  beginIdempotent(tenant: string, key: string, fingerprint: string, ttlMs: number): Promise<IdempotentState> {
+    return this.g(async () => {
+      const k = this.keys.tenantIdempotency(tenant, key);
+      // SET NX … GET: one round trip that either takes the key or returns what holds it.
+      const prev = (await this.redis.call('SET', k, JSON.stringify({ fingerprint, response: null }), 'PX', ttlMs, 'NX', 'GET')) as string | null;
+      if (prev === null) return { state: 'new' };
+      const e = JSON.parse(prev) as { fingerprint: string; response: string | null };
+      return { state: e.response === null ? 'pending' : 'done', fingerprint: e.fingerprint, response: e.response };
+    });
+  }
+
+  finishIdempotent(tenant: string, key: string, fingerprint: string, response: string, ttlMs: number): Promise<void> {
+    return this.g(async () => {
+      await this.redis.set(this.keys.tenantIdempotency(tenant, key), JSON.stringify({ fingerprint, response }), 'PX', ttlMs);
+    });
+  }
+
+  releaseIdempotent(tenant: string, key: string): Promise<void> {
+    return this.g(async () => {
+      await this.redis.del(this.keys.tenantIdempotency(tenant, key));
+    });
   }
 
   claim(name: string, ttlMs: number): Promise<boolean> {

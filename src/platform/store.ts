@@ -57,6 +57,8 @@ export interface Change {
   readonly at: number;
 }
 
+export type IdempotentState = { readonly state: 'new' } | { readonly state: 'pending' | 'done'; readonly fingerprint: string; readonly response: string | null };
+
 export interface AuditRecord {
   readonly at: number;
   readonly route: string;
@@ -103,6 +105,14 @@ export interface PlatformStore {
   audit(tenant: string, after: string | null, limit: number): Promise<Page<AuditRecord>>;
   /** Drops audit records older than `before` (retention). */
   pruneAudit(tenant: string, before: number): Promise<void>;
+
+  /** Starts an idempotent operation: 'new' (this caller runs it), or what an earlier call with the
+   *  same key left: still 'pending', or 'done' with its response. `fingerprint` tells a repeat
+   *  from a different request reusing the key. */
+  beginIdempotent(tenant: string, key: string, fingerprint: string, ttlMs: number): Promise<IdempotentState>;
+  finishIdempotent(tenant: string, key: string, fingerprint: string, response: string, ttlMs: number): Promise<void>;
+  /** Forgets a pending key (the operation failed in a way the caller may retry). */
+  releaseIdempotent(tenant: string, key: string): Promise<void>;
 
   /** Takes a named once-only claim (e.g. "re-check CRL set X"); false if another took it. */
   claim(name: string, ttlMs: number): Promise<boolean>;

@@ -1,0 +1,92 @@
+// Calls an institution (bank, card company): JSON POST to <endpoint>/authorize, signed with the
+// shared secret (x-jpki-signature: t=<s>,v1=<hex HMAC-SHA256(secret, "t.body")>), with a timeout
+// and a circuit breaker. The institution signs its answer the same way; an answer whose signature
+// does not verify is a failure, never a decision.
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { InstitutionConfig } from '../config.js';
+import { signWebhook } from '../jobs/webhook.js';
+import { CircuitBreaker } from './circuit.js';
+
+export interface AuthorizationRequest {
+  readonly requestId: string;
+  /** The relay's idempotency key: the institution answers a repeat with its first decision. */
+  readonly idempotencyKey: string;
+  readonly method: 'credit' | 'debit' | 'atm';
+  readonly accountRef: string;
+  readonly amount: number;
+  readonly currency: string;
+  readonly terminalId: string;
+  readonly acquirer: string;
+  /** Opaque to the relay: encrypted by the terminal for the institution (see docs/payments.md). */
+  readonly pinBlock: string | null;
+}
+
+export interface InstitutionDecision {
+  readonly decision: 'approved' | 'declined';
+  readonly code: string;
+  readonly authorizationId: string | null;
+}
+
+export type CallOutcome =
+  | { ok: true; answer: InstitutionDecision }
+  | { ok: false; code: 'institution_timeout' | 'institution_unavailable' | 'institution_error'; detail: string };
+
+/** Verifies `t=…,v1=…` over `body` with `secret`, refusing stamps further than `skewSec` away. */
+export function verifySignature(secret: string, body: string, header: string | null | undefined, nowSec: number, skewSec = 300): boolean {
+  const m = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(header ?? '');
+  if (!m || Math.abs(nowSec - Number(m[1])) > skewSec) return false;
+  const want = createHmac('sha256', secret).update(`${m[1]}.${body}`).digest();
+  return timingSafeEqual(want, Buffer.from(m[2], 'hex'));
+}
+
+export class InstitutionClient {
+  readonly circuit: CircuitBreaker;
+
+  constructor(
+    readonly config: InstitutionConfig,
+    circuit: { failures: number; openMs: number },
+    private readonly observe: (outcome: string, seconds: number) => void = () => undefined,
+  ) {
+    this.circuit = new CircuitBreaker(circuit.failures, circuit.openMs);
+  }
+
+  async authorize(req: AuthorizationRequest): Promise<CallOutcome> {
+    const t0 = performance.now();
+    const out = await this.call(req);
+    this.observe(out.ok ? out.answer.decision : out.code, (performance.now() - t0) / 1000);
+    return out;
+  }
+
+  private async call(req: AuthorizationRequest): Promise<CallOutcome> {
+    if (!this.circuit.allow()) return { ok: false, code: 'institution_unavailable', detail: `circuit open for ${this.config.id}` };
+    const body = JSON.stringify(req);
+    let res: Response;
+    let text: string;
+    try {
+      res = await fetch(new URL('authorize', this.config.endpoint.endsWith('/') ? this.config.endpoint : `${this.config.endpoint}/`), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-jpki-signature': signWebhook(this.config.secret, body, Math.floor(Date.now() / 1000)) },
+        body,
+        signal: AbortSignal.timeout(this.config.timeoutMs),
+      });
+      text = await res.text();
+    } catch (err) {
+      this.circuit.failure();
+      const timeout = (err as Error).name === 'TimeoutError';
+      return { ok: false, code: timeout ? 'institution_timeout' : 'institution_unavailable', detail: timeout ? `no answer from ${this.config.id} within ${this.config.timeoutMs} ms` : `${this.config.id} unreachable` };
+    }
+    if (!verifySignature(this.config.secret, text, res.headers.get('x-jpki-signature'), Math.floor(Date.now() / 1000))) {
+      this.circuit.failure();
+      return { ok: false, code: 'institution_error', detail: `${this.config.id} answered HTTP ${res.status} without a valid signature` };
+    }
+    if (!res.ok) {
+      if (res.status >= 500) this.circuit.failure();
+      else this.circuit.success();
+      return { ok: false, code: 'institution_error', detail: `${this.config.id} answered HTTP ${res.status}` };
+    }
+    this.circuit.success();
+    const a = JSON.parse(text) as InstitutionDecision;
+    if ((a.decision !== 'approved' && a.decision !== 'declined') || typeof a.code !== 'string') return { ok: false, code: 'institution_error', detail: `${this.config.id} gave no decision` };
+    return { ok: true, answer: { decision: a.decision, code: a.code, authorizationId: a.authorizationId ?? null } };
+  }
+}
