@@ -4,6 +4,7 @@ import { benchRevocation } from './revocation.js';
 import { benchHttp } from './http.js';
 import { benchQueue } from './queue.js';
 import { benchChange } from './change.js';
+import { benchPayments } from './payments.js';
 
 const only = process.argv[2];
 const benches: Record<string, () => Promise<unknown>> = {
@@ -12,6 +13,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   http: () => benchHttp(),
   queue: () => benchQueue(),
   change: () => benchChange(),
+  payments: () => benchPayments(),
 };
 
 for (const [name, run] of Object.entries(benches)) {

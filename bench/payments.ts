@@ -1,0 +1,88 @@
+// Payment relay benchmark (issue #7): end-to-end credit authorisations per second on this machine
+// — JPKI verification, link lookup, HMAC-signed call to the reference institution (its own
+// process, accounts in Redis), decision — driven by autocannon, beside plain authentication
+// verifications of the same holders in the same run.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import { machine, writeResult } from './harness.js';
+import { KEY, benchConfig, benchPki, load, prepare, startProcess } from './http-load.js';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const REDIS = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const SECRET = 'bench-relay-secret-card-y';
+
+async function startInstitution(dir: string, port: number, prefix: string, holders: number): Promise<ChildProcess> {
+  const file = join(dir, 'institution.json');
+  const accounts = Array.from({ length: holders }, (_, i) => ({ accountRef: `4000${String(i).padStart(12, '0')}`, kind: 'credit', limit: 1_000_000_000 }));
+  writeFileSync(file, JSON.stringify({ id: 'card-y', port, secret: SECRET, pinKey: 'bench-pin-key', redisUrl: REDIS, prefix, accounts }));
+  const child = spawn(process.execPath, [join(HERE, '..', 'src', 'cli', 'main.js'), 'institution', '--config', file], { stdio: ['ignore', 'ignore', 'inherit'] });
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) return child;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('institution did not start');
+}
+
+async function count(url: string, re: RegExp): Promise<number> {
+  const m = re.exec(await (await fetch(`${url}/metrics`)).text());
+  return m ? Number(m[1]) : 0;
+}
+
+export async function benchPayments(opts: { holders?: number; requests?: number } = {}): Promise<Record<string, unknown>> {
+  const nHolders = opts.holders ?? 2_000;
+  const n = opts.requests ?? 8_000;
+  console.log(`payments: making ${nHolders.toLocaleString()} simulated holders …`);
+  const { dir, pki, holders } = benchPki(nHolders);
+  const prefix = `jpkibenchpay${Date.now().toString(36)}`;
+  const instPort = 18_700;
+  const port = 18_701;
+  const inst = await startInstitution(dir, instPort, prefix, holders.length);
+  const cfg = benchConfig(dir, 'payments', port, {
+    tenants: [{ id: 'bench', apiKeySha256: createHash('sha256').update(KEY).digest('hex'), basicInfo: false, linkedCards: true }],
+    payments: { institutions: [{ id: 'card-y', endpoint: `http://127.0.0.1:${instPort}`, secret: SECRET, timeoutMs: 5000 }], circuitFailures: 50, circuitOpenMs: 1000, idempotencyTtlSec: 3600 },
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const server = await startProcess('serve', cfg, url);
+  const redis = new Redis(REDIS, { maxRetriesPerRequest: 1 });
+  try {
+    // Enrol every holder with one credit card (a verified authentication each).
+    const enrolBodies = await prepare(url, pki, holders, holders.length);
+    for (let i = 0; i < enrolBodies.length; i += 100) {
+      await Promise.all(
+        enrolBodies.slice(i, i + 100).map(async (b, j) => {
+          const body = { ...JSON.parse(b), customerRef: `c${i + j}`, cards: [{ institution: 'card-y', kind: 'credit', accountRef: `4000${String(i + j).padStart(12, '0')}` }] };
+          const r = await fetch(`${url}/v1/links`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': KEY }, body: JSON.stringify(body) });
+          if (r.status !== 201) throw new Error(`enrolment failed: ${r.status} ${await r.text()}`);
+        }),
+      );
+    }
+    console.log(`payments: enrolled ${holders.length.toLocaleString()} holders`);
+    let k = 0;
+    const payments = async (m: number): Promise<string[]> =>
+      (await prepare(url, pki, holders, m)).map((b) => JSON.stringify({ ...JSON.parse(b), method: 'credit', terminalId: 'bench-pos-1', amount: 1000, currency: 'JPY', idempotencyKey: `bench-${Date.now()}-${k++}` }));
+    await load('warm-up', url, await payments(2000), undefined, 128, '/v1/payments/authorize');
+    const approvedBefore = await count(url, /^jpki_payment_decisions_total\{method="credit",decision="approved"\} (\d+)/m);
+    const pay = await load('payments: credit authorisations', url, await payments(n), undefined, 128, '/v1/payments/authorize');
+    const approved = (await count(url, /^jpki_payment_decisions_total\{method="credit",decision="approved"\} (\d+)/m)) - approvedBefore;
+    const verify = await load('same holders: authentication only', url, await prepare(url, pki, holders, n), undefined, 128);
+    const ratio = pay.rps / verify.rps;
+    console.log(`payments: ${Math.round(pay.rps).toLocaleString('en-US')} authorisations/s end to end (${approved.toLocaleString()} approved by the institution), ${ratio.toFixed(2)} of plain verification (${Math.round(verify.rps).toLocaleString('en-US')}/s) in the same run`);
+    const result = { benchmark: 'payments', machine: machine(), holders: holders.length, requests: n, payments: pay, approved, verify, ratio, at: new Date().toISOString() };
+    console.log(`wrote ${writeResult('payments', result)}`);
+    return result;
+  } finally {
+    server.kill('SIGTERM');
+    inst.kill('SIGTERM');
+    const keys = await redis.keys(`${prefix}*`);
+    for (let i = 0; i < keys.length; i += 1000) await redis.unlink(...keys.slice(i, i + 1000));
+    redis.disconnect();
+  }
+}
