@@ -18,6 +18,9 @@ Commands:
   institution --config FILE                the reference bank / card company for the payment relay (accounts in Redis)
   client (auth|signature) --url U --key K --dir D --holder ID [--tamper]
                                            drive the HTTP API as a relay would, with a simulated card
+  client enrol … --customer REF --card INSTITUTION:KIND:ACCOUNT[,…]
+  client pay … --method credit|debit|atm --amount N [--card-ref ID] [--pin PIN --pin-key KEY]
+                                           link the holder to cards; pay with the My Number Card
   demo                                     make a demo PKI and CRLs; show valid / revoked / tampered / wrong-type verdicts
   pki init --dir D [--auth N] [--signing N] [--test N] [--pool K] [--seed S] [--now ISO]
                                            write a simulated J-LIS PKI (roots, holders, keys) into D

@@ -7,6 +7,7 @@ import { loadConfig, validateConfig, type Config } from '../config.js';
 import { startService } from '../service.js';
 import { startQueueWorker } from '../queue/worker.js';
 import { startInstitution, type InstitutionOptions } from '../institution/server.js';
+import { encryptPin } from '../institution/pin.js';
 import { cardSign } from '../sim/card.js';
 import { initPki, openPki } from '../sim/jlis.js';
 import { rotateCrls } from '../sim/jlis-crl.js';
@@ -83,7 +84,10 @@ export async function startCmd(argv: string[]): Promise<number> {
 
 /** Drives the HTTP API as a relay platform would: challenge, card signature, verification. */
 export async function clientCmd(argv: string[]): Promise<number> {
-  const { flags, positionals } = parse(argv, { url: { type: 'string' }, key: { type: 'string' }, dir: { type: 'string' }, holder: { type: 'string' }, tamper: { type: 'boolean' } });
+  const { flags, positionals } = parse(argv, {
+    url: { type: 'string' }, key: { type: 'string' }, dir: { type: 'string' }, holder: { type: 'string' }, tamper: { type: 'boolean' },
+    customer: { type: 'string' }, card: { type: 'string' }, method: { type: 'string' }, amount: { type: 'string' }, 'card-ref': { type: 'string' }, pin: { type: 'string' }, 'pin-key': { type: 'string' },
+  });
   const need = (k: string): string => {
     const v = str(flags, k);
     if (!v) throw new UsageError(`--${k} is required`);
@@ -101,16 +105,46 @@ export async function clientCmd(argv: string[]): Promise<number> {
     if (flags.tamper) s[s.length - 1] ^= 1;
     return Buffer.from(s).toString('base64');
   };
+  /** A fresh challenge signed by the holder's card: the authentication part of every request. */
+  const authentication = async (): Promise<{ certificate: string; challengeId: string; signature: string }> => {
+    const ch = (await (await fetch(`${url}/v1/challenges`, { method: 'POST', headers: { 'x-api-key': headers['x-api-key'] } })).json()) as { challengeId: string; challenge: string };
+    return { certificate, challengeId: ch.challengeId, signature: tamper(cardSign(pki.keys[holder.key], Buffer.from(ch.challenge, 'base64'))) };
+  };
   let res: Response;
   if (positionals[0] === 'auth') {
-    const ch = (await (await fetch(`${url}/v1/challenges`, { method: 'POST', headers: { 'x-api-key': headers['x-api-key'] } })).json()) as { challengeId: string; challenge: string };
-    const signature = tamper(cardSign(pki.keys[holder.key], Buffer.from(ch.challenge, 'base64')));
-    res = await fetch(`${url}/v1/verify/auth`, { method: 'POST', headers, body: JSON.stringify({ certificate, challengeId: ch.challengeId, signature }) });
+    res = await fetch(`${url}/v1/verify/auth`, { method: 'POST', headers, body: JSON.stringify(await authentication()) });
+  } else if (positionals[0] === 'enrol') {
+    // --card institution:kind:accountRef (repeatable as a comma list)
+    const cards = (str(flags, 'card') ?? '').split(',').filter(Boolean).map((c) => {
+      const [institution, kind, accountRef] = c.split(':');
+      return { institution, kind, accountRef };
+    });
+    res = await fetch(`${url}/v1/links`, { method: 'POST', headers, body: JSON.stringify({ ...(await authentication()), customerRef: need('customer'), cards }) });
+    const body = (await res.json()) as unknown;
+    console.log(JSON.stringify(body, null, 2));
+    return res.status === 201 ? 0 : 1;
+  } else if (positionals[0] === 'pay') {
+    const pin = str(flags, 'pin');
+    const body = {
+      ...(await authentication()),
+      method: need('method'),
+      amount: Number(need('amount')),
+      currency: 'JPY',
+      terminalId: 'cli-terminal',
+      idempotencyKey: `cli-${Date.now()}-${Math.random().toString(36).slice(2)}`,
+      ...(str(flags, 'card-ref') ? { cardRef: str(flags, 'card-ref') } : {}),
+      // The terminal encrypts the PIN for the institution; the relay only passes it on.
+      ...(pin ? { pinBlock: encryptPin(pin, need('pin-key')) } : {}),
+    };
+    res = await fetch(`${url}/v1/payments/authorize`, { method: 'POST', headers, body: JSON.stringify(body) });
+    const out = (await res.json()) as { decision?: string };
+    console.log(JSON.stringify(out, null, 2));
+    return out.decision === 'approved' ? 0 : 1;
   } else if (positionals[0] === 'signature') {
     const doc = Buffer.from(`契約書 ${new Date().toISOString()}`);
     const signature = tamper(cardSign(pki.keys[holder.key], doc));
     res = await fetch(`${url}/v1/verify/signature`, { method: 'POST', headers, body: JSON.stringify({ certificate, data: doc.toString('base64'), signature }) });
-  } else throw new UsageError('expected "client auth" or "client signature"');
+  } else throw new UsageError('expected "client auth", "client signature", "client enrol" or "client pay"');
   const body = (await res.json()) as { verdict?: { status: string } };
   console.log(JSON.stringify(body, null, 2));
   return res.status === 200 && body.verdict?.status === 'valid' ? 0 : 1;

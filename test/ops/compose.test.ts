@@ -31,7 +31,7 @@ describe('docker-compose.yml: the queue-mode cluster', () => {
   const worker = configOf(S.worker);
 
   it('has every part: J-LIS, Redis (AOF), API, two workers, Prometheus, Grafana', () => {
-    expect(Object.keys(S).sort()).toEqual(['api', 'grafana', 'jlis', 'prometheus', 'redis', 'worker']);
+    expect(Object.keys(S).sort()).toEqual(['api', 'bank', 'grafana', 'jlis', 'prometheus', 'redis', 'worker']);
     expect(S.redis.command).toEqual(['redis-server', '--appendonly', 'yes']);
     expect(S.worker.deploy?.replicas).toBe(2);
   });
@@ -72,6 +72,19 @@ describe('docker-compose.yml: the queue-mode cluster', () => {
     expect(mountFor(S.worker, 'jpki-data')).toBe(dataMount);
     expect(dir.startsWith(dataMount)).toBe(true);
     expect(worker.crl.cacheDir.startsWith(dataMount)).toBe(true);
+  });
+
+  it('the payment relay reaches the reference institution the compose runs, with the same secret', () => {
+    expect(S.bank.command!.slice(0, 2)).toEqual(['institution', '--config']);
+    expect(Object.keys(commands)).toContain('institution');
+    const file = mounts(S.bank).find(([, c]) => c === S.bank.command![2])![0];
+    const inst = JSON.parse(readFileSync(join(REPO_ROOT, file), 'utf8')) as { id: string; host: string; port: number; secret: string; redisUrl: string };
+    const rel = api.payments.institutions.find((i) => i.id === inst.id)!;
+    expect(new URL(rel.endpoint).hostname).toBe('bank');
+    expect(Number(new URL(rel.endpoint).port)).toBe(inst.port);
+    expect(rel.secret).toBe(inst.secret);
+    expect(inst.host).toBe('0.0.0.0');
+    expect(new URL(inst.redisUrl).hostname).toBe('redis');
   });
 
   it('the image entry point and default command are real', () => {
