@@ -5,10 +5,12 @@ import { benchHttp } from './http.js';
 import { benchQueue } from './queue.js';
 import { benchChange } from './change.js';
 import { benchPayments } from './payments.js';
+import { benchPeers } from './peers.js';
 
 const only = process.argv[2];
 const benches: Record<string, () => Promise<unknown>> = {
   core: () => benchCore(),
+  peers: () => benchPeers(),
   revocation: () => benchRevocation(),
   http: () => benchHttp(),
   queue: () => benchQueue(),
