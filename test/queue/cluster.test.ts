@@ -4,8 +4,10 @@ import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
 import { cardSign } from '../../src/sim/card.js';
-import { KEY_B, WEBHOOK_SECRET_A, startTestService, type TestService } from '../helpers/service.js';
+import { publishCrls } from '../../src/sim/jlis-crl.js';
+import { KEY_B, REVOKED, WEBHOOK_SECRET_A, startTestService, type TestService } from '../helpers/service.js';
 import { metricValue, queueSettings, spawnWorker, until, workerConfig, type WorkerProc } from '../helpers/cluster.js';
 
 const prefix = `jpkitest${process.pid}c${Date.now().toString(36)}`;
@@ -16,7 +18,10 @@ const redis = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
 beforeAll(async () => {
   // Real time: worker processes judge CRL freshness by their own clock.
   t = await startTestService(queueSettings(prefix), { t0: Date.now() - 60_000 });
-  const cfg = workerConfig(t, 'worker', queueSettings(prefix));
+  // Workers re-read their CRL folder every second, so a new day's CRLs reach them during the test.
+  const cfg = workerConfig(t, 'worker', queueSettings(prefix), {
+    crl: { sources: [join(t.dir, 'crl')], cacheDir: join(t.dir, 'cache-workers'), refreshIntervalSec: 1, graceSec: 3600, policy: 'hard-fail', retries: 1, backoffMs: 0 },
+  });
   workers = await Promise.all([spawnWorker(cfg), spawnWorker(cfg)]);
 }, 60_000);
 
@@ -143,6 +148,31 @@ describe('queue mode with two worker processes', () => {
       hook.close();
     }
   }, 40_000);
+
+  it('runs change confirmation on the workers after a CRL refresh, once per CRL set across both', async () => {
+    const doc = Buffer.from('contract kept for change confirmation');
+    const h = t.holder('s6');
+    const w = await t.post('/v1/watches', { certificate: Buffer.from(h.cert).toString('base64'), data: doc.toString('base64'), signature: Buffer.from(cardSign(t.pki.keys[h.key], doc)).toString('base64'), customerRef: 'cust-s6' });
+    expect(w).toMatchObject({ status: 201, body: { status: 'good' } });
+    // The next day's CRLs: s6 moved. Both workers load them within a second or two.
+    publishCrls({ dir: t.dir, now: Date.now(), day: 1, revokedShare: 0, revoke: { ...REVOKED, s6: 3 } });
+    const changes = await until(async () => {
+      const r = await fetch(`${t.url}/v1/changes`, { headers: { 'x-api-key': 'tenant-a-key-0123456789' } });
+      const c = ((await r.json()) as { changes: { watchId: string; reason: string }[] }).changes;
+      return c.length ? c : null;
+    }, 30_000, 200);
+    expect(changes).toEqual([expect.objectContaining({ watchId: w.body.watchId, reason: 'affiliationChanged', action: 'ask_customer_to_update_details' })]);
+    // Both workers swapped to the same set; the claim let only one re-check it.
+    await until(async () => {
+      const n = await Promise.all(workers.map(async (x) => metricValue(await (await fetch(`${x.url}/metrics`)).text(), 'jpki_crl_refreshes_total')));
+      return n.every((v) => v >= 2);
+    }, 30_000, 200);
+    await new Promise((r) => setTimeout(r, 1500));
+    const again = (await (await fetch(`${t.url}/v1/changes`, { headers: { 'x-api-key': 'tenant-a-key-0123456789' } })).json()) as { changes: unknown[] };
+    expect(again.changes).toHaveLength(1);
+    const checked = await Promise.all(workers.map(async (x) => metricValue(await (await fetch(`${x.url}/metrics`)).text(), 'jpki_change_confirmation_seconds_count')));
+    expect(checked.reduce((a, b) => a + b, 0)).toBe(2); // one re-check per set: the first set at start, then this one
+  }, 60_000);
 
   it('keeps serials, names and card data out of every worker log', async () => {
     const serial = t.holder('a20').serial;

@@ -90,15 +90,15 @@ describe('queue faults', () => {
     const settings = queueSettings(prefix, undefined, { attempts: 3, backoffMs: 20, batchDelayUs: 20_000 });
     const t = await startTestService(settings, { t0: Date.now() - 60_000 });
     cleanups.push(() => t.svc.close(), () => dropKeys(prefix));
-    // A worker whose pool takes at most 10 items: a 30-item job is refused on every attempt.
+    // A worker whose pool takes at most 10 items: a 20-item job is refused on every attempt.
     const w = await spawnWorker(workerConfig(t, 'tiny', settings, { pool: { threads: 1, batchSize: 16, batchDelayUs: 200, maxPending: 10, concurrentTasksPerWorker: 1, pathCacheSize: 100 } }));
     cleanups.push(() => void w.child.kill('SIGKILL'));
+    // 20 items in one batch request join one micro-batch, so one 20-item job: refused every time.
     const body = signatureBody(t, 's2');
-    const answers = await Promise.all(Array.from({ length: 30 }, () => t.post('/v1/verify/signature', body)));
-    const failed = answers.filter((a) => a.status === 503);
-    expect(failed.length).toBeGreaterThan(10);
-    for (const a of failed) expect(a.body.code).toBe('job_failed');
-    expect(failed[0].headers.get('retry-after')).toBe('1');
+    const batch = await t.post('/v1/verify/batch', { items: Array.from({ length: 20 }, () => ({ type: 'signature', ...body })) });
+    expect(batch).toMatchObject({ status: 503, body: { code: 'job_failed' } });
+    expect(batch.headers.get('retry-after')).toBe('1');
+    expect(batch.body.message).toContain('pending');
 
     // A job no worker can read (a newer format) fails at once, without retries.
     const keys = redisKeys(prefix);
@@ -115,7 +115,7 @@ describe('queue faults', () => {
     const refused = entries.find((j) => j.id !== 'from-the-future')!;
     expect(refused.data).toMatchObject({ queue: 'verify', name: 'verify', attempts: 3 });
     expect(refused.data.reason).toMatch(/pending/);
-    expect(refused.data.items).toBeGreaterThan(10); // a count: the certificates are not kept
+    expect(refused.data.items).toBe(20); // a count: the certificates are not kept
     const future = entries.find((j) => j.id === 'from-the-future')!;
     expect(future.data).toMatchObject({ attempts: 1 });
     expect(future.data.reason).toMatch(/bad_version/);
