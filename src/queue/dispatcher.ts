@@ -231,11 +231,7 @@ export class QueueDispatcher implements Verifier {
     if (live) metrics.queueLiveWorkers.set(live.length);
   }
 
-  /** Redis, for the bulk-job store and tests (fail-fast client). */
-  get redis(): RedisClient {
-    return this.probe;
-  }
-
+  /** The BullMQ queue, for bulk-job chunks (service.ts). */
   get bullQueue(): Queue {
     return this.queue;
   }
