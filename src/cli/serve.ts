@@ -68,7 +68,7 @@ export async function startCmd(argv: string[]): Promise<number> {
     ...env,
     trust: { ...env.trust, roots: [join(dir, 'trust')] },
     crl: { ...env.crl, sources: [join(dir, 'crl')], cacheDir: join(dir, '..', 'crl-cache') },
-    tenants: [{ id: 'demo', apiKeySha256: createHash('sha256').update(key).digest('hex'), basicInfo: true }],
+    tenants: [{ id: 'demo', apiKeySha256: createHash('sha256').update(key).digest('hex'), basicInfo: true, linkedCards: true }],
   });
   const url = `http://${config.host}:${config.port}`;
   const cli = 'node dist/src/cli/main.js';
