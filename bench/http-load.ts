@@ -40,12 +40,12 @@ export function benchConfig(dir: string, name: string, port: number, over: Recor
 }
 
 /** Runs `jpki-verify <command> --config cfg` from the build; resolves once `readyUrl` is ready. */
-export async function startProcess(command: 'serve' | 'worker', cfg: string, readyUrl: string): Promise<ChildProcess> {
+export async function startProcess(command: 'serve' | 'worker' | 'institution', cfg: string, readyUrl: string, probe = '/readyz'): Promise<ChildProcess> {
   const prof = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE_DIR] : [];
   const child = spawn(process.execPath, [...prof, join(HERE, '..', 'src', 'cli', 'main.js'), command, '--config', cfg], { stdio: ['ignore', 'ignore', 'inherit'] });
   for (let i = 0; i < 300; i++) {
     try {
-      if ((await fetch(`${readyUrl}/readyz`)).status === 200) return child;
+      if ((await fetch(`${readyUrl}${probe}`)).status === 200) return child;
     } catch {
       /* not up yet */
     }

@@ -2,16 +2,14 @@
 // — JPKI verification, link lookup, HMAC-signed call to the reference institution (its own
 // process, accounts in Redis), decision — driven by autocannon, beside plain authentication
 // verifications of the same holders in the same run.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { machine, writeResult } from './harness.js';
 import { KEY, benchConfig, benchPki, load, prepare, startProcess } from './http-load.js';
 
-const HERE = dirname(fileURLToPath(import.meta.url));
 const REDIS = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const SECRET = 'bench-relay-secret-card-y';
 
@@ -19,16 +17,7 @@ async function startInstitution(dir: string, port: number, prefix: string, holde
   const file = join(dir, 'institution.json');
   const accounts = Array.from({ length: holders }, (_, i) => ({ accountRef: `4000${String(i).padStart(12, '0')}`, kind: 'credit', limit: 1_000_000_000 }));
   writeFileSync(file, JSON.stringify({ id: 'card-y', port, secret: SECRET, pinKey: 'bench-pin-key', redisUrl: REDIS, prefix, accounts }));
-  const child = spawn(process.execPath, [join(HERE, '..', 'src', 'cli', 'main.js'), 'institution', '--config', file], { stdio: ['ignore', 'ignore', 'inherit'] });
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) return child;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('institution did not start');
+  return startProcess('institution', file, `http://127.0.0.1:${port}`, '/healthz');
 }
 
 async function count(url: string, re: RegExp): Promise<number> {

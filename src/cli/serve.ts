@@ -159,11 +159,7 @@ export async function institutionCmd(argv: string[]): Promise<number> {
   const o = JSON.parse(readFileSync(file, 'utf8')) as InstitutionOptions;
   for (const k of ['id', 'secret', 'pinKey', 'redisUrl', 'prefix'] as const) if (typeof o[k] !== 'string' || !o[k]) throw new UsageError(`institution config ${k}: required`);
   const inst = await startInstitution(o);
-  console.log(JSON.stringify({ msg: 'institution listening', id: o.id, url: inst.url }));
-  await new Promise<void>((r) => {
-    process.once('SIGINT', r);
-    process.once('SIGTERM', r);
-  });
-  await inst.close();
-  return 0;
+  const log = (msg: string): void => console.log(JSON.stringify({ msg, id: o.id, url: inst.url }));
+  log('institution listening');
+  return untilSignal({ logger: { info: log }, close: () => inst.close() });
 }

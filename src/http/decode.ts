@@ -21,6 +21,13 @@ export function decodeBase64(value: string, field: string): Uint8Array {
   return new Uint8Array(Buffer.from(value, 'base64'));
 }
 
+/** A `limit` query parameter: 1 to 1000, default 100 (the schemas allow digits only). */
+export function pageLimit(raw: string | undefined): number {
+  const limit = Number(raw ?? 100);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new ApiError('bad_request', 'limit must be 1 to 1000');
+  return limit;
+}
+
 /** A certificate as base64 DER or as PEM. */
 export function decodeCertificate(value: string, field: string): Uint8Array {
   if (value.includes('-----BEGIN CERTIFICATE-----')) {

@@ -11,7 +11,7 @@ import { LinkDataError, parseLinkCsv, parseLinkJson } from '../platform/link-dat
 import { PlatformError, type CardInput, type Platform } from '../platform/platform.js';
 import type { ItemResult } from '../pool/messages.js';
 import { ApiError } from './codes.js';
-import { decodeCertificate } from './decode.js';
+import { decodeCertificate, pageLimit } from './decode.js';
 import { platformSchemas } from './openapi.js';
 
 interface AuthBody { certificate: string; challengeId: string; signature: string; digestAlgorithm?: HashName }
@@ -26,11 +26,7 @@ export interface PlatformRouteDeps {
   readonly present: (req: FastifyRequest, r: ItemResult) => Promise<Record<string, unknown>>;
 }
 
-const page = (q: { cursor?: string; limit?: string }): { cursor: string | null; limit: number } => {
-  const limit = Number(q.limit ?? 100);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new ApiError('bad_request', 'limit must be 1 to 1000');
-  return { cursor: q.cursor ?? null, limit };
-};
+const page = (q: { cursor?: string; limit?: string }): { cursor: string | null; limit: number } => ({ cursor: q.cursor ?? null, limit: pageLimit(q.limit) });
 
 function entitled(req: FastifyRequest): TenantConfig {
   const t = req.tenant!;

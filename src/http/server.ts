@@ -22,7 +22,7 @@ import { registerPlatformRoutes } from './platform-routes.js';
 import { registerPaymentRoutes } from './payment-routes.js';
 import type { PaymentRelay } from '../payments/relay.js';
 import { ApiError, CODES, type ApiCode } from './codes.js';
-import { decodeBase64, decodeCertificate } from './decode.js';
+import { decodeBase64, decodeCertificate, pageLimit } from './decode.js';
 import { openApiDocument, schemas } from './openapi.js';
 
 export interface AppDeps {
@@ -276,8 +276,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
 
   app.get<{ Params: { id: string }; Querystring: { offset?: string; limit?: string } }>('/v1/jobs/:id', { schema: schemas.jobGetRoute }, async (req) => {
     const offset = Number(req.query.offset ?? 0);
-    const limit = Number(req.query.limit ?? 100);
-    if (limit < 1 || limit > 1000) throw new ApiError('bad_request', 'limit must be 1 to 1000');
+    const limit = pageLimit(req.query.limit);
     const found = await bulk.get(req.tenant!, req.params.id, offset, limit);
     // Another tenant's job is as unknown as a job that never was.
     if (!found) throw new ApiError('not_found', 'no such job');
