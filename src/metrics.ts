@@ -68,6 +68,7 @@ export class Metrics {
     if (role !== 'api') for (const reason of [...CRL_REJECTIONS, 'unreadable']) this.crlRefreshFailures.inc({ reason }, 0);
     if (role === 'api') for (const outcome of ['ok', 'failed', 'timeout', 'unavailable']) this.queueJobs.inc({ outcome }, 0);
     if (role === 'worker') for (const outcome of ['completed', 'retried', 'dead_lettered']) this.workerJobs.inc({ outcome }, 0);
+    if (role !== 'api') for (const result of ['hit', 'miss']) this.pathCache.inc({ result }, 0);
   }
 
   changeRecheck(r: { checked: number; changed: number; ms: number }): void {
