@@ -4,6 +4,7 @@ import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cpSync, renameSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { cardSign } from '../../src/sim/card.js';
 import { publishCrls } from '../../src/sim/jlis-crl.js';
@@ -19,8 +20,12 @@ beforeAll(async () => {
   // Real time: worker processes judge CRL freshness by their own clock.
   t = await startTestService(queueSettings(prefix), { t0: Date.now() - 60_000 });
   // Workers re-read their CRL folder every second, so a new day's CRLs reach them during the test.
+  // They read it through a symlink that the test flips to a complete new day at once (as a CRL
+  // distributor would): a folder being written to would give them sets of half a day.
+  cpSync(join(t.dir, 'crl'), join(t.dir, 'crl-day0'), { recursive: true });
+  symlinkSync(join(t.dir, 'crl-day0'), join(t.dir, 'crl-live'));
   const cfg = workerConfig(t, 'worker', queueSettings(prefix), {
-    crl: { sources: [join(t.dir, 'crl')], cacheDir: join(t.dir, 'cache-workers'), refreshIntervalSec: 1, graceSec: 3600, policy: 'hard-fail', retries: 1, backoffMs: 0 },
+    crl: { sources: [join(t.dir, 'crl-live')], cacheDir: join(t.dir, 'cache-workers'), refreshIntervalSec: 1, graceSec: 3600, policy: 'hard-fail', retries: 1, backoffMs: 0 },
   });
   workers = await Promise.all([spawnWorker(cfg), spawnWorker(cfg)]);
 }, 60_000);
@@ -156,6 +161,9 @@ describe('queue mode with two worker processes', () => {
     expect(w).toMatchObject({ status: 201, body: { status: 'good' } });
     // The next day's CRLs: s6 moved. Both workers load them within a second or two.
     publishCrls({ dir: t.dir, now: Date.now(), day: 1, revokedShare: 0, revoke: { ...REVOKED, s6: 3 } });
+    cpSync(join(t.dir, 'crl'), join(t.dir, 'crl-day1'), { recursive: true });
+    symlinkSync(join(t.dir, 'crl-day1'), join(t.dir, 'crl-next'));
+    renameSync(join(t.dir, 'crl-next'), join(t.dir, 'crl-live')); // atomic flip to the whole new day
     const changes = await until(async () => {
       const r = await fetch(`${t.url}/v1/changes`, { headers: { 'x-api-key': 'tenant-a-key-0123456789' } });
       const c = ((await r.json()) as { changes: { watchId: string; reason: string }[] }).changes;
