@@ -8,6 +8,7 @@ import { IndexRevocationChecker, RevocationSet } from '../src/core/revocation.js
 import { verifyAuthentication, verifyDocumentSignature, type CachedPath, type PathCache, type VerifyContext } from '../src/core/verify.js';
 import { Lru } from '../src/pool/lru.js';
 import type { ItemResult, TaskResult, VerifyItem, VerifyTask, WorkerSetup } from '../src/pool/messages.js';
+import { unpackItems } from '../src/pool/task-codec.js';
 
 const setup = workerData as WorkerSetup;
 const anchors = new CertificatePool(setup.trust.map((d) => parseCertificate(d)));
@@ -53,6 +54,6 @@ export default function run(task: VerifyTask): TaskResult {
   hits = 0;
   misses = 0;
   const ctx = context(task);
-  const results = task.items.map((it) => one(it, ctx));
+  const results = unpackItems(task.packed).map((it) => one(it, ctx));
   return { results, workerMs: performance.now() - t0, cacheHits: hits, cacheMisses: misses };
 }

@@ -102,7 +102,8 @@ function checkCertificate(input: Uint8Array | Certificate, want: 'signing' | 'au
   }
   let cert: Certificate;
   try {
-    cert = input instanceof Uint8Array ? parseCertificate(input) : input;
+    // A cached entry must not pin its caller's buffer (a worker's whole packed batch): parse a copy.
+    cert = input instanceof Uint8Array ? parseCertificate(ctx.pathCache ? input.slice() : input) : input;
   } catch (err) {
     if (err instanceof CertificateError) return { cert: null, failure: verdict('malformed_certificate', 0, err.message) };
     throw err;

@@ -18,7 +18,8 @@ export interface ItemResult {
 export interface VerifyTask {
   /** The revocation data every item of this task is checked against (shared buffers). */
   revocation: RevocationSetData | null;
-  items: VerifyItem[];
+  /** The items, packed by task-codec.ts and transferred (not cloned). */
+  packed: ArrayBuffer;
 }
 
 export interface TaskResult {

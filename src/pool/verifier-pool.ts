@@ -6,6 +6,7 @@ import type { RevocationSetData } from '../core/revocation.js';
 import { workerFile } from '../worker-entry.js';
 import { MicroBatcher } from './micro-batcher.js';
 import type { ItemResult, TaskResult, VerifyItem, VerifyTask, WorkerSetup } from './messages.js';
+import { packItems } from './task-codec.js';
 
 export class PoolError extends TypedError<'overloaded' | 'worker_failed' | 'shutting_down'> {
   override readonly name = 'PoolError';
@@ -79,9 +80,10 @@ export class VerifierPool {
   private async runTask(items: VerifyItem[], batchWaitMs: number): Promise<ItemResult[]> {
     this.observer.batch(items.length, batchWaitMs);
     const started = performance.now();
-    const task: VerifyTask = { revocation: this.revocation, items };
+    const packed = packItems(items);
+    const task: VerifyTask = { revocation: this.revocation, packed };
     try {
-      const res = (await this.piscina.run(task)) as TaskResult;
+      const res = (await this.piscina.run(task, { transferList: [packed] })) as TaskResult;
       this.observer.task(res.workerMs, performance.now() - started, res.cacheHits, res.cacheMisses);
       return res.results;
     } catch (err) {
