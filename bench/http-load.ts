@@ -40,9 +40,11 @@ export function benchConfig(dir: string, name: string, port: number, over: Recor
 }
 
 /** Runs `jpki-verify <command> --config cfg` from the build; resolves once `readyUrl` is ready. */
+/** BENCH_PROFILE_DIR=dir: every process the benchmark starts writes a V8 CPU profile there. */
+const profileArgs = (): string[] => (process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE_DIR] : []);
+
 export async function startProcess(command: 'serve' | 'worker' | 'institution', cfg: string, readyUrl: string, probe = '/readyz'): Promise<ChildProcess> {
-  const prof = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE_DIR] : [];
-  const child = spawn(process.execPath, [...prof, join(HERE, '..', 'src', 'cli', 'main.js'), command, '--config', cfg], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [...profileArgs(), join(HERE, '..', 'src', 'cli', 'main.js'), command, '--config', cfg], { stdio: ['ignore', 'ignore', 'inherit'] });
   for (let i = 0; i < 300; i++) {
     try {
       if ((await fetch(`${readyUrl}${probe}`)).status === 200) return child;
@@ -100,7 +102,7 @@ function readKeys(dir: string): string[] {
   return Array.from({ length: 8 }, (_, i) => readFileSync(join(dir, 'keys', `pool-${String(i).padStart(2, '0')}.key.pem`), 'utf8'));
 }
 
-export interface Run { label: string; requests: number; seconds: number; rps: number; p50: number; p99: number; non2xx: number; verifiedOk: number }
+export interface Run { label: string; connections: number; requests: number; seconds: number; rps: number; p50: number; p99: number; non2xx: number; verifiedOk: number; generatorCpuMs: number }
 
 /** jpki_verdicts_total{code="ok"} as the server counts it. */
 async function okCount(url: string): Promise<number> {
@@ -110,16 +112,19 @@ async function okCount(url: string): Promise<number> {
 }
 
 /** Two load-generator processes (one event loop cannot saturate the server), each with half the
- *  bodies. Latency: p50 averaged, p99 the worse of the two (conservative). */
-export async function load(label: string, url: string, bodies: string[], rate?: number, connections = CONNECTIONS, route = '/v1/verify/auth', itemsPerRequest = 1): Promise<Run> {
+ *  bodies and half the connections; closed loop (each connection sends its next request when
+ *  the last is answered). Latency: p50 averaged, p99 the worse of the two (conservative).
+ *  Not autocannon's overallRate: it gives each connection a per-second budget that it spends
+ *  at full speed from the start of each second, so "80% of the rate" is full load in bursts. */
+export async function load(label: string, url: string, bodies: string[], connections = CONNECTIONS, route = '/v1/verify/auth', itemsPerRequest = 1): Promise<Run> {
   const dir = mkdtempSync(join(tmpdir(), 'jpki-load-'));
   const halves = [bodies.filter((_, i) => i % 2 === 0), bodies.filter((_, i) => i % 2 === 1)];
   const before = await okCount(url);
   const t0 = performance.now();
-  const outs = await Promise.all(halves.map((h, k) => new Promise<{ requests: number; p50: number; p99: number; non2xx: number }>((resolve, reject) => {
+  const outs = await Promise.all(halves.map((h, k) => new Promise<{ requests: number; p50: number; p99: number; non2xx: number; cpuMs: number }>((resolve, reject) => {
     const f = join(dir, `bodies-${k}.ndjson`);
     writeFileSync(f, h.join('\n'));
-    const c = spawn(process.execPath, [join(HERE, 'load-child.js'), `${url}${route}`, f, String(connections / 2), String(rate ? Math.round(rate / 2) : 0)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const c = spawn(process.execPath, [...profileArgs(), join(HERE, 'load-child.js'), `${url}${route}`, f, String(Math.max(1, Math.round(connections / 2)))], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     c.stdout.on('data', (d) => (out += String(d)));
     c.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`load generator exited ${code}`))));
@@ -128,6 +133,7 @@ export async function load(label: string, url: string, bodies: string[], rate?: 
   const requests = outs.reduce((n, o) => n + o.requests, 0);
   const run: Run = {
     label,
+    connections,
     requests: requests * itemsPerRequest,
     seconds,
     rps: (requests * itemsPerRequest) / seconds,
@@ -135,8 +141,9 @@ export async function load(label: string, url: string, bodies: string[], rate?: 
     p99: Math.max(outs[0].p99, outs[1].p99),
     non2xx: outs.reduce((n, o) => n + o.non2xx, 0),
     verifiedOk: (await okCount(url)) - before,
+    generatorCpuMs: outs.reduce((n, o) => n + o.cpuMs, 0),
   };
-  console.log(`${label.padEnd(48)} ${Math.round(run.rps).toLocaleString('en-US').padStart(8)} ${itemsPerRequest > 1 ? 'verif/s' : 'req/s'}  p50 ${run.p50} ms  p99 ${run.p99} ms  (${requests} requests in ${seconds.toFixed(1)} s, non-2xx ${run.non2xx}, verdict ok ${run.verifiedOk})`);
+  console.log(`${label.padEnd(48)} ${Math.round(run.rps).toLocaleString('en-US').padStart(8)} ${itemsPerRequest > 1 ? 'verif/s' : 'req/s'}  p50 ${run.p50} ms  p99 ${run.p99} ms  (${requests} requests in ${seconds.toFixed(1)} s, non-2xx ${run.non2xx}, verdict ok ${run.verifiedOk}, generator CPU ${(run.generatorCpuMs / 1000).toFixed(1)} s)`);
   return run;
 }
 

@@ -1,9 +1,12 @@
 // HTTP benchmark (autocannon, same machine): 10,000 distinct simulated card holders, challenges
 // issued through the API and signed by the card simulator before each timed run. Prints
-// requests/s and p50/p99 at full load, p99 at 80% of that rate, a one-request-per-task baseline,
-// and OpenSSL's RSA-2048 verify rate measured in the same run.
+// requests/s and p50/p99 at full load, a latency curve by concurrency (p99 at 80% of the full
+// rate), a one-request-per-task baseline, and OpenSSL's RSA-2048 verify rate in the same run.
 import { machine, writeResult } from './harness.js';
 import { benchPki, load, opensslVerify, prepare, startServer, type Run } from './http-load.js';
+
+/** Concurrency steps of the latency curve (closed loop, split over two generator processes). */
+const CURVE_CONNECTIONS = [4, 8, 16, 32, 64, 128];
 
 export async function benchHttp(opts: { holders?: number; requests?: number } = {}): Promise<Record<string, unknown>> {
   const nHolders = opts.holders ?? 10_000;
@@ -14,6 +17,8 @@ export async function benchHttp(opts: { holders?: number; requests?: number } = 
   const ssl2 = opensslVerify(2);
   console.log(`http: openssl speed rsa2048 verify: ${Math.round(ssl1).toLocaleString('en-US')}/s on 1 core, ${Math.round(ssl2).toLocaleString('en-US')}/s on 2`);
   const runs: Run[] = [];
+  const curve: Run[] = [];
+  let eighty: Run | null = null;
   let batchRun: Run | null = null;
   let server = await startServer(dir, 18_480, 32);
   const url = 'http://127.0.0.1:18480';
@@ -21,13 +26,20 @@ export async function benchHttp(opts: { holders?: number; requests?: number } = 
     await load('warm-up', url, await prepare(url, pki, holders, 5000));
     const max = await load('micro-batched (32/task), full load', url, await prepare(url, pki, holders, n));
     runs.push(max);
-    runs.push(await load(`micro-batched, at 80% (${Math.round(max.rps * 0.8)} req/s)`, url, await prepare(url, pki, holders, Math.round(n * 0.8)), Math.round(max.rps * 0.8)));
+    // Latency below saturation: closed-loop runs at rising concurrency. The first whose rate
+    // reaches 80% of the full-load rate gives "p99 at 80%"; the whole curve goes in the report.
+    for (const c of CURVE_CONNECTIONS) {
+      const r = await load(`micro-batched, ${c} connections`, url, await prepare(url, pki, holders, Math.round(n / 2)), c);
+      curve.push(r);
+      if (r.rps >= 0.8 * max.rps) break;
+    }
+    eighty = curve.find((r) => r.rps >= 0.8 * max.rps) ?? curve[curve.length - 1];
     // Server capacity with the generator's per-request cost out of the way: 64 auth items per
     // POST /v1/verify/batch. Reported apart from the per-request figures.
     const singles = await prepare(url, pki, holders, n);
     const batches: string[] = [];
     for (let i = 0; i < singles.length; i += 64) batches.push(JSON.stringify({ items: singles.slice(i, i + 64).map((b) => ({ type: 'auth', ...JSON.parse(b) })) }));
-    batchRun = await load('batch endpoint, 64 auth items per request', url, batches, undefined, 16, '/v1/verify/batch', 64);
+    batchRun = await load('batch endpoint, 64 auth items per request', url, batches, 16, '/v1/verify/batch', 64);
   } finally {
     server.kill('SIGTERM');
   }
@@ -39,11 +51,12 @@ export async function benchHttp(opts: { holders?: number; requests?: number } = 
   } finally {
     server.kill('SIGTERM');
   }
-  const [full, eighty, base] = runs;
+  const [full, base] = runs;
+  if (!eighty) throw new Error('no latency run');
   // Each fresh certificate costs two RSA verifies (CA→cert, card signature).
-  const ratios = { vsBaseline: full.rps / base.rps, vsOpensslTwoVerifyLimit: full.rps / (ssl2 / 2), p99At80PercentMs: eighty.p99 };
-  console.log(`http: p99 at 80% of full rate: ${eighty.p99} ms (target ≤ 10 ms); ${(ratios.vsBaseline).toFixed(1)}× the one-request-per-task baseline; ${(ratios.vsOpensslTwoVerifyLimit).toFixed(2)} of OpenSSL's 2-core limit for 2 verifies per request (${Math.round(ssl2 / 2).toLocaleString('en-US')}/s)`);
-  const result = { benchmark: 'http', machine: machine(), holders: nHolders, openssl: { verify1: ssl1, verify2: ssl2 }, runs, batch: batchRun, ratios, at: new Date().toISOString() };
+  const ratios = { vsBaseline: full.rps / base.rps, vsOpensslTwoVerifyLimit: full.rps / (ssl2 / 2), p99At80PercentMs: eighty.p99, at80Percent: { connections: eighty.connections, rps: eighty.rps } };
+  console.log(`http: p99 at ≥80% of full rate (${eighty.connections} connections, ${Math.round(eighty.rps).toLocaleString('en-US')} req/s): ${eighty.p99} ms (target ≤ 10 ms); ${(ratios.vsBaseline).toFixed(1)}× the one-request-per-task baseline; ${(ratios.vsOpensslTwoVerifyLimit).toFixed(2)} of OpenSSL's 2-core limit for 2 verifies per request (${Math.round(ssl2 / 2).toLocaleString('en-US')}/s)`);
+  const result = { benchmark: 'http', machine: machine(), holders: nHolders, openssl: { verify1: ssl1, verify2: ssl2 }, runs, curve, batch: batchRun, ratios, at: new Date().toISOString() };
   console.log(`wrote ${writeResult('http', result)}`);
   return result;
 }
