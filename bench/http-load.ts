@@ -120,8 +120,7 @@ export async function load(label: string, url: string, bodies: string[], connect
   const dir = mkdtempSync(join(tmpdir(), 'jpki-load-'));
   const halves = [bodies.filter((_, i) => i % 2 === 0), bodies.filter((_, i) => i % 2 === 1)];
   const before = await okCount(url);
-  const t0 = performance.now();
-  const outs = await Promise.all(halves.map((h, k) => new Promise<{ requests: number; p50: number; p99: number; non2xx: number; cpuMs: number }>((resolve, reject) => {
+  const outs = await Promise.all(halves.map((h, k) => new Promise<{ requests: number; p50: number; p99: number; non2xx: number; cpuMs: number; startMs: number; endMs: number }>((resolve, reject) => {
     const f = join(dir, `bodies-${k}.ndjson`);
     writeFileSync(f, h.join('\n'));
     const c = spawn(process.execPath, [...profileArgs(), join(HERE, 'load-child.js'), `${url}${route}`, f, String(Math.max(1, Math.round(connections / 2)))], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -129,7 +128,9 @@ export async function load(label: string, url: string, bodies: string[], connect
     c.stdout.on('data', (d) => (out += String(d)));
     c.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`load generator exited ${code}`))));
   })));
-  const seconds = (performance.now() - t0) / 1000;
+  // The load window: first generator's first request to the last one's end (process start-up
+  // and reading the bodies are outside it).
+  const seconds = (Math.max(...outs.map((o) => o.endMs)) - Math.min(...outs.map((o) => o.startMs))) / 1000;
   const requests = outs.reduce((n, o) => n + o.requests, 0);
   const run: Run = {
     label,

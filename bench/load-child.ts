@@ -7,6 +7,9 @@ const [url, file, connections] = process.argv.slice(2);
 // Bodies as Buffers made before the run: autocannon then copies bytes instead of encoding text.
 const bodies = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((b) => Buffer.from(b));
 let i = 0;
+const wall = (): number => performance.timeOrigin + performance.now();
+const startMs = wall();
+const cpu0 = process.cpuUsage();
 const res = await autocannon({
   url,
   method: 'POST',
@@ -15,5 +18,6 @@ const res = await autocannon({
   amount: bodies.length,
   requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, body: bodies[i++ % bodies.length] }) }],
 } as unknown as autocannon.Options);
-const cpu = process.cpuUsage();
-console.log(JSON.stringify({ cpuMs: (cpu.user + cpu.system) / 1000, requests: res.requests.total, duration: res.duration, p50: res.latency.p50, p90: res.latency.p90, p99: res.latency.p99, non2xx: res.non2xx, errors: res.errors, timeouts: res.timeouts }));
+const endMs = wall();
+const cpu = process.cpuUsage(cpu0); // the generator's own CPU during the run
+console.log(JSON.stringify({ startMs, endMs, cpuMs: (cpu.user + cpu.system) / 1000, requests: res.requests.total, duration: res.duration, p50: res.latency.p50, p90: res.latency.p90, p99: res.latency.p99, non2xx: res.non2xx, errors: res.errors, timeouts: res.timeouts }));
