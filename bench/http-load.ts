@@ -43,8 +43,16 @@ export function benchConfig(dir: string, name: string, port: number, over: Recor
 /** BENCH_PROFILE_DIR=dir: every process the benchmark starts writes a V8 CPU profile there. */
 const profileArgs = (): string[] => (process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE_DIR] : []);
 
-export async function startProcess(command: 'serve' | 'worker' | 'institution', cfg: string, readyUrl: string, probe = '/readyz'): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [...profileArgs(), join(HERE, '..', 'src', 'cli', 'main.js'), command, '--config', cfg], { stdio: ['ignore', 'ignore', 'inherit'] });
+export function startProcess(command: 'serve' | 'worker' | 'institution', cfg: string, readyUrl: string, probe = '/readyz'): Promise<ChildProcess> {
+  return waitReady(spawn(process.execPath, [...profileArgs(), join(HERE, '..', 'src', 'cli', 'main.js'), command, '--config', cfg], { stdio: ['ignore', 'ignore', 'inherit'] }), command, readyUrl, probe);
+}
+
+/** The HTTP floor server (floor-server.ts) on `port`. */
+export function startFloorServer(port: number): Promise<ChildProcess> {
+  return waitReady(spawn(process.execPath, [...profileArgs(), join(HERE, 'floor-server.js'), String(port)], { stdio: ['ignore', 'ignore', 'inherit'] }), 'floor server', `http://127.0.0.1:${port}`, '/readyz');
+}
+
+async function waitReady(child: ChildProcess, what: string, readyUrl: string, probe: string): Promise<ChildProcess> {
   for (let i = 0; i < 300; i++) {
     try {
       if ((await fetch(`${readyUrl}${probe}`)).status === 200) return child;
@@ -54,7 +62,7 @@ export async function startProcess(command: 'serve' | 'worker' | 'institution', 
     await new Promise((r) => setTimeout(r, 100));
   }
   child.kill('SIGKILL');
-  throw new Error(`${command} did not become ready`);
+  throw new Error(`${what} did not become ready`);
 }
 
 /** The embedded service with `batchSize` items per pool task. */

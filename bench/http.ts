@@ -3,7 +3,7 @@
 // requests/s and p50/p99 at full load, a latency curve by concurrency (p99 at 80% of the full
 // rate), a one-request-per-task baseline, and OpenSSL's RSA-2048 verify rate in the same run.
 import { machine, writeResult } from './harness.js';
-import { benchPki, load, opensslVerify, prepare, startServer, type Run } from './http-load.js';
+import { benchPki, load, opensslVerify, prepare, startFloorServer, startServer, type Run } from './http-load.js';
 
 /** Concurrency steps of the latency curve (closed loop, split over two generator processes). */
 const CURVE_CONNECTIONS = [4, 8, 16, 32, 64, 128];
@@ -20,11 +20,13 @@ export async function benchHttp(opts: { holders?: number; requests?: number } = 
   const curve: Run[] = [];
   let eighty: Run | null = null;
   let batchRun: Run | null = null;
+  let fullBodies: string[] = [];
   let server = await startServer(dir, 18_480, 32);
   const url = 'http://127.0.0.1:18480';
   try {
     await load('warm-up', url, await prepare(url, pki, holders, 5000));
-    const max = await load('micro-batched (32/task), full load', url, await prepare(url, pki, holders, n));
+    fullBodies = await prepare(url, pki, holders, n);
+    const max = await load('micro-batched (32/task), full load', url, fullBodies);
     runs.push(max);
     // Latency below saturation: closed-loop runs at rising concurrency. The first whose rate
     // reaches 80% of the full-load rate gives "p99 at 80%"; the whole curve goes in the report.
@@ -51,12 +53,34 @@ export async function benchHttp(opts: { holders?: number; requests?: number } = 
   } finally {
     server.kill('SIGTERM');
   }
+  // The floor: the same bodies, connections and generators against fastify answering a fixed
+  // verdict with no verification (floor-server.ts). Nothing that verifies can beat it.
+  const floorServer = await startFloorServer(18_482);
+  let floor: Run;
+  try {
+    await load('warm-up', 'http://127.0.0.1:18482', fullBodies.slice(0, 5000));
+    floor = await load('floor: same requests, no verification', 'http://127.0.0.1:18482', fullBodies);
+  } finally {
+    floorServer.kill('SIGTERM');
+  }
   const [full, base] = runs;
   if (!eighty) throw new Error('no latency run');
   // Each fresh certificate costs two RSA verifies (CA→cert, card signature).
-  const ratios = { vsBaseline: full.rps / base.rps, vsOpensslTwoVerifyLimit: full.rps / (ssl2 / 2), p99At80PercentMs: eighty.p99, at80Percent: { connections: eighty.connections, rps: eighty.rps } };
+  // Ceiling estimate for this work on these cores: the floor's time per request plus two verifies
+  // at OpenSSL's 2-core rate, as if verification cost nothing beyond the RSA operations.
+  const bound = 1 / (1 / floor.rps + 2 / ssl2);
+  const ratios = {
+    vsBaseline: full.rps / base.rps,
+    vsOpensslTwoVerifyLimit: full.rps / (ssl2 / 2),
+    p99At80PercentMs: eighty.p99,
+    at80Percent: { connections: eighty.connections, rps: eighty.rps },
+    floorRps: floor.rps,
+    boundRps: bound,
+    vsBound: full.rps / bound,
+  };
+  console.log(`http: floor (same requests, no verification) ${Math.round(floor.rps).toLocaleString('en-US')} req/s; ceiling with 2 OpenSSL verifies added ${Math.round(bound).toLocaleString('en-US')} req/s; full rate is ${ratios.vsBound.toFixed(2)} of that ceiling`);
   console.log(`http: p99 at ≥80% of full rate (${eighty.connections} connections, ${Math.round(eighty.rps).toLocaleString('en-US')} req/s): ${eighty.p99} ms (target ≤ 10 ms); ${(ratios.vsBaseline).toFixed(1)}× the one-request-per-task baseline; ${(ratios.vsOpensslTwoVerifyLimit).toFixed(2)} of OpenSSL's 2-core limit for 2 verifies per request (${Math.round(ssl2 / 2).toLocaleString('en-US')}/s)`);
-  const result = { benchmark: 'http', machine: machine(), holders: nHolders, openssl: { verify1: ssl1, verify2: ssl2 }, runs, curve, batch: batchRun, ratios, at: new Date().toISOString() };
+  const result = { benchmark: 'http', machine: machine(), holders: nHolders, openssl: { verify1: ssl1, verify2: ssl2 }, runs, curve, batch: batchRun, floor, ratios, at: new Date().toISOString() };
   console.log(`wrote ${writeResult('http', result)}`);
   return result;
 }
