@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type { Config, TenantConfig } from '../config.js';
 import { CODES } from '../http/codes.js';
 import type { ItemResult, VerifyItem } from '../pool/messages.js';
-import { JOB_VERSION, encodeItem, jobItems, type BulkChunkData } from '../queue/codec.js';
+import { jobItems, jobItemsOf, type BulkChunkData } from '../queue/codec.js';
 import type { BulkJobRecord, ChunkResults, JobStore } from './store.js';
 import type { Presenter } from '../platform/present.js';
 import { deliverWebhook } from './webhook.js';
@@ -45,7 +45,7 @@ export class BulkJobs {
     await this.store.create({ id, tenant: tenant.id, total: items.length, createdAt: now, webhook }, known);
     for (let c = 0; c * this.opts.chunkSize < pending.length; c++) {
       const part = pending.slice(c * this.opts.chunkSize, (c + 1) * this.opts.chunkSize);
-      await this.runner({ v: JOB_VERSION, bulkId: id, chunk: c, index: part.map((p) => p.index), items: part.map((p) => encodeItem(p.item)) });
+      await this.runner({ ...jobItemsOf(part.map((p) => p.item)), bulkId: id, chunk: c, index: part.map((p) => p.index) });
     }
     if (pending.length === 0) await this.completed(id);
     return (await this.store.get(id))!;

@@ -59,6 +59,23 @@ export class MicroBatcher<I, R> {
     });
   }
 
+  /** A batch that arrives whole (a queue job): sent at once by `send`, counted against the same
+   *  pending bound as single items. */
+  whole<R2>(count: number, send: () => Promise<R2>): Promise<R2> {
+    if (this.closing) return Promise.reject(this.errors.closing());
+    if (this.inFlight + count > this.opts.maxPending) return Promise.reject(this.errors.overloaded(this.opts.maxPending));
+    this.inFlight += count;
+    let sent: Promise<R2>;
+    try {
+      sent = send();
+    } catch (err) {
+      sent = Promise.reject(err as Error);
+    }
+    return sent.finally(() => {
+      this.inFlight -= count;
+    });
+  }
+
   /** Dispatches what is queued now. */
   flush(): void {
     if (this.timer) {

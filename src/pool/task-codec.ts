@@ -46,6 +46,27 @@ export function packItems(items: readonly VerifyItem[]): ArrayBuffer {
   return buf;
 }
 
+/** Checks a packed buffer from elsewhere (a queue job) end to end and returns its item count;
+ *  null if it is not exactly a sequence of well-formed items. */
+export function countPacked(buf: ArrayBuffer): number | null {
+  if (buf.byteLength < 4) return null;
+  const dv = new DataView(buf);
+  const n = dv.getUint32(0, true);
+  let o = 4;
+  for (let i = 0; i < n; i++) {
+    if (o + HEAD > buf.byteLength) return null;
+    const kind = dv.getUint8(o);
+    if (kind > SIG_DIGEST || dv.getUint8(o + 1) >= HASHES.length || dv.getUint8(o + 2) !== 3 || !Number.isFinite(dv.getFloat64(o + 4, true))) return null;
+    o += HEAD;
+    for (let k = 0; k < 3; k++) {
+      if (o + 4 > buf.byteLength) return null;
+      o += 4 + dv.getUint32(o, true);
+      if (o > buf.byteLength) return null;
+    }
+  }
+  return o === buf.byteLength ? n : null;
+}
+
 /** The items of a packed buffer; byte fields are views into it (no copies). */
 export function unpackItems(buf: ArrayBuffer): VerifyItem[] {
   const dv = new DataView(buf);

@@ -77,17 +77,26 @@ export class VerifierPool {
     return this.batcher.submit(item);
   }
 
-  private async runTask(items: VerifyItem[], batchWaitMs: number): Promise<ItemResult[]> {
-    this.observer.batch(items.length, batchWaitMs);
+  /** Items already packed (task-codec.ts) and checked (`countPacked`), as a queue job brings
+   *  them: one task, no per-item bookkeeping. The buffer is transferred. */
+  verifyPacked(packed: ArrayBuffer, count: number): Promise<ItemResult[]> {
+    return this.batcher.whole(count, () => this.runPacked(packed, count, 0));
+  }
+
+  private runTask(items: VerifyItem[], batchWaitMs: number): Promise<ItemResult[]> {
+    return this.runPacked(packItems(items), items.length, batchWaitMs);
+  }
+
+  private async runPacked(packed: ArrayBuffer, count: number, batchWaitMs: number): Promise<ItemResult[]> {
+    this.observer.batch(count, batchWaitMs);
     const started = performance.now();
-    const packed = packItems(items);
     const task: VerifyTask = { revocation: this.revocation, packed };
     try {
       const res = (await this.piscina.run(task, { transferList: [packed] })) as TaskResult;
       this.observer.task(res.workerMs, performance.now() - started, res.cacheHits, res.cacheMisses);
       return res.results;
     } catch (err) {
-      this.observer.failed(items.length, (err as Error).message);
+      this.observer.failed(count, (err as Error).message);
       throw new PoolError('worker_failed', `verification worker failed: ${(err as Error).message}`);
     }
   }

@@ -14,7 +14,7 @@ import type { RedisKeys } from '../redis-keys.js';
 import type { Config } from '../config.js';
 import type { Metrics } from '../metrics.js';
 import type { CrlSourceStatus, Verifier } from '../verifier.js';
-import { JOB_VERSION, encodeItem, type ReplyMessage, type VerifyJobData } from './codec.js';
+import { jobItemsOf, type ReplyMessage, type VerifyJobData } from './codec.js';
 import { bullConnection, redisClient, type RedisClient, type RedisSettings } from './connection.js';
 
 export class QueueError extends TypedError<'queue_unavailable' | 'queue_timeout' | 'job_failed' | 'overloaded' | 'shutting_down'> {
@@ -152,7 +152,7 @@ export class QueueDispatcher implements Verifier {
       }, this.opts.timeoutMs);
       this.waiters.set(jobId, { resolve, reject, timer, started });
     });
-    const data: VerifyJobData = { v: JOB_VERSION, replyTo: this.opts.resultPath === 'reply' ? this.opts.keys.replyChannel(this.nodeId) : '', items: items.map(encodeItem) };
+    const data: VerifyJobData = { ...jobItemsOf(items), replyTo: this.opts.resultPath === 'reply' ? this.opts.keys.replyChannel(this.nodeId) : '' };
     this.queue
       .add('verify', data, {
         jobId,

@@ -17,7 +17,7 @@ import { Metrics } from '../metrics.js';
 import type { ItemResult } from '../pool/messages.js';
 import { redisKeys } from '../redis-keys.js';
 import { createLogger } from '../service.js';
-import { JobDataError, jobItems, type BulkChunkData, type ReplyMessage, type VerifyJobData } from './codec.js';
+import { JobDataError, jobPacked, type BulkChunkData, type ReplyMessage, type VerifyJobData } from './codec.js';
 import { bullConnection, redisClient, whenReady, type RedisClient } from './connection.js';
 import { BulkJobs } from '../jobs/bulk-jobs.js';
 import { RedisJobStore } from '../jobs/redis-store.js';
@@ -57,19 +57,18 @@ export async function startQueueWorker(config: Config, opts: QueueWorkerOptions 
   if (local.feed) watchFeed(local.feed, platform, config.crl.graceSec * 1000, logger, (r) => metrics.changeRecheck(r));
   const bulk = new BulkJobs(new RedisJobStore(redis, keys, config.jobs.retentionSec), config.jobs, config.tenants, logger, presenter(platform), null, (code) => metrics.verdicts.inc({ kind: 'verdict', code }));
 
-  const verifyAll = (items: ReturnType<typeof jobItems>): Promise<ItemResult[]> => Promise.all(items.map((it) => local.verify(it)));
-
   const handle = async (job: Job): Promise<ItemResult[] | null> => {
     const t0 = performance.now();
     let items;
     try {
-      items = jobItems(job.data as VerifyJobData);
+      items = jobPacked(job.data as VerifyJobData);
     } catch (err) {
       // A job this worker cannot read fails at once: no retry would read it better.
       if (err instanceof JobDataError) throw new UnrecoverableError(`${err.code}: ${err.message}`);
       throw err;
     }
-    const results = await verifyAll(items);
+    // The job is already a batch: its packed items go to the pool as one task.
+    const results = await local.pool.verifyPacked(items.packed, items.count);
     metrics.workerJobSeconds.observe((performance.now() - t0) / 1000);
     if (job.name === 'bulk') {
       await bulk.recordChunk(job.data as BulkChunkData, results);
@@ -110,7 +109,7 @@ export async function startQueueWorker(config: Config, opts: QueueWorkerOptions 
       return;
     }
     const data = job.data as Partial<VerifyJobData & BulkChunkData>;
-    const items = Array.isArray(data.items) ? data.items.length : 0;
+    const items = typeof data.n === 'number' ? data.n : 0;
     await deadLetters.add(
       'dead',
       { queue: q.name, jobId: job.id, name: job.name, items, bulkId: data.bulkId ?? null, reason: err.message, attempts: job.attemptsMade, failedAt: new Date(clock()).toISOString(), worker: id },

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import type { VerifyItem } from '../../src/pool/messages.js';
-import { packItems, unpackItems } from '../../src/pool/task-codec.js';
+import { countPacked, packItems, unpackItems } from '../../src/pool/task-codec.js';
+import { JOB_VERSION, JobDataError, jobItems, jobItemsOf, jobPacked } from '../../src/queue/codec.js';
 
 const bytes = (n: number): Uint8Array => new Uint8Array(randomBytes(n));
 
@@ -39,5 +40,44 @@ describe('packed pool tasks', () => {
 
   it('packs an empty batch', () => {
     expect(unpackItems(packItems([]))).toEqual([]);
+  });
+});
+
+describe('queue job items', () => {
+  const items: VerifyItem[] = [
+    { kind: 'auth', time: 1, cert: bytes(1200), challenge: bytes(32), signature: bytes(256), hash: 'sha256' },
+    { kind: 'signature', time: 2, cert: bytes(1300), digest: bytes(32), signature: bytes(256), hash: 'sha256' },
+  ];
+
+  it('travel as one base64 string with their count, and come back whole', () => {
+    const data = jobItemsOf(items);
+    expect(data).toMatchObject({ v: JOB_VERSION, n: 2 });
+    expect(typeof data.p).toBe('string');
+    const { packed, count } = jobPacked(JSON.parse(JSON.stringify(data)));
+    expect(count).toBe(2);
+    expect(countPacked(packed)).toBe(2);
+    const back = jobItems(data);
+    expect(Buffer.from(back[1].cert).equals(Buffer.from(items[1].cert))).toBe(true);
+  });
+
+  it('refuses other versions and malformed or miscounted payloads with a JobDataError', () => {
+    const good = jobItemsOf(items);
+    const raw = Buffer.from(good.p, 'base64');
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [{ ...good, v: 1 }, /format 1/],
+      [{ v: JOB_VERSION, n: 0 }, /no items/],
+      [{ ...good, n: 3 }, /malformed/],
+      [{ ...good, p: raw.subarray(0, raw.length - 1).toString('base64') }, /malformed/], // truncated
+      [{ ...good, p: Buffer.concat([raw, Buffer.alloc(1)]).toString('base64') }, /malformed/], // trailing byte
+      [{ ...good, p: Buffer.from([9, 0, 0, 0]).toString('base64'), n: 9 }, /malformed/], // count beyond the data
+      [{ ...good, p: 'not base64 at all' }, /malformed/],
+    ];
+    for (const [data, msg] of cases) {
+      expect(() => jobPacked(data)).toThrow(JobDataError);
+      expect(() => jobPacked(data)).toThrow(msg);
+    }
+    const badHash = Buffer.from(raw);
+    badHash[5] = 7; // the first item's hash index
+    expect(() => jobPacked({ ...good, p: badHash.toString('base64') })).toThrow(/malformed/);
   });
 });
