@@ -17,6 +17,7 @@ import { Metrics } from '../metrics.js';
 import type { ItemResult } from '../pool/messages.js';
 import { redisKeys } from '../redis-keys.js';
 import { createLogger } from '../service.js';
+import { unpackItems } from '../pool/task-codec.js';
 import { JobDataError, jobPacked, type BulkChunkData, type ReplyMessage, type VerifyJobData } from './codec.js';
 import { bullConnection, redisClient, whenReady, type RedisClient } from './connection.js';
 import { BulkJobs } from '../jobs/bulk-jobs.js';
@@ -67,8 +68,12 @@ export async function startQueueWorker(config: Config, opts: QueueWorkerOptions 
       if (err instanceof JobDataError) throw new UnrecoverableError(`${err.code}: ${err.message}`);
       throw err;
     }
-    // The job is already a batch: its packed items go to the pool as one task.
-    const results = await local.pool.verifyPacked(items.packed, items.count);
+    // A job of at least a pool batch goes to the pool as one task, packed as it came; smaller jobs
+    // join the pool's micro-batches, so many 1-item jobs still make few tasks.
+    const results =
+      items.count >= config.pool.batchSize
+        ? await local.pool.verifyPacked(items.packed, items.count)
+        : await Promise.all(unpackItems(items.packed).map((it) => local.verify(it)));
     metrics.workerJobSeconds.observe((performance.now() - t0) / 1000);
     if (job.name === 'bulk') {
       await bulk.recordChunk(job.data as BulkChunkData, results);
