@@ -30,12 +30,14 @@ export function redisOptions(url: string): RedisOptions {
  *  patient: commands wait for the connection (blocking and subscribing clients, BullMQ workers). */
 export type ClientMode = 'fail-fast' | 'patient';
 
-// Fail-fast clients serve the per-request stores (challenges, platform state): with
+const modeOptions = (mode: ClientMode): RedisOptions => (mode === 'fail-fast' ? { maxRetriesPerRequest: 1, enableOfflineQueue: false } : { maxRetriesPerRequest: null });
+
+// Standalone fail-fast clients serve the per-request stores (challenges, platform state): with
 // auto-pipelining, the commands of every request handled in one event-loop turn (and those issued
 // while a pipeline is in flight) go to Redis in one write, not one syscall and round trip each.
-// BullMQ's clients are left as BullMQ configures them (users report job-state errors with it on).
-const modeOptions = (mode: ClientMode): RedisOptions =>
-  mode === 'fail-fast' ? { maxRetriesPerRequest: 1, enableOfflineQueue: false, enableAutoPipelining: true } : { maxRetriesPerRequest: null };
+// Not for BullMQ's clients (users report job-state errors with it on), and not for Cluster
+// clients, which BullMQ shares in Cluster mode.
+const autoPipelining = (mode: ClientMode): RedisOptions => (mode === 'fail-fast' ? { enableAutoPipelining: true } : {});
 
 export function redisClient(r: RedisSettings, mode: ClientMode, onError: (err: Error) => void): RedisClient {
   let client: RedisClient;
@@ -50,7 +52,7 @@ export function redisClient(r: RedisSettings, mode: ClientMode, onError: (err: E
         clusterRetryStrategy: (times: number) => Math.min(50 * 2 ** Math.min(times, 6), 2_000),
       },
     );
-  } else client = new Redis({ ...redisOptions(r.url), ...modeOptions(mode) });
+  } else client = new Redis({ ...redisOptions(r.url), ...modeOptions(mode), ...autoPipelining(mode) });
   client.on('error', onError);
   return client;
 }
