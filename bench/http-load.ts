@@ -136,8 +136,8 @@ export async function load(label: string, url: string, bodies: string[], connect
     c.stdout.on('data', (d) => (out += String(d)));
     c.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`load generator exited ${code}`))));
   })));
-  // The load window: first generator's first request to the last one's end (process start-up
-  // and reading the bodies are outside it).
+  // The load window: the earlier generator's first request to the later one's last response
+  // (process start-up and reading the bodies are outside it).
   const seconds = (Math.max(...outs.map((o) => o.endMs)) - Math.min(...outs.map((o) => o.startMs))) / 1000;
   const requests = outs.reduce((n, o) => n + o.requests, 0);
   const run: Run = {

@@ -61,11 +61,11 @@ export class MicroBatcher<I, R> {
 
   /** A batch that arrives whole (a queue job): sent at once by `send`, counted against the same
    *  pending bound as single items. */
-  whole<R2>(count: number, send: () => Promise<R2>): Promise<R2> {
+  whole(count: number, send: () => Promise<R[]>): Promise<R[]> {
     if (this.closing) return Promise.reject(this.errors.closing());
     if (this.inFlight + count > this.opts.maxPending) return Promise.reject(this.errors.overloaded(this.opts.maxPending));
     this.inFlight += count;
-    let sent: Promise<R2>;
+    let sent: Promise<R[]>;
     try {
       sent = send();
     } catch (err) {
