@@ -110,7 +110,7 @@ function readKeys(dir: string): string[] {
   return Array.from({ length: 8 }, (_, i) => readFileSync(join(dir, 'keys', `pool-${String(i).padStart(2, '0')}.key.pem`), 'utf8'));
 }
 
-export interface Run { label: string; connections: number; requests: number; seconds: number; rps: number; p50: number; p99: number; non2xx: number; verifiedOk: number; generatorCpuMs: number }
+export interface Run { label: string; connections: number; requests: number; seconds: number; rps: number; p50: number; p99: number; non2xx: number; verifiedOk: number; generatorCpuMs: number; serverCpuMs: number }
 
 /** jpki_verdicts_total{code="ok"} as the server counts it. */
 async function okCount(url: string): Promise<number> {
@@ -124,10 +124,33 @@ async function okCount(url: string): Promise<number> {
  *  the last is answered). Latency: p50 averaged, p99 the worse of the two (conservative).
  *  Not autocannon's overallRate: it gives each connection a per-second budget that it spends
  *  at full speed from the start of each second, so "80% of the rate" is full load in bursts. */
-export async function load(label: string, url: string, bodies: string[], connections = CONNECTIONS, route = '/v1/verify/auth', itemsPerRequest = 1): Promise<Run> {
+export interface LoadOptions {
+  readonly connections?: number;
+  readonly route?: string;
+  /** Verifications per request (the batch endpoint): rates count items. */
+  readonly itemsPerRequest?: number;
+  /** The server process: its CPU over the run goes into the result (Linux /proc). */
+  readonly server?: ChildProcess;
+}
+
+const CLOCK_TICKS = 100; // USER_HZ on Linux
+
+/** CPU time (user + system, ms) a process has used so far, all its threads; NaN off Linux. */
+function processCpuMs(pid: number | undefined): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return NaN;
+  }
+}
+
+export async function load(label: string, url: string, bodies: string[], opts: LoadOptions = {}): Promise<Run> {
+  const { connections = CONNECTIONS, route = '/v1/verify/auth', itemsPerRequest = 1, server } = opts;
   const dir = mkdtempSync(join(tmpdir(), 'jpki-load-'));
   const halves = [bodies.filter((_, i) => i % 2 === 0), bodies.filter((_, i) => i % 2 === 1)];
   const before = await okCount(url);
+  const serverCpu0 = processCpuMs(server?.pid);
   const outs = await Promise.all(halves.map((h, k) => new Promise<{ requests: number; p50: number; p99: number; non2xx: number; cpuMs: number; startMs: number; endMs: number }>((resolve, reject) => {
     const f = join(dir, `bodies-${k}.ndjson`);
     writeFileSync(f, h.join('\n'));
@@ -151,8 +174,9 @@ export async function load(label: string, url: string, bodies: string[], connect
     non2xx: outs.reduce((n, o) => n + o.non2xx, 0),
     verifiedOk: (await okCount(url)) - before,
     generatorCpuMs: outs.reduce((n, o) => n + o.cpuMs, 0),
+    serverCpuMs: processCpuMs(server?.pid) - serverCpu0,
   };
-  console.log(`${label.padEnd(48)} ${Math.round(run.rps).toLocaleString('en-US').padStart(8)} ${itemsPerRequest > 1 ? 'verif/s' : 'req/s'}  p50 ${run.p50} ms  p99 ${run.p99} ms  (${requests} requests in ${seconds.toFixed(1)} s, non-2xx ${run.non2xx}, verdict ok ${run.verifiedOk}, generator CPU ${(run.generatorCpuMs / 1000).toFixed(1)} s)`);
+  console.log(`${label.padEnd(48)} ${Math.round(run.rps).toLocaleString('en-US').padStart(8)} ${itemsPerRequest > 1 ? 'verif/s' : 'req/s'}  p50 ${run.p50} ms  p99 ${run.p99} ms  (${requests} requests in ${seconds.toFixed(1)} s, non-2xx ${run.non2xx}, verdict ok ${run.verifiedOk}, generator CPU ${(run.generatorCpuMs / 1000).toFixed(1)} s${server ? `, server CPU ${(run.serverCpuMs / 1000).toFixed(1)} s` : ''})`);
   return run;
 }
 

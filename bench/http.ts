@@ -2,8 +2,24 @@
 // issued through the API and signed by the card simulator before each timed run. Prints
 // requests/s and p50/p99 at full load, a latency curve by concurrency (p99 at 80% of the full
 // rate), a one-request-per-task baseline, and OpenSSL's RSA-2048 verify rate in the same run.
+import { createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
 import { machine, writeResult } from './harness.js';
 import { benchPki, load, opensslVerify, prepare, startFloorServer, startServer, type Run } from './http-load.js';
+
+/** Node's crypto.verify, RSA-2048 SHA-256 with the KeyObject made once, one thread, ~1 s. */
+function nodeVerifyRate(): number {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const key = createPublicKey(privateKey);
+  const data = Buffer.alloc(32, 7);
+  const sig = sign('sha256', data, privateKey);
+  let n = 0;
+  const t0 = performance.now();
+  while (performance.now() - t0 < 1000) {
+    for (let i = 0; i < 100; i++) if (!verify('sha256', data, key, sig)) throw new Error('verify failed');
+    n += 100;
+  }
+  return n / ((performance.now() - t0) / 1000);
+}
 
 /** Concurrency steps of the latency curve (closed loop, split over two generator processes). */
 const CURVE_CONNECTIONS = [4, 8, 16, 32, 64, 128];
@@ -15,6 +31,7 @@ export async function benchHttp(opts: { holders?: number; requests?: number } = 
   const { dir, pki, holders } = benchPki(nHolders);
   const ssl1 = opensslVerify(1);
   const ssl2 = opensslVerify(2);
+  const node1 = nodeVerifyRate();
   console.log(`http: openssl speed rsa2048 verify: ${Math.round(ssl1).toLocaleString('en-US')}/s on 1 core, ${Math.round(ssl2).toLocaleString('en-US')}/s on 2`);
   const runs: Run[] = [];
   const curve: Run[] = [];
@@ -26,12 +43,12 @@ export async function benchHttp(opts: { holders?: number; requests?: number } = 
   try {
     await load('warm-up', url, await prepare(url, pki, holders, 5000));
     fullBodies = await prepare(url, pki, holders, n);
-    const max = await load('micro-batched (32/task), full load', url, fullBodies);
+    const max = await load('micro-batched (32/task), full load', url, fullBodies, { server });
     runs.push(max);
     // Latency below saturation: closed-loop runs at rising concurrency. The first whose rate
     // reaches 80% of the full-load rate gives "p99 at 80%"; the whole curve goes in the report.
     for (const c of CURVE_CONNECTIONS) {
-      const r = await load(`micro-batched, ${c} connections`, url, await prepare(url, pki, holders, Math.round(n / 2)), c);
+      const r = await load(`micro-batched, ${c} connections`, url, await prepare(url, pki, holders, Math.round(n / 2)), { connections: c });
       curve.push(r);
       if (r.rps >= 0.8 * max.rps) break;
     }
@@ -41,7 +58,7 @@ export async function benchHttp(opts: { holders?: number; requests?: number } = 
     const singles = await prepare(url, pki, holders, n);
     const batches: string[] = [];
     for (let i = 0; i < singles.length; i += 64) batches.push(JSON.stringify({ items: singles.slice(i, i + 64).map((b) => ({ type: 'auth', ...JSON.parse(b) })) }));
-    batchRun = await load('batch endpoint, 64 auth items per request', url, batches, 16, '/v1/verify/batch', 64);
+    batchRun = await load('batch endpoint, 64 auth items per request', url, batches, { connections: 16, route: '/v1/verify/batch', itemsPerRequest: 64, server });
   } finally {
     server.kill('SIGTERM');
   }
@@ -49,7 +66,7 @@ export async function benchHttp(opts: { holders?: number; requests?: number } = 
   const url1 = 'http://127.0.0.1:18481';
   try {
     await load('warm-up', url1, await prepare(url1, pki, holders, 3000));
-    runs.push(await load('baseline: one request per task', url1, await prepare(url1, pki, holders, Math.round(n / 2))));
+    runs.push(await load('baseline: one request per task', url1, await prepare(url1, pki, holders, Math.round(n / 2)), { server }));
   } finally {
     server.kill('SIGTERM');
   }
@@ -59,7 +76,7 @@ export async function benchHttp(opts: { holders?: number; requests?: number } = 
   let floor: Run;
   try {
     await load('warm-up', 'http://127.0.0.1:18482', fullBodies.slice(0, 5000));
-    floor = await load('floor: same requests, no verification', 'http://127.0.0.1:18482', fullBodies);
+    floor = await load('floor: same requests, no verification', 'http://127.0.0.1:18482', fullBodies, { server: floorServer });
   } finally {
     floorServer.kill('SIGTERM');
   }
@@ -69,6 +86,12 @@ export async function benchHttp(opts: { holders?: number; requests?: number } = 
   // Ceiling estimate for this work on these cores: the floor's time per request plus two verifies
   // at OpenSSL's 2-core rate, as if verification cost nothing beyond the RSA operations.
   const bound = 1 / (1 / floor.rps + 2 / ssl2);
+  // The same from CPU time alone, as if both cores were busy all the time: the floor's CPU per
+  // request (server and generators) plus two 1-core OpenSSL verifies, shared by two cores.
+  const floorCpuUs = ((floor.serverCpuMs + floor.generatorCpuMs) / floor.requests) * 1000;
+  const cpuBound = 2 / ((floorCpuUs + 2 * (1e6 / ssl1)) / 1e6);
+  // And with Node's crypto.verify, which any Node verifier calls, in place of OpenSSL's loop.
+  const nodeCpuBound = 2 / ((floorCpuUs + 2 * (1e6 / node1)) / 1e6);
   const ratios = {
     vsBaseline: full.rps / base.rps,
     vsOpensslTwoVerifyLimit: full.rps / (ssl2 / 2),
@@ -76,11 +99,13 @@ export async function benchHttp(opts: { holders?: number; requests?: number } = 
     at80Percent: { connections: eighty.connections, rps: eighty.rps },
     floorRps: floor.rps,
     boundRps: bound,
+    cpuBoundRps: cpuBound,
+    nodeCpuBoundRps: nodeCpuBound,
     vsBound: full.rps / bound,
   };
-  console.log(`http: floor (same requests, no verification) ${Math.round(floor.rps).toLocaleString('en-US')} req/s; ceiling with 2 OpenSSL verifies added ${Math.round(bound).toLocaleString('en-US')} req/s; full rate is ${ratios.vsBound.toFixed(2)} of that ceiling`);
+  console.log(`http: floor (same requests, no verification) ${Math.round(floor.rps).toLocaleString('en-US')} req/s; ceiling with 2 OpenSSL verifies added ${Math.round(bound).toLocaleString('en-US')} req/s (${Math.round(cpuBound).toLocaleString('en-US')} from CPU time at full use of both cores, ${Math.round(nodeCpuBound).toLocaleString('en-US')} with crypto.verify at ${Math.round(node1).toLocaleString('en-US')}/s); full rate is ${ratios.vsBound.toFixed(2)} of that ceiling`);
   console.log(`http: p99 at ≥80% of full rate (${eighty.connections} connections, ${Math.round(eighty.rps).toLocaleString('en-US')} req/s): ${eighty.p99} ms (target ≤ 10 ms); ${(ratios.vsBaseline).toFixed(1)}× the one-request-per-task baseline; ${(ratios.vsOpensslTwoVerifyLimit).toFixed(2)} of OpenSSL's 2-core limit for 2 verifies per request (${Math.round(ssl2 / 2).toLocaleString('en-US')}/s)`);
-  const result = { benchmark: 'http', machine: machine(), holders: nHolders, openssl: { verify1: ssl1, verify2: ssl2 }, runs, curve, batch: batchRun, floor, ratios, at: new Date().toISOString() };
+  const result = { benchmark: 'http', machine: machine(), holders: nHolders, openssl: { verify1: ssl1, verify2: ssl2 }, nodeVerify1: node1, runs, curve, batch: batchRun, floor, ratios, at: new Date().toISOString() };
   console.log(`wrote ${writeResult('http', result)}`);
   return result;
 }

@@ -57,11 +57,11 @@ export async function benchPayments(opts: { holders?: number; requests?: number 
     let k = 0;
     const payments = async (m: number): Promise<string[]> =>
       (await prepare(url, pki, holders, m)).map((b) => JSON.stringify({ ...JSON.parse(b), method: 'credit', terminalId: 'bench-pos-1', amount: 1000, currency: 'JPY', idempotencyKey: `bench-${Date.now()}-${k++}` }));
-    await load('warm-up', url, await payments(2000), 128, '/v1/payments/authorize');
+    await load('warm-up', url, await payments(2000), { connections: 128, route: '/v1/payments/authorize' });
     const approvedBefore = await count(url, /^jpki_payment_decisions_total\{method="credit",decision="approved"\} (\d+)/m);
-    const pay = await load('payments: credit authorisations', url, await payments(n), 128, '/v1/payments/authorize');
+    const pay = await load('payments: credit authorisations', url, await payments(n), { connections: 128, route: '/v1/payments/authorize' });
     const approved = (await count(url, /^jpki_payment_decisions_total\{method="credit",decision="approved"\} (\d+)/m)) - approvedBefore;
-    const verify = await load('same holders: authentication only', url, await prepare(url, pki, holders, n), 128);
+    const verify = await load('same holders: authentication only', url, await prepare(url, pki, holders, n), { connections: 128 });
     const ratio = pay.rps / verify.rps;
     console.log(`payments: ${Math.round(pay.rps).toLocaleString('en-US')} authorisations/s end to end (${approved.toLocaleString()} approved by the institution), ${ratio.toFixed(2)} of plain verification (${Math.round(verify.rps).toLocaleString('en-US')}/s) in the same run`);
     const result = { benchmark: 'payments', machine: machine(), holders: holders.length, requests: n, payments: pay, approved, verify, ratio, at: new Date().toISOString() };
