@@ -2,24 +2,8 @@
 // issued through the API and signed by the card simulator before each timed run. Prints
 // requests/s and p50/p99 at full load, a latency curve by concurrency (p99 at 80% of the full
 // rate), a one-request-per-task baseline, and OpenSSL's RSA-2048 verify rate in the same run.
-import { createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
 import { machine, writeResult } from './harness.js';
-import { benchPki, load, opensslVerify, prepare, startFloorServer, startServer, type Run } from './http-load.js';
-
-/** Node's crypto.verify, RSA-2048 SHA-256 with the KeyObject made once, one thread, ~1 s. */
-function nodeVerifyRate(): number {
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const key = createPublicKey(privateKey);
-  const data = Buffer.alloc(32, 7);
-  const sig = sign('sha256', data, privateKey);
-  let n = 0;
-  const t0 = performance.now();
-  while (performance.now() - t0 < 1000) {
-    for (let i = 0; i < 100; i++) if (!verify('sha256', data, key, sig)) throw new Error('verify failed');
-    n += 100;
-  }
-  return n / ((performance.now() - t0) / 1000);
-}
+import { benchPki, load, nodeVerifyRate, opensslVerify, prepare, startFloorServer, startServer, type Run } from './http-load.js';
 
 /** Concurrency steps of the latency curve (closed loop, split over two generator processes). */
 const CURVE_CONNECTIONS = [4, 8, 16, 32, 64, 128];
@@ -87,11 +71,12 @@ export async function benchHttp(opts: { holders?: number; requests?: number } = 
   // at OpenSSL's 2-core rate, as if verification cost nothing beyond the RSA operations.
   const bound = 1 / (1 / floor.rps + 2 / ssl2);
   // The same from CPU time alone, as if both cores were busy all the time: the floor's CPU per
-  // request (server and generators) plus two 1-core OpenSSL verifies, shared by two cores.
+  // request (server and generators) plus two 1-core verifies at `verifiesPerSec`, on two cores.
   const floorCpuUs = ((floor.serverCpuMs + floor.generatorCpuMs) / floor.requests) * 1000;
-  const cpuBound = 2 / ((floorCpuUs + 2 * (1e6 / ssl1)) / 1e6);
+  const cpuCeiling = (verifiesPerSec: number): number => 2e6 / (floorCpuUs + 2 * (1e6 / verifiesPerSec));
+  const cpuBound = cpuCeiling(ssl1);
   // And with Node's crypto.verify, which any Node verifier calls, in place of OpenSSL's loop.
-  const nodeCpuBound = 2 / ((floorCpuUs + 2 * (1e6 / node1)) / 1e6);
+  const nodeCpuBound = cpuCeiling(node1);
   const ratios = {
     vsBaseline: full.rps / base.rps,
     vsOpensslTwoVerifyLimit: full.rps / (ssl2 / 2),
