@@ -97,10 +97,20 @@ export interface Config {
   };
   /** A `worker` process serves /metrics, /healthz and /readyz here. */
   readonly worker: { readonly host: string; readonly port: number };
-  /** Platform functions: where links, conversion IDs, watches and the audit trail live. */
+  /** The system of record (links, conversion IDs, aliases, watches, changes, audit, payment
+   *  idempotency, bulk jobs): a PostgreSQL server at `url` (required in queue mode: every node
+   *  shares it), else PGlite (PostgreSQL in this process) keeping its files in `dir`. */
+  readonly database: {
+    readonly url: string | null;
+    readonly dir: string;
+    readonly poolSize: number;
+    /** A query waits at most this long for a connection, and runs at most this long. */
+    readonly timeoutMs: number;
+  };
   /** The audit trail keeps records for auditRetentionSec, and at most auditMaxPerTenant records
-   *  per tenant (the oldest go first): its size is retention × rate, so bound both. */
-  readonly platform: { readonly store: 'memory' | 'redis'; readonly auditRetentionSec: number; readonly auditMaxPerTenant: number };
+   *  per tenant (the oldest go first): its size is retention × rate, so bound both. Records are
+   *  group-committed: one INSERT per auditFlushMs window or auditBatch records. */
+  readonly platform: { readonly auditRetentionSec: number; readonly auditMaxPerTenant: number; readonly auditFlushMs: number; readonly auditBatch: number };
   /** Payment relay (POST /v1/payments/authorize). */
   readonly payments: {
     readonly institutions: readonly InstitutionConfig[];
@@ -109,6 +119,9 @@ export interface Config {
     readonly circuitOpenMs: number;
     /** How long a decision is kept for its idempotency key. */
     readonly idempotencyTtlSec: number;
+    /** A pending institution call is presumed over this long after its timeout (its relay
+     *  crashed): a retry with the same key then asks the institution again. */
+    readonly callMarginMs: number;
   };
   /** Async bulk jobs (POST /v1/jobs). */
   readonly jobs: { readonly maxItems: number; readonly chunkSize: number; readonly retentionSec: number; readonly webhookAttempts: number; readonly webhookTimeoutMs: number };
@@ -135,8 +148,10 @@ export const DEFAULTS: Config = {
     resultPath: 'reply', concurrency: 8, lockDurationMs: 30_000, stalledIntervalMs: 15_000, maxStalledCount: 1, heartbeatMs: 5_000,
   },
   worker: { host: '127.0.0.1', port: 9464 },
-  payments: { institutions: [], circuitFailures: 5, circuitOpenMs: 10_000, idempotencyTtlSec: 86_400 },
-  platform: { store: 'memory', auditRetentionSec: 90 * 86_400, auditMaxPerTenant: 1_000_000 },
+  payments: { institutions: [], circuitFailures: 5, circuitOpenMs: 10_000, idempotencyTtlSec: 86_400, callMarginMs: 1_000 },
+  database: { url: null, dir: 'var/db', poolSize: 10, timeoutMs: 5_000 },
+  // 2 ms: a request waits at most that for its audit batch; at 8k req/s that is ~16 rows a statement.
+  platform: { auditRetentionSec: 90 * 86_400, auditMaxPerTenant: 1_000_000, auditFlushMs: 2, auditBatch: 512 },
   jobs: { maxItems: 10_000, chunkSize: 64, retentionSec: 86_400, webhookAttempts: 5, webhookTimeoutMs: 5_000 },
   limits: { bodyBytes: 64 * 1024, batchItems: 256 },
   tenants: [],
@@ -190,6 +205,11 @@ function redisUrls(v: unknown, field: string, list: boolean): string {
   return v;
 }
 
+function postgresUrl(v: unknown, field: string): string {
+  if (typeof v !== 'string' || !/^postgres(ql)?:\/\/\S+$/.test(v)) throw new ConfigError(field, `must be a postgres:// URL or null, got ${JSON.stringify(v)}`);
+  return v;
+}
+
 function check(raw: Json): Config {
   const known = (obj: Json, allowed: object, where: string): void => {
     for (const k of Object.keys(obj)) if (!(k in allowed)) throw new ConfigError(`${where}${k}`, 'unknown field');
@@ -232,6 +252,7 @@ function check(raw: Json): Config {
   const jobs = sub('jobs');
   const platform = sub('platform');
   const payments = sub('payments');
+  const database = sub('database');
   if (!Array.isArray(payments.institutions)) throw new ConfigError('payments.institutions', 'must be an array');
   const institutions = payments.institutions.map((x, i): InstitutionConfig => {
     const f = `payments.institutions[${i}]`;
@@ -279,7 +300,7 @@ function check(raw: Json): Config {
   if (raw.mode === 'queue') {
     // API nodes and workers share challenges and platform state: memory would split them.
     if (challenge.store !== 'redis') throw new ConfigError('challenge.store', 'must be "redis" in queue mode');
-    if (platform.store !== 'redis') throw new ConfigError('platform.store', 'must be "redis" in queue mode');
+    if (database.url === null) throw new ConfigError('database.url', 'must be a postgres:// URL in queue mode (PGlite is one process; nodes share a PostgreSQL server)');
   }
   const prefix = str(redis.prefix, 'redis.prefix');
   if (/[{}:\s]/.test(prefix)) throw new ConfigError('redis.prefix', 'must not contain braces, colons or spaces (the key builder adds them)');
@@ -332,9 +353,17 @@ function check(raw: Json): Config {
       circuitFailures: int(payments.circuitFailures, 'payments.circuitFailures', 1, 1000),
       circuitOpenMs: int(payments.circuitOpenMs, 'payments.circuitOpenMs', 100, 3_600_000),
       idempotencyTtlSec: int(payments.idempotencyTtlSec, 'payments.idempotencyTtlSec', 60, 86_400 * 30),
+      callMarginMs: int(payments.callMarginMs, 'payments.callMarginMs', 0, 600_000),
+    },
+    database: {
+      url: database.url === null ? null : postgresUrl(database.url, 'database.url'),
+      dir: str(database.dir, 'database.dir'),
+      poolSize: int(database.poolSize, 'database.poolSize', 1, 1000),
+      timeoutMs: int(database.timeoutMs, 'database.timeoutMs', 100, 600_000),
     },
     platform: {
-      store: oneOf(platform.store, 'platform.store', ['memory', 'redis'] as const),
+      auditFlushMs: int(platform.auditFlushMs, 'platform.auditFlushMs', 0, 1000),
+      auditBatch: int(platform.auditBatch, 'platform.auditBatch', 1, 100_000),
       auditRetentionSec: int(platform.auditRetentionSec, 'platform.auditRetentionSec', 60, 86_400 * 3650),
       auditMaxPerTenant: int(platform.auditMaxPerTenant, 'platform.auditMaxPerTenant', 100, 1_000_000_000),
     },

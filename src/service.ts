@@ -10,13 +10,14 @@ import type { Config } from './config.js';
 import { buildApp } from './http/server.js';
 import { Metrics } from './metrics.js';
 import { LocalVerifier } from './local-verifier.js';
-import { redisClient, whenReady } from './queue/connection.js';
+import { redisClient, whenReady, type RedisClient } from './queue/connection.js';
 import { QueueDispatcher, QueueError } from './queue/dispatcher.js';
 import { redisKeys } from './redis-keys.js';
 import type { Verifier } from './verifier.js';
 import { BulkJobs, localChunkRunner, type ChunkRunner } from './jobs/bulk-jobs.js';
-import { MemoryJobStore } from './jobs/memory-store.js';
-import { RedisJobStore } from './jobs/redis-store.js';
+import { SqlJobStore } from './jobs/sql-store.js';
+import { openDatabase } from './db/open.js';
+import type { Database } from './db/database.js';
 import { presenter } from './platform/present.js';
 import { PaymentRelay } from './payments/relay.js';
 import { InstitutionClient } from './payments/institution-client.js';
@@ -66,16 +67,17 @@ export async function startService(config: Config, opts: ServiceOptions = {}): P
   let local: LocalVerifier | null = null;
   let verifier: Verifier;
   let bulk: BulkJobs;
-  // Platform state and bulk jobs share one fail-fast client (503 store_unavailable while down).
-  const storeRedis = config.platform.store === 'redis' || config.mode === 'queue' ? redisClient(config.redis, 'fail-fast', (err) => logger.warn({ err: { message: err.message } }, 'redis error')) : null;
-  if (storeRedis) await whenReady(storeRedis);
-  const platform = makePlatform(config, storeRedis, logger, clock);
+  // The system of record (PostgreSQL, or PGlite in this process): platform, payments, audit, jobs.
+  const db: Database = await openDatabase(config.database, logger);
+  const platform = await makePlatform(config, db, logger, clock);
   const present = presenter(platform);
   const relay = new PaymentRelay(
     platform,
     config.payments.institutions.map((i) => new InstitutionClient(i, { failures: config.payments.circuitFailures, openMs: config.payments.circuitOpenMs }, (outcome, s) => metrics.institutionSeconds.observe({ institution: i.id, outcome }, s))),
-    { idempotencyTtlMs: config.payments.idempotencyTtlSec * 1000 },
+    { idempotencyTtlMs: config.payments.idempotencyTtlSec * 1000, callMarginMs: config.payments.callMarginMs },
+    clock,
   );
+  const jobStore = new SqlJobStore(db, config.jobs.retentionSec * 1000, clock);
   if (config.mode === 'queue') {
     const q = config.queue;
     const dispatcher = await QueueDispatcher.start(
@@ -93,24 +95,37 @@ export async function startService(config: Config, opts: ServiceOptions = {}): P
         throw new QueueError('queue_unavailable', `cannot enqueue: ${(err as Error).message}`);
       }
     };
-    bulk = new BulkJobs(new RedisJobStore(storeRedis!, keys, config.jobs.retentionSec), config.jobs, config.tenants, logger, present, chunkRunner);
+    bulk = new BulkJobs(jobStore, config.jobs, config.tenants, logger, present, chunkRunner);
     logger.info({ queue: q.name, resultPath: q.resultPath }, 'queue mode: verifications go to worker processes');
   } else {
     const lv = (local = await LocalVerifier.start(config, metrics, logger, clock));
     verifier = lv;
     const runner = localChunkRunner((item) => lv.verify(item), () => bulk);
-    bulk = new BulkJobs(new MemoryJobStore(config.jobs.retentionSec * 1000, clock), config.jobs, config.tenants, logger, present, runner, (code) => metrics.verdicts.inc({ kind: 'verdict', code }));
+    bulk = new BulkJobs(jobStore, config.jobs, config.tenants, logger, present, runner, (code) => metrics.verdicts.inc({ kind: 'verdict', code }));
     if (lv.feed) watchFeed(lv.feed, platform, config.crl.graceSec * 1000, logger, (r) => metrics.changeRecheck(r));
   }
 
   let challenges: ChallengeStore;
+  let challengeRedis: RedisClient | null = null;
   if (config.challenge.store === 'redis') {
-    const redis = redisClient(config.redis, 'fail-fast', (err) => logger.warn({ err: { message: err.message } }, 'redis error'));
-    await whenReady(redis);
-    challenges = new RedisChallengeStore(redis, keys);
+    challengeRedis = redisClient(config.redis, 'fail-fast', (err) => logger.warn({ err: { message: err.message } }, 'redis error'));
+    await whenReady(challengeRedis);
+    challenges = new RedisChallengeStore(challengeRedis, keys);
   } else challenges = new MemoryChallengeStore(clock);
 
-  const app = buildApp({ config, verifier, bulk, platform, present, relay, challenges, metrics, logger, clock });
+  // Readiness: this node cannot serve while its database or its challenge Redis is unreachable.
+  const storesNotReady = async (): Promise<string[]> => {
+    const reasons: string[] = [];
+    try {
+      await db.ping(1000);
+    } catch {
+      reasons.push('database unreachable');
+    }
+    if (challengeRedis && challengeRedis.status !== 'ready') reasons.push('challenge store (Redis) unreachable');
+    return reasons;
+  };
+
+  const app = buildApp({ config, verifier, bulk, platform, present, relay, challenges, metrics, logger, storesNotReady, clock });
   await app.listen({ host: config.host, port: config.port });
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
@@ -133,7 +148,8 @@ export async function startService(config: Config, opts: ServiceOptions = {}): P
         await bulk.store.close();
         await platform.close();
         await challenges.close();
-        storeRedis?.disconnect();
+        challengeRedis?.disconnect();
+        await db.close();
         logger.info('stopped');
       })();
       return closing;

@@ -1,9 +1,9 @@
 // POST /v1/payments/authorize: the credit / debit / ATM relay (src/payments/relay.ts). Decisions are
-// answers (HTTP 200, `decision` says which); malformed requests are typed 4xx as everywhere.
+// answers (HTTP 200, `decision` says which); malformed requests are typed 4xx as everywhere. The
+// relay writes the audit record (with the decision, in one transaction) before this answers.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { HashName } from '../core/algorithms.js';
 import type { Metrics } from '../metrics.js';
-import type { Platform } from '../platform/platform.js';
 import type { PaymentRelay, PaymentRequest } from '../payments/relay.js';
 import type { ItemResult } from '../pool/messages.js';
 import { ApiError } from './codes.js';
@@ -18,29 +18,24 @@ interface AuthorizeBody extends PaymentRequest {
 
 export interface PaymentRouteDeps {
   readonly relay: PaymentRelay;
-  readonly platform: Platform;
   readonly metrics: Metrics;
   readonly clock: () => number;
   readonly authItem: (b: { certificate: string; challengeId: string; signature: string; digestAlgorithm?: HashName }, now: number) => Promise<ItemResult>;
 }
 
 export function registerPaymentRoutes(app: FastifyInstance, deps: PaymentRouteDeps): void {
-  app.post<{ Body: AuthorizeBody }>('/v1/payments/authorize', { schema: paymentSchemas.authorize }, async (req: FastifyRequest<{ Body: AuthorizeBody }>) => {
+  app.post<{ Body: AuthorizeBody }>('/v1/payments/authorize', { schema: paymentSchemas.authorize }, async (req: FastifyRequest<{ Body: AuthorizeBody }>, reply) => {
     const tenant = req.tenant!;
     if (!tenant.linkedCards) throw new ApiError('forbidden', 'this tenant is not entitled to the payment relay (linkedCards)');
     const b = req.body;
-    let fingerprint: string | null = null;
-    const { decision, repeat } = await deps.relay.authorize(tenant, b, async () => {
+    const out = await deps.relay.authorize(tenant, b, async () => {
       const r = await deps.authItem(b, deps.clock());
-      fingerprint = r.certificate?.fingerprint ?? null;
       deps.metrics.verdicts.inc({ kind: 'verdict', code: r.verdict.code });
       return r;
     });
-    if (!repeat) {
-      deps.metrics.paymentDecisions.inc({ method: b.method, decision: decision.decision });
-      deps.platform.audit(tenant.id, '/v1/payments/authorize', `${decision.decision}:${decision.code}`, fingerprint);
-    }
-    req.outcome = decision.decision;
-    return { ...decision, idempotencyKey: b.idempotencyKey, repeat };
+    if (!out.repeat) deps.metrics.paymentDecisions.inc({ method: b.method, decision: out.decision.decision });
+    if (out.retryAfterSec) reply.header('retry-after', String(out.retryAfterSec));
+    req.outcome = out.decision.decision;
+    return { ...out.decision, idempotencyKey: b.idempotencyKey, repeat: out.repeat };
   });
 }

@@ -35,6 +35,8 @@ export interface AppDeps {
   readonly challenges: ChallengeStore;
   readonly metrics: Metrics;
   readonly logger: Logger;
+  /** Reasons this node cannot serve because a store it depends on (database, Redis) is down. */
+  readonly storesNotReady: () => Promise<string[]>;
   readonly clock?: () => number;
 }
 
@@ -126,7 +128,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     req.outcome = err.code;
     metrics.verdicts.inc({ kind: 'error', code: CODES[err.code].label });
     // Refused verifications are in the audit trail too (without a certificate).
-    if (req.tenant && req.url.startsWith('/v1/verify/')) platform.audit(req.tenant.id, req.routeOptions.url ?? 'unmatched', err.code, null);
+    // (Best effort: the answer is an error either way; a lost batch is logged by the platform.)
+    if (req.tenant && req.routeOptions.url?.startsWith('/v1/verify/')) platform.audit(req.tenant, req.routeOptions.url, err.code, null).catch(() => undefined);
     if (err.retryAfterSec) reply.header('retry-after', String(err.retryAfterSec));
     return reply.status(err.status).send({ code: err.code, message: err.message });
   };
@@ -159,11 +162,12 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     return r;
   };
 
-  /** The answer for this tenant (presenter), counted and written to the tenant's audit trail. */
-  const present = (req: FastifyRequest, r: ItemResult): Promise<Record<string, unknown>> => {
+  /** The answer for this tenant (presenter), counted and committed to the tenant's audit trail
+   *  first: no verdict is answered without its record (a failed write is 503 store_unavailable). */
+  const present = async (req: FastifyRequest, r: ItemResult): Promise<Record<string, unknown>> => {
     metrics.verdicts.inc({ kind: 'verdict', code: r.verdict.code });
-    platform.audit(req.tenant!.id, req.routeOptions.url ?? 'unmatched', r.verdict.code, r.certificate?.fingerprint ?? null);
-    return deps.present(req.tenant!, r);
+    const [view] = await Promise.all([deps.present(req.tenant!, r), platform.audit(req.tenant!, req.routeOptions.url ?? 'unmatched', r.verdict.code, r.certificate?.fingerprint ?? null)]);
+    return view;
   };
 
   const challengeVerdict = (code: 'challenge_unknown' | 'challenge_expired' | 'challenge_replayed'): ItemResult => ({
@@ -285,12 +289,12 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   });
 
   registerPlatformRoutes(app, { config, platform, clock, authItem, signatureItem, present });
-  registerPaymentRoutes(app, { relay: deps.relay, platform, metrics, clock, authItem });
+  registerPaymentRoutes(app, { relay: deps.relay, metrics, clock, authItem });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
 
   app.get('/readyz', async (req, reply) => {
-    const reasons = await verifier.notReady(clock());
+    const reasons = [...(await verifier.notReady(clock())), ...(await deps.storesNotReady())];
     metrics.ready.set(reasons.length ? 0 : 1);
     if (reasons.length) {
       req.outcome = 'not_ready';
@@ -306,7 +310,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     await verifier.scrape(metrics);
     for (const c of deps.relay.institutions()) metrics.institutionCircuitOpen.set({ institution: c.config.id }, c.circuit.current === 'closed' ? 0 : 1);
     // Readiness as a metric, fresh at every scrape (not only when something calls /readyz).
-    metrics.ready.set((await verifier.notReady(clock())).length ? 0 : 1);
+    metrics.ready.set((await verifier.notReady(clock())).length + (await deps.storesNotReady()).length ? 0 : 1);
     reply.header('content-type', metrics.registry.contentType);
     return metrics.registry.metrics();
   });

@@ -2,8 +2,17 @@
 // debit or ATM authorisation. The relay verifies the JPKI authentication first (a revoked or
 // invalid card is declined before any institution hears of it), finds the linked card or account
 // (several → the holder chooses), forwards the request to the institution that holds it — also
-// when the ATM belongs to another bank — and returns the institution's decision. Every decision is
-// audited; one idempotency key gives one decision.
+// when the ATM belongs to another bank — and returns the institution's decision.
+//
+// Money moves at most once per idempotency key:
+// - The key's record is bound to the request, holder included (its conversion ID), and checked
+//   after the JPKI check: a repeat by another holder, or for another payment, is
+//   idempotency_conflict, never a replay of the stored decision.
+// - The record is `pending` (with the account and the institution's idempotency key) in the
+//   database before the institution is called. A retry of a pending key whose call deadline has
+//   passed (the relay crashed, or the call failed) asks the institution again with the same key
+//   and records its answer: the institution answers a repeat with its first decision.
+// - The decision and its audit record are committed together before the answer.
 //
 // The payment card PIN arrives as `pinBlock`, encrypted by the terminal for the institution: the
 // relay passes it through in memory and never logs, stores or hashes it (docs/payments.md).
@@ -11,7 +20,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { TenantConfig } from '../config.js';
 import type { CardView, Platform } from '../platform/platform.js';
 import { maskRef } from '../platform/platform.js';
-import type { Card } from '../platform/store.js';
+import type { Card, PaymentCall } from '../platform/store.js';
 import type { ItemResult } from '../pool/messages.js';
 import type { InstitutionClient } from './institution-client.js';
 
@@ -45,17 +54,32 @@ export interface PaymentDecision {
 /** Which linked cards or accounts can pay by each method. */
 const KINDS: Record<PaymentMethod, readonly Card['kind'][]> = { credit: ['credit'], debit: ['debit'], atm: ['bank', 'debit'] };
 
-const view = (c: Card): CardView => ({ id: c.id, institution: c.institution, kind: c.kind, label: c.label, masked: maskRef(c.accountRef) });
+const view = (c: Pick<Card, 'id' | 'institution' | 'kind' | 'label' | 'accountRef'>): CardView => ({ id: c.id, institution: c.institution, kind: c.kind, label: c.label, masked: maskRef(c.accountRef) });
 
-/** What makes two requests with one idempotency key the same request: everything but the PIN
- *  block (never hashed or stored) and the one-time challenge material. */
-function fingerprint(r: PaymentRequest): string {
-  return createHash('sha256').update(JSON.stringify([r.method, r.terminalId, r.amount, r.currency, r.cardRef ?? null])).digest('hex');
+/** What makes two requests with one idempotency key the same payment: the holder (conversion ID,
+ *  stable across renewals), method, amount, currency and terminal. Not the card choice (the
+ *  choose_card flow repeats the key with a cardRef), the PIN block (never hashed or stored) or the
+ *  one-time challenge material. */
+function requestFingerprint(r: PaymentRequest, conversionId: string): string {
+  return createHash('sha256').update(JSON.stringify([conversionId, r.method, r.terminalId, r.amount, r.currency])).digest('hex');
 }
 
 export interface RelayOptions {
   readonly idempotencyTtlMs: number;
+  /** Added to an institution's timeout for the call deadline: past it, a pending call is presumed
+   *  over (the relay that made it crashed) and a retry asks again. */
+  readonly callMarginMs: number;
 }
+
+export interface PaymentOutcome {
+  readonly decision: PaymentDecision;
+  /** The stored decision of an earlier request with this key. */
+  readonly repeat: boolean;
+  /** Retry later with the same key (the payment is being decided, or the call failed). */
+  readonly retryAfterSec?: number;
+}
+
+const ROUTE = '/v1/payments/authorize';
 
 export class PaymentRelay {
   private readonly clients: Map<string, InstitutionClient>;
@@ -64,6 +88,7 @@ export class PaymentRelay {
     private readonly platform: Platform,
     clients: readonly InstitutionClient[],
     private readonly opts: RelayOptions,
+    private readonly clock: () => number,
   ) {
     this.clients = new Map(clients.map((c) => [c.config.id, c]));
   }
@@ -72,71 +97,86 @@ export class PaymentRelay {
     return [...this.clients.values()];
   }
 
-  /**
-   * One authorisation. `verify` runs the JPKI authentication (and consumes the challenge) only
-   * when this key has not been decided before. Returns the decision and whether it was a repeat.
-   */
-  async authorize(tenant: TenantConfig, req: PaymentRequest, verify: () => Promise<ItemResult>): Promise<{ decision: PaymentDecision; repeat: boolean }> {
-    const fp = fingerprint(req);
-    const prior = await this.platform.store.beginIdempotent(tenant.id, req.idempotencyKey, fp, this.opts.idempotencyTtlMs);
-    if (prior.state !== 'new') {
-      if (prior.fingerprint !== fp) return { decision: this.error(req, 'idempotency_conflict', 'this idempotency key was used for a different payment'), repeat: true };
-      if (prior.state === 'pending') return { decision: this.error(req, 'idempotency_in_progress', 'a payment with this idempotency key is still being decided; retry shortly'), repeat: true };
-      return { decision: JSON.parse(prior.response!) as PaymentDecision, repeat: true };
-    }
-    let decision: PaymentDecision;
-    try {
-      decision = await this.decide(tenant, req, verify);
-    } catch (err) {
-      await this.platform.store.releaseIdempotent(tenant.id, req.idempotencyKey).catch(() => undefined);
-      throw err;
-    }
-    // A transport error is not a decision: the same key may try again (the institution answers a
-    // repeat of an authorisation it did see with its first decision).
-    if (decision.decision === 'error' && decision.code.startsWith('institution_')) await this.platform.store.releaseIdempotent(tenant.id, req.idempotencyKey);
-    else await this.platform.store.finishIdempotent(tenant.id, req.idempotencyKey, fp, JSON.stringify(decision), this.opts.idempotencyTtlMs);
-    return { decision, repeat: false };
-  }
-
-  private error(req: PaymentRequest, code: string, message: string): PaymentDecision {
-    return { decision: 'error', code, message, method: req.method, amount: req.amount, currency: req.currency };
-  }
-
-  private async decide(tenant: TenantConfig, req: PaymentRequest, verify: () => Promise<ItemResult>): Promise<PaymentDecision> {
+  /** One authorisation. `verify` runs the JPKI authentication (consuming the challenge): every
+   *  request, a repeat included, proves the holder before anything is answered. */
+  async authorize(tenant: TenantConfig, req: PaymentRequest, verify: () => Promise<ItemResult>): Promise<PaymentOutcome> {
+    const store = this.platform.store;
     const base = { method: req.method, amount: req.amount, currency: req.currency };
     const r = await verify();
     const verdict = { status: r.verdict.status, code: r.verdict.code };
+    const fp = r.certificate?.fingerprint ?? null;
+    const answer = async (decision: PaymentDecision, retryAfterSec?: number): Promise<PaymentOutcome> => {
+      await this.platform.audit(tenant, ROUTE, `${decision.decision}:${decision.code}`, fp);
+      return { decision, repeat: false, retryAfterSec };
+    };
     // The card holder is proven first: nothing goes to an institution for a card that is revoked,
-    // expired, tampered with or of the wrong kind.
-    if (r.verdict.status !== 'valid' || !r.certificate) return { ...base, decision: 'declined', code: `jpki_${r.verdict.code}`, verdict };
+    // expired, tampered with or of the wrong kind, and no stored decision is shown to anyone else.
+    if (r.verdict.status !== 'valid' || !r.certificate) return answer({ ...base, decision: 'declined', code: `jpki_${r.verdict.code}`, verdict });
     const found = await this.platform.identify(tenant, r.certificate);
     const conversionId = found.conversionId;
-    if (!found.link) return { ...base, decision: 'declined', code: 'not_linked', conversionId, verdict };
-    const eligible = found.cards.filter((c) => KINDS[req.method].includes(c.kind));
-    if (eligible.length === 0) return { ...base, decision: 'declined', code: 'no_eligible_card', conversionId, verdict };
-    let card: Card | undefined;
-    if (req.cardRef) {
-      card = eligible.find((c) => c.id === req.cardRef);
-      if (!card) return { ...base, decision: 'error', code: 'unknown_card', message: 'cardRef is not one of this holder\'s cards for this method', conversionId, verdict };
-    } else if (eligible.length > 1) {
-      return { ...base, decision: 'choose_card', code: 'choose_card', conversionId, cards: eligible.map(view), verdict };
-    } else card = eligible[0];
-    if ((req.method === 'debit' || req.method === 'atm') && !req.pinBlock) return { ...base, decision: 'error', code: 'pin_required', message: 'debit and ATM need the card PIN (pinBlock)', conversionId, card: view(card), verdict };
-    const client = this.clients.get(card.institution);
-    if (!client) return { ...base, decision: 'error', code: 'unknown_institution', message: `no institution ${card.institution} is configured`, conversionId, card: view(card), verdict };
+    const requestFp = requestFingerprint(req, conversionId);
+    const now = this.clock();
+    const rec = await store.openPayment(tenant.id, req.idempotencyKey, requestFp, now, this.opts.idempotencyTtlMs);
+    const error = (code: string, message: string, extra: Partial<PaymentDecision> = {}): PaymentDecision => ({ ...base, decision: 'error', code, message, conversionId, verdict, ...extra });
+    if (rec.requestFp !== requestFp) return answer(error('idempotency_conflict', 'this idempotency key was used for a different payment or holder'));
+    if (rec.state === 'done') {
+      await this.platform.audit(tenant, ROUTE, 'repeat', fp);
+      return { decision: JSON.parse(rec.decision!) as PaymentDecision, repeat: true };
+    }
+    if (rec.state === 'pending' && rec.callDeadline !== null && rec.callDeadline > now) {
+      return answer(error('idempotency_in_progress', 'a payment with this idempotency key is being decided; retry with the same key'), Math.max(1, Math.ceil((rec.callDeadline - now) / 1000)));
+    }
+    const finish = async (decision: PaymentDecision): Promise<PaymentOutcome> => {
+      const stored = await store.finishPayment(tenant.id, req.idempotencyKey, JSON.stringify(decision), { at: this.clock(), route: ROUTE, code: `${decision.decision}:${decision.code}`, certificate: fp === null ? null : this.platform.certificateHandle(tenant, fp) }, this.clock());
+      const first = JSON.parse(stored) as PaymentDecision;
+      return { decision: first, repeat: stored !== JSON.stringify(decision) };
+    };
+
+    // A call recorded earlier (pending past its deadline) is asked again as it was: same account,
+    // same institution key, whatever card this retry names.
+    let call: PaymentCall | null = rec.state === 'pending' ? rec.call : null;
+    if (!call) {
+      if (!found.link) return finish({ ...base, decision: 'declined', code: 'not_linked', conversionId, verdict });
+      const eligible = found.cards.filter((c) => KINDS[req.method].includes(c.kind));
+      if (eligible.length === 0) return finish({ ...base, decision: 'declined', code: 'no_eligible_card', conversionId, verdict });
+      // Choices and corrections leave the key open: the same key comes back with them.
+      let card: Card | undefined;
+      if (req.cardRef) {
+        card = eligible.find((c) => c.id === req.cardRef);
+        if (!card) return answer(error('unknown_card', "cardRef is not one of this holder's cards for this method"));
+      } else if (eligible.length > 1) {
+        return answer({ ...base, decision: 'choose_card', code: 'choose_card', conversionId, cards: eligible.map(view), verdict });
+      } else card = eligible[0];
+      if (!this.clients.has(card.institution)) return answer(error('unknown_institution', `no institution ${card.institution} is configured`, { card: view(card) }));
+      call = { cardId: card.id, institution: card.institution, accountRef: card.accountRef, institutionKey: `${tenant.id}:${req.idempotencyKey}` };
+    }
+    const cardView = view({ id: call.cardId, institution: call.institution, kind: found.cards.find((c) => c.id === call!.cardId)?.kind ?? (req.method === 'credit' ? 'credit' : 'debit'), label: found.cards.find((c) => c.id === call!.cardId)?.label ?? null, accountRef: call.accountRef });
+    if ((req.method === 'debit' || req.method === 'atm') && !req.pinBlock) return answer(error('pin_required', 'debit and ATM need the card PIN (pinBlock)', { card: cardView }));
+    const client = this.clients.get(call.institution);
+    if (!client) return answer(error('unknown_institution', `no institution ${call.institution} is configured`, { card: cardView }));
+
+    // Durable before the call: from here a crash leaves a pending record that a retry resolves.
+    const deadline = this.clock() + client.config.timeoutMs + this.opts.callMarginMs;
+    const held = await store.startCall(tenant.id, req.idempotencyKey, requestFp, call, this.clock(), deadline);
+    if (!held) return answer(error('idempotency_in_progress', 'a payment with this idempotency key is being decided; retry with the same key'), 1);
     const out = await client.authorize({
       requestId: randomUUID(),
-      idempotencyKey: `${tenant.id}:${req.idempotencyKey}`,
+      idempotencyKey: held.institutionKey,
       method: req.method,
-      accountRef: card.accountRef,
+      accountRef: held.accountRef,
       amount: req.amount,
       currency: req.currency,
       terminalId: req.terminalId,
       acquirer: tenant.id,
       pinBlock: req.pinBlock ?? null,
     });
-    const common = { ...base, conversionId, card: view(card), institution: card.institution, verdict };
-    if (!out.ok) return { ...common, decision: 'error', code: out.code, message: out.detail };
-    return { ...common, decision: out.answer.decision, code: out.answer.code, authorizationId: out.answer.authorizationId };
+    const common = { ...base, conversionId, card: cardView, institution: held.institution, verdict };
+    if (!out.ok) {
+      // Not a decision: the institution may or may not have acted. The record stays pending with
+      // its call; a retry with the same key asks again at once and gets the institution's answer.
+      await store.endCall(tenant.id, req.idempotencyKey, this.clock());
+      return answer({ ...common, decision: 'error', code: out.code, message: out.detail }, 1);
+    }
+    return finish({ ...common, decision: out.answer.decision, code: out.answer.code, authorizationId: out.answer.authorizationId });
   }
 }

@@ -4,14 +4,14 @@
 // Subjects: a person is known by the serial their chain of certificates started from. J-LIS link
 // data adds aliases (a renewed serial → the one it renews; a signing serial → its authentication
 // serial), so a customer keeps one conversion ID, and one set of links, across renewals.
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { lookupStatus, type RevocationSet } from '../core/revocation.js';
 import type { CertificateFacts } from '../core/verify.js';
 import type { TenantConfig } from '../config.js';
 import { deliverWebhook, type WebhookOptions } from '../jobs/webhook.js';
 import type { LinkRecord } from './link-data.js';
-import { normSerial, type AuditRecord, type Card, type Change, type Link, type PlatformStore, type Watch, type WatchStatus } from './store.js';
+import { normSerial, type Card, type Change, type Link, type PlatformStore, type TenantAuditRecord, type Watch, type WatchStatus } from './store.js';
 
 export class PlatformError extends Error {
   override readonly name = 'PlatformError';
@@ -23,8 +23,9 @@ export class PlatformError extends Error {
   }
 }
 
-/** Certificate facts as a tenant may see them: proxy tenants get a conversion ID, never a serial. */
-export type PublicFacts = Omit<CertificateFacts, 'serial'> & { serial?: string; conversionId: string };
+/** Certificate facts as a tenant may see them: proxy tenants get a conversion ID and a
+ *  per-tenant certificate handle, never a serial or the global fingerprint. */
+export type PublicFacts = Omit<CertificateFacts, 'serial' | 'fingerprint'> & { serial?: string; fingerprint?: string; handle?: string; conversionId: string };
 
 export interface CardInput {
   readonly institution: string;
@@ -60,13 +61,27 @@ const RECHECK_PAGE = 2000;
 
 export interface PlatformOptions {
   readonly auditRetentionMs: number;
+  readonly auditMaxPerTenant: number;
+  /** Audit records are group-committed: one INSERT for every record that arrives within this
+   *  window (or once `auditBatch` are waiting); each request waits for its batch. */
+  readonly auditFlushMs: number;
+  readonly auditBatch: number;
+  /** Installation secret (from the database) keying proxy tenants' certificate handles. */
+  readonly handleKey: Buffer;
   readonly webhook: WebhookOptions;
+}
+
+interface AuditWaiter {
+  readonly resolve: () => void;
+  readonly reject: (err: unknown) => void;
 }
 
 export class Platform {
   private readonly tenants: Map<string, TenantConfig>;
-  private auditBuffer = new Map<string, AuditRecord[]>();
+  private auditBuffer: TenantAuditRecord[] = [];
+  private auditWaiters: AuditWaiter[] = [];
   private auditTimer: NodeJS.Timeout | null = null;
+  private readonly inFlight = new Set<Promise<void>>();
   private lastPrune = 0;
 
   constructor(
@@ -82,14 +97,9 @@ export class Platform {
   // ---- ID conversion ----
 
   /** The serial a chain of renewals and pairings started from. */
-  async subject(serial: string): Promise<string> {
-    let s = normSerial(serial);
-    for (let i = 0; i < MAX_ALIAS_HOPS; i++) {
-      const next = await this.store.aliasOf(s);
-      if (!next) return s;
-      s = next;
-    }
-    return s; // a longer chain (or a loop) stops here: still one stable answer per serial
+  subject(serial: string): Promise<string> {
+    // A longer chain (or a loop) stops after MAX_ALIAS_HOPS: still one stable answer per serial.
+    return this.store.rootSerial(normSerial(serial), MAX_ALIAS_HOPS);
   }
 
   async conversionId(tenant: TenantConfig, serial: string): Promise<string> {
@@ -101,8 +111,16 @@ export class Platform {
   async publicFacts(tenant: TenantConfig, facts: CertificateFacts | null): Promise<PublicFacts | null> {
     if (!facts) return null;
     const conversionId = await this.conversionId(tenant, facts.serial);
-    const { serial, ...rest } = facts;
-    return tenant.mode === 'proxy' ? { ...rest, conversionId } : { ...rest, serial, conversionId };
+    const { serial, fingerprint, ...rest } = facts;
+    return tenant.mode === 'proxy' ? { ...rest, handle: this.certificateHandle(tenant, fingerprint), conversionId } : { ...rest, serial, fingerprint, conversionId };
+  }
+
+  /** How a tenant may name a certificate: delegate tenants its fingerprint; proxy tenants an
+   *  HMAC of it keyed by the installation secret and their tenant id, so two proxy tenants (or a
+   *  tenant and the outside world) cannot join their records on it. */
+  certificateHandle(tenant: TenantConfig, fingerprint: string): string {
+    if (tenant.mode === 'delegate') return fingerprint;
+    return `h_${createHmac('sha256', this.opts.handleKey).update(`${tenant.id}\0${fingerprint}`).digest('base64url').slice(0, 32)}`;
   }
 
   // ---- linking (紐付管理) ----
@@ -253,30 +271,52 @@ export class Platform {
 
   // ---- audit trail ----
 
-  /** Appends a verification to the tenant's audit trail (buffered; flushed within 100 ms). */
-  audit(tenantId: string, route: string, code: string, fingerprint: string | null): void {
-    let b = this.auditBuffer.get(tenantId);
-    if (!b) this.auditBuffer.set(tenantId, (b = []));
-    b.push({ at: this.clock(), route, code, fingerprint });
-    this.auditTimer ??= setTimeout(() => void this.flushAudit(), 100);
+  /** Appends a verification or decision to the tenant's audit trail. Resolves once the record is
+   *  committed (group commit: one statement for every record within auditFlushMs); rejects with
+   *  StoreError when it could not be, so the caller fails the request instead of answering 200
+   *  without its record. */
+  audit(tenant: TenantConfig, route: string, code: string, fingerprint: string | null): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.auditBuffer.push({ tenant: tenant.id, at: this.clock(), route, code, certificate: fingerprint === null ? null : this.certificateHandle(tenant, fingerprint) });
+      this.auditWaiters.push({ resolve, reject });
+      if (this.auditBuffer.length >= this.opts.auditBatch) this.flushAudit();
+      else this.auditTimer ??= setTimeout(() => this.flushAudit(), this.opts.auditFlushMs);
+    });
   }
 
-  async flushAudit(): Promise<void> {
+  /** Commits what is buffered now; resolves when every batch in flight has settled. */
+  flushAudit(): Promise<void> {
     if (this.auditTimer) clearTimeout(this.auditTimer);
     this.auditTimer = null;
-    const batch = this.auditBuffer;
-    this.auditBuffer = new Map();
-    const now = this.clock();
-    const prune = now - this.lastPrune > 60_000;
-    if (prune) this.lastPrune = now;
-    for (const [tenant, records] of batch) {
-      try {
-        await this.store.appendAudit(tenant, records);
-      } catch (err) {
-        this.logger.error({ tenant, records: records.length, reason: (err as Error).message }, 'audit records lost: store unreachable');
-      }
+    if (this.auditBuffer.length) {
+      const batch = this.auditBuffer;
+      const waiters = this.auditWaiters;
+      this.auditBuffer = [];
+      this.auditWaiters = [];
+      const p = this.store.appendAudit(batch).then(
+        () => {
+          for (const w of waiters) w.resolve();
+        },
+        (err: unknown) => {
+          this.logger.error({ records: batch.length, reason: (err as Error).message }, 'audit batch not committed; its requests fail');
+          for (const w of waiters) w.reject(err);
+        },
+      );
+      this.inFlight.add(p);
+      void p.finally(() => this.inFlight.delete(p));
     }
-    if (prune) for (const t of this.tenants.keys()) await this.store.pruneAudit(t, now - this.opts.auditRetentionMs).catch(() => undefined);
+    this.maybePrune();
+    return Promise.all(this.inFlight).then(() => undefined);
+  }
+
+  /** Retention, at most once a minute, off the request path. */
+  private maybePrune(): void {
+    const now = this.clock();
+    if (now - this.lastPrune < 60_000) return;
+    this.lastPrune = now;
+    this.store
+      .prune(now, now - this.opts.auditRetentionMs, this.opts.auditMaxPerTenant)
+      .catch((err: Error) => this.logger.warn({ reason: err.message }, 'retention prune failed; retried in a minute'));
   }
 
   async readAudit(tenant: TenantConfig, after: string | null, limit: number) {

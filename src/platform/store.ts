@@ -1,7 +1,8 @@
 // The relay platform's state (共通的PF functions): conversion IDs, serial aliases from J-LIS link
 // data, links to customers and their cards, watched signing certificates and their changes, and
-// the audit trail. One interface, two stores (memory for the embedded default, Redis for nodes
-// that share state), one shared test suite.
+// the audit trail and payment idempotency records. One interface over the SQL system of record
+// (src/platform/sql-store.ts): PGlite for the embedded default, a PostgreSQL server for nodes that
+// share state; one test suite runs on both.
 //
 // Serials are the subject key here; they are personal data, so they never leave this layer
 // except to a tenant in delegate mode.
@@ -57,13 +58,36 @@ export interface Change {
   readonly at: number;
 }
 
-export type IdempotentState = { readonly state: 'new' } | { readonly state: 'pending' | 'done'; readonly fingerprint: string; readonly response: string | null };
-
 export interface AuditRecord {
   readonly at: number;
   readonly route: string;
   readonly code: string;
-  readonly fingerprint: string | null;
+  /** The certificate as this tenant may know it: its fingerprint for delegate tenants, a
+   *  per-tenant handle for proxy tenants (never one identifier across tenants). */
+  readonly certificate: string | null;
+}
+
+export interface TenantAuditRecord extends AuditRecord {
+  readonly tenant: string;
+}
+
+/** What the relay sends an institution; recorded before the call so a retry after a crash asks
+ *  again for the same account with the same institution idempotency key. */
+export interface PaymentCall {
+  readonly cardId: string;
+  readonly institution: string;
+  readonly accountRef: string;
+  readonly institutionKey: string;
+}
+
+/** A payment's idempotency record. open: verified, nothing sent; pending: the institution call
+ *  may be in flight until `callDeadline`; done: `decision` (JSON) is the answer for good. */
+export interface PaymentRecord {
+  readonly state: 'open' | 'pending' | 'done';
+  readonly requestFp: string;
+  readonly call: PaymentCall | null;
+  readonly callDeadline: number | null;
+  readonly decision: string | null;
 }
 
 /** A page of a per-tenant log; `next` is the cursor for the following page (null at the end). */
@@ -79,6 +103,9 @@ export interface PlatformStore {
   subjectOf(tenant: string, conversionId: string): Promise<string | null>;
   /** Serial → the serial it continues (renewal: new → old; pair: signing → authentication). */
   aliasOf(serial: string): Promise<string | null>;
+  /** The serial a chain of aliases from `serial` ends at (itself when it has none), in one round
+   *  trip; at most `maxHops` hops, so a loop still gives one stable answer. */
+  rootSerial(serial: string, maxHops: number): Promise<string>;
   /** Records an alias; false if `serial` already had one (first writer wins). */
   addAlias(serial: string, target: string): Promise<boolean>;
 
@@ -101,18 +128,26 @@ export interface PlatformStore {
   recordChanges(batch: readonly { readonly watch: Watch; readonly change: Change }[]): Promise<string[]>;
   changes(tenant: string, after: string | null, limit: number): Promise<Page<Change>>;
 
-  appendAudit(tenant: string, records: readonly AuditRecord[]): Promise<void>;
+  /** Appends audit records of any tenants (one statement: the group commit). */
+  appendAudit(records: readonly TenantAuditRecord[]): Promise<void>;
   audit(tenant: string, after: string | null, limit: number): Promise<Page<AuditRecord>>;
-  /** Drops audit records older than `before` (retention). */
-  pruneAudit(tenant: string, before: number): Promise<void>;
 
-  /** Starts an idempotent operation: 'new' (this caller runs it), or what an earlier call with the
-   *  same key left: still 'pending', or 'done' with its response. `fingerprint` tells a repeat
-   *  from a different request reusing the key. */
-  beginIdempotent(tenant: string, key: string, fingerprint: string, ttlMs: number): Promise<IdempotentState>;
-  finishIdempotent(tenant: string, key: string, fingerprint: string, response: string, ttlMs: number): Promise<void>;
-  /** Forgets a pending key (the operation failed in a way the caller may retry). */
-  releaseIdempotent(tenant: string, key: string): Promise<void>;
+  /** The key's record; a new (or expired) key is made `open` and bound to `requestFp`. */
+  openPayment(tenant: string, key: string, requestFp: string, now: number, ttlMs: number): Promise<PaymentRecord>;
+  /** Marks the institution call as possibly in flight until `deadline`, from `open`, or from
+   *  `pending` past its deadline (a retry taking over after a crash or a failed call). The call
+   *  recorded first is kept and returned: a takeover re-asks for the same account with the same
+   *  institution key. null: another caller holds the call, or the payment is done. */
+  startCall(tenant: string, key: string, requestFp: string, call: PaymentCall, now: number, deadline: number): Promise<PaymentCall | null>;
+  /** The call ended without an answer (timeout, transport error): a retry may ask again at once. */
+  endCall(tenant: string, key: string, now: number): Promise<void>;
+  /** Records the decision and its audit record in one transaction; the first decision stays.
+   *  Returns the decision that stands (JSON). */
+  finishPayment(tenant: string, key: string, decision: string, audit: AuditRecord, now: number): Promise<string>;
+
+  /** Retention: audit records older than `auditBefore` or beyond `auditMaxPerTenant` per tenant
+   *  (the oldest go first), and expired payment records, bulk jobs and claims. */
+  prune(now: number, auditBefore: number, auditMaxPerTenant: number): Promise<void>;
 
   /** Takes a named once-only claim (e.g. "re-check CRL set X"); false if another took it. */
   claim(name: string, ttlMs: number): Promise<boolean>;

@@ -4,17 +4,28 @@ import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { RevocationSet } from '../core/revocation.js';
 import type { Config } from '../config.js';
-import type { RedisClient } from '../queue/connection.js';
+import type { Database } from '../db/database.js';
+import { installationSecret } from '../db/open.js';
 import type { CrlFeed } from '../revocation/feed.js';
-import { redisKeys } from '../redis-keys.js';
-import { MemoryPlatformStore } from './memory-store.js';
 import { Platform } from './platform.js';
-import { RedisPlatformStore } from './redis-store.js';
+import { SqlPlatformStore } from './sql-store.js';
 
-export function makePlatform(config: Config, redis: RedisClient | null, logger: Logger, clock: () => number): Platform {
-  const max = config.platform.auditMaxPerTenant;
-  const store = config.platform.store === 'redis' ? new RedisPlatformStore(redis!, redisKeys(config.redis.prefix), max) : new MemoryPlatformStore(clock, max);
-  return new Platform(store, config.tenants, { auditRetentionMs: config.platform.auditRetentionSec * 1000, webhook: { attempts: config.jobs.webhookAttempts, timeoutMs: config.jobs.webhookTimeoutMs } }, logger, clock);
+export async function makePlatform(config: Config, db: Database, logger: Logger, clock: () => number): Promise<Platform> {
+  const p = config.platform;
+  return new Platform(
+    new SqlPlatformStore(db, clock),
+    config.tenants,
+    {
+      auditRetentionMs: p.auditRetentionSec * 1000,
+      auditMaxPerTenant: p.auditMaxPerTenant,
+      auditFlushMs: p.auditFlushMs,
+      auditBatch: p.auditBatch,
+      handleKey: await installationSecret(db, 'certificate_handle_key'),
+      webhook: { attempts: config.jobs.webhookAttempts, timeoutMs: config.jobs.webhookTimeoutMs },
+    },
+    logger,
+    clock,
+  );
 }
 
 /** What makes two processes' sets the same data: every CRL's issuer, partition, number and date. */

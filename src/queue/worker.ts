@@ -21,7 +21,9 @@ import { unpackItems } from '../pool/task-codec.js';
 import { JobDataError, jobPacked, type BulkChunkData, type ReplyMessage, type VerifyJobData } from './codec.js';
 import { bullConnection, redisClient, whenReady, type RedisClient } from './connection.js';
 import { BulkJobs } from '../jobs/bulk-jobs.js';
-import { RedisJobStore } from '../jobs/redis-store.js';
+import { SqlJobStore } from '../jobs/sql-store.js';
+import { openDatabase } from '../db/open.js';
+import type { Database } from '../db/database.js';
 import { presenter } from '../platform/present.js';
 import { makePlatform, watchFeed } from '../platform/wiring.js';
 
@@ -54,9 +56,11 @@ export async function startQueueWorker(config: Config, opts: QueueWorkerOptions 
   const deadLetters = new Queue(keys.deadLetterQueue(q.name), { connection: bullConnection(config.redis, 'fail-fast', onError, owned), prefix: keys.bullPrefix });
   deadLetters.on('error', onError);
   await whenReady(redis);
-  const platform = makePlatform(config, redis, logger, clock);
+  // Workers share the API nodes' system of record: conversion IDs for proxy tenants, bulk results.
+  const db: Database = await openDatabase(config.database, logger);
+  const platform = await makePlatform(config, db, logger, clock);
   if (local.feed) watchFeed(local.feed, platform, config.crl.graceSec * 1000, logger, (r) => metrics.changeRecheck(r));
-  const bulk = new BulkJobs(new RedisJobStore(redis, keys, config.jobs.retentionSec), config.jobs, config.tenants, logger, presenter(platform), null, (code) => metrics.verdicts.inc({ kind: 'verdict', code }));
+  const bulk = new BulkJobs(new SqlJobStore(db, config.jobs.retentionSec * 1000, clock), config.jobs, config.tenants, logger, presenter(platform), null, (code) => metrics.verdicts.inc({ kind: 'verdict', code }));
 
   const handle = async (job: Job): Promise<ItemResult[] | null> => {
     const t0 = performance.now();
@@ -149,7 +153,8 @@ export async function startQueueWorker(config: Config, opts: QueueWorkerOptions 
   void worker.run().catch((err: Error) => logger.error({ err: { message: err.message } }, 'worker stopped'));
   await worker.waitUntilReady();
 
-  const server = await serveOps(config, local, metrics, clock, () => worker.isRunning() && redis.status === 'ready');
+  const dbReachable = async (): Promise<boolean> => db.ping(1000).then(() => true, () => false);
+  const server = await serveOps(config, local, metrics, clock, () => worker.isRunning() && redis.status === 'ready', dbReachable);
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.worker.port;
   const url = `http://${config.worker.host.includes(':') ? `[${config.worker.host}]` : config.worker.host}:${port}`;
@@ -173,6 +178,7 @@ export async function startQueueWorker(config: Config, opts: QueueWorkerOptions 
         await new Promise((r) => server.close(r));
         redis.disconnect();
         for (const c of owned) c.disconnect();
+        await db.close();
         logger.info({ id }, 'queue worker stopped');
       })();
       return closing;
@@ -181,7 +187,7 @@ export async function startQueueWorker(config: Config, opts: QueueWorkerOptions 
 }
 
 /** /metrics, /healthz and /readyz of a worker process (Prometheus scrapes each worker). */
-function serveOps(config: Config, local: LocalVerifier, metrics: Metrics, clock: () => number, consuming: () => boolean): Promise<Server> {
+function serveOps(config: Config, local: LocalVerifier, metrics: Metrics, clock: () => number, consuming: () => boolean, dbReachable: () => Promise<boolean>): Promise<Server> {
   const server = createServer((req, res) => {
     const send = (status: number, body: string, type = 'application/json'): void => {
       res.writeHead(status, { 'content-type': type });
@@ -191,11 +197,13 @@ function serveOps(config: Config, local: LocalVerifier, metrics: Metrics, clock:
     if (req.method !== 'GET') return send(405, JSON.stringify({ code: 'method_not_allowed', message: 'GET only' }));
     if (path === '/healthz') return send(200, JSON.stringify({ status: 'ok' }));
     if (path === '/readyz') {
-      void local.notReady(clock()).then((reasons) => {
+      void Promise.all([local.notReady(clock()), dbReachable()]).then(([reasons, dbUp]) => {
         if (!consuming()) reasons.push('not consuming the queue (Redis unreachable or closing)');
+        if (!dbUp) reasons.push('database unreachable');
         metrics.ready.set(reasons.length ? 0 : 1);
+        // Public: status and reasons only (CRL sources and ages are on /metrics).
         if (reasons.length) send(503, JSON.stringify({ code: 'not_ready', message: reasons.join('; ') }));
-        else send(200, JSON.stringify({ status: 'ready', mode: 'worker', crl: local.crlStatus() }));
+        else send(200, JSON.stringify({ status: 'ready', mode: 'worker' }));
       });
       return;
     }

@@ -1,27 +1,19 @@
-// The bulk-job stores behind one interface: the same suite on memory and on real Redis.
-import { Redis } from 'ioredis';
-import { afterAll, describe, expect, it } from 'vitest';
-import { MemoryJobStore } from '../../src/jobs/memory-store.js';
-import { RedisJobStore } from '../../src/jobs/redis-store.js';
-import type { JobStore } from '../../src/jobs/store.js';
-import { redisKeys } from '../../src/redis-keys.js';
+// The bulk-job store (SQL system of record): the same suite on PGlite and on the real PostgreSQL.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/db/database.js';
+import { SqlJobStore } from '../../src/jobs/sql-store.js';
+import { openTestDatabase } from '../helpers/db.js';
 
-const prefix = `jpkitest${process.pid}j${Date.now().toString(36)}`;
-const redis = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
-afterAll(async () => {
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length) await redis.del(...keys);
-  redis.disconnect();
-});
-
-const clock = { now: 1_000_000 };
-const stores: [string, () => JobStore][] = [
-  ['memory', () => new MemoryJobStore(60_000, () => clock.now)],
-  ['redis', () => new RedisJobStore(redis, redisKeys(prefix), 60)],
-];
-
-describe.each(stores)('%s job store', (_name, make) => {
-  const store = make();
+describe.each(['pglite', 'postgres'] as const)('%s job store', (kind) => {
+  const clock = { now: 1_000_000 };
+  let db: Database;
+  let close: () => Promise<void>;
+  let store: SqlJobStore;
+  beforeAll(async () => {
+    ({ db, close } = await openTestDatabase(kind));
+    store = new SqlJobStore(db, 60_000, () => clock.now);
+  });
+  afterAll(() => close());
   const id = () => `job${Math.random().toString(36).slice(2)}`;
 
   it('records known results at creation and chunks once each, completing exactly once', async () => {
@@ -38,6 +30,16 @@ describe.each(stores)('%s job store', (_name, make) => {
     expect(await store.results(j, 3, 1)).toEqual(['"r3"']);
   });
 
+  it('counts chunks recorded concurrently once each', async () => {
+    const j = id();
+    await store.create({ id: j, tenant: 'a', total: 40, createdAt: 1, webhook: null }, []);
+    const runs = Array.from({ length: 40 }, (_, c) => store.record(j, c % 20, [[c % 20, `"${c % 20}"`, false], [20 + (c % 20), '"x"', false]], 5));
+    const outcomes = await Promise.all(runs);
+    expect(outcomes.filter((o) => o === 'duplicate')).toHaveLength(20);
+    expect(outcomes.filter((o) => o === 'completed')).toHaveLength(1);
+    expect((await store.get(j))!.done).toBe(40);
+  });
+
   it('answers null for unknown jobs and gone for chunks of unknown jobs', async () => {
     expect(await store.get('nope')).toBeNull();
     expect(await store.record('nope', 0, [[0, '"x"', false]], 1)).toBe('gone');
@@ -50,25 +52,12 @@ describe.each(stores)('%s job store', (_name, make) => {
     expect(await store.results(j, 0, 3)).toEqual([null, '"mid"', null]);
     expect((await store.get(j))!.webhook).toBe('http://x/y');
   });
-});
 
-describe('job retention', () => {
-  it('memory: a job is gone after the retention time', async () => {
-    const s = new MemoryJobStore(1000, () => clock.now);
-    await s.create({ id: 'old', tenant: 'a', total: 1, createdAt: clock.now, webhook: null }, []);
-    clock.now += 1001;
-    expect(await s.get('old')).toBeNull();
-  });
-
-  it('redis: every key of a job carries the retention TTL', async () => {
-    const keys = redisKeys(prefix);
-    const s = new RedisJobStore(redis, keys, 60);
-    await s.create({ id: 'ttl', tenant: 'a', total: 2, createdAt: 1, webhook: null }, []);
-    await s.record('ttl', 0, [[0, '"a"', false]], 2);
-    for (const k of [keys.jobMeta('ttl'), keys.jobResults('ttl'), keys.jobChunks('ttl')]) {
-      const ttl = await redis.ttl(k);
-      expect(ttl, k).toBeGreaterThan(50);
-      expect(ttl, k).toBeLessThanOrEqual(60);
-    }
+  it('forgets a job after the retention time', async () => {
+    const j = id();
+    await store.create({ id: j, tenant: 'a', total: 1, createdAt: clock.now, webhook: null }, []);
+    clock.now += 60_001;
+    expect(await store.get(j)).toBeNull();
+    expect(await store.record(j, 0, [[0, '"late"', false]], clock.now)).toBe('gone');
   });
 });

@@ -1,31 +1,26 @@
-// The platform stores behind one interface: the same suite on memory and on real Redis.
-import { Redis } from 'ioredis';
-import { afterAll, describe, expect, it } from 'vitest';
-import { MemoryPlatformStore } from '../../src/platform/memory-store.js';
-import { RedisPlatformStore } from '../../src/platform/redis-store.js';
-import type { Change, Link, PlatformStore, Watch } from '../../src/platform/store.js';
-import { redisKeys } from '../../src/redis-keys.js';
-
-const prefix = `jpkitest${process.pid}s${Date.now().toString(36)}`;
-const redis = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
-afterAll(async () => {
-  const keys = await redis.keys(`${prefix}*`);
-  if (keys.length) await redis.del(...keys);
-  redis.disconnect();
-});
+// The platform store (the SQL system of record): the same suite on PGlite and on the real
+// PostgreSQL server.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/db/database.js';
+import { SqlPlatformStore } from '../../src/platform/sql-store.js';
+import type { Change, Link, PaymentCall, Watch } from '../../src/platform/store.js';
+import { openTestDatabase } from '../helpers/db.js';
 
 const clock = { now: 1_000_000 };
-const stores: [string, () => PlatformStore][] = [
-  ['memory', () => new MemoryPlatformStore(() => clock.now)],
-  ['redis', () => new RedisPlatformStore(redis, redisKeys(`${prefix}${Math.random().toString(36).slice(2, 6)}`))],
-];
-
 const link = (cid: string, ref: string): Link => ({ conversionId: cid, customerRef: ref, cards: [{ id: 'c1', institution: 'bank', kind: 'bank', accountRef: '12345678', label: null }], createdAt: 1, updatedAt: 2 });
 const watch = (id: string, tenant: string): Watch => ({ id, tenant, conversionId: 'cid', customerRef: null, issuerKeyId: 'ab', partitions: ['p'], serialHex: '0102', fingerprint: 'f', status: 'good', reason: null, registeredAt: 1, checkedAt: 1 });
 const change = (n: number): Change => ({ watchId: `w${n}`, conversionId: 'cid', customerRef: null, from: 'good', to: 'revoked', reason: 'superseded', action: 'stop_using_certificate', revokedAt: n, crl: null, at: n });
+const call: PaymentCall = { cardId: 'card_1', institution: 'bank', accountRef: '4111', institutionKey: 'a:k1' };
 
-describe.each(stores)('%s platform store', (_name, make) => {
-  const s = make();
+describe.each(['pglite', 'postgres'] as const)('%s platform store', (kind) => {
+  let db: Database;
+  let close: () => Promise<void>;
+  let s: SqlPlatformStore;
+  beforeAll(async () => {
+    ({ db, close } = await openTestDatabase(kind));
+    s = new SqlPlatformStore(db, () => clock.now);
+  });
+  afterAll(() => close());
 
   it('makes one random conversion ID per tenant and subject, and maps it back', async () => {
     expect(await s.conversionId('a', 'ff01', false)).toBeNull();
@@ -40,26 +35,35 @@ describe.each(stores)('%s platform store', (_name, make) => {
     expect(new Set(many).size).toBe(1); // concurrent first uses agree
   });
 
-  it('keeps the first alias of a serial', async () => {
+  it('keeps the first alias of a serial and follows chains to their root, bounded', async () => {
     expect(await s.addAlias('new1', 'old1')).toBe(true);
     expect(await s.addAlias('new1', 'other')).toBe(false);
     expect(await s.aliasOf('new1')).toBe('old1');
     expect(await s.aliasOf('old1')).toBeNull();
+    await s.addAlias('newer1', 'new1');
+    expect(await s.rootSerial('newer1', 16)).toBe('old1');
+    expect(await s.rootSerial('lonely', 16)).toBe('lonely');
+    await s.addAlias('loopA', 'loopB');
+    await s.addAlias('loopB', 'loopA');
+    expect(['loopA', 'loopB']).toContain(await s.rootSerial('loopA', 16)); // a loop still ends
+    expect(await s.rootSerial('loopA', 16)).toBe(await s.rootSerial('loopA', 16));
   });
 
   it('stores, lists (all pages), and deletes links per tenant', async () => {
     for (let i = 0; i < 25; i++) await s.putLink('a', link(`cid_${String(i).padStart(3, '0')}`, `r${i}`));
     await s.putLink('b', link('cid_b', 'rb'));
     expect((await s.getLink('a', 'cid_003'))?.customerRef).toBe('r3');
+    expect((await s.getLink('a', 'cid_003'))?.cards[0].accountRef).toBe('12345678');
     expect(await s.getLink('b', 'cid_003')).toBeNull();
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
       const p: { links: Link[]; next: string | null } = await s.listLinks('a', cursor, 10);
+      expect(p.links.length).toBeLessThanOrEqual(10);
       seen.push(...p.links.map((l) => l.customerRef));
       cursor = p.next;
     } while (cursor);
-    expect(new Set(seen).size).toBe(25);
+    expect(seen.length).toBe(25);
     expect(seen).not.toContain('rb');
     expect(await s.deleteLink('a', 'cid_003')).toBe(true);
     expect(await s.deleteLink('a', 'cid_003')).toBe(false);
@@ -82,35 +86,89 @@ describe.each(stores)('%s platform store', (_name, make) => {
     expect(await s.getWatch('w1')).toBeNull();
   });
 
-  it('pages changes and the audit trail from a cursor, per tenant, and prunes the audit by time', async () => {
-    for (let i = 1; i <= 5; i++) await s.appendChange('a', change(i));
+  it('records a page of changes with their watches, and pages changes per tenant from a cursor', async () => {
+    for (let i = 1; i <= 3; i++) await s.appendChange('a', change(i));
+    const cursors = await s.recordChanges([
+      { watch: { ...watch('w2', 'a'), status: 'revoked' }, change: change(4) },
+      { watch: { ...watch('w4', 'a'), status: 'revoked' }, change: change(5) },
+    ]);
+    expect(cursors).toHaveLength(2);
+    expect((await s.getWatch('w4'))?.status).toBe('revoked');
     await s.appendChange('b', change(99));
     const first = await s.changes('a', null, 3);
     expect(first.items.map((c) => c.watchId)).toEqual(['w1', 'w2', 'w3']);
     const rest = await s.changes('a', first.next, 3);
     expect(rest.items.map((c) => c.watchId)).toEqual(['w4', 'w5']);
+    expect(rest.items.map((c) => c.cursor)).toEqual(cursors);
     expect(rest.next).toBeNull();
     expect((await s.changes('a', rest.items[1].cursor, 3)).items).toEqual([]);
-    await s.appendAudit('a', [{ at: 10, route: '/v1/verify/auth', code: 'ok', fingerprint: 'f1' }, { at: 20, route: '/v1/verify/auth', code: 'revoked', fingerprint: 'f2' }]);
-    const audit = await s.audit('a', null, 10);
-    expect(audit.items.map((x) => x.code)).toEqual(['ok', 'revoked']);
-    expect((await s.audit('b', null, 10)).items).toEqual([]);
-    await s.pruneAudit('a', Date.now() + 60_000); // Redis prunes by append time, memory by `at`
-    expect((await s.audit('a', null, 10)).items).toEqual([]);
+    expect((await s.changes('a', 'not-a-cursor', 3)).items).toEqual([]);
   });
 
-  it('keeps at most the configured number of audit records per tenant, dropping the oldest', async () => {
-    const small = _name === 'memory' ? new MemoryPlatformStore(() => clock.now, 100) : new RedisPlatformStore(redis, redisKeys(`${prefix}cap`), 100);
-    for (let i = 0; i < 5; i++) await small.appendAudit('cap', Array.from({ length: 100 }, (_, j) => ({ at: i * 100 + j, route: '/v1/verify/auth', code: 'ok', fingerprint: null })));
-    const kept = (await small.audit('cap', null, 1000)).items;
-    expect(kept.length).toBeGreaterThanOrEqual(100);
-    expect(kept.length).toBeLessThan(500); // Redis trims approximately (whole nodes)
-    expect(kept[kept.length - 1].at).toBe(499); // the newest stay
+  it('appends audit records of several tenants in one go, pages them, and prunes by time and count', async () => {
+    await s.appendAudit([
+      { tenant: 'aud', at: 10, route: '/v1/verify/auth', code: 'ok', certificate: 'f1' },
+      { tenant: 'aud2', at: 15, route: '/v1/verify/auth', code: 'ok', certificate: null },
+      { tenant: 'aud', at: 20, route: '/v1/verify/auth', code: 'revoked', certificate: 'f2' },
+    ]);
+    const audit = await s.audit('aud', null, 10);
+    expect(audit.items.map((x) => [x.code, x.certificate, x.at])).toEqual([['ok', 'f1', 10], ['revoked', 'f2', 20]]);
+    expect((await s.audit('aud2', null, 10)).items).toHaveLength(1);
+    expect((await s.audit('nobody', null, 10)).items).toEqual([]);
+    for (let i = 0; i < 5; i++) await s.appendAudit(Array.from({ length: 100 }, (_, j) => ({ tenant: 'cap', at: 1000 + i * 100 + j, route: '/v1/verify/auth', code: 'ok', certificate: null })));
+    await s.prune(clock.now, 15, 100);
+    const kept = (await s.audit('cap', null, 1000)).items;
+    expect(kept).toHaveLength(100);
+    expect(kept[0].at).toBe(1400); // the newest stay
+    expect((await s.audit('aud', null, 10)).items.map((x) => x.at)).toEqual([20]); // older than 15 went
+  });
+
+  it('binds a payment key to its request, holds its call, and keeps the first decision', async () => {
+    const t = clock.now;
+    const open = await s.openPayment('a', 'k1', 'fp1', t, 60_000);
+    expect(open).toMatchObject({ state: 'open', requestFp: 'fp1', call: null, decision: null });
+    // Another request with the key sees the record bound to the first.
+    expect((await s.openPayment('a', 'k1', 'fp2', t, 60_000)).requestFp).toBe('fp1');
+    // The same key under another tenant is another record.
+    expect((await s.openPayment('b', 'k1', 'fpb', t, 60_000)).requestFp).toBe('fpb');
+    expect(await s.startCall('a', 'k1', 'fp2', call, t, t + 5000)).toBeNull(); // wrong request
+    expect(await s.startCall('a', 'k1', 'fp1', call, t, t + 5000)).toEqual(call);
+    // While the call may be in flight nobody else takes it…
+    expect(await s.startCall('a', 'k1', 'fp1', { ...call, cardId: 'other' }, t + 1000, t + 6000)).toBeNull();
+    expect(await s.openPayment('a', 'k1', 'fp1', t + 1000, 60_000)).toMatchObject({ state: 'pending', call, callDeadline: t + 5000 });
+    // …past its deadline a retry takes it over with the call first recorded.
+    expect(await s.startCall('a', 'k1', 'fp1', { ...call, cardId: 'other', accountRef: '9999' }, t + 5000, t + 10_000)).toEqual(call);
+    const d1 = JSON.stringify({ decision: 'approved', authorizationId: 'x1' });
+    expect(await s.finishPayment('a', 'k1', d1, { at: t, route: '/v1/payments/authorize', code: 'approved:approved', certificate: 'h1' }, t)).toBe(d1);
+    // A slower run that finishes later does not overwrite it, and adds no audit record.
+    const before = (await s.audit('a', null, 1000)).items.length;
+    expect(await s.finishPayment('a', 'k1', JSON.stringify({ decision: 'declined' }), { at: t, route: '/v1/payments/authorize', code: 'declined:x', certificate: null }, t)).toBe(d1);
+    expect((await s.audit('a', null, 1000)).items.length).toBe(before);
+    expect(await s.openPayment('a', 'k1', 'fp1', t + 2000, 60_000)).toMatchObject({ state: 'done', decision: d1 });
+    expect(await s.startCall('a', 'k1', 'fp1', call, t + 99_000, t + 99_999)).toBeNull();
+  });
+
+  it('lets a failed call be asked again at once, and never expires a pending payment', async () => {
+    const t = clock.now;
+    await s.openPayment('a', 'k2', 'fp', t, 1000);
+    await s.startCall('a', 'k2', 'fp', call, t, t + 5000);
+    await s.endCall('a', 'k2', t + 100);
+    expect(await s.startCall('a', 'k2', 'fp', call, t + 100, t + 5100)).toEqual(call);
+    // Long past its TTL, the pending record is still bound (the institution may have acted).
+    expect(await s.openPayment('a', 'k2', 'other', t + 10_000, 1000)).toMatchObject({ state: 'pending', requestFp: 'fp' });
+    await s.prune(t + 10_000, 0, 1_000_000);
+    expect(await s.openPayment('a', 'k2', 'other', t + 10_000, 1000)).toMatchObject({ state: 'pending', requestFp: 'fp' });
+    // A done record expires with its TTL; the key then starts afresh.
+    await s.openPayment('a', 'k3', 'fp', t, 1000);
+    await s.finishPayment('a', 'k3', '{"decision":"declined"}', { at: t, route: 'r', code: 'c', certificate: null }, t);
+    expect(await s.openPayment('a', 'k3', 'fp9', t + 2000, 1000)).toMatchObject({ state: 'open', requestFp: 'fp9', decision: null });
   });
 
   it('grants a claim once until it expires', async () => {
     expect(await s.claim('recheck:x', 60_000)).toBe(true);
     expect(await s.claim('recheck:x', 60_000)).toBe(false);
     expect(await s.claim('recheck:y', 60_000)).toBe(true);
+    clock.now += 60_001;
+    expect(await s.claim('recheck:x', 60_000)).toBe(true);
   });
 });

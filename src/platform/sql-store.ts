@@ -1,0 +1,254 @@
+// The platform's system of record in SQL (PostgreSQL, or PGlite for the embedded default): the
+// same statements on both. Paging cursors are row sequence numbers; ids are random.
+import { randomBytes } from 'node:crypto';
+import { ms, msOrNull, type Database } from '../db/database.js';
+import type { AuditRecord, Change, Link, Page, PaymentCall, PaymentRecord, PlatformStore, TenantAuditRecord, Watch } from './store.js';
+
+export const newConversionId = (): string => `cid_${randomBytes(16).toString('base64url')}`;
+
+interface PaymentRow {
+  state: PaymentRecord['state'];
+  request_fp: string;
+  card_id: string | null;
+  institution: string | null;
+  account_ref: string | null;
+  institution_key: string | null;
+  call_deadline: unknown;
+  decision: unknown;
+  [k: string]: unknown;
+}
+
+const callOf = (r: Pick<PaymentRow, 'card_id' | 'institution' | 'account_ref' | 'institution_key'>): PaymentCall | null =>
+  r.card_id && r.institution && r.account_ref && r.institution_key ? { cardId: r.card_id, institution: r.institution, accountRef: r.account_ref, institutionKey: r.institution_key } : null;
+
+/** jsonb comes back parsed from both drivers; the relay keeps decisions as JSON text. */
+const jsonText = (v: unknown): string | null => (v === null || v === undefined ? null : typeof v === 'string' ? v : JSON.stringify(v));
+
+const linkOf = (r: Record<string, unknown>): Link => ({
+  conversionId: r.conversion_id as string,
+  customerRef: r.customer_ref as string,
+  cards: (typeof r.cards === 'string' ? JSON.parse(r.cards) : r.cards) as Link['cards'],
+  createdAt: ms(r.created_at),
+  updatedAt: ms(r.updated_at),
+});
+
+const bodyOf = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
+
+export class SqlPlatformStore implements PlatformStore {
+  constructor(
+    private readonly db: Database,
+    private readonly clock: () => number,
+  ) {}
+
+  async conversionId(tenant: string, subject: string, create: boolean): Promise<string | null> {
+    const found = await this.db.query<{ conversion_id: string }>('SELECT conversion_id FROM conversion_ids WHERE tenant = $1 AND subject = $2', [tenant, subject]);
+    if (found.length || !create) return found[0]?.conversion_id ?? null;
+    const made = await this.db.query<{ conversion_id: string }>(
+      'INSERT INTO conversion_ids (tenant, subject, conversion_id, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (tenant, subject) DO NOTHING RETURNING conversion_id',
+      [tenant, subject, newConversionId(), this.clock()],
+    );
+    if (made.length) return made[0].conversion_id;
+    // Another caller made it first (its insert committed while ours waited): theirs stands.
+    return (await this.db.query<{ conversion_id: string }>('SELECT conversion_id FROM conversion_ids WHERE tenant = $1 AND subject = $2', [tenant, subject]))[0].conversion_id;
+  }
+
+  async subjectOf(tenant: string, conversionId: string): Promise<string | null> {
+    const r = await this.db.query<{ subject: string }>('SELECT subject FROM conversion_ids WHERE tenant = $1 AND conversion_id = $2', [tenant, conversionId]);
+    return r[0]?.subject ?? null;
+  }
+
+  async aliasOf(serial: string): Promise<string | null> {
+    const r = await this.db.query<{ target: string }>('SELECT target FROM serial_aliases WHERE serial = $1', [serial]);
+    return r[0]?.target ?? null;
+  }
+
+  async rootSerial(serial: string, maxHops: number): Promise<string> {
+    const r = await this.db.query<{ s: string }>(
+      `WITH RECURSIVE chain (s, depth) AS (
+         SELECT $1::text, 0
+         UNION ALL
+         SELECT a.target, c.depth + 1 FROM serial_aliases a JOIN chain c ON a.serial = c.s WHERE c.depth < $2
+       )
+       SELECT s FROM chain ORDER BY depth DESC LIMIT 1`,
+      [serial, maxHops],
+    );
+    return r[0].s;
+  }
+
+  async addAlias(serial: string, target: string): Promise<boolean> {
+    const r = await this.db.query('INSERT INTO serial_aliases (serial, target, created_at) VALUES ($1, $2, $3) ON CONFLICT (serial) DO NOTHING RETURNING serial', [serial, target, this.clock()]);
+    return r.length === 1;
+  }
+
+  async getLink(tenant: string, conversionId: string): Promise<Link | null> {
+    const r = await this.db.query('SELECT * FROM links WHERE tenant = $1 AND conversion_id = $2', [tenant, conversionId]);
+    return r.length ? linkOf(r[0]) : null;
+  }
+
+  async putLink(tenant: string, link: Link): Promise<void> {
+    await this.db.query(
+      `INSERT INTO links (tenant, conversion_id, customer_ref, cards, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (tenant, conversion_id) DO UPDATE SET customer_ref = EXCLUDED.customer_ref, cards = EXCLUDED.cards, updated_at = EXCLUDED.updated_at`,
+      [tenant, link.conversionId, link.customerRef, JSON.stringify(link.cards), link.createdAt, link.updatedAt],
+    );
+  }
+
+  async deleteLink(tenant: string, conversionId: string): Promise<boolean> {
+    return (await this.db.query('DELETE FROM links WHERE tenant = $1 AND conversion_id = $2 RETURNING conversion_id', [tenant, conversionId])).length === 1;
+  }
+
+  async listLinks(tenant: string, cursor: string | null, limit: number): Promise<{ links: Link[]; next: string | null }> {
+    const rows = await this.db.query('SELECT * FROM links WHERE tenant = $1 AND conversion_id > $2 ORDER BY conversion_id LIMIT $3', [tenant, cursor ?? '', limit + 1]);
+    const links = rows.slice(0, limit).map(linkOf);
+    return { links, next: rows.length > limit ? links[links.length - 1].conversionId : null };
+  }
+
+  async putWatch(w: Watch): Promise<void> {
+    await this.db.query('INSERT INTO watches (id, tenant, body) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET body = EXCLUDED.body', [w.id, w.tenant, JSON.stringify(w)]);
+  }
+
+  async getWatch(id: string): Promise<Watch | null> {
+    const r = await this.db.query<{ body: unknown }>('SELECT body FROM watches WHERE id = $1', [id]);
+    return r.length ? bodyOf<Watch>(r[0].body) : null;
+  }
+
+  async deleteWatch(id: string): Promise<boolean> {
+    return (await this.db.query('DELETE FROM watches WHERE id = $1 RETURNING id', [id])).length === 1;
+  }
+
+  async scanWatches(cursor: string | null, count: number): Promise<{ watches: Watch[]; next: string | null }> {
+    const rows = await this.db.query<{ id: string; body: unknown }>('SELECT id, body FROM watches WHERE id > $1 ORDER BY id LIMIT $2', [cursor ?? '', count + 1]);
+    const watches = rows.slice(0, count).map((r) => bodyOf<Watch>(r.body));
+    return { watches, next: rows.length > count ? rows[count - 1].id : null };
+  }
+
+  async countWatches(): Promise<number> {
+    return Number((await this.db.query<{ n: unknown }>('SELECT count(*) AS n FROM watches'))[0].n);
+  }
+
+  async appendChange(tenant: string, change: Change): Promise<string> {
+    const r = await this.db.query<{ seq: unknown }>('INSERT INTO changes (tenant, body) VALUES ($1, $2) RETURNING seq', [tenant, JSON.stringify(change)]);
+    return String(r[0].seq);
+  }
+
+  async recordChanges(batch: readonly { readonly watch: Watch; readonly change: Change }[]): Promise<string[]> {
+    if (batch.length === 0) return [];
+    // One transaction per page of findings: each watch's new status lands with its change.
+    return this.db.transaction(async (tx) => {
+      await tx.query(
+        `INSERT INTO watches (id, tenant, body) SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[])
+         ON CONFLICT (id) DO UPDATE SET body = EXCLUDED.body`,
+        [batch.map((b) => b.watch.id), batch.map((b) => b.watch.tenant), batch.map((b) => JSON.stringify(b.watch))],
+      );
+      const rows = await tx.query<{ seq: unknown }>(
+        'INSERT INTO changes (tenant, body) SELECT x.tenant, x.body FROM unnest($1::text[], $2::jsonb[]) WITH ORDINALITY AS x(tenant, body, n) ORDER BY n RETURNING seq',
+        [batch.map((b) => b.watch.tenant), batch.map((b) => JSON.stringify(b.change))],
+      );
+      return rows.map((r) => String(r.seq)).sort((a, b) => Number(a) - Number(b));
+    });
+  }
+
+  changes(tenant: string, after: string | null, limit: number): Promise<Page<Change>> {
+    return this.page<Change>('SELECT seq, body FROM changes WHERE tenant = $1 AND seq > $2 ORDER BY seq LIMIT $3', tenant, after, limit, (r) => bodyOf<Change>(r.body));
+  }
+
+  async appendAudit(records: readonly TenantAuditRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    await this.db.query(
+      'INSERT INTO audit (tenant, at, route, code, certificate) SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[])',
+      [records.map((r) => r.tenant), records.map((r) => r.at), records.map((r) => r.route), records.map((r) => r.code), records.map((r) => r.certificate)],
+    );
+  }
+
+  audit(tenant: string, after: string | null, limit: number): Promise<Page<AuditRecord>> {
+    return this.page<AuditRecord>('SELECT seq, at, route, code, certificate FROM audit WHERE tenant = $1 AND seq > $2 ORDER BY seq LIMIT $3', tenant, after, limit, (r) => ({
+      at: ms(r.at),
+      route: r.route as string,
+      code: r.code as string,
+      certificate: (r.certificate as string | null) ?? null,
+    }));
+  }
+
+  private async page<T>(sql: string, tenant: string, after: string | null, limit: number, map: (r: Record<string, unknown>) => T): Promise<Page<T>> {
+    const from = after === null ? 0 : /^\d{1,18}$/.test(after) ? after : null;
+    if (from === null) return { items: [], next: null }; // a cursor we never gave out
+    const rows = await this.db.query(sql, [tenant, from, limit + 1]);
+    const items = rows.slice(0, limit).map((r) => ({ ...map(r), cursor: String(r.seq) }));
+    return { items, next: rows.length > limit ? items[items.length - 1].cursor : null };
+  }
+
+  async openPayment(tenant: string, key: string, requestFp: string, now: number, ttlMs: number): Promise<PaymentRecord> {
+    // A new key, or one whose record has expired, starts open and bound to this request. A pending
+    // record never expires: the institution may have acted on it, so only its answer ends it.
+    const rows = await this.db.query<PaymentRow>(
+      `INSERT INTO payments (tenant, idempotency_key, request_fp, state, created_at, updated_at, expires_at) VALUES ($1, $2, $3, 'open', $4, $4, $5)
+       ON CONFLICT (tenant, idempotency_key) DO UPDATE SET request_fp = EXCLUDED.request_fp, state = 'open', card_id = NULL, institution = NULL, account_ref = NULL,
+         institution_key = NULL, call_deadline = NULL, decision = NULL, created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at, expires_at = EXCLUDED.expires_at
+       WHERE payments.expires_at < $4 AND payments.state <> 'pending'
+       RETURNING *`,
+      [tenant, key, requestFp, now, now + ttlMs],
+    );
+    const r = rows[0] ?? (await this.db.query<PaymentRow>('SELECT * FROM payments WHERE tenant = $1 AND idempotency_key = $2', [tenant, key]))[0];
+    return { state: r.state, requestFp: r.request_fp, call: callOf(r), callDeadline: msOrNull(r.call_deadline), decision: jsonText(r.decision) };
+  }
+
+  async startCall(tenant: string, key: string, requestFp: string, call: PaymentCall, now: number, deadline: number): Promise<PaymentCall | null> {
+    const rows = await this.db.query<PaymentRow>(
+      `UPDATE payments SET state = 'pending', card_id = coalesce(card_id, $4), institution = coalesce(institution, $5), account_ref = coalesce(account_ref, $6),
+         institution_key = coalesce(institution_key, $7), call_deadline = $8, updated_at = $9
+       WHERE tenant = $1 AND idempotency_key = $2 AND request_fp = $3 AND (state = 'open' OR (state = 'pending' AND call_deadline <= $9))
+       RETURNING card_id, institution, account_ref, institution_key`,
+      [tenant, key, requestFp, call.cardId, call.institution, call.accountRef, call.institutionKey, deadline, now],
+    );
+    return rows.length ? callOf(rows[0]) : null;
+  }
+
+  async endCall(tenant: string, key: string, now: number): Promise<void> {
+    await this.db.query("UPDATE payments SET call_deadline = $3, updated_at = $3 WHERE tenant = $1 AND idempotency_key = $2 AND state = 'pending'", [tenant, key, now]);
+  }
+
+  finishPayment(tenant: string, key: string, decision: string, audit: AuditRecord, now: number): Promise<string> {
+    return this.db.transaction(async (tx) => {
+      const done = await tx.query(
+        "UPDATE payments SET state = 'done', decision = $3, updated_at = $4 WHERE tenant = $1 AND idempotency_key = $2 AND state <> 'done' RETURNING tenant",
+        [tenant, key, decision, now],
+      );
+      if (done.length === 0) {
+        // Another run of this payment decided first (a takeover raced a slow call): its decision stands.
+        const r = await tx.query<{ decision: unknown }>('SELECT decision FROM payments WHERE tenant = $1 AND idempotency_key = $2', [tenant, key]);
+        const first = r.length ? jsonText(r[0].decision) : null;
+        if (first !== null) return first;
+        throw new Error(`payment record ${tenant}/${key} vanished before its decision`);
+      }
+      await tx.query('INSERT INTO audit (tenant, at, route, code, certificate) VALUES ($1, $2, $3, $4, $5)', [tenant, audit.at, audit.route, audit.code, audit.certificate]);
+      return decision;
+    });
+  }
+
+  async prune(now: number, auditBefore: number, auditMaxPerTenant: number): Promise<void> {
+    await this.db.query('DELETE FROM audit WHERE at < $1', [auditBefore]);
+    await this.db.query(
+      `DELETE FROM audit a USING (
+         SELECT tenant, (SELECT seq FROM audit x WHERE x.tenant = t.tenant ORDER BY seq DESC OFFSET $1 LIMIT 1) AS upto FROM (SELECT DISTINCT tenant FROM audit) t
+       ) cut
+       WHERE a.tenant = cut.tenant AND cut.upto IS NOT NULL AND a.seq <= cut.upto`,
+      [auditMaxPerTenant],
+    );
+    await this.db.query("DELETE FROM payments WHERE expires_at < $1 AND state <> 'pending'", [now]);
+    await this.db.query('DELETE FROM bulk_jobs WHERE expires_at < $1', [now]);
+    await this.db.query('DELETE FROM claims WHERE expires_at < $1', [now]);
+  }
+
+  async claim(name: string, ttlMs: number): Promise<boolean> {
+    const now = this.clock();
+    const r = await this.db.query(
+      'INSERT INTO claims (name, expires_at) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET expires_at = EXCLUDED.expires_at WHERE claims.expires_at < $3 RETURNING name',
+      [name, now + ttlMs, now],
+    );
+    return r.length === 1;
+  }
+
+  async close(): Promise<void> {
+    // The database belongs to the caller.
+  }
+}
