@@ -79,12 +79,12 @@ export function registerPlatformRoutes(app: FastifyInstance, deps: PlatformRoute
     watchId: w.id,
     conversionId: w.conversionId,
     customerRef: w.customerRef,
-    fingerprint: w.fingerprint,
     status: w.status,
     reason: w.reason,
     registeredAt: new Date(w.registeredAt).toISOString(),
     checkedAt: new Date(w.checkedAt).toISOString(),
-    ...(tenant.mode === 'delegate' ? { serial: BigInt(`0x${w.serialHex}`).toString(16) } : {}),
+    // Proxy tenants name the certificate by their own handle, never its serial or fingerprint.
+    ...(tenant.mode === 'delegate' ? { serial: BigInt(`0x${w.serialHex}`).toString(16), fingerprint: w.fingerprint } : { handle: platform.certificateHandle(tenant, w.fingerprint) }),
   });
 
   app.post<{ Body: AuthBody & { customerRef: string; cards?: CardInput[]; signing?: SignatureBody } }>('/v1/links', { schema: platformSchemas.enrol }, async (req, reply) => {

@@ -4,7 +4,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { afterAll } from 'vitest';
 import { REPO_ROOT } from '../conformance/shared.js';
+import { freshPostgresDatabase } from './db.js';
 import type { TestService } from './service.js';
 
 export interface WorkerProc {
@@ -15,12 +17,22 @@ export interface WorkerProc {
   exited: Promise<number | null>;
 }
 
-/** Queue settings for tests: short locks and checks, so a killed worker's job moves on quickly. */
-export function queueSettings(prefix: string, redisUrl = 'redis://127.0.0.1:6379', extra: Record<string, unknown> = {}) {
+/** A fresh PostgreSQL database for this test file's cluster (dropped after the file). Call at
+ *  the top level of a test file. */
+export async function clusterDatabase(): Promise<string> {
+  const fresh = await freshPostgresDatabase('cluster');
+  afterAll(() => fresh.drop());
+  return fresh.url;
+}
+
+/** Queue settings for tests: short locks and checks, so a killed worker's job moves on quickly.
+ *  `dbUrl`: the PostgreSQL database every node of the test cluster shares. */
+export function queueSettings(prefix: string, dbUrl: string, redisUrl = 'redis://127.0.0.1:6379', extra: Record<string, unknown> = {}) {
   return {
     mode: 'queue',
     challenge: { ttlSec: 120, store: 'redis' },
-    platform: { store: 'redis', auditRetentionSec: 86_400 },
+    database: { url: dbUrl, dir: ':memory:', poolSize: 4, timeoutMs: 3000 },
+    platform: { auditRetentionSec: 86_400 },
     redis: { url: redisUrl, prefix },
     queue: { batchSize: 64, batchDelayUs: 1000, timeoutMs: 20_000, attempts: 3, backoffMs: 50, lockDurationMs: 2000, stalledIntervalMs: 1000, maxStalledCount: 1, heartbeatMs: 500, concurrency: 8, ...extra },
   };

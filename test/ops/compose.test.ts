@@ -9,7 +9,7 @@ import { commands } from '../../src/cli/commands.js';
 import { validateConfig } from '../../src/config.js';
 import { REPO_ROOT } from '../conformance/shared.js';
 
-interface Service { build?: string; image?: string; command?: string[]; entrypoint?: string[]; environment?: Record<string, string>; ports?: string[]; volumes?: string[]; deploy?: { replicas?: number }; healthcheck?: { test: string[] } }
+interface Service { build?: string; image?: string; command?: string[]; entrypoint?: string[]; environment?: Record<string, string>; ports?: string[]; volumes?: string[]; deploy?: { replicas?: number }; healthcheck?: { test: string[] }; depends_on?: Record<string, unknown> }
 const compose = parse(readFileSync(join(REPO_ROOT, 'docker-compose.yml'), 'utf8')) as { services: Record<string, Service>; volumes: Record<string, unknown> };
 const dockerfile = readFileSync(join(REPO_ROOT, 'Dockerfile'), 'utf8');
 const prom = parse(readFileSync(join(REPO_ROOT, 'ops', 'prometheus.yml'), 'utf8')) as { rule_files: string[]; scrape_configs: { job_name: string; metrics_path: string; static_configs?: { targets: string[] }[]; dns_sd_configs?: { names: string[]; port: number }[] }[] };
@@ -30,8 +30,10 @@ describe('docker-compose.yml: the queue-mode cluster', () => {
   const api = configOf(S.api);
   const worker = configOf(S.worker);
 
-  it('has every part: J-LIS, Redis (AOF), API, two workers, Prometheus, Grafana', () => {
-    expect(Object.keys(S).sort()).toEqual(['api', 'bank', 'grafana', 'jlis', 'prometheus', 'redis', 'worker']);
+  it('has every part: J-LIS, PostgreSQL, Redis (AOF), API, two workers, Prometheus, Grafana', () => {
+    expect(Object.keys(S).sort()).toEqual(['api', 'bank', 'grafana', 'jlis', 'postgres', 'prometheus', 'redis', 'worker']);
+    expect(S.postgres.volumes).toContain('pg-data:/var/lib/postgresql/data');
+    for (const s of [S.api, S.worker]) expect(s.depends_on?.postgres).toEqual({ condition: 'service_healthy' });
     expect(S.redis.command).toEqual(['redis-server', '--appendonly', 'yes']);
     expect(S.worker.deploy?.replicas).toBe(2);
   });
@@ -44,7 +46,12 @@ describe('docker-compose.yml: the queue-mode cluster', () => {
       expect(c.mode).toBe('queue');
       expect(new URL(c.redis.url).hostname).toBe('redis');
       expect(c.challenge.store).toBe('redis');
-      expect(c.platform.store).toBe('redis');
+      // The system of record is the compose PostgreSQL, with the user and database it creates.
+      const db = new URL(c.database.url!);
+      expect(db.hostname).toBe('postgres');
+      expect(db.username).toBe(S.postgres.environment!.POSTGRES_USER);
+      expect(decodeURIComponent(db.password)).toBe(S.postgres.environment!.POSTGRES_PASSWORD);
+      expect(db.pathname).toBe(`/${S.postgres.environment!.POSTGRES_DB}`);
       expect(c.tenants.length).toBeGreaterThan(0);
     }
     expect(api.host).toBe('0.0.0.0');

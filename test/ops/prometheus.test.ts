@@ -13,8 +13,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { VERDICT_CODES } from '../../src/core/verdict.js';
 import { REPO_ROOT } from '../conformance/shared.js';
-import { freePort, queueSettings, spawnWorker, until, workerConfig, type WorkerProc } from '../helpers/cluster.js';
+import { freePort, clusterDatabase, queueSettings, spawnWorker, until, workerConfig, type WorkerProc } from '../helpers/cluster.js';
 import { KEY_A, WEBHOOK_SECRET_A, startTestService, type TestService } from '../helpers/service.js';
+
+const DB = await clusterDatabase();
 
 const prefix = `jpkitest${process.pid}o${Date.now().toString(36)}`;
 const KEY_R = 'rate-limited-tenant-key-01';
@@ -41,7 +43,7 @@ function metricNames(expr: string): string[] {
 
 beforeAll(async () => {
   const sha = (s: string) => createHash('sha256').update(s).digest('hex');
-  const settings = queueSettings(prefix);
+  const settings = queueSettings(prefix, DB);
   t = await startTestService(
     {
       ...settings,

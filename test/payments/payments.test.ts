@@ -31,7 +31,7 @@ beforeAll(async () => {
   await new Promise<void>((r) => hanging.listen(0, '127.0.0.1', r));
   const ports = { 'bank-x': await freePort(), 'card-y': await freePort() };
   t = await startTestService({
-    platform: { store: 'redis', auditRetentionSec: 86_400 },
+    platform: { auditRetentionSec: 86_400 },
     redis: { url: 'redis://127.0.0.1:6379', prefix, cluster: false },
     tenants: [
       { id: 'shop', apiKeySha256: sha(KEY_SHOP), linkedCards: true },

@@ -15,6 +15,7 @@ import { REVOKED, T0, startTestService, type TestService } from '../helpers/serv
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 const KEY_P = 'proxy-tenant-key-000001';
 const KEY_D = 'delegate-tenant-key-0002';
+const KEY_P2 = 'proxy-tenant-two-key-0003';
 const KEY_N = 'no-linking-tenant-key-03';
 const KEY_OP = 'operator-key-00000000004';
 const KEY_R = 'rate-limited-key-0000005';
@@ -39,10 +40,11 @@ beforeAll(async () => {
   t = await startTestService({
     redis: { url: 'redis://127.0.0.1:6379', prefix, cluster: false },
     challenge: { ttlSec: 120, store: 'redis' },
-    platform: { store: 'redis', auditRetentionSec: 86_400 },
+    platform: { auditRetentionSec: 86_400 },
     tenants: [
       { id: 'p', apiKeySha256: sha(KEY_P), mode: 'proxy', linkedCards: true, basicInfo: true, webhookSecret: SECRET_P, webhookUrl: hookUrl },
       { id: 'd', apiKeySha256: sha(KEY_D), mode: 'delegate', linkedCards: true },
+      { id: 'p2', apiKeySha256: sha(KEY_P2), mode: 'proxy' },
       { id: 'n', apiKeySha256: sha(KEY_N) },
       { id: 'op', apiKeySha256: sha(KEY_OP), operator: true },
       { id: 'r', apiKeySha256: sha(KEY_R), rateLimit: { perSecond: 1, burst: 2 } },
@@ -76,6 +78,18 @@ describe('ID conversion and proxy mode', () => {
     expect(again.body.certificate.conversionId).toBe(p.body.certificate.conversionId); // stable
     const d = await t.post('/v1/verify/auth', await auth('a20', KEY_D), { key: KEY_D });
     expect(d.body.certificate.serial).toBe(serialOf('a20'));
+    // The global fingerprint only for delegate tenants; proxy tenants get a per-tenant handle,
+    // stable for them and different for every other tenant (no joining records across tenants).
+    const fingerprint = d.body.certificate.fingerprint as string;
+    expect(fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    expect(p.body.certificate.fingerprint).toBeUndefined();
+    expect(p.body.certificate.handle).toMatch(/^h_[A-Za-z0-9_-]{32}$/);
+    expect(again.body.certificate.handle).toBe(p.body.certificate.handle);
+    const p2 = await t.post('/v1/verify/auth', await auth('a20', KEY_P2), { key: KEY_P2 });
+    expect(p2.body.certificate.handle).toMatch(/^h_/);
+    expect(p2.body.certificate.handle).not.toBe(p.body.certificate.handle);
+    expect(p2.body.certificate.conversionId).not.toBe(p.body.certificate.conversionId);
+    expect(JSON.stringify([p.body, p2.body])).not.toContain(fingerprint);
     // Delegate verifications skip the conversion lookup: a delegate tenant gets the serial.
     expect(d.body.certificate.conversionId).toBeUndefined();
     // Bulk results for a proxy tenant carry no serial either.
@@ -208,7 +222,7 @@ describe('renewals and change confirmation', () => {
 });
 
 describe('audit trail and limits', () => {
-  it('records every verification per tenant (code, fingerprint, no personal data), paged and isolated', async () => {
+  it('records every verification per tenant (code, certificate handle, no personal data), paged and isolated', async () => {
     const all: any[] = [];
     let cursor = '';
     for (;;) {
@@ -220,10 +234,13 @@ describe('audit trail and limits', () => {
     expect(all.length).toBeGreaterThan(10);
     expect(all.some((r) => r.code === 'revoked' && r.route === '/v1/links')).toBe(true);
     expect(all.every((r) => typeof r.at === 'string' && typeof r.code === 'string')).toBe(true);
-    expect(all.filter((r) => r.code === 'ok').every((r) => /^[0-9a-f]{64}$/.test(r.fingerprint))).toBe(true);
+    // A proxy tenant's trail names certificates by its own handles, never the global fingerprint.
+    expect(all.filter((r) => r.code === 'ok').every((r) => /^h_[A-Za-z0-9_-]{32}$/.test(r.certificate))).toBe(true);
+    expect(all.some((r) => /^[0-9a-f]{64}$/.test(r.certificate ?? ''))).toBe(false);
     expect(JSON.stringify(all).toLowerCase()).not.toContain(serialOf('a20'));
     const theirs = (await get('/v1/audit?limit=1000', KEY_D)).body.records;
     expect(theirs.length).toBeGreaterThan(0);
+    expect(theirs.filter((r: any) => r.code === 'ok').every((r: any) => /^[0-9a-f]{64}$/.test(r.certificate))).toBe(true);
     expect(theirs.length).toBeLessThan(all.length);
   });
 

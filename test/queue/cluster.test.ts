@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { cardSign } from '../../src/sim/card.js';
 import { publishCrls } from '../../src/sim/jlis-crl.js';
 import { KEY_B, REVOKED, WEBHOOK_SECRET_A, startTestService, type TestService } from '../helpers/service.js';
-import { metricValue, queueSettings, spawnWorker, until, workerConfig, type WorkerProc } from '../helpers/cluster.js';
+import { metricValue, clusterDatabase, queueSettings, spawnWorker, until, workerConfig, type WorkerProc } from '../helpers/cluster.js';
+
+const DB = await clusterDatabase();
 
 const prefix = `jpkitest${process.pid}c${Date.now().toString(36)}`;
 let t: TestService;
@@ -18,13 +20,13 @@ const redis = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
 
 beforeAll(async () => {
   // Real time: worker processes judge CRL freshness by their own clock.
-  t = await startTestService(queueSettings(prefix), { t0: Date.now() - 60_000 });
+  t = await startTestService(queueSettings(prefix, DB), { t0: Date.now() - 60_000 });
   // Workers re-read their CRL folder every second, so a new day's CRLs reach them during the test.
   // They read it through a symlink that the test flips to a complete new day at once (as a CRL
   // distributor would): a folder being written to would give them sets of half a day.
   cpSync(join(t.dir, 'crl'), join(t.dir, 'crl-day0'), { recursive: true });
   symlinkSync(join(t.dir, 'crl-day0'), join(t.dir, 'crl-live'));
-  const cfg = workerConfig(t, 'worker', queueSettings(prefix), {
+  const cfg = workerConfig(t, 'worker', queueSettings(prefix, DB), {
     crl: { sources: [join(t.dir, 'crl-live')], cacheDir: join(t.dir, 'cache-workers'), refreshIntervalSec: 1, graceSec: 3600, policy: 'hard-fail', retries: 1, backoffMs: 0 },
   });
   workers = await Promise.all([spawnWorker(cfg), spawnWorker(cfg)]);

@@ -8,7 +8,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { cardSign } from '../../src/sim/card.js';
 import { redisKeys } from '../../src/redis-keys.js';
 import { startTestService, type TestService } from '../helpers/service.js';
-import { freePort, metricValue, queueSettings, spawnWorker, until, workerConfig, type WorkerProc } from '../helpers/cluster.js';
+import { freePort, metricValue, clusterDatabase, queueSettings, spawnWorker, until, workerConfig, type WorkerProc } from '../helpers/cluster.js';
+
+const DB = await clusterDatabase();
 
 const redis = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -39,7 +41,7 @@ describe('queue faults', () => {
     const prefix = uniquePrefix('k');
     // One big bulk chunk and no path cache make the killed worker's job last long enough to be
     // caught active; the short lock lets the stalled check find it within seconds.
-    const settings = queueSettings(prefix);
+    const settings = queueSettings(prefix, DB);
     const t = await startTestService({ ...settings, jobs: { maxItems: 10_000, chunkSize: 4096, retentionSec: 3600, webhookAttempts: 1, webhookTimeoutMs: 1000 } }, { t0: Date.now() - 60_000 });
     cleanups.push(() => t.svc.close(), () => dropKeys(prefix));
     const cfg = workerConfig(t, 'slow', settings, { pool: { threads: 1, batchSize: 16, batchDelayUs: 200, maxPending: 20_000, concurrentTasksPerWorker: 1, pathCacheSize: 0 } });
@@ -87,7 +89,7 @@ describe('queue faults', () => {
 
   it('a job that fails every attempt goes to the dead-letter queue with its reason; its callers get job_failed', async () => {
     const prefix = uniquePrefix('d');
-    const settings = queueSettings(prefix, undefined, { attempts: 3, backoffMs: 20, batchDelayUs: 20_000 });
+    const settings = queueSettings(prefix, DB, undefined, { attempts: 3, backoffMs: 20, batchDelayUs: 20_000 });
     const t = await startTestService(settings, { t0: Date.now() - 60_000 });
     cleanups.push(() => t.svc.close(), () => dropKeys(prefix));
     // A worker whose pool takes at most 10 items: a 20-item job is refused on every attempt.
@@ -132,7 +134,7 @@ describe('queue faults', () => {
     cleanups.push(() => void server.kill('SIGKILL'));
     const url = `redis://127.0.0.1:${port}`;
     const prefix = uniquePrefix('r');
-    const settings = queueSettings(prefix, url, { timeoutMs: 5_000 });
+    const settings = queueSettings(prefix, DB, url, { timeoutMs: 5_000 });
     const t = await startTestService(settings, { t0: Date.now() - 60_000 });
     cleanups.push(() => t.svc.close());
     const w: WorkerProc = await spawnWorker(workerConfig(t, 'r', settings));

@@ -9,7 +9,9 @@ import { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisKeys } from '../../src/redis-keys.js';
 import { startTestService, type TestService } from '../helpers/service.js';
-import { freePort, queueSettings, spawnWorker, until, workerConfig, type WorkerProc } from '../helpers/cluster.js';
+import { freePort, clusterDatabase, queueSettings, spawnWorker, until, workerConfig, type WorkerProc } from '../helpers/cluster.js';
+
+const DB = await clusterDatabase();
 
 const servers: ChildProcess[] = [];
 let ports: number[] = [];
@@ -28,7 +30,7 @@ beforeAll(async () => {
   const made = spawnSync('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes'], { encoding: 'utf8' });
   expect(made.status, made.stdout + made.stderr).toBe(0);
   await until(async () => ports.every((p) => spawnSync('redis-cli', ['-p', String(p), 'cluster', 'info'], { encoding: 'utf8' }).stdout.includes('cluster_state:ok')), 20_000, 100);
-  const settings = { ...queueSettings(prefix, ports.map((p) => `redis://127.0.0.1:${p}`).join(',')), redis: { url: ports.map((p) => `redis://127.0.0.1:${p}`).join(','), prefix, cluster: true } };
+  const settings = { ...queueSettings(prefix, DB, ports.map((p) => `redis://127.0.0.1:${p}`).join(',')), redis: { url: ports.map((p) => `redis://127.0.0.1:${p}`).join(','), prefix, cluster: true } };
   t = await startTestService(settings, { t0: Date.now() - 60_000 });
   worker = await spawnWorker(workerConfig(t, 'rc', settings as ReturnType<typeof queueSettings>));
 }, 90_000);
