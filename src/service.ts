@@ -32,6 +32,8 @@ export interface Service {
   /** The in-process pool and feed (embedded mode); null in queue mode. */
   readonly local: LocalVerifier | null;
   readonly platform: Platform;
+  /** The system of record (PostgreSQL or PGlite). */
+  readonly db: Database;
   readonly metrics: Metrics;
   readonly logger: Logger;
   close(): Promise<void>;
@@ -139,6 +141,7 @@ export async function startService(config: Config, opts: ServiceOptions = {}): P
     verifier,
     local,
     platform,
+    db,
     metrics,
     logger,
     close() {

@@ -144,6 +144,46 @@ describe('payment relay', () => {
     expect(bogus.body).toMatchObject({ decision: 'error', code: 'unknown_card' });
   });
 
+  it('the documented flow: choose_card, then the same idempotency key with cardRef; its repeat is the same decision', async () => {
+    const before = await stats('card-y');
+    const body = { method: 'credit', amount: 1_000, currency: 'JPY', terminalId: 'shop-terminal-03', idempotencyKey: 'order-choose-then-pay' };
+    const choose = await t.post('/v1/payments/authorize', { ...(await auth('a23', KEY_SHOP)), ...body }, { key: KEY_SHOP });
+    expect(choose.body).toMatchObject({ decision: 'choose_card', repeat: false });
+    const gold = choose.body.cards.find((c: { label: string }) => c.label === 'gold');
+    const paid = await t.post('/v1/payments/authorize', { ...(await auth('a23', KEY_SHOP)), ...body, cardRef: gold.id }, { key: KEY_SHOP });
+    expect(paid.body).toMatchObject({ decision: 'approved', repeat: false, card: { id: gold.id } });
+    const again = await t.post('/v1/payments/authorize', { ...(await auth('a23', KEY_SHOP)), ...body, cardRef: gold.id }, { key: KEY_SHOP });
+    expect(again.body).toMatchObject({ decision: 'approved', repeat: true, authorizationId: paid.body.authorizationId });
+    expect((await stats('card-y')).approved - before.approved).toBe(1);
+  });
+
+  it('a key reused by another holder, or with a bogus signature, never shows the first decision', async () => {
+    await enrol('a27', KEY_SHOP, [{ institution: 'card-y', kind: 'credit', accountRef: '4333333333333333' }]);
+    const body = { method: 'credit', amount: 700, currency: 'JPY', terminalId: 'shop-terminal-04', idempotencyKey: 'order-shared-key' };
+    const first = await t.post('/v1/payments/authorize', { ...(await auth('a20', KEY_SHOP)), ...body }, { key: KEY_SHOP });
+    expect(first.body).toMatchObject({ decision: 'approved', repeat: false });
+    // Another holder with the same key and the same payment: a conflict, decided after their own
+    // JPKI check, with nothing of the first customer's decision.
+    const other = await t.post('/v1/payments/authorize', { ...(await auth('a27', KEY_SHOP)), ...body }, { key: KEY_SHOP });
+    expect(other.body).toMatchObject({ decision: 'error', code: 'idempotency_conflict', repeat: false });
+    const leaked = JSON.stringify(other.body);
+    for (const secret of [first.body.authorizationId, first.body.conversionId, first.body.card.id, first.body.card.masked]) expect(leaked).not.toContain(secret);
+    // The first holder's certificate with a bogus signature: declined by the JPKI check.
+    const forged = { ...(await auth('a20', KEY_SHOP)), ...body };
+    const sig = Buffer.from(forged.signature, 'base64');
+    sig[5] ^= 0xff;
+    const bogus = await t.post('/v1/payments/authorize', { ...forged, signature: sig.toString('base64') }, { key: KEY_SHOP });
+    expect(bogus.body.decision).toBe('declined');
+    expect(bogus.body.code).toMatch(/^jpki_/);
+    expect(JSON.stringify(bogus.body)).not.toContain(first.body.authorizationId);
+    // An unknown challenge with the key: no decision either.
+    const replay = await t.post('/v1/payments/authorize', { ...forged, challengeId: 'AAAAAAAAAAAAAAAAAAAAAA' }, { key: KEY_SHOP });
+    expect(replay.body).toMatchObject({ decision: 'declined', code: 'jpki_challenge_unknown' });
+    // The rightful holder still gets the stored decision.
+    const again = await t.post('/v1/payments/authorize', { ...(await auth('a20', KEY_SHOP)), ...body }, { key: KEY_SHOP });
+    expect(again.body).toMatchObject({ decision: 'approved', repeat: true, authorizationId: first.body.authorizationId });
+  });
+
   it('a revoked JPKI certificate is declined before the institution is called', async () => {
     await enrol('a24', KEY_SHOP, [{ institution: 'card-y', kind: 'credit', accountRef: '4111111111111111' }]);
     publishCrls({ dir: t.dir, now: T0 + 30_000, day: 1, revokedShare: 0, revoke: { ...REVOKED, a24: 1 } });
@@ -186,6 +226,12 @@ describe('payment relay', () => {
     const logs = t.logs.join('');
     expect(logs).not.toContain(block);
     expect(logs).not.toContain('1111222233334444');
+    // Nowhere in the system of record either: every text column of every table.
+    const tables = await t.svc.db.query<{ table_name: string }>("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'");
+    for (const { table_name } of tables) {
+      const rows = await t.svc.db.query(`SELECT * FROM ${table_name}`);
+      expect(JSON.stringify(rows), table_name).not.toContain(block);
+    }
     const all = await redis.keys(`${prefix}:*`);
     for (const k of all) {
       const type = await redis.type(k);
