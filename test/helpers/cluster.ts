@@ -56,15 +56,25 @@ export function workerConfig(t: TestService, name: string, settings: ReturnType<
 }
 
 export function spawnWorker(configFile: string): Promise<WorkerProc> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), 'worker', '--config', configFile], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawnCli(['worker', '--config', configFile], /"url":"(http:[^"]+)"[^\n]*queue worker started/);
+}
+
+/** `jpki-verify serve --config FILE` as its own process (tests that kill it); resolves once it
+ *  listens, with its URL. */
+export function spawnService(configFile: string): Promise<WorkerProc> {
+  return spawnCli(['serve', '--config', configFile], /"url":"(http:[^"]+)"[^\n]*"msg":"listening"/);
+}
+
+function spawnCli(args: string[], ready: RegExp): Promise<WorkerProc> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d) => (out += String(d)));
   child.stderr!.on('data', (d) => (out += String(d)));
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker did not start: ${out}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`${args[0]} did not start: ${out}`)), 30_000);
     const onData = (): void => {
-      const m = /"url":"(http:[^"]+)"[^\n]*queue worker started/.exec(out);
+      const m = ready.exec(out);
       if (m) {
         clearTimeout(timer);
         child.stdout!.off('data', onData);
@@ -74,7 +84,7 @@ export function spawnWorker(configFile: string): Promise<WorkerProc> {
     child.stdout!.on('data', onData);
     void exited.then((code) => {
       clearTimeout(timer);
-      reject(new Error(`worker exited ${code}: ${out}`));
+      reject(new Error(`${args[0]} exited ${code}: ${out}`));
     });
   });
 }

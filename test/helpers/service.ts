@@ -38,12 +38,27 @@ export interface TestService {
 
 const sha = (s: string): string => createHash('sha256').update(s).digest('hex');
 
-export async function startTestService(overrides: Partial<Record<keyof Config, unknown>> = {}, opts: { t0?: number } = {}): Promise<TestService> {
-  const t0 = opts.t0 ?? T0;
+/** A simulated J-LIS in a new folder: roots in `trust/`, the day's CRLs in `crl/`, 60
+ *  authentication and 10 signing holders; REVOKED are revoked. */
+export function makeTestPki(t0 = T0): { dir: string; pki: PkiDir; holder(id: string): Holder } {
   const dir = mkdtempSync(join(tmpdir(), 'svc-'));
   initPki({ dir, now: t0, authUsers: 60, signingUsers: 10, testUsers: 2, poolSize: 2, seed: 5 });
   publishCrls({ dir, now: t0, revokedShare: 0, revoke: REVOKED });
   const pki = openPki(dir);
+  const all = [...pki.holders('authentication'), ...pki.holders('signing'), ...pki.holders('test')];
+  return { dir, pki, holder: (id) => all.find((h) => h.id === id)! };
+}
+
+/** The body of an authentication: the holder's certificate and card signature over a challenge. */
+export function authBodyFor(pki: PkiDir, h: Holder, ch: { challengeId: string; challenge: Buffer }, tamper = false): Record<string, string> {
+  const sig = cardSign(pki.keys[h.key], ch.challenge);
+  if (tamper) sig[10] ^= 1;
+  return { certificate: Buffer.from(h.cert).toString('base64'), challengeId: ch.challengeId, signature: Buffer.from(sig).toString('base64') };
+}
+
+export async function startTestService(overrides: Partial<Record<keyof Config, unknown>> = {}, opts: { t0?: number } = {}): Promise<TestService> {
+  const t0 = opts.t0 ?? T0;
+  const { dir, pki, holder } = makeTestPki(t0);
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk, _enc, cb) {
@@ -81,19 +96,13 @@ export async function startTestService(overrides: Partial<Record<keyof Config, u
     }
     return { status: res.status, body: parsed, headers: res.headers };
   };
-  const all = [...pki.holders('authentication'), ...pki.holders('signing'), ...pki.holders('test')];
-  const holder = (id: string): Holder => all.find((h) => h.id === id)!;
   return {
     svc, config, url, pki, dir, logs, clock, holder, post,
     async challenge(key = KEY_A) {
       const r = await post('/v1/challenges', {}, { key });
       return { challengeId: r.body.challengeId, challenge: Buffer.from(r.body.challenge, 'base64') };
     },
-    authBody(h, ch, tamper = false) {
-      const sig = cardSign(pki.keys[h.key], ch.challenge);
-      if (tamper) sig[10] ^= 1;
-      return { certificate: Buffer.from(h.cert).toString('base64'), challengeId: ch.challengeId, signature: Buffer.from(sig).toString('base64') };
-    },
+    authBody: (h, ch, tamper = false) => authBodyFor(pki, h, ch, tamper),
     rootCA(label) {
       const cert = parseCertificate(pki.rootCert(label));
       return { purpose: label.startsWith('sign') ? 'signing' : 'authentication', generation: 3, label, cert: pki.rootCert(label), key: pki.rootKey(label), keyId: cert.extensions.subjectKeyId!, name: cert.subject.der, notBefore: cert.notBefore, notAfter: cert.notAfter };

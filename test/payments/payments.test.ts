@@ -169,7 +169,7 @@ describe('payment relay', () => {
     const leaked = JSON.stringify(other.body);
     for (const secret of [first.body.authorizationId, first.body.conversionId, first.body.card.id, first.body.card.masked]) expect(leaked).not.toContain(secret);
     // The first holder's certificate with a bogus signature: declined by the JPKI check.
-    const forged = { ...(await auth('a20', KEY_SHOP)), ...body };
+    const forged: Record<string, unknown> & { signature: string } = { ...(await auth('a20', KEY_SHOP)), ...body } as never;
     const sig = Buffer.from(forged.signature, 'base64');
     sig[5] ^= 0xff;
     const bogus = await t.post('/v1/payments/authorize', { ...forged, signature: sig.toString('base64') }, { key: KEY_SHOP });
