@@ -48,6 +48,9 @@ export function benchConfig(dir: string, name: string, port: number, over: Recor
     pool: { threads: 2, batchSize: 32, batchDelayUs: 200, maxPending: 100_000, concurrentTasksPerWorker: 2, pathCacheSize: 50_000 },
     challenge: { ttlSec: 3600, store: 'memory' },
     limits: { bodyBytes: 4 * 1024 * 1024, batchItems: 256 },
+    // The embedded default's system of record: PGlite in a folder of the run (BENCH_PG_URL: a
+    // PostgreSQL server instead). Every verification's audit record is committed before its answer.
+    database: process.env.BENCH_PG_URL ? { url: process.env.BENCH_PG_URL, poolSize: 16 } : { url: null, dir: join(dir, `db-${name}`) },
     tenants: [{ id: 'bench', apiKeySha256: createHash('sha256').update(KEY).digest('hex'), basicInfo: false }],
     ...over,
   }));
