@@ -103,7 +103,7 @@ export class Platform {
   }
 
   async conversionId(tenant: TenantConfig, serial: string): Promise<string> {
-    return (await this.store.conversionId(tenant.id, await this.subject(serial), true))!;
+    return (await this.store.resolve(tenant.id, normSerial(serial), MAX_ALIAS_HOPS, false)).conversionId;
   }
 
   /** Facts for a response: delegate tenants get the serial and a conversion ID, proxy tenants
@@ -153,8 +153,7 @@ export class Platform {
   /** The link of a verified authentication's subject, if any (with its cards: several → the
    *  caller asks the holder to choose). */
   async identify(tenant: TenantConfig, facts: CertificateFacts): Promise<{ conversionId: string; link: LinkView | null; cards: Card[] }> {
-    const cid = await this.conversionId(tenant, facts.serial);
-    const link = await this.store.getLink(tenant.id, cid);
+    const { conversionId: cid, link } = await this.store.resolve(tenant.id, normSerial(facts.serial), MAX_ALIAS_HOPS, true);
     return { conversionId: cid, link: link ? this.view(tenant, link, facts.serial) : null, cards: link ? [...link.cards] : [] };
   }
 

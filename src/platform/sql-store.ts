@@ -75,6 +75,37 @@ export class SqlPlatformStore implements PlatformStore {
     return r[0].s;
   }
 
+  async resolve(tenant: string, serial: string, maxHops: number, withLink: boolean): Promise<{ conversionId: string; link: Link | null }> {
+    // One statement: the alias chain, the conversion ID (inserted on first use; an existing one
+    // comes from the table, a new one from the INSERT's RETURNING), and the link.
+    const rows = await this.db.query(
+      `WITH RECURSIVE chain (s, depth) AS (
+         SELECT $2::text, 0
+         UNION ALL
+         SELECT a.target, c.depth + 1 FROM serial_aliases a JOIN chain c ON a.serial = c.s WHERE c.depth < $3
+       ),
+       root AS (SELECT s FROM chain ORDER BY depth DESC LIMIT 1),
+       found AS (SELECT x.conversion_id FROM conversion_ids x JOIN root ON x.tenant = $1 AND x.subject = root.s),
+       made AS (
+         INSERT INTO conversion_ids (tenant, subject, conversion_id, created_at)
+         SELECT $1, root.s, $4, $5 FROM root WHERE NOT EXISTS (SELECT 1 FROM found)
+         ON CONFLICT (tenant, subject) DO NOTHING RETURNING conversion_id
+       ),
+       cid AS (SELECT conversion_id FROM found UNION ALL SELECT conversion_id FROM made)
+       SELECT cid.conversion_id, l.customer_ref, l.cards, l.created_at, l.updated_at
+       FROM cid LEFT JOIN links l ON $6 AND l.tenant = $1 AND l.conversion_id = cid.conversion_id`,
+      [tenant, serial, maxHops, newConversionId(), this.clock(), withLink],
+    );
+    if (rows.length === 0) {
+      // Another caller made the conversion ID between our read and our insert: read theirs.
+      const subject = await this.rootSerial(serial, maxHops);
+      const conversionId = (await this.conversionId(tenant, subject, true))!;
+      return { conversionId, link: withLink ? await this.getLink(tenant, conversionId) : null };
+    }
+    const r = rows[0];
+    return { conversionId: r.conversion_id as string, link: r.customer_ref === null || r.customer_ref === undefined ? null : linkOf(r) };
+  }
+
   async addAlias(serial: string, target: string): Promise<boolean> {
     const r = await this.db.query('INSERT INTO serial_aliases (serial, target, created_at) VALUES ($1, $2, $3) ON CONFLICT (serial) DO NOTHING RETURNING serial', [serial, target, this.clock()]);
     return r.length === 1;
@@ -207,22 +238,23 @@ export class SqlPlatformStore implements PlatformStore {
     await this.db.query("UPDATE payments SET call_deadline = $3, updated_at = $3 WHERE tenant = $1 AND idempotency_key = $2 AND state = 'pending'", [tenant, key, now]);
   }
 
-  finishPayment(tenant: string, key: string, decision: string, audit: AuditRecord, now: number): Promise<string> {
-    return this.db.transaction(async (tx) => {
-      const done = await tx.query(
-        "UPDATE payments SET state = 'done', decision = $3, updated_at = $4 WHERE tenant = $1 AND idempotency_key = $2 AND state <> 'done' RETURNING tenant",
-        [tenant, key, decision, now],
-      );
-      if (done.length === 0) {
-        // Another run of this payment decided first (a takeover raced a slow call): its decision stands.
-        const r = await tx.query<{ decision: unknown }>('SELECT decision FROM payments WHERE tenant = $1 AND idempotency_key = $2', [tenant, key]);
-        const first = r.length ? jsonText(r[0].decision) : null;
-        if (first !== null) return first;
-        throw new Error(`payment record ${tenant}/${key} vanished before its decision`);
-      }
-      await tx.query('INSERT INTO audit (tenant, at, route, code, certificate) VALUES ($1, $2, $3, $4, $5)', [tenant, audit.at, audit.route, audit.code, audit.certificate]);
-      return decision;
-    });
+  async finishPayment(tenant: string, key: string, decision: string, audit: AuditRecord, now: number): Promise<string> {
+    // One statement, so one transaction: the decision and its audit record land together or not
+    // at all. The outer SELECT reads the snapshot from before the UPDATE: when nothing was
+    // updated it is the decision another run recorded first, which stands.
+    const rows = await this.db.query<{ wrote: unknown; decision: unknown }>(
+      `WITH done AS (
+         UPDATE payments SET state = 'done', decision = $3, updated_at = $4
+         WHERE tenant = $1 AND idempotency_key = $2 AND state <> 'done' RETURNING tenant
+       ),
+       audited AS (INSERT INTO audit (tenant, at, route, code, certificate) SELECT $1, $5, $6, $7, $8 FROM done RETURNING seq)
+       SELECT (SELECT count(*) FROM audited) AS wrote, (SELECT decision FROM payments WHERE tenant = $1 AND idempotency_key = $2) AS decision`,
+      [tenant, key, decision, now, audit.at, audit.route, audit.code, audit.certificate],
+    );
+    if (Number(rows[0].wrote) === 1) return decision;
+    const first = jsonText(rows[0].decision);
+    if (first === null) throw new Error(`payment record ${tenant}/${key} vanished before its decision`);
+    return first;
   }
 
   async prune(now: number, auditBefore: number, auditMaxPerTenant: number): Promise<void> {

@@ -49,6 +49,20 @@ describe.each(['pglite', 'postgres'] as const)('%s platform store', (kind) => {
     expect(await s.rootSerial('loopA', 16)).toBe(await s.rootSerial('loopA', 16));
   });
 
+  it('resolves a serial to its conversion ID (through aliases) and link in one go, agreeing under races', async () => {
+    const first = await s.resolve('r', 'renewed2', 16, true);
+    expect(first).toEqual({ conversionId: expect.stringMatching(/^cid_/), link: null });
+    expect(await s.resolve('r', 'renewed2', 16, false)).toEqual(first);
+    await s.addAlias('renewed3', 'renewed2'); // a renewal continues the old serial
+    expect((await s.resolve('r', 'renewed3', 16, true)).conversionId).toBe(first.conversionId);
+    await s.putLink('r', link(first.conversionId, 'cust-r'));
+    expect((await s.resolve('r', 'renewed3', 16, true)).link?.customerRef).toBe('cust-r');
+    expect((await s.resolve('r', 'renewed3', 16, false)).link).toBeNull(); // not asked for
+    expect((await s.resolve('other', 'renewed3', 16, true)).conversionId).not.toBe(first.conversionId);
+    const many = await Promise.all(Array.from({ length: 40 }, () => s.resolve('race2', 'same-serial', 16, true)));
+    expect(new Set(many.map((m) => m.conversionId)).size).toBe(1);
+  });
+
   it('stores, lists (all pages), and deletes links per tenant', async () => {
     for (let i = 0; i < 25; i++) await s.putLink('a', link(`cid_${String(i).padStart(3, '0')}`, `r${i}`));
     await s.putLink('b', link('cid_b', 'rb'));
