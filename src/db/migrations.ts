@@ -65,13 +65,12 @@ CREATE INDEX audit_by_tenant ON audit (tenant, seq);
 CREATE INDEX audit_by_time ON audit (at);
 
 -- Payment idempotency: one record per tenant and key, bound to the request (holder included).
--- open: verified, nothing sent yet; pending: the institution call may be in flight until
--- call_deadline; done: the decision.
+-- pending: the institution call may be in flight until call_deadline; done: the decision.
 CREATE TABLE payments (
   tenant          text   NOT NULL,
   idempotency_key text   NOT NULL,
   request_fp      text   NOT NULL,
-  state           text   NOT NULL CHECK (state IN ('open', 'pending', 'done')),
+  state           text   NOT NULL CHECK (state IN ('pending', 'done')),
   card_id         text,
   institution     text,
   account_ref     text,

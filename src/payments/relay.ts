@@ -20,7 +20,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { TenantConfig } from '../config.js';
 import type { CardView, Platform } from '../platform/platform.js';
 import { maskRef } from '../platform/platform.js';
-import type { Card, PaymentCall } from '../platform/store.js';
+import type { Card, PaymentCall, PaymentRecord } from '../platform/store.js';
 import type { ItemResult } from '../pool/messages.js';
 import type { InstitutionClient } from './institution-client.js';
 
@@ -115,31 +115,36 @@ export class PaymentRelay {
     const found = await this.platform.identify(tenant, r.certificate);
     const conversionId = found.conversionId;
     const requestFp = requestFingerprint(req, conversionId);
-    const now = this.clock();
-    const rec = await store.openPayment(tenant.id, req.idempotencyKey, requestFp, now, this.opts.idempotencyTtlMs);
     const error = (code: string, message: string, extra: Partial<PaymentDecision> = {}): PaymentDecision => ({ ...base, decision: 'error', code, message, conversionId, verdict, ...extra });
-    if (rec.requestFp !== requestFp) return answer(error('idempotency_conflict', 'this idempotency key was used for a different payment or holder'));
-    if (rec.state === 'done') {
-      await this.platform.audit(tenant, ROUTE, 'repeat', fp);
-      return { decision: JSON.parse(rec.decision!) as PaymentDecision, repeat: true };
-    }
-    if (rec.state === 'pending' && rec.callDeadline !== null && rec.callDeadline > now) {
-      return answer(error('idempotency_in_progress', 'a payment with this idempotency key is being decided; retry with the same key'), Math.max(1, Math.ceil((rec.callDeadline - now) / 1000)));
-    }
-    const finish = async (decision: PaymentDecision): Promise<PaymentOutcome> => {
-      const stored = await store.finishPayment(tenant.id, req.idempotencyKey, JSON.stringify(decision), { at: this.clock(), route: ROUTE, code: `${decision.decision}:${decision.code}`, certificate: fp === null ? null : this.platform.certificateHandle(tenant, fp) }, this.clock());
-      const first = JSON.parse(stored) as PaymentDecision;
-      return { decision: first, repeat: stored !== JSON.stringify(decision) };
+    /** What a record in the way means for this request. */
+    const inTheWay = async (rec: PaymentRecord): Promise<PaymentOutcome> => {
+      const now = this.clock();
+      if (rec.requestFp !== requestFp) return answer(error('idempotency_conflict', 'this idempotency key was used for a different payment or holder'));
+      if (rec.state === 'done') {
+        await this.platform.audit(tenant, ROUTE, 'repeat', fp);
+        return { decision: JSON.parse(rec.decision!) as PaymentDecision, repeat: true };
+      }
+      const wait = rec.callDeadline !== null && rec.callDeadline > now ? Math.ceil((rec.callDeadline - now) / 1000) : 1;
+      return answer(error('idempotency_in_progress', 'a payment with this idempotency key is being decided; retry with the same key'), Math.max(1, wait));
     };
+    const auditOf = (d: PaymentDecision) => ({ at: this.clock(), route: ROUTE, code: `${d.decision}:${d.code}`, certificate: fp === null ? null : this.platform.certificateHandle(tenant, fp) });
+    const finish = async (decision: PaymentDecision, afterCall: boolean): Promise<PaymentOutcome> => {
+      const out = await store.finishPayment(tenant.id, req.idempotencyKey, requestFp, JSON.stringify(decision), auditOf(decision), { now: this.clock(), ttlMs: this.opts.idempotencyTtlMs, afterCall });
+      return 'stored' in out ? { decision, repeat: false } : inTheWay(out.record);
+    };
+
+    const rec = await store.peekPayment(tenant.id, req.idempotencyKey, this.clock());
+    // A pending record past its deadline is taken over below; anything else answers now.
+    if (rec && (rec.requestFp !== requestFp || rec.state === 'done' || rec.callDeadline === null || rec.callDeadline > this.clock())) return inTheWay(rec);
 
     // A call recorded earlier (pending past its deadline) is asked again as it was: same account,
     // same institution key, whatever card this retry names.
-    let call: PaymentCall | null = rec.state === 'pending' ? rec.call : null;
+    let call: PaymentCall | null = rec?.call ?? null;
     if (!call) {
-      if (!found.link) return finish({ ...base, decision: 'declined', code: 'not_linked', conversionId, verdict });
+      if (!found.link) return finish({ ...base, decision: 'declined', code: 'not_linked', conversionId, verdict }, false);
       const eligible = found.cards.filter((c) => KINDS[req.method].includes(c.kind));
-      if (eligible.length === 0) return finish({ ...base, decision: 'declined', code: 'no_eligible_card', conversionId, verdict });
-      // Choices and corrections leave the key open: the same key comes back with them.
+      if (eligible.length === 0) return finish({ ...base, decision: 'declined', code: 'no_eligible_card', conversionId, verdict }, false);
+      // Choices and corrections store nothing: the same key comes back with them.
       let card: Card | undefined;
       if (req.cardRef) {
         card = eligible.find((c) => c.id === req.cardRef);
@@ -150,15 +155,17 @@ export class PaymentRelay {
       if (!this.clients.has(card.institution)) return answer(error('unknown_institution', `no institution ${card.institution} is configured`, { card: view(card) }));
       call = { cardId: card.id, institution: card.institution, accountRef: card.accountRef, institutionKey: `${tenant.id}:${req.idempotencyKey}` };
     }
-    const cardView = view({ id: call.cardId, institution: call.institution, kind: found.cards.find((c) => c.id === call!.cardId)?.kind ?? (req.method === 'credit' ? 'credit' : 'debit'), label: found.cards.find((c) => c.id === call!.cardId)?.label ?? null, accountRef: call.accountRef });
+    const linked = found.cards.find((c) => c.id === call.cardId);
+    const cardView: CardView = linked ? view(linked) : { id: call.cardId, institution: call.institution, kind: req.method === 'credit' ? 'credit' : 'debit', label: null, masked: maskRef(call.accountRef) };
     if ((req.method === 'debit' || req.method === 'atm') && !req.pinBlock) return answer(error('pin_required', 'debit and ATM need the card PIN (pinBlock)', { card: cardView }));
     const client = this.clients.get(call.institution);
     if (!client) return answer(error('unknown_institution', `no institution ${call.institution} is configured`, { card: cardView }));
 
     // Durable before the call: from here a crash leaves a pending record that a retry resolves.
     const deadline = this.clock() + client.config.timeoutMs + this.opts.callMarginMs;
-    const held = await store.startCall(tenant.id, req.idempotencyKey, requestFp, call, this.clock(), deadline);
-    if (!held) return answer(error('idempotency_in_progress', 'a payment with this idempotency key is being decided; retry with the same key'), 1);
+    const taken = await store.startCall(tenant.id, req.idempotencyKey, requestFp, call, this.clock(), deadline, this.opts.idempotencyTtlMs);
+    if ('record' in taken) return inTheWay(taken.record);
+    const held = taken.call;
     const out = await client.authorize({
       requestId: randomUUID(),
       idempotencyKey: held.institutionKey,
@@ -177,6 +184,6 @@ export class PaymentRelay {
       await store.endCall(tenant.id, req.idempotencyKey, this.clock());
       return answer({ ...common, decision: 'error', code: out.code, message: out.detail }, 1);
     }
-    return finish({ ...common, decision: out.answer.decision, code: out.answer.code, authorizationId: out.answer.authorizationId });
+    return finish({ ...common, decision: out.answer.decision, code: out.answer.code, authorizationId: out.answer.authorizationId }, true);
   }
 }

@@ -18,6 +18,8 @@ interface PaymentRow {
   [k: string]: unknown;
 }
 
+const recordOf = (r: PaymentRow): PaymentRecord => ({ state: r.state, requestFp: r.request_fp, call: callOf(r), callDeadline: msOrNull(r.call_deadline), decision: jsonText(r.decision) });
+
 const callOf = (r: Pick<PaymentRow, 'card_id' | 'institution' | 'account_ref' | 'institution_key'>): PaymentCall | null =>
   r.card_id && r.institution && r.account_ref && r.institution_key ? { cardId: r.card_id, institution: r.institution, accountRef: r.account_ref, institutionKey: r.institution_key } : null;
 
@@ -208,53 +210,70 @@ export class SqlPlatformStore implements PlatformStore {
     return { items, next: rows.length > limit ? items[items.length - 1].cursor : null };
   }
 
-  async openPayment(tenant: string, key: string, requestFp: string, now: number, ttlMs: number): Promise<PaymentRecord> {
-    // A new key, or one whose record has expired, starts open and bound to this request. A pending
-    // record never expires: the institution may have acted on it, so only its answer ends it.
-    const rows = await this.db.query<PaymentRow>(
-      `INSERT INTO payments (tenant, idempotency_key, request_fp, state, created_at, updated_at, expires_at) VALUES ($1, $2, $3, 'open', $4, $4, $5)
-       ON CONFLICT (tenant, idempotency_key) DO UPDATE SET request_fp = EXCLUDED.request_fp, state = 'open', card_id = NULL, institution = NULL, account_ref = NULL,
-         institution_key = NULL, call_deadline = NULL, decision = NULL, created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at, expires_at = EXCLUDED.expires_at
-       WHERE payments.expires_at < $4 AND payments.state <> 'pending'
-       RETURNING *`,
-      [tenant, key, requestFp, now, now + ttlMs],
-    );
-    const r = rows[0] ?? (await this.db.query<PaymentRow>('SELECT * FROM payments WHERE tenant = $1 AND idempotency_key = $2', [tenant, key]))[0];
-    return { state: r.state, requestFp: r.request_fp, call: callOf(r), callDeadline: msOrNull(r.call_deadline), decision: jsonText(r.decision) };
+  async peekPayment(tenant: string, key: string, now: number): Promise<PaymentRecord | null> {
+    // A plain read: a request that ends without a call or a decision (choose_card, pin_required …)
+    // writes nothing, and the common path pays two commits (pending, then done), not three.
+    const rows = await this.db.query<PaymentRow>("SELECT * FROM payments WHERE tenant = $1 AND idempotency_key = $2 AND (state = 'pending' OR expires_at >= $3)", [tenant, key, now]);
+    return rows.length ? recordOf(rows[0]) : null;
   }
 
-  async startCall(tenant: string, key: string, requestFp: string, call: PaymentCall, now: number, deadline: number): Promise<PaymentCall | null> {
+  async startCall(tenant: string, key: string, requestFp: string, call: PaymentCall, now: number, deadline: number, ttlMs: number): Promise<{ call: PaymentCall } | { record: PaymentRecord }> {
+    // Taken when the key has no live record (none, or done past its TTL), or is pending for this
+    // request past its deadline: then the first call's account and institution key are kept.
+    const keep = (col: string) => `${col} = CASE WHEN payments.state = 'pending' THEN payments.${col} ELSE EXCLUDED.${col} END`;
     const rows = await this.db.query<PaymentRow>(
-      `UPDATE payments SET state = 'pending', card_id = coalesce(card_id, $4), institution = coalesce(institution, $5), account_ref = coalesce(account_ref, $6),
-         institution_key = coalesce(institution_key, $7), call_deadline = $8, updated_at = $9
-       WHERE tenant = $1 AND idempotency_key = $2 AND request_fp = $3 AND (state = 'open' OR (state = 'pending' AND call_deadline <= $9))
-       RETURNING card_id, institution, account_ref, institution_key`,
-      [tenant, key, requestFp, call.cardId, call.institution, call.accountRef, call.institutionKey, deadline, now],
+      `INSERT INTO payments (tenant, idempotency_key, request_fp, state, card_id, institution, account_ref, institution_key, call_deadline, created_at, updated_at, expires_at)
+       VALUES ($1, $2, $3, 'pending', $4, $5, $6, $7, $8, $9, $9, $10)
+       ON CONFLICT (tenant, idempotency_key) DO UPDATE SET request_fp = EXCLUDED.request_fp, state = 'pending', decision = NULL,
+         ${keep('card_id')}, ${keep('institution')}, ${keep('account_ref')}, ${keep('institution_key')}, ${keep('created_at')}, ${keep('expires_at')},
+         call_deadline = EXCLUDED.call_deadline, updated_at = EXCLUDED.updated_at
+       WHERE (payments.state = 'pending' AND payments.request_fp = EXCLUDED.request_fp AND payments.call_deadline <= $9)
+          OR (payments.state = 'done' AND payments.expires_at < $9)
+       RETURNING *`,
+      [tenant, key, requestFp, call.cardId, call.institution, call.accountRef, call.institutionKey, deadline, now, now + ttlMs],
     );
-    return rows.length ? callOf(rows[0]) : null;
+    if (rows.length) return { call: callOf(rows[0])! };
+    return { record: await this.current(tenant, key) };
   }
 
   async endCall(tenant: string, key: string, now: number): Promise<void> {
     await this.db.query("UPDATE payments SET call_deadline = $3, updated_at = $3 WHERE tenant = $1 AND idempotency_key = $2 AND state = 'pending'", [tenant, key, now]);
   }
 
-  async finishPayment(tenant: string, key: string, decision: string, audit: AuditRecord, now: number): Promise<string> {
+  async finishPayment(
+    tenant: string,
+    key: string,
+    requestFp: string,
+    decision: string,
+    audit: AuditRecord,
+    o: { readonly now: number; readonly ttlMs: number; readonly afterCall: boolean },
+  ): Promise<{ stored: true } | { record: PaymentRecord }> {
     // One statement, so one transaction: the decision and its audit record land together or not
-    // at all. The outer SELECT reads the snapshot from before the UPDATE: when nothing was
-    // updated it is the decision another run recorded first, which stands.
-    const rows = await this.db.query<{ wrote: unknown; decision: unknown }>(
-      `WITH done AS (
-         UPDATE payments SET state = 'done', decision = $3, updated_at = $4
-         WHERE tenant = $1 AND idempotency_key = $2 AND state <> 'done' RETURNING tenant
-       ),
-       audited AS (INSERT INTO audit (tenant, at, route, code, certificate) SELECT $1, $5, $6, $7, $8 FROM done RETURNING seq)
-       SELECT (SELECT count(*) FROM audited) AS wrote, (SELECT decision FROM payments WHERE tenant = $1 AND idempotency_key = $2) AS decision`,
-      [tenant, key, decision, now, audit.at, audit.route, audit.code, audit.certificate],
+    // at all. After a call: only this request's pending record turns done (a slower run that
+    // lost the race stores nothing). Without a call: only a key with no live record takes it.
+    // $6 (the expiry) only matters to a new record; typed so both variants prepare.
+    const write = o.afterCall
+      ? `UPDATE payments SET state = 'done', decision = $4, updated_at = $5, expires_at = greatest(expires_at, $6::bigint)
+         WHERE tenant = $1 AND idempotency_key = $2 AND request_fp = $3 AND state = 'pending' RETURNING tenant`
+      : `INSERT INTO payments (tenant, idempotency_key, request_fp, state, decision, created_at, updated_at, expires_at) VALUES ($1, $2, $3, 'done', $4, $5, $5, $6)
+         ON CONFLICT (tenant, idempotency_key) DO UPDATE SET request_fp = EXCLUDED.request_fp, decision = EXCLUDED.decision, card_id = NULL, institution = NULL,
+           account_ref = NULL, institution_key = NULL, call_deadline = NULL, created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at, expires_at = EXCLUDED.expires_at
+         WHERE payments.state = 'done' AND payments.expires_at < $5
+         RETURNING tenant`;
+    const rows = await this.db.query<{ wrote: unknown }>(
+      `WITH done AS (${write}),
+       audited AS (INSERT INTO audit (tenant, at, route, code, certificate) SELECT $1, $7, $8, $9, $10 FROM done RETURNING seq)
+       SELECT count(*) AS wrote FROM audited`,
+      [tenant, key, requestFp, decision, o.now, o.now + o.ttlMs, audit.at, audit.route, audit.code, audit.certificate],
     );
-    if (Number(rows[0].wrote) === 1) return decision;
-    const first = jsonText(rows[0].decision);
-    if (first === null) throw new Error(`payment record ${tenant}/${key} vanished before its decision`);
-    return first;
+    if (Number(rows[0].wrote) === 1) return { stored: true };
+    return { record: await this.current(tenant, key) };
+  }
+
+  private async current(tenant: string, key: string): Promise<PaymentRecord> {
+    const rows = await this.db.query<PaymentRow>('SELECT * FROM payments WHERE tenant = $1 AND idempotency_key = $2', [tenant, key]);
+    if (!rows.length) throw new Error(`payment record ${tenant}/${key} vanished`); // never deleted while live
+    return recordOf(rows[0]);
   }
 
   async prune(now: number, auditBefore: number, auditMaxPerTenant: number): Promise<void> {

@@ -80,10 +80,11 @@ export interface PaymentCall {
   readonly institutionKey: string;
 }
 
-/** A payment's idempotency record. open: verified, nothing sent; pending: the institution call
- *  may be in flight until `callDeadline`; done: `decision` (JSON) is the answer for good. */
+/** A payment's idempotency record, bound to one request (`requestFp`, holder included).
+ *  pending: the institution call may be in flight until `callDeadline`; done: `decision` (JSON)
+ *  is the answer for good. A key with no record has decided nothing and sent nothing. */
 export interface PaymentRecord {
-  readonly state: 'open' | 'pending' | 'done';
+  readonly state: 'pending' | 'done';
   readonly requestFp: string;
   readonly call: PaymentCall | null;
   readonly callDeadline: number | null;
@@ -136,18 +137,26 @@ export interface PlatformStore {
   appendAudit(records: readonly TenantAuditRecord[]): Promise<void>;
   audit(tenant: string, after: string | null, limit: number): Promise<Page<AuditRecord>>;
 
-  /** The key's record; a new (or expired) key is made `open` and bound to `requestFp`. */
-  openPayment(tenant: string, key: string, requestFp: string, now: number, ttlMs: number): Promise<PaymentRecord>;
-  /** Marks the institution call as possibly in flight until `deadline`, from `open`, or from
-   *  `pending` past its deadline (a retry taking over after a crash or a failed call). The call
-   *  recorded first is kept and returned: a takeover re-asks for the same account with the same
-   *  institution key. null: another caller holds the call, or the payment is done. */
-  startCall(tenant: string, key: string, requestFp: string, call: PaymentCall, now: number, deadline: number): Promise<PaymentCall | null>;
+  /** The key's record, if it has a live one (a done record past its TTL has none). */
+  peekPayment(tenant: string, key: string, now: number): Promise<PaymentRecord | null>;
+  /** Commits the record `pending` with the call before the institution is asked: for a key
+   *  without a live record, or one pending for this request past its deadline (a retry taking
+   *  over after a crash or a failed call), in which case the call recorded first is kept and
+   *  returned (same account, same institution key). Otherwise the record in the way. */
+  startCall(tenant: string, key: string, requestFp: string, call: PaymentCall, now: number, deadline: number, ttlMs: number): Promise<{ call: PaymentCall } | { record: PaymentRecord }>;
   /** The call ended without an answer (timeout, transport error): a retry may ask again at once. */
   endCall(tenant: string, key: string, now: number): Promise<void>;
-  /** Records the decision and its audit record in one transaction; the first decision stays.
-   *  Returns the decision that stands (JSON). */
-  finishPayment(tenant: string, key: string, decision: string, audit: AuditRecord, now: number): Promise<string>;
+  /** Commits the decision with its audit record, in one statement. `afterCall`: the decision of
+   *  this request's pending call; else a decision made without a call (only for a key without a
+   *  live record). The first decision stands: otherwise the record in the way comes back. */
+  finishPayment(
+    tenant: string,
+    key: string,
+    requestFp: string,
+    decision: string,
+    audit: AuditRecord,
+    o: { readonly now: number; readonly ttlMs: number; readonly afterCall: boolean },
+  ): Promise<{ stored: true } | { record: PaymentRecord }>;
 
   /** Retention: audit records older than `auditBefore` or beyond `auditMaxPerTenant` per tenant
    *  (the oldest go first), and expired payment records, bulk jobs and claims. */

@@ -137,45 +137,58 @@ describe.each(['pglite', 'postgres'] as const)('%s platform store', (kind) => {
     expect((await s.audit('aud', null, 10)).items.map((x) => x.at)).toEqual([20]); // older than 15 went
   });
 
-  it('binds a payment key to its request, holds its call, and keeps the first decision', async () => {
+  it('commits a call pending before it is made, lets a retry take it over only past its deadline, and keeps the first decision', async () => {
     const t = clock.now;
-    const open = await s.openPayment('a', 'k1', 'fp1', t, 60_000);
-    expect(open).toMatchObject({ state: 'open', requestFp: 'fp1', call: null, decision: null });
-    // Another request with the key sees the record bound to the first.
-    expect((await s.openPayment('a', 'k1', 'fp2', t, 60_000)).requestFp).toBe('fp1');
+    const o = (afterCall: boolean, now = t) => ({ now, ttlMs: 60_000, afterCall });
+    const audit = (code: string) => ({ at: t, route: '/v1/payments/authorize', code, certificate: 'h1' });
+    expect(await s.peekPayment('a', 'k1', t)).toBeNull();
+    expect(await s.startCall('a', 'k1', 'fp1', call, t, t + 5000, 60_000)).toEqual({ call });
+    expect(await s.peekPayment('a', 'k1', t)).toEqual({ state: 'pending', requestFp: 'fp1', call, callDeadline: t + 5000, decision: null });
+    // Another request with the key meets the record bound to the first.
+    expect(await s.startCall('a', 'k1', 'fp2', call, t + 9000, t + 14_000, 60_000)).toMatchObject({ record: { requestFp: 'fp1', state: 'pending' } });
     // The same key under another tenant is another record.
-    expect((await s.openPayment('b', 'k1', 'fpb', t, 60_000)).requestFp).toBe('fpb');
-    expect(await s.startCall('a', 'k1', 'fp2', call, t, t + 5000)).toBeNull(); // wrong request
-    expect(await s.startCall('a', 'k1', 'fp1', call, t, t + 5000)).toEqual(call);
+    expect(await s.startCall('b', 'k1', 'fpb', call, t, t + 5000, 60_000)).toEqual({ call });
     // While the call may be in flight nobody else takes it…
-    expect(await s.startCall('a', 'k1', 'fp1', { ...call, cardId: 'other' }, t + 1000, t + 6000)).toBeNull();
-    expect(await s.openPayment('a', 'k1', 'fp1', t + 1000, 60_000)).toMatchObject({ state: 'pending', call, callDeadline: t + 5000 });
+    expect(await s.startCall('a', 'k1', 'fp1', { ...call, cardId: 'other' }, t + 1000, t + 6000, 60_000)).toMatchObject({ record: { state: 'pending' } });
     // …past its deadline a retry takes it over with the call first recorded.
-    expect(await s.startCall('a', 'k1', 'fp1', { ...call, cardId: 'other', accountRef: '9999' }, t + 5000, t + 10_000)).toEqual(call);
+    expect(await s.startCall('a', 'k1', 'fp1', { ...call, cardId: 'other', accountRef: '9999' }, t + 5000, t + 10_000, 60_000)).toEqual({ call });
+    // Another request cannot finish it, nor decide without a call over it.
+    expect(await s.finishPayment('a', 'k1', 'fp2', '{"decision":"approved"}', audit('x'), o(true))).toMatchObject({ record: { requestFp: 'fp1' } });
+    expect(await s.finishPayment('a', 'k1', 'fp1', '{"decision":"declined"}', audit('x'), o(false))).toMatchObject({ record: { state: 'pending' } });
     const d1 = JSON.stringify({ decision: 'approved', authorizationId: 'x1' });
-    expect(await s.finishPayment('a', 'k1', d1, { at: t, route: '/v1/payments/authorize', code: 'approved:approved', certificate: 'h1' }, t)).toBe(d1);
-    // A slower run that finishes later does not overwrite it, and adds no audit record.
     const before = (await s.audit('a', null, 1000)).items.length;
-    expect(await s.finishPayment('a', 'k1', JSON.stringify({ decision: 'declined' }), { at: t, route: '/v1/payments/authorize', code: 'declined:x', certificate: null }, t)).toBe(d1);
-    expect((await s.audit('a', null, 1000)).items.length).toBe(before);
-    expect(await s.openPayment('a', 'k1', 'fp1', t + 2000, 60_000)).toMatchObject({ state: 'done', decision: d1 });
-    expect(await s.startCall('a', 'k1', 'fp1', call, t + 99_000, t + 99_999)).toBeNull();
+    expect(await s.finishPayment('a', 'k1', 'fp1', d1, audit('approved:approved'), o(true))).toEqual({ stored: true });
+    expect((await s.audit('a', null, 1000)).items.length).toBe(before + 1); // with its audit record
+    // A slower run that finishes later does not overwrite it, and adds no audit record.
+    expect(await s.finishPayment('a', 'k1', 'fp1', '{"decision":"declined"}', audit('declined:x'), o(true))).toEqual({ record: { state: 'done', requestFp: 'fp1', call, callDeadline: t + 10_000, decision: d1 } });
+    expect((await s.audit('a', null, 1000)).items.length).toBe(before + 1);
+    expect(await s.startCall('a', 'k1', 'fp1', call, t + 50_000, t + 55_000, 60_000)).toMatchObject({ record: { state: 'done', decision: d1 } });
   });
 
-  it('lets a failed call be asked again at once, and never expires a pending payment', async () => {
+  it('decides without a call only for a free key; lets a failed call be asked again; never expires a pending payment', async () => {
     const t = clock.now;
-    await s.openPayment('a', 'k2', 'fp', t, 1000);
-    await s.startCall('a', 'k2', 'fp', call, t, t + 5000);
+    const audit = { at: t, route: 'r', code: 'c', certificate: null };
+    expect(await s.finishPayment('a', 'k3', 'fp', '{"decision":"declined"}', audit, { now: t, ttlMs: 1000, afterCall: false })).toEqual({ stored: true });
+    expect(await s.finishPayment('a', 'k3', 'fp', '{"decision":"other"}', audit, { now: t, ttlMs: 1000, afterCall: false })).toMatchObject({ record: { state: 'done', decision: '{"decision":"declined"}' } });
+    // Past its TTL a done record is gone for the key, which then starts afresh.
+    expect(await s.peekPayment('a', 'k3', t + 2000)).toBeNull();
+    expect(await s.startCall('a', 'k3', 'fp9', call, t + 2000, t + 3000, 1000)).toEqual({ call });
+    expect(await s.peekPayment('a', 'k3', t + 2000)).toMatchObject({ state: 'pending', requestFp: 'fp9', decision: null });
+
+    await s.startCall('a', 'k2', 'fp', call, t, t + 5000, 1000);
     await s.endCall('a', 'k2', t + 100);
-    expect(await s.startCall('a', 'k2', 'fp', call, t + 100, t + 5100)).toEqual(call);
+    expect(await s.startCall('a', 'k2', 'fp', call, t + 100, t + 5100, 1000)).toEqual({ call });
     // Long past its TTL, the pending record is still bound (the institution may have acted).
-    expect(await s.openPayment('a', 'k2', 'other', t + 10_000, 1000)).toMatchObject({ state: 'pending', requestFp: 'fp' });
     await s.prune(t + 10_000, 0, 1_000_000);
-    expect(await s.openPayment('a', 'k2', 'other', t + 10_000, 1000)).toMatchObject({ state: 'pending', requestFp: 'fp' });
-    // A done record expires with its TTL; the key then starts afresh.
-    await s.openPayment('a', 'k3', 'fp', t, 1000);
-    await s.finishPayment('a', 'k3', '{"decision":"declined"}', { at: t, route: 'r', code: 'c', certificate: null }, t);
-    expect(await s.openPayment('a', 'k3', 'fp9', t + 2000, 1000)).toMatchObject({ state: 'open', requestFp: 'fp9', decision: null });
+    expect(await s.peekPayment('a', 'k2', t + 10_000)).toMatchObject({ state: 'pending', requestFp: 'fp' });
+    expect(await s.startCall('a', 'k2', 'other', call, t + 10_000, t + 15_000, 1000)).toMatchObject({ record: { requestFp: 'fp' } });
+  });
+
+  it('lets exactly one of many concurrent retries take an expired call', async () => {
+    const t = clock.now;
+    await s.startCall('a', 'k4', 'fp', call, t, t + 10, 60_000);
+    const takes = await Promise.all(Array.from({ length: 20 }, () => s.startCall('a', 'k4', 'fp', call, t + 20, t + 5000, 60_000)));
+    expect(takes.filter((x) => 'call' in x)).toHaveLength(1);
   });
 
   it('grants a claim once until it expires', async () => {
