@@ -14,7 +14,7 @@ import { RedisPlatformStore } from './redis-store.js';
 export function makePlatform(config: Config, redis: RedisClient | null, logger: Logger, clock: () => number): Platform {
   const max = config.platform.auditMaxPerTenant;
   const store = config.platform.store === 'redis' ? new RedisPlatformStore(redis!, redisKeys(config.redis.prefix), max) : new MemoryPlatformStore(clock, max);
-  return new Platform(store, config.tenants, { auditRetentionMs: config.platform.auditRetentionSec * 1000, webhook: { attempts: config.jobs.webhookAttempts, timeoutMs: config.jobs.webhookTimeoutMs } }, logger, clock);
+  return new Platform(store, config.tenants, { auditRetentionMs: config.platform.auditRetentionSec * 1000, webhook: { attempts: config.jobs.webhookAttempts, timeoutMs: config.jobs.webhookTimeoutMs, policy: config.webhooks } }, logger, clock);
 }
 
 /** What makes two processes' sets the same data: every CRL's issuer, partition, number and date. */

@@ -56,7 +56,7 @@ export async function startQueueWorker(config: Config, opts: QueueWorkerOptions 
   await whenReady(redis);
   const platform = makePlatform(config, redis, logger, clock);
   if (local.feed) watchFeed(local.feed, platform, config.crl.graceSec * 1000, logger, (r) => metrics.changeRecheck(r));
-  const bulk = new BulkJobs(new RedisJobStore(redis, keys, config.jobs.retentionSec), config.jobs, config.tenants, logger, presenter(platform), null, (code) => metrics.verdicts.inc({ kind: 'verdict', code }));
+  const bulk = new BulkJobs(new RedisJobStore(redis, keys, config.jobs.retentionSec), { ...config.jobs, webhooks: config.webhooks }, config.tenants, logger, presenter(platform), null, (code) => metrics.verdicts.inc({ kind: 'verdict', code }));
 
   const handle = async (job: Job): Promise<ItemResult[] | null> => {
     const t0 = performance.now();

@@ -21,6 +21,8 @@ export function queueSettings(prefix: string, redisUrl = 'redis://127.0.0.1:6379
     mode: 'queue',
     challenge: { ttlSec: 120, store: 'redis' },
     platform: { store: 'redis', auditRetentionSec: 86_400 },
+    // Webhook receivers in these tests listen on 127.0.0.1 over plain http.
+    webhooks: { allowHosts: ['127.0.0.1'], allowPrivate: true },
     redis: { url: redisUrl, prefix },
     queue: { batchSize: 64, batchDelayUs: 1000, timeoutMs: 20_000, attempts: 3, backoffMs: 50, lockDurationMs: 2000, stalledIntervalMs: 1000, maxStalledCount: 1, heartbeatMs: 500, concurrency: 8, ...extra },
   };
