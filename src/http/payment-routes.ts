@@ -2,6 +2,7 @@
 // answers (HTTP 200, `decision` says which); malformed requests are typed 4xx as everywhere.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { HashName } from '../core/algorithms.js';
+import type { TenantConfig } from '../config.js';
 import type { Metrics } from '../metrics.js';
 import type { Platform } from '../platform/platform.js';
 import type { PaymentRelay, PaymentRequest } from '../payments/relay.js';
@@ -21,17 +22,18 @@ export interface PaymentRouteDeps {
   readonly platform: Platform;
   readonly metrics: Metrics;
   readonly clock: () => number;
-  readonly authItem: (b: { certificate: string; challengeId: string; signature: string; digestAlgorithm?: HashName }, now: number) => Promise<ItemResult>;
+  readonly authItem: (tenant: TenantConfig, b: { certificate: string; challengeId: string; signature: string; digestAlgorithm?: HashName }, now: number) => Promise<ItemResult>;
 }
 
+/** Registers the route on `app`, the authenticated /v1 scope of server.ts. */
 export function registerPaymentRoutes(app: FastifyInstance, deps: PaymentRouteDeps): void {
-  app.post<{ Body: AuthorizeBody }>('/v1/payments/authorize', { schema: paymentSchemas.authorize }, async (req: FastifyRequest<{ Body: AuthorizeBody }>) => {
+  app.post<{ Body: AuthorizeBody }>('/payments/authorize', { schema: paymentSchemas.authorize }, async (req: FastifyRequest<{ Body: AuthorizeBody }>) => {
     const tenant = req.tenant!;
     if (!tenant.linkedCards) throw new ApiError('forbidden', 'this tenant is not entitled to the payment relay (linkedCards)');
     const b = req.body;
     let fingerprint: string | null = null;
     const { decision, repeat } = await deps.relay.authorize(tenant, b, async () => {
-      const r = await deps.authItem(b, deps.clock());
+      const r = await deps.authItem(tenant, b, deps.clock());
       fingerprint = r.certificate?.fingerprint ?? null;
       deps.metrics.verdicts.inc({ kind: 'verdict', code: r.verdict.code });
       return r;
