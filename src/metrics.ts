@@ -44,7 +44,7 @@ export class Metrics {
   readonly changeFound = new Counter({ name: 'jpki_change_confirmation_changes_total', help: 'Status changes found among watched certificates', registers: [this.registry] });
   readonly changeSeconds = new Histogram({ name: 'jpki_change_confirmation_seconds', help: 'Time to re-check every watched certificate after a refresh', buckets: [0.01, 0.1, 0.5, 1, 5, 10, 30, 60, 120, 300], registers: [this.registry] });
   /** `tenant` is the tenant id only with metrics.tenantLabels; otherwise the constant "all". */
-  readonly rateLimited = new Counter({ name: 'jpki_rate_limited_total', help: 'Requests refused by a tenant rate limit, by tenant (tenant="all" unless metrics.tenantLabels)', labelNames: ['tenant'] as const, registers: [this.registry] });
+  readonly rateLimited = new Counter({ name: 'jpki_rate_limited_total', help: 'Requests refused by a tenant rate limit, by tenant (one series, all, unless metrics.tenantLabels)', labelNames: ['tenant'] as const, registers: [this.registry] });
   readonly challengesIssued = new Counter({ name: 'jpki_challenges_issued_total', help: 'Challenges issued (POST /v1/challenges)', registers: [this.registry] });
   // Payment relay.
   readonly paymentDecisions = new Counter({ name: 'jpki_payment_decisions_total', help: 'Payment authorisations by method and decision', labelNames: ['method', 'decision'] as const, registers: [this.registry] });
