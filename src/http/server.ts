@@ -206,9 +206,13 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     const route = req.routeOptions.url;
     if (req.tenant && route?.startsWith('/v1/verify/')) platform.audit(req.tenant.id, route, err.code, null);
     if (err.retryAfterSec) reply.header('retry-after', String(err.retryAfterSec));
-    // Refused before its body was read (no key, too large …): we will not read the rest, so the
-    // connection closes rather than draining what the client still sends.
-    if (!req.raw.complete) reply.header('connection', 'close');
+    // Refused before its body was read (no key, too large …): Node would read and discard the
+    // rest to keep the connection. Up to limits.bodyBytes that is cheap; beyond it, or of
+    // unknown length (chunked), the connection closes instead.
+    if (!req.raw.complete) {
+      const length = Number(req.headers['content-length'] ?? NaN);
+      if (!(length <= config.limits.bodyBytes)) reply.header('connection', 'close');
+    }
     return reply.status(err.status).send({ code: err.code, message: err.message });
   };
 

@@ -95,6 +95,15 @@ describe('bodies', () => {
     expect(r.written).toBeLessThan(size / 2);
   });
 
+  it('refused before the body: a chunked body of unknown length closes the connection; a small one keeps it', async () => {
+    const chunked = await watch((s) => s.write('POST /v1/jobs HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n10\r\n{"items": [     \r\n'));
+    expect(parseResponse(chunked.data)).toMatchObject({ status: 401, headers: { connection: 'close' } });
+    // Two requests on one connection: the small refused body is drained and the next one served.
+    const both = await watch((s) => s.write(head('POST', '/v1/challenges', { connection: 'keep-alive' }, '{}') + head('GET', '/healthz')));
+    expect(parseResponse(both.data)).toMatchObject({ status: 401, headers: { connection: 'keep-alive' } });
+    expect(both.data).toMatch(/HTTP\/1\.1 401[\s\S]*HTTP\/1\.1 200[\s\S]*"status":"ok"/);
+  });
+
   it('POST /v1/jobs takes at most jobs.maxBodyBytes, with a key', async () => {
     const items = Array.from({ length: 40 }, () => ({ type: 'auth', certificate: 'A'.repeat(2000), challengeId: 'A'.repeat(22), signature: 'AA==' }));
     const r = await t.post('/v1/jobs', { items });
