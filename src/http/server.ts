@@ -402,7 +402,10 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     metrics.ready.set(reasons.length ? 0 : 1);
     if (reasons.length) {
       req.outcome = 'not_ready';
-      return reply.status(503).send({ code: 'not_ready' satisfies ApiCode, message: reasons.join('; ') });
+      // The reasons are fixed phrases today; anything path- or URL-like a future one carries is
+      // cut here, as this endpoint answers anyone.
+      const message = reasons.map((r) => r.replace(/\S*[/\\]\S*/g, '(source)')).join('; ');
+      return reply.status(503).send({ code: 'not_ready' satisfies ApiCode, message });
     }
     // Public: status and mode only. The CRL sources are at GET /v1/operator/crl.
     return { status: 'ready', mode: config.mode };
