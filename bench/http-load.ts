@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import { initPki, openPki, type Holder } from '../src/sim/jlis.js';
 import { spawnWorker } from '../src/worker-entry.js';
 import { publishCrls } from '../src/sim/jlis-crl.js';
@@ -55,6 +56,24 @@ export function benchConfig(dir: string, name: string, port: number, over: Recor
     ...over,
   }));
   return cfg;
+}
+
+/** A fresh database on the PostgreSQL server (BENCH_PG_ADMIN_URL, default the local one) for a
+ *  benchmark cluster; drop() removes it. */
+export async function benchDatabase(label: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const admin = new pg.Client({ connectionString: process.env.BENCH_PG_ADMIN_URL ?? 'postgres://root@127.0.0.1:5432/postgres' });
+  await admin.connect();
+  const name = `jpki_bench_${label}_${process.pid}_${Date.now().toString(36)}`;
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(process.env.BENCH_PG_ADMIN_URL ?? 'postgres://root@127.0.0.1:5432/postgres');
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    },
+  };
 }
 
 /** Runs `jpki-verify <command> --config cfg` from the build; resolves once `readyUrl` is ready. */

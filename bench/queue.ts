@@ -6,7 +6,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { machine, writeResult } from './harness.js';
-import { benchConfig, benchPki, load, prepare, startProcess, startServer, type Run } from './http-load.js';
+import { benchConfig, benchDatabase, benchPki, load, prepare, startProcess, startServer, type Run } from './http-load.js';
 
 const REDIS = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -53,15 +53,17 @@ export async function benchQueue(opts: { holders?: number; requests?: number } =
   const plans: { workers: number; batch: number; resultPath: 'reply' | 'events' }[] = [];
   for (const workers of [1, 2]) for (const batch of [1, 16, 64]) plans.push({ workers, batch, resultPath: 'reply' });
   plans.push({ workers: 2, batch: 64, resultPath: 'events' });
+  const db = await benchDatabase('queue');
   for (const plan of plans) {
     port++;
     const prefix = `jpkibench${Date.now().toString(36)}`;
     // Two cores in all: one worker process gets both pool threads, two get one each.
     const shared = {
       mode: 'queue',
-      // Queue mode shares challenges and platform state between nodes through Redis.
+      // Queue mode shares challenges through Redis and the system of record in PostgreSQL.
       challenge: { ttlSec: 3600, store: 'redis' },
-      platform: { store: 'redis', auditRetentionSec: 3600 },
+      database: { url: db.url, poolSize: 8 },
+      platform: { auditRetentionSec: 3600 },
       redis: { url: REDIS, prefix, cluster: false },
       queue: { name: 'verify', batchSize: plan.batch, batchDelayUs: plan.batch === 1 ? 0 : 1000, maxPending: 100_000, timeoutMs: 60_000, attempts: 3, backoffMs: 100, resultPath: plan.resultPath, concurrency: 64, lockDurationMs: 30_000, stalledIntervalMs: 15_000, maxStalledCount: 1, heartbeatMs: 1000 },
     };
@@ -98,6 +100,7 @@ export async function benchQueue(opts: { holders?: number; requests?: number } =
     `2 workers vs 1: ${ratios.twoWorkersVsOne64.toFixed(2)}×; 64/job vs 1/job: ${ratios.batch64VsBatch1.toFixed(1)}×; ` +
     `QueueEvents vs reply channel: ${ratios.eventsVsReply64.toFixed(2)}× throughput, p99 ${events64.p99} vs ${reply64.p99} ms`);
   const result = { benchmark: 'queue', machine: machine(), holders: nHolders, requestsPerRun: n, runs, ratios, at: new Date().toISOString() };
+  await db.drop();
   console.log(`wrote ${writeResult('queue', result)}`);
   return result;
 }

@@ -1,6 +1,7 @@
 // Service configuration: one JSON file plus JPKI_* environment overrides, validated at start.
 // Every error names the field. This is the only module that reads the environment.
 import { readFileSync } from 'node:fs';
+import { refusedUrl } from './net/address-policy.js';
 
 export interface TenantConfig {
   readonly id: string;
@@ -65,7 +66,9 @@ export interface Config {
      *  certificate fingerprint. Measured ≈10 KB per entry, native key included. */
     readonly pathCacheSize: number;
   };
-  readonly challenge: { readonly ttlSec: number; readonly store: 'memory' | 'redis' };
+  /** maxOutstandingPerTenant: challenges a tenant may hold issued, not yet used and not expired;
+   *  beyond it POST /v1/challenges answers 429 too_many_challenges (bounds the store per tenant). */
+  readonly challenge: { readonly ttlSec: number; readonly store: 'memory' | 'redis'; readonly maxOutstandingPerTenant: number };
   /** Every Redis user (challenges, queue, jobs, heartbeats) shares the server and the key prefix
    *  (redis-keys.ts builds every key). */
   readonly redis: {
@@ -124,8 +127,28 @@ export interface Config {
     readonly callMarginMs: number;
   };
   /** Async bulk jobs (POST /v1/jobs). */
-  readonly jobs: { readonly maxItems: number; readonly chunkSize: number; readonly retentionSec: number; readonly webhookAttempts: number; readonly webhookTimeoutMs: number };
-  readonly limits: { readonly bodyBytes: number; readonly batchItems: number };
+  /** maxBodyBytes: the body limit of POST /v1/jobs alone (other routes: limits.bodyBytes). The
+   *  API key is checked before any of it is read. */
+  readonly jobs: { readonly maxItems: number; readonly chunkSize: number; readonly retentionSec: number; readonly webhookAttempts: number; readonly webhookTimeoutMs: number; readonly maxBodyBytes: number };
+  /** Where webhooks (bulk jobs, change confirmation) may go: https anywhere public; plain http
+   *  only to allowHosts; loopback, private, link-local, CGNAT and metadata addresses (checked
+   *  after DNS, at send time) only with allowPrivate. */
+  readonly webhooks: { readonly allowHosts: readonly string[]; readonly allowPrivate: boolean };
+  /** tenantLabels: tenant ids as metric label values (jpki_rate_limited_total{tenant}); off, the
+   *  label is the constant "all" (tenant ids are customer names to whoever scrapes /metrics). */
+  readonly metrics: { readonly tenantLabels: boolean };
+  /** HTTP limits. requestTimeoutMs: a whole request (headers and body) must arrive within it, or
+   *  408 request_timeout and the connection closes (a slow-body client holds no socket longer);
+   *  headersTimeoutMs: the same for the header block (≤ requestTimeoutMs); keepAliveTimeoutMs:
+   *  idle keep-alive connections close after it; maxUrlBytes: longer request targets get 414. */
+  readonly limits: {
+    readonly bodyBytes: number;
+    readonly batchItems: number;
+    readonly requestTimeoutMs: number;
+    readonly headersTimeoutMs: number;
+    readonly keepAliveTimeoutMs: number;
+    readonly maxUrlBytes: number;
+  };
   readonly tenants: readonly TenantConfig[];
 }
 
@@ -139,7 +162,8 @@ export const DEFAULTS: Config = {
   // 32 items per task and two tasks in flight per worker: piscina's measured sweet spot on 2 cores
   // (performance-facts.md: 1 per task caps at 20k/s, 32 per task reaches 77-84k/s).
   pool: { threads: 2, batchSize: 32, batchDelayUs: 200, maxPending: 20_000, concurrentTasksPerWorker: 2, pathCacheSize: 20_000 },
-  challenge: { ttlSec: 120, store: 'memory' },
+  // 10,000 outstanding: a tenant at 80/s with the 120 s TTL holds ~10,000 (rate × TTL).
+  challenge: { ttlSec: 120, store: 'memory', maxOutstandingPerTenant: 10_000 },
   redis: { url: 'redis://127.0.0.1:6379', prefix: 'jpki', cluster: false },
   // 64 items per job: one job per request caps at ~12k/s (performance-facts.md); 64 spreads the
   // ~142 µs of Redis work per job to ~2 µs per item.
@@ -152,8 +176,13 @@ export const DEFAULTS: Config = {
   database: { url: null, dir: 'var/db', poolSize: 10, timeoutMs: 5_000 },
   // 2 ms: a request waits at most that for its audit batch; at 8k req/s that is ~16 rows a statement.
   platform: { auditRetentionSec: 90 * 86_400, auditMaxPerTenant: 1_000_000, auditFlushMs: 2, auditBatch: 512 },
-  jobs: { maxItems: 10_000, chunkSize: 64, retentionSec: 86_400, webhookAttempts: 5, webhookTimeoutMs: 5_000 },
-  limits: { bodyBytes: 64 * 1024, batchItems: 256 },
+  // 4,096 bytes per item × maxItems: the bound the route had before it was a setting.
+  jobs: { maxItems: 10_000, chunkSize: 64, retentionSec: 86_400, webhookAttempts: 5, webhookTimeoutMs: 5_000, maxBodyBytes: 10_000 * 4096 },
+  webhooks: { allowHosts: [], allowPrivate: false },
+  metrics: { tenantLabels: false },
+  // 72 s keep-alive: fastify's default (above the 60 s idle timeout of common load balancers).
+  // 8 KB of URL: what common proxies take; the routes need < 100 bytes.
+  limits: { bodyBytes: 64 * 1024, batchItems: 256, requestTimeoutMs: 30_000, headersTimeoutMs: 10_000, keepAliveTimeoutMs: 72_000, maxUrlBytes: 8192 },
   tenants: [],
 };
 
@@ -253,6 +282,9 @@ function check(raw: Json): Config {
   const platform = sub('platform');
   const payments = sub('payments');
   const database = sub('database');
+  const webhooksRaw = sub('webhooks');
+  const metricsRaw = sub('metrics');
+  const webhooks = { allowHosts: strs(webhooksRaw.allowHosts, 'webhooks.allowHosts'), allowPrivate: bool(webhooksRaw.allowPrivate, 'webhooks.allowPrivate') };
   if (!Array.isArray(payments.institutions)) throw new ConfigError('payments.institutions', 'must be an array');
   const institutions = payments.institutions.map((x, i): InstitutionConfig => {
     const f = `payments.institutions[${i}]`;
@@ -270,6 +302,11 @@ function check(raw: Json): Config {
     if (typeof v !== 'string' || !/^https?:\/\/\S+$/.test(v)) throw new ConfigError(field, `must be an http(s) URL, got ${JSON.stringify(v)}`);
     return v;
   };
+  const webhookUrl = (v: unknown, field: string): string => {
+    const why = refusedUrl(httpUrl(v, field), webhooks);
+    if (why) throw new ConfigError(field, why);
+    return v as string;
+  };
   const rateLimit = (v: unknown, field: string): { perSecond: number; burst: number } => {
     if (!isObj(v)) throw new ConfigError(field, 'must be {perSecond, burst} or null');
     known(v, { perSecond: 1, burst: 1 }, `${field}.`);
@@ -286,7 +323,7 @@ function check(raw: Json): Config {
       mode: t.mode === undefined ? 'delegate' : oneOf(t.mode, `${f}.mode`, ['delegate', 'proxy'] as const),
       linkedCards: t.linkedCards === undefined ? false : bool(t.linkedCards, `${f}.linkedCards`),
       operator: t.operator === undefined ? false : bool(t.operator, `${f}.operator`),
-      webhookUrl: t.webhookUrl === undefined || t.webhookUrl === null ? null : httpUrl(t.webhookUrl, `${f}.webhookUrl`),
+      webhookUrl: t.webhookUrl === undefined || t.webhookUrl === null ? null : webhookUrl(t.webhookUrl, `${f}.webhookUrl`),
       rateLimit: t.rateLimit === undefined || t.rateLimit === null ? null : rateLimit(t.rateLimit, `${f}.rateLimit`),
     };
     if (tenant.webhookUrl && !tenant.webhookSecret) throw new ConfigError(`${f}.webhookSecret`, 'required when webhookUrl is set');
@@ -302,6 +339,20 @@ function check(raw: Json): Config {
     if (challenge.store !== 'redis') throw new ConfigError('challenge.store', 'must be "redis" in queue mode');
     if (database.url === null) throw new ConfigError('database.url', 'must be a postgres:// URL in queue mode (PGlite is one process; nodes share a PostgreSQL server)');
   }
+  const httpLimits = (l: Json): Config['limits'] => {
+    const requestTimeoutMs = int(l.requestTimeoutMs, 'limits.requestTimeoutMs', 100, 3_600_000);
+    const headersTimeoutMs = int(l.headersTimeoutMs, 'limits.headersTimeoutMs', 100, 3_600_000);
+    // Node refuses a header timeout above the request timeout.
+    if (headersTimeoutMs > requestTimeoutMs) throw new ConfigError('limits.headersTimeoutMs', `must not exceed limits.requestTimeoutMs (${requestTimeoutMs})`);
+    return {
+      bodyBytes: int(l.bodyBytes, 'limits.bodyBytes', 1024, 64 * 1024 * 1024),
+      batchItems: int(l.batchItems, 'limits.batchItems', 1, 100_000),
+      requestTimeoutMs,
+      headersTimeoutMs,
+      keepAliveTimeoutMs: int(l.keepAliveTimeoutMs, 'limits.keepAliveTimeoutMs', 100, 3_600_000),
+      maxUrlBytes: int(l.maxUrlBytes, 'limits.maxUrlBytes', 256, 64 * 1024),
+    };
+  };
   const prefix = str(redis.prefix, 'redis.prefix');
   if (/[{}:\s]/.test(prefix)) throw new ConfigError('redis.prefix', 'must not contain braces, colons or spaces (the key builder adds them)');
   return {
@@ -330,6 +381,7 @@ function check(raw: Json): Config {
     challenge: {
       ttlSec: int(challenge.ttlSec, 'challenge.ttlSec', 1, 86_400),
       store: oneOf(challenge.store, 'challenge.store', ['memory', 'redis'] as const),
+      maxOutstandingPerTenant: int(challenge.maxOutstandingPerTenant, 'challenge.maxOutstandingPerTenant', 1, 10_000_000),
     },
     redis: { url: redisUrls(redis.url, 'redis.url', redis.cluster === true), prefix, cluster: bool(redis.cluster, 'redis.cluster') },
     queue: {
@@ -373,8 +425,11 @@ function check(raw: Json): Config {
       retentionSec: int(jobs.retentionSec, 'jobs.retentionSec', 60, 86_400 * 90),
       webhookAttempts: int(jobs.webhookAttempts, 'jobs.webhookAttempts', 1, 50),
       webhookTimeoutMs: int(jobs.webhookTimeoutMs, 'jobs.webhookTimeoutMs', 100, 120_000),
+      maxBodyBytes: int(jobs.maxBodyBytes, 'jobs.maxBodyBytes', 1024, 1024 * 1024 * 1024),
     },
-    limits: { bodyBytes: int(limits.bodyBytes, 'limits.bodyBytes', 1024, 64 * 1024 * 1024), batchItems: int(limits.batchItems, 'limits.batchItems', 1, 100_000) },
+    webhooks,
+    metrics: { tenantLabels: bool(metricsRaw.tenantLabels, 'metrics.tenantLabels') },
+    limits: httpLimits(limits),
     tenants,
   };
 }

@@ -43,7 +43,9 @@ export class Metrics {
   readonly changeChecked = new Counter({ name: 'jpki_change_confirmation_checked_total', help: 'Watched certificates re-checked after CRL refreshes', registers: [this.registry] });
   readonly changeFound = new Counter({ name: 'jpki_change_confirmation_changes_total', help: 'Status changes found among watched certificates', registers: [this.registry] });
   readonly changeSeconds = new Histogram({ name: 'jpki_change_confirmation_seconds', help: 'Time to re-check every watched certificate after a refresh', buckets: [0.01, 0.1, 0.5, 1, 5, 10, 30, 60, 120, 300], registers: [this.registry] });
-  readonly rateLimited = new Counter({ name: 'jpki_rate_limited_total', help: 'Requests refused by a tenant rate limit, by tenant', labelNames: ['tenant'] as const, registers: [this.registry] });
+  /** `tenant` is the tenant id only with metrics.tenantLabels; otherwise the constant "all". */
+  readonly rateLimited = new Counter({ name: 'jpki_rate_limited_total', help: 'Requests refused by a tenant rate limit, by tenant (one series, all, unless metrics.tenantLabels)', labelNames: ['tenant'] as const, registers: [this.registry] });
+  readonly challengesIssued = new Counter({ name: 'jpki_challenges_issued_total', help: 'Challenges issued (POST /v1/challenges)', registers: [this.registry] });
   // Payment relay.
   readonly paymentDecisions = new Counter({ name: 'jpki_payment_decisions_total', help: 'Payment authorisations by method and decision', labelNames: ['method', 'decision'] as const, registers: [this.registry] });
   readonly institutionSeconds = new Histogram({ name: 'jpki_institution_call_seconds', help: 'Institution authorisation calls by institution and outcome', labelNames: ['institution', 'outcome'] as const, buckets: LATENCY_BUCKETS, registers: [this.registry] });
@@ -59,7 +61,7 @@ export class Metrics {
     const crl = ['jpki_crl_age_seconds', 'jpki_crl_next_update_seconds', 'jpki_crl_entries', 'jpki_crl_refresh_failures_total', 'jpki_crl_source_consecutive_failures', 'jpki_crl_refreshes_total', 'jpki_crl_build_seconds'];
     const change = ['jpki_change_confirmation_checked_total', 'jpki_change_confirmation_changes_total', 'jpki_change_confirmation_seconds'];
     const payments = ['jpki_payment_decisions_total', 'jpki_institution_call_seconds', 'jpki_institution_circuit_open'];
-    const drop = { embedded: [...apiQueue, ...workerQueue, 'jpki_queue_connected'], api: [...workerQueue, ...pool, ...crl, ...change], worker: [...apiQueue, ...payments, 'jpki_http_request_duration_seconds', 'jpki_rate_limited_total'] }[role];
+    const drop = { embedded: [...apiQueue, ...workerQueue, 'jpki_queue_connected'], api: [...workerQueue, ...pool, ...crl, ...change], worker: [...apiQueue, ...payments, 'jpki_http_request_duration_seconds', 'jpki_rate_limited_total', 'jpki_challenges_issued_total'] }[role];
     for (const name of drop) this.registry.removeSingleMetric(name);
     this.role = role;
     collectDefaultMetrics({ register: this.registry, prefix: 'jpki_process_', eventLoopMonitoringPrecision: 10 });

@@ -7,8 +7,10 @@ export type RedisKeys = ReturnType<typeof redisKeys>;
 export function redisKeys(prefix: string) {
   const tag = `{${prefix}}`;
   return {
-    /** One key per challenge (single-key commands only). */
-    challenge: (id: string): string => `${prefix}:challenge:${id}`,
+    /** One key per challenge, under its tenant's tag (another tenant's lookup misses it)… */
+    tenantChallenge: (tenant: string, id: string): string => `${prefix}:t:{${tenant}}:ch:${id}`,
+    /** …and the tenant's outstanding challenge ids, scored by expiry (same slot: one script). */
+    tenantChallenges: (tenant: string): string => `${prefix}:t:{${tenant}}:challenges`,
     /** BullMQ's `prefix` option: its keys become `{prefix}:<queue>:…`. */
     bullPrefix: tag,
     /** Dead-letter queue beside a queue (same slot, same prefix). */

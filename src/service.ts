@@ -97,13 +97,13 @@ export async function startService(config: Config, opts: ServiceOptions = {}): P
         throw new QueueError('queue_unavailable', `cannot enqueue: ${(err as Error).message}`);
       }
     };
-    bulk = new BulkJobs(jobStore, config.jobs, config.tenants, logger, present, chunkRunner);
+    bulk = new BulkJobs(jobStore, { ...config.jobs, webhooks: config.webhooks }, config.tenants, logger, present, chunkRunner);
     logger.info({ queue: q.name, resultPath: q.resultPath }, 'queue mode: verifications go to worker processes');
   } else {
     const lv = (local = await LocalVerifier.start(config, metrics, logger, clock));
     verifier = lv;
     const runner = localChunkRunner((item) => lv.verify(item), () => bulk);
-    bulk = new BulkJobs(jobStore, config.jobs, config.tenants, logger, present, runner, (code) => metrics.verdicts.inc({ kind: 'verdict', code }));
+    bulk = new BulkJobs(jobStore, { ...config.jobs, webhooks: config.webhooks }, config.tenants, logger, present, runner, (code) => metrics.verdicts.inc({ kind: 'verdict', code }));
     if (lv.feed) watchFeed(lv.feed, platform, config.crl.graceSec * 1000, logger, (r) => metrics.changeRecheck(r));
   }
 

@@ -20,6 +20,20 @@ describe('config', () => {
     [{ challenge: { store: 'disk' } }, 'challenge.store'],
     [{ nonsense: 1 }, 'nonsense'],
     [{ limits: { bodyBytes: 10 } }, 'limits.bodyBytes'],
+    [{ limits: { requestTimeoutMs: 10 } }, 'limits.requestTimeoutMs'],
+    [{ limits: { headersTimeoutMs: 40_000 } }, 'limits.headersTimeoutMs'], // above requestTimeoutMs
+    [{ limits: { keepAliveTimeoutMs: 'long' } }, 'limits.keepAliveTimeoutMs'],
+    [{ limits: { maxUrlBytes: 10 } }, 'limits.maxUrlBytes'],
+    [{ challenge: { maxOutstandingPerTenant: 0 } }, 'challenge.maxOutstandingPerTenant'],
+    [{ jobs: { maxBodyBytes: 1 } }, 'jobs.maxBodyBytes'],
+    [{ webhooks: { allowHosts: 'x' } }, 'webhooks.allowHosts'],
+    [{ webhooks: { allowHosts: [''] } }, 'webhooks.allowHosts[0]'],
+    [{ webhooks: { allowPrivate: 'yes' } }, 'webhooks.allowPrivate'],
+    [{ webhooks: { other: 1 } }, 'webhooks.other'],
+    [{ metrics: { tenantLabels: 1 } }, 'metrics.tenantLabels'],
+    [{ tenants: [{ id: 'a', apiKeySha256: 'a'.repeat(64), webhookSecret: 's', webhookUrl: 'http://hooks.example.com/x' }] }, 'tenants[0].webhookUrl'],
+    [{ tenants: [{ id: 'a', apiKeySha256: 'a'.repeat(64), webhookSecret: 's', webhookUrl: 'https://127.0.0.1/x' }] }, 'tenants[0].webhookUrl'],
+    [{ tenants: [{ id: 'a', apiKeySha256: 'a'.repeat(64), webhookSecret: 's', webhookUrl: 'https://169.254.169.254/x' }] }, 'tenants[0].webhookUrl'],
   ])('%j is refused naming %s', (raw, field) => {
     try {
       validateConfig(raw);
@@ -29,6 +43,13 @@ describe('config', () => {
       expect((err as ConfigError).field).toBe(field);
       expect((err as Error).message).toContain(field);
     }
+  });
+
+  it('tenant webhook URLs follow the webhook policy: https, http to allowHosts, private only with allowPrivate', () => {
+    const tenant = (webhookUrl: string) => ({ id: 'a', apiKeySha256: 'a'.repeat(64), webhookSecret: 's', webhookUrl });
+    expect(validateConfig({ tenants: [tenant('https://hooks.example.com/x')] }).tenants[0].webhookUrl).toBe('https://hooks.example.com/x');
+    expect(() => validateConfig({ tenants: [tenant('http://127.0.0.1:9/x')], webhooks: { allowHosts: ['127.0.0.1'] } })).toThrow(/tenants\[0\]\.webhookUrl.*loopback/);
+    expect(validateConfig({ tenants: [tenant('http://127.0.0.1:9/x')], webhooks: { allowHosts: ['127.0.0.1'], allowPrivate: true } }).webhooks).toEqual({ allowHosts: ['127.0.0.1'], allowPrivate: true });
   });
 
   it('a file, then JPKI_* variables, override the defaults', () => {

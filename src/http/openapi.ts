@@ -60,6 +60,30 @@ const result = {
   },
 } as const;
 
+const crlSources = {
+  type: 'object',
+  required: ['mode', 'crl'],
+  properties: {
+    mode: { type: 'string', enum: ['embedded', 'queue'] },
+    crl: {
+      type: 'array',
+      description: 'every CRL source this node holds (empty on a queue-mode API node: the workers hold them)',
+      items: {
+        type: 'object',
+        required: ['source', 'thisUpdate', 'nextUpdate', 'crlNumber'],
+        properties: {
+          source: { type: 'string', description: 'file path or URL as configured in crl.sources' },
+          thisUpdate: { type: ['integer', 'null'], description: 'epoch ms' },
+          nextUpdate: { type: ['integer', 'null'], description: 'epoch ms' },
+          crlNumber: { type: ['string', 'null'] },
+        },
+      },
+    },
+  },
+} as const;
+
+const ready = { type: 'object', required: ['status', 'mode'], additionalProperties: false, properties: { status: { const: 'ready' }, mode: { type: 'string', enum: ['embedded', 'queue'] } } } as const;
+
 const error = { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string', enum: Object.keys(CODES) }, message: { type: 'string' } } } as const;
 
 const batchItems = {
@@ -99,7 +123,7 @@ export const schemas = {
       type: 'object',
       additionalProperties: false,
       required: ['items'],
-      properties: { items: batchItems, webhook: { type: 'string', pattern: '^https?://', description: 'POSTed (HMAC-signed, see README) when the job completes' } },
+      properties: { items: batchItems, webhook: { type: 'string', pattern: '^https?://', description: 'POSTed (HMAC-signed, see README) when the job completes. https, or http only to a host in webhooks.allowHosts; a literal loopback, private, link-local, CGNAT or metadata address is refused (400 bad_request), and the resolved address is checked again at every delivery (unless webhooks.allowPrivate)' } },
     },
   },
   jobGetRoute: {
@@ -167,10 +191,10 @@ export function openApiDocument(config: Config): Record<string, unknown> {
     info: { title: 'jpki-verify', version: '0.1.0', description: 'JPKI (My Number Card) certificate and signature verification. Every error is {code, message}; codes are listed in the Error schema.' },
     components: {
       securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' } },
-      schemas: { Verdict: verdict, Result: result, Error: error, Job: job },
+      schemas: { Verdict: verdict, Result: result, Error: error, Job: job, CrlSources: crlSources },
     },
     paths: {
-      '/v1/challenges': { post: { summary: 'Issue a single-use challenge', security: secured, responses: { '200': { description: 'challenge', ...json({ type: 'object', properties: { challengeId, challenge: { type: 'string' }, expiresAt: { type: 'string' } } }) }, ...errors } } },
+      '/v1/challenges': { post: { summary: 'Issue a single-use challenge, usable only by this tenant; at most challenge.maxOutstandingPerTenant outstanding (else 429 too_many_challenges with Retry-After)', security: secured, responses: { '200': { description: 'challenge', ...json({ type: 'object', properties: { challengeId, challenge: { type: 'string' }, expiresAt: { type: 'string' } } }) }, ...errors } } },
       '/v1/verify/auth': { post: { summary: '電子利用者証明: authentication certificate + signature over a challenge', security: secured, requestBody: json(authBody), responses: { '200': { description: 'verdict', ...json(result) }, ...errors } } },
       '/v1/verify/signature': { post: { summary: '電子署名: signing certificate + signature over a document or digest', security: secured, requestBody: json(signatureBody), responses: { '200': { description: 'verdict (+ 基本4情報 when entitled)', ...json(result) }, ...errors } } },
       '/v1/verify/batch': { post: { summary: `Up to ${config.limits.batchItems} verifications at once`, security: secured, requestBody: json(schemas.batchRoute.body), responses: { '200': { description: 'one result or error per item, in order', ...json({ type: 'object', properties: { results: { type: 'array', items: { oneOf: [result, { type: 'object', properties: { error } }] } } } }) }, ...errors } } },
@@ -188,8 +212,9 @@ export function openApiDocument(config: Config): Record<string, unknown> {
       '/v1/audit': { get: { summary: "The tenant's audit trail (time, route, verdict code, certificate fingerprint) since a cursor", security: secured, responses: { '200': { description: 'records, next' }, ...errors } } },
       '/v1/admin/link-data': { post: { summary: 'Operator: import J-LIS link data (text/csv type,from,to or JSON {records})', security: secured, responses: { '200': { description: 'import report' }, ...errors } } },
       '/v1/payments/authorize': { post: { summary: 'Credit / debit / ATM authorisation started with the My Number Card: JPKI authentication, linked card, institution decision', security: secured, requestBody: json(paymentSchemas.authorize.body), responses: { '200': { description: 'decision: approved | declined | choose_card | error, with code' }, ...errors } } },
+      '/v1/operator/crl': { get: { summary: 'Operator tenants only (else 403 forbidden): the CRL sources this node holds, with their dates (what /readyz listed before it became public-minimal)', security: secured, responses: { '200': { description: 'CRL sources', ...json(crlSources) }, ...errors } } },
       '/healthz': { get: { summary: 'Liveness', responses: { '200': { description: 'alive' } } } },
-      '/readyz': { get: { summary: 'Readiness: trust store loaded and every CRL fresh', responses: { '200': { description: 'ready' }, '503': { description: 'not ready', ...json(error) } } } },
+      '/readyz': { get: { summary: 'Readiness: trust store loaded and every CRL fresh. Unauthenticated, so it says status and mode only; reasons name no file or URL', responses: { '200': { description: 'ready', ...json(ready) }, '503': { description: 'not ready', ...json(error) } } } },
       '/metrics': { get: { summary: 'Prometheus metrics', responses: { '200': { description: 'text exposition format' } } } },
     },
   };

@@ -3,6 +3,7 @@
 // relay writes the audit record (with the decision, in one transaction) before this answers.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { HashName } from '../core/algorithms.js';
+import type { TenantConfig } from '../config.js';
 import type { Metrics } from '../metrics.js';
 import type { PaymentRelay, PaymentRequest } from '../payments/relay.js';
 import type { ItemResult } from '../pool/messages.js';
@@ -20,16 +21,17 @@ export interface PaymentRouteDeps {
   readonly relay: PaymentRelay;
   readonly metrics: Metrics;
   readonly clock: () => number;
-  readonly authItem: (b: { certificate: string; challengeId: string; signature: string; digestAlgorithm?: HashName }, now: number) => Promise<ItemResult>;
+  readonly authItem: (tenant: TenantConfig, b: { certificate: string; challengeId: string; signature: string; digestAlgorithm?: HashName }, now: number) => Promise<ItemResult>;
 }
 
+/** Registers the route on `app`, the authenticated /v1 scope of server.ts. */
 export function registerPaymentRoutes(app: FastifyInstance, deps: PaymentRouteDeps): void {
-  app.post<{ Body: AuthorizeBody }>('/v1/payments/authorize', { schema: paymentSchemas.authorize }, async (req: FastifyRequest<{ Body: AuthorizeBody }>, reply) => {
+  app.post<{ Body: AuthorizeBody }>('/payments/authorize', { schema: paymentSchemas.authorize }, async (req: FastifyRequest<{ Body: AuthorizeBody }>, reply) => {
     const tenant = req.tenant!;
     if (!tenant.linkedCards) throw new ApiError('forbidden', 'this tenant is not entitled to the payment relay (linkedCards)');
     const b = req.body;
     const out = await deps.relay.authorize(tenant, b, async () => {
-      const r = await deps.authItem(b, deps.clock());
+      const r = await deps.authItem(tenant, b, deps.clock());
       deps.metrics.verdicts.inc({ kind: 'verdict', code: r.verdict.code });
       return r;
     });

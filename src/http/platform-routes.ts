@@ -21,7 +21,8 @@ export interface PlatformRouteDeps {
   readonly config: Config;
   readonly platform: Platform;
   readonly clock: () => number;
-  readonly authItem: (b: AuthBody, now: number) => Promise<ItemResult>;
+  /** Verifies an authentication for `tenant` (its challenge must be one `tenant` was issued). */
+  readonly authItem: (tenant: TenantConfig, b: AuthBody, now: number) => Promise<ItemResult>;
   readonly signatureItem: (b: SignatureBody, now: number) => Promise<ItemResult>;
   readonly present: (req: FastifyRequest, r: ItemResult) => Promise<Record<string, unknown>>;
 }
@@ -38,6 +39,8 @@ function mustBeValid(r: ItemResult, what: string): void {
   if (r.verdict.status !== 'valid') throw new ApiError('not_verified', `${what} verdict: ${r.verdict.code}`);
 }
 
+/** Registers the routes on `app`, the authenticated /v1 scope of server.ts (paths are relative
+ *  to its prefix; req.tenant is set). */
 export function registerPlatformRoutes(app: FastifyInstance, deps: PlatformRouteDeps): void {
   const { platform, clock } = deps;
 
@@ -87,10 +90,10 @@ export function registerPlatformRoutes(app: FastifyInstance, deps: PlatformRoute
     ...(tenant.mode === 'delegate' ? { serial: BigInt(`0x${w.serialHex}`).toString(16), fingerprint: w.fingerprint } : { handle: platform.certificateHandle(tenant, w.fingerprint) }),
   });
 
-  app.post<{ Body: AuthBody & { customerRef: string; cards?: CardInput[]; signing?: SignatureBody } }>('/v1/links', { schema: platformSchemas.enrol }, async (req, reply) => {
+  app.post<{ Body: AuthBody & { customerRef: string; cards?: CardInput[]; signing?: SignatureBody } }>('/links', { schema: platformSchemas.enrol }, async (req, reply) => {
     const tenant = entitled(req);
     const now = clock();
-    const r = await deps.authItem(req.body, now);
+    const r = await deps.authItem(tenant, req.body, now);
     const verdict = await deps.present(req, r);
     mustBeValid(r, 'authentication');
     const link = await wrap(() => platform.enrol(tenant, r.certificate!, req.body.customerRef, req.body.cards ?? []));
@@ -104,9 +107,9 @@ export function registerPlatformRoutes(app: FastifyInstance, deps: PlatformRoute
     return reply.status(201).send({ verdict: verdict.verdict, link, watch });
   });
 
-  app.post<{ Body: AuthBody }>('/v1/links/identify', { schema: platformSchemas.identify }, async (req) => {
+  app.post<{ Body: AuthBody }>('/links/identify', { schema: platformSchemas.identify }, async (req) => {
     const tenant = entitled(req);
-    const r = await deps.authItem(req.body, clock());
+    const r = await deps.authItem(tenant, req.body, clock());
     const out = await deps.present(req, r);
     req.outcome = r.verdict.status;
     if (r.verdict.status !== 'valid') return { ...out, next: 'rejected' };
@@ -115,27 +118,27 @@ export function registerPlatformRoutes(app: FastifyInstance, deps: PlatformRoute
     return { ...out, conversionId: found.conversionId, link: found.link, next };
   });
 
-  app.get<{ Querystring: { cursor?: string; limit?: string } }>('/v1/links', { schema: platformSchemas.list }, async (req) => {
+  app.get<{ Querystring: { cursor?: string; limit?: string } }>('/links', { schema: platformSchemas.list }, async (req) => {
     const tenant = entitled(req);
     const { cursor, limit } = page(req.query);
     req.outcome = 'ok';
     return platform.listLinks(tenant, cursor, limit);
   });
 
-  app.get<{ Params: { id: string } }>('/v1/links/:id', { schema: platformSchemas.byId }, async (req) => {
+  app.get<{ Params: { id: string } }>('/links/:id', { schema: platformSchemas.byId }, async (req) => {
     const link = await platform.getLink(entitled(req), req.params.id);
     if (!link) throw new ApiError('not_found', 'no such link');
     req.outcome = 'ok';
     return link;
   });
 
-  app.delete<{ Params: { id: string } }>('/v1/links/:id', { schema: platformSchemas.byId }, async (req, reply) => {
+  app.delete<{ Params: { id: string } }>('/links/:id', { schema: platformSchemas.byId }, async (req, reply) => {
     if (!(await platform.unlink(entitled(req), req.params.id))) throw new ApiError('not_found', 'no such link');
     req.outcome = 'ok';
     return reply.status(204).send();
   });
 
-  app.post<{ Body: SignatureBody & { customerRef?: string } }>('/v1/watches', { schema: platformSchemas.watch }, async (req, reply) => {
+  app.post<{ Body: SignatureBody & { customerRef?: string } }>('/watches', { schema: platformSchemas.watch }, async (req, reply) => {
     const tenant = entitled(req);
     const { customerRef, ...sig } = req.body;
     const r = await deps.signatureItem(sig, clock());
@@ -145,7 +148,7 @@ export function registerPlatformRoutes(app: FastifyInstance, deps: PlatformRoute
     return reply.status(201).send(watchView(tenant, w));
   });
 
-  app.get<{ Params: { id: string } }>('/v1/watches/:id', { schema: platformSchemas.byId }, async (req) => {
+  app.get<{ Params: { id: string } }>('/watches/:id', { schema: platformSchemas.byId }, async (req) => {
     const tenant = entitled(req);
     const w = await platform.getWatch(tenant, req.params.id);
     if (!w) throw new ApiError('not_found', 'no such watch');
@@ -153,13 +156,13 @@ export function registerPlatformRoutes(app: FastifyInstance, deps: PlatformRoute
     return watchView(tenant, w);
   });
 
-  app.delete<{ Params: { id: string } }>('/v1/watches/:id', { schema: platformSchemas.byId }, async (req, reply) => {
+  app.delete<{ Params: { id: string } }>('/watches/:id', { schema: platformSchemas.byId }, async (req, reply) => {
     if (!(await platform.unwatch(entitled(req), req.params.id))) throw new ApiError('not_found', 'no such watch');
     req.outcome = 'ok';
     return reply.status(204).send();
   });
 
-  app.get<{ Querystring: { cursor?: string; limit?: string } }>('/v1/changes', { schema: platformSchemas.list }, async (req) => {
+  app.get<{ Querystring: { cursor?: string; limit?: string } }>('/changes', { schema: platformSchemas.list }, async (req) => {
     const tenant = entitled(req);
     const { cursor, limit } = page(req.query);
     req.outcome = 'ok';
@@ -167,7 +170,7 @@ export function registerPlatformRoutes(app: FastifyInstance, deps: PlatformRoute
     return { changes: p.items.map((c) => ({ ...c, at: new Date(c.at).toISOString() })), next: p.next };
   });
 
-  app.get<{ Querystring: { cursor?: string; limit?: string } }>('/v1/audit', { schema: platformSchemas.list }, async (req) => {
+  app.get<{ Querystring: { cursor?: string; limit?: string } }>('/audit', { schema: platformSchemas.list }, async (req) => {
     const { cursor, limit } = page(req.query);
     req.outcome = 'ok';
     const p = await platform.readAudit(req.tenant!, cursor, limit);
@@ -176,7 +179,7 @@ export function registerPlatformRoutes(app: FastifyInstance, deps: PlatformRoute
 
   // J-LIS link data: CSV (text/csv) or JSON ({records: […]}), operator tenants only.
   app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_req, body, done) => done(null, body));
-  app.post<{ Body: string | { records: unknown } }>('/v1/admin/link-data', async (req) => {
+  app.post<{ Body: string | { records: unknown } }>('/admin/link-data', async (req) => {
     if (!req.tenant!.operator) throw new ApiError('forbidden', 'only the platform operator imports J-LIS link data');
     const records = await wrap(async () => (typeof req.body === 'string' ? parseLinkCsv(req.body) : parseLinkJson((req.body as { records?: unknown })?.records)));
     req.outcome = 'ok';

@@ -12,6 +12,7 @@ import { jobItems, jobItemsOf, type BulkChunkData } from '../queue/codec.js';
 import type { BulkJobRecord, ChunkResults, JobStore } from './store.js';
 import type { Presenter } from '../platform/present.js';
 import { deliverWebhook } from './webhook.js';
+import type { WebhookPolicy } from '../net/address-policy.js';
 
 /** An item as submitted: ready to verify, or already answered (it did not decode, or its
  *  challenge was unusable). */
@@ -25,7 +26,8 @@ export class BulkJobs {
 
   constructor(
     readonly store: JobStore,
-    private readonly opts: Config['jobs'],
+    /** The jobs settings, and the webhook policy (webhooks.*) every delivery is checked against. */
+    private readonly opts: Config['jobs'] & { readonly webhooks: WebhookPolicy },
     tenants: readonly TenantConfig[],
     private readonly logger: Logger,
     private readonly present: Presenter,
@@ -91,9 +93,10 @@ export class BulkJobs {
     if (!job.webhook || !secret) return;
     const payload = { jobId: id, state: job.state, total: job.total, errors: job.errors, completedAt: new Date(job.completedAt ?? Date.now()).toISOString() };
     // Not awaited: a slow receiver must not hold the worker's job; the pull API stays the record.
-    deliverWebhook(job.webhook, secret, payload, { attempts: this.opts.webhookAttempts, timeoutMs: this.opts.webhookTimeoutMs }).then(
+    deliverWebhook(job.webhook, secret, payload, { attempts: this.opts.webhookAttempts, timeoutMs: this.opts.webhookTimeoutMs, policy: this.opts.webhooks }).then(
       (attempts) => this.logger.info({ jobId: id, attempts }, 'webhook delivered'),
-      (err: Error) => this.logger.warn({ jobId: id, reason: err.message }, 'webhook failed'),
+      // The reason never holds the URL (its query string may carry a token).
+      (err: Error) => this.logger.warn({ jobId: id, refused: err.name === 'WebhookRefused', reason: err.message }, 'webhook failed'),
     );
   }
 }

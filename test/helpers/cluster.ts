@@ -33,6 +33,8 @@ export function queueSettings(prefix: string, dbUrl: string, redisUrl = 'redis:/
     challenge: { ttlSec: 120, store: 'redis' },
     database: { url: dbUrl, dir: ':memory:', poolSize: 4, timeoutMs: 3000 },
     platform: { auditRetentionSec: 86_400 },
+    // Webhook receivers in these tests listen on 127.0.0.1 over plain http.
+    webhooks: { allowHosts: ['127.0.0.1'], allowPrivate: true },
     redis: { url: redisUrl, prefix },
     queue: { batchSize: 64, batchDelayUs: 1000, timeoutMs: 20_000, attempts: 3, backoffMs: 50, lockDurationMs: 2000, stalledIntervalMs: 1000, maxStalledCount: 1, heartbeatMs: 500, concurrency: 8, ...extra },
   };

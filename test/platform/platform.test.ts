@@ -41,6 +41,8 @@ beforeAll(async () => {
     redis: { url: 'redis://127.0.0.1:6379', prefix, cluster: false },
     challenge: { ttlSec: 120, store: 'redis' },
     platform: { auditRetentionSec: 86_400 },
+    // The change webhook's receiver listens on 127.0.0.1 over plain http.
+    webhooks: { allowHosts: ['127.0.0.1'], allowPrivate: true },
     tenants: [
       { id: 'p', apiKeySha256: sha(KEY_P), mode: 'proxy', linkedCards: true, basicInfo: true, webhookSecret: SECRET_P, webhookUrl: hookUrl },
       { id: 'd', apiKeySha256: sha(KEY_D), mode: 'delegate', linkedCards: true },

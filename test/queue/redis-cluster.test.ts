@@ -78,6 +78,12 @@ describe('queue mode on a three-master Redis Cluster', () => {
       const metaSlots = new Set(await Promise.all(ids.map((id) => slotOf(keys.jobMeta(id)))));
       for (const id of ids) expect(await slotOf(keys.jobResults(id))).toBe(await slotOf(keys.jobMeta(id)));
       expect(metaSlots.size).toBeGreaterThan(1);
+      // A tenant's challenges and its outstanding set: one slot (issue and consume are scripts
+      // over both); the keys are where the store put them.
+      const open = await t.challenge();
+      expect(await slotOf(keys.tenantChallenge('a', open.challengeId))).toBe(await slotOf(keys.tenantChallenges('a')));
+      expect(await cluster.exists(keys.tenantChallenge('a', open.challengeId))).toBe(1);
+      expect(await cluster.zscore(keys.tenantChallenges('a'), open.challengeId)).not.toBeNull();
     } finally {
       cluster.disconnect();
     }
