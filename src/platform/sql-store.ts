@@ -2,6 +2,7 @@
 // same statements on both. Paging cursors are row sequence numbers; ids are random.
 import { randomBytes } from 'node:crypto';
 import { ms, msOrNull, type Database } from '../db/database.js';
+import { TurnBatcher, firstOfEach } from '../db/turn-batcher.js';
 import type { AuditRecord, Change, Link, Page, PaymentCall, PaymentRecord, PlatformStore, TenantAuditRecord, Watch } from './store.js';
 
 export const newConversionId = (): string => `cid_${randomBytes(16).toString('base64url')}`;
@@ -36,7 +37,41 @@ const linkOf = (r: Record<string, unknown>): Link => ({
 
 const bodyOf = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
 
+interface ResolveItem {
+  readonly tenant: string;
+  readonly serial: string;
+  readonly maxHops: number;
+  readonly withLink: boolean;
+}
+
+interface StartItem {
+  readonly tenant: string;
+  readonly key: string;
+  readonly requestFp: string;
+  readonly call: PaymentCall;
+  readonly now: number;
+  readonly deadline: number;
+  readonly ttlMs: number;
+}
+
+interface FinishItem {
+  readonly tenant: string;
+  readonly key: string;
+  readonly requestFp: string;
+  readonly decision: string;
+  readonly audit: AuditRecord;
+  readonly now: number;
+  readonly ttlMs: number;
+}
+
 export class SqlPlatformStore implements PlatformStore {
+  // The hot path's statements, one per event-loop turn for all concurrent requests.
+  private readonly resolver = new TurnBatcher((items: readonly ResolveItem[]) => this.resolveMany(items));
+  private readonly peeker = new TurnBatcher((items: readonly { tenant: string; key: string; now: number }[]) => this.peekMany(items));
+  private readonly starter = new TurnBatcher((items: readonly StartItem[]) => this.startMany(items));
+  private readonly finisherAfterCall = new TurnBatcher((items: readonly FinishItem[]) => this.finishMany(true, items));
+  private readonly finisherNoCall = new TurnBatcher((items: readonly FinishItem[]) => this.finishMany(false, items));
+
   constructor(
     private readonly db: Database,
     private readonly clock: () => number,
@@ -77,35 +112,53 @@ export class SqlPlatformStore implements PlatformStore {
     return r[0].s;
   }
 
-  async resolve(tenant: string, serial: string, maxHops: number, withLink: boolean): Promise<{ conversionId: string; link: Link | null }> {
-    // One statement: the alias chain, the conversion ID (inserted on first use; an existing one
-    // comes from the table, a new one from the INSERT's RETURNING), and the link.
+  resolve(tenant: string, serial: string, maxHops: number, withLink: boolean): Promise<{ conversionId: string; link: Link | null }> {
+    return this.resolver.push({ tenant, serial, maxHops, withLink });
+  }
+
+  /** ID conversion for every request of this turn: one statement reads each serial's root
+   *  (aliases followed), conversion ID and link; a second makes the conversion IDs of first uses. */
+  private async resolveMany(items: readonly ResolveItem[]): Promise<{ conversionId: string; link: Link | null }[]> {
     const rows = await this.db.query(
-      `WITH RECURSIVE chain (s, depth) AS (
-         SELECT $2::text, 0
-         UNION ALL
-         SELECT a.target, c.depth + 1 FROM serial_aliases a JOIN chain c ON a.serial = c.s WHERE c.depth < $3
-       ),
-       root AS (SELECT s FROM chain ORDER BY depth DESC LIMIT 1),
-       found AS (SELECT x.conversion_id FROM conversion_ids x JOIN root ON x.tenant = $1 AND x.subject = root.s),
-       made AS (
-         INSERT INTO conversion_ids (tenant, subject, conversion_id, created_at)
-         SELECT $1, root.s, $4, $5 FROM root WHERE NOT EXISTS (SELECT 1 FROM found)
-         ON CONFLICT (tenant, subject) DO NOTHING RETURNING conversion_id
-       ),
-       cid AS (SELECT conversion_id FROM found UNION ALL SELECT conversion_id FROM made)
-       SELECT cid.conversion_id, l.customer_ref, l.cards, l.created_at, l.updated_at
-       FROM cid LEFT JOIN links l ON $6 AND l.tenant = $1 AND l.conversion_id = cid.conversion_id`,
-      [tenant, serial, maxHops, newConversionId(), this.clock(), withLink],
+      `SELECT q.n, r.s AS subject, c.conversion_id, l.customer_ref, l.cards, l.created_at, l.updated_at
+       FROM unnest($1::text[], $2::text[], $3::boolean[], $4::integer[]) WITH ORDINALITY AS q(tenant, serial, with_link, hops, n)
+       CROSS JOIN LATERAL (
+         WITH RECURSIVE chain (s, depth) AS (
+           SELECT q.serial, 0
+           UNION ALL
+           SELECT a.target, chain.depth + 1 FROM serial_aliases a JOIN chain ON a.serial = chain.s WHERE chain.depth < q.hops
+         )
+         SELECT s FROM chain ORDER BY depth DESC LIMIT 1
+       ) r
+       LEFT JOIN conversion_ids c ON c.tenant = q.tenant AND c.subject = r.s
+       LEFT JOIN links l ON q.with_link AND l.tenant = q.tenant AND l.conversion_id = c.conversion_id
+       ORDER BY q.n`,
+      [items.map((i) => i.tenant), items.map((i) => i.serial), items.map((i) => i.withLink), items.map((i) => i.maxHops)],
     );
-    if (rows.length === 0) {
-      // Another caller made the conversion ID between our read and our insert: read theirs.
-      const subject = await this.rootSerial(serial, maxHops);
-      const conversionId = (await this.conversionId(tenant, subject, true))!;
-      return { conversionId, link: withLink ? await this.getLink(tenant, conversionId) : null };
+    const out = rows.map((r) => ({ conversionId: (r.conversion_id as string | null) ?? null, subject: r.subject as string, link: r.customer_ref === null || r.customer_ref === undefined ? null : linkOf(r) }));
+    const unmade = out.map((_, i) => i).filter((i) => out[i].conversionId === null);
+    const missing = firstOfEach(unmade, (i) => `${items[i].tenant}\0${out[i].subject}`).map((k) => ({ i: unmade[k], o: out[unmade[k]] }));
+    if (missing.length) {
+      // First uses: made here; a concurrent maker's ID wins (ON CONFLICT), so read them back.
+      const tenants = missing.map((m) => items[m.i].tenant);
+      const subjects = missing.map((m) => m.o.subject);
+      await this.db.query(
+        'INSERT INTO conversion_ids (tenant, subject, conversion_id, created_at) SELECT t, s, c, $4 FROM unnest($1::text[], $2::text[], $3::text[]) AS u(t, s, c) ON CONFLICT (tenant, subject) DO NOTHING',
+        [tenants, subjects, missing.map(() => newConversionId()), this.clock()],
+      );
+      const made = await this.db.query<{ tenant: string; subject: string; conversion_id: string }>(
+        'SELECT c.tenant, c.subject, c.conversion_id FROM unnest($1::text[], $2::text[]) AS u(t, s) JOIN conversion_ids c ON c.tenant = u.t AND c.subject = u.s',
+        [tenants, subjects],
+      );
+      const byKey = new Map(made.map((m) => [`${m.tenant}\0${m.subject}`, m.conversion_id]));
+      out.forEach((o, i) => {
+        if (o.conversionId === null) o.conversionId = byKey.get(`${items[i].tenant}\0${o.subject}`) ?? null;
+      });
     }
-    const r = rows[0];
-    return { conversionId: r.conversion_id as string, link: r.customer_ref === null || r.customer_ref === undefined ? null : linkOf(r) };
+    return out.map((o) => {
+      if (o.conversionId === null) throw new Error('conversion ID neither found nor made');
+      return { conversionId: o.conversionId, link: o.link };
+    });
   }
 
   async addAlias(serial: string, target: string): Promise<boolean> {
@@ -210,37 +263,63 @@ export class SqlPlatformStore implements PlatformStore {
     return { items, next: rows.length > limit ? items[items.length - 1].cursor : null };
   }
 
-  async peekPayment(tenant: string, key: string, now: number): Promise<PaymentRecord | null> {
+  peekPayment(tenant: string, key: string, now: number): Promise<PaymentRecord | null> {
     // A plain read: a request that ends without a call or a decision (choose_card, pin_required …)
     // writes nothing, and the common path pays two commits (pending, then done), not three.
-    const rows = await this.db.query<PaymentRow>("SELECT * FROM payments WHERE tenant = $1 AND idempotency_key = $2 AND (state = 'pending' OR expires_at >= $3)", [tenant, key, now]);
-    return rows.length ? recordOf(rows[0]) : null;
+    return this.peeker.push({ tenant, key, now });
   }
 
-  async startCall(tenant: string, key: string, requestFp: string, call: PaymentCall, now: number, deadline: number, ttlMs: number): Promise<{ call: PaymentCall } | { record: PaymentRecord }> {
+  private async peekMany(items: readonly { tenant: string; key: string; now: number }[]): Promise<(PaymentRecord | null)[]> {
+    const rows = await this.db.query<PaymentRow & { n: unknown }>(
+      `SELECT q.n, p.* FROM unnest($1::text[], $2::text[], $3::bigint[]) WITH ORDINALITY AS q(tenant, key, now, n)
+       JOIN payments p ON p.tenant = q.tenant AND p.idempotency_key = q.key AND (p.state = 'pending' OR p.expires_at >= q.now)`,
+      [items.map((i) => i.tenant), items.map((i) => i.key), items.map((i) => i.now)],
+    );
+    const out: (PaymentRecord | null)[] = items.map(() => null);
+    for (const r of rows) out[Number(r.n) - 1] = recordOf(r);
+    return out;
+  }
+
+  startCall(tenant: string, key: string, requestFp: string, call: PaymentCall, now: number, deadline: number, ttlMs: number): Promise<{ call: PaymentCall } | { record: PaymentRecord }> {
+    return this.starter.push({ tenant, key, requestFp, call, now, deadline, ttlMs });
+  }
+
+  private async startMany(items: readonly StartItem[]): Promise<({ call: PaymentCall } | { record: PaymentRecord })[]> {
     // Taken when the key has no live record (none, or done past its TTL), or is pending for this
     // request past its deadline: then the first call's account and institution key are kept.
     const keep = (col: string) => `${col} = CASE WHEN payments.state = 'pending' THEN payments.${col} ELSE EXCLUDED.${col} END`;
+    const first = firstOfEach(items, (i) => `${i.tenant}\0${i.key}`);
+    const sel = first.map((i) => items[i]);
     const rows = await this.db.query<PaymentRow>(
       `INSERT INTO payments (tenant, idempotency_key, request_fp, state, card_id, institution, account_ref, institution_key, call_deadline, created_at, updated_at, expires_at)
-       VALUES ($1, $2, $3, 'pending', $4, $5, $6, $7, $8, $9, $9, $10)
+       SELECT t, k, fp, 'pending', card, inst, acct, ikey, deadline, now, now, expires FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::bigint[], $10::bigint[])
+         AS u(t, k, fp, card, inst, acct, ikey, deadline, now, expires)
        ON CONFLICT (tenant, idempotency_key) DO UPDATE SET request_fp = EXCLUDED.request_fp, state = 'pending', decision = NULL,
          ${keep('card_id')}, ${keep('institution')}, ${keep('account_ref')}, ${keep('institution_key')}, ${keep('created_at')}, ${keep('expires_at')},
          call_deadline = EXCLUDED.call_deadline, updated_at = EXCLUDED.updated_at
-       WHERE (payments.state = 'pending' AND payments.request_fp = EXCLUDED.request_fp AND payments.call_deadline <= $9)
-          OR (payments.state = 'done' AND payments.expires_at < $9)
+       WHERE (payments.state = 'pending' AND payments.request_fp = EXCLUDED.request_fp AND payments.call_deadline <= EXCLUDED.updated_at)
+          OR (payments.state = 'done' AND payments.expires_at < EXCLUDED.updated_at)
        RETURNING *`,
-      [tenant, key, requestFp, call.cardId, call.institution, call.accountRef, call.institutionKey, deadline, now, now + ttlMs],
+      [
+        sel.map((i) => i.tenant), sel.map((i) => i.key), sel.map((i) => i.requestFp), sel.map((i) => i.call.cardId), sel.map((i) => i.call.institution),
+        sel.map((i) => i.call.accountRef), sel.map((i) => i.call.institutionKey), sel.map((i) => i.deadline), sel.map((i) => i.now), sel.map((i) => i.now + i.ttlMs),
+      ],
     );
-    if (rows.length) return { call: callOf(rows[0])! };
-    return { record: await this.current(tenant, key) };
+    const taken = new Map(rows.map((r) => [`${r.tenant as string}\0${r.idempotency_key as string}`, callOf(r)!]));
+    const firstSet = new Set(first);
+    return Promise.all(
+      items.map(async (it, i) => {
+        const call = firstSet.has(i) ? taken.get(`${it.tenant}\0${it.key}`) : undefined;
+        return call ? { call } : { record: await this.current(it.tenant, it.key) };
+      }),
+    );
   }
 
   async endCall(tenant: string, key: string, now: number): Promise<void> {
     await this.db.query("UPDATE payments SET call_deadline = $3, updated_at = $3 WHERE tenant = $1 AND idempotency_key = $2 AND state = 'pending'", [tenant, key, now]);
   }
 
-  async finishPayment(
+  finishPayment(
     tenant: string,
     key: string,
     requestFp: string,
@@ -248,26 +327,48 @@ export class SqlPlatformStore implements PlatformStore {
     audit: AuditRecord,
     o: { readonly now: number; readonly ttlMs: number; readonly afterCall: boolean },
   ): Promise<{ stored: true } | { record: PaymentRecord }> {
-    // One statement, so one transaction: the decision and its audit record land together or not
-    // at all. After a call: only this request's pending record turns done (a slower run that
-    // lost the race stores nothing). Without a call: only a key with no live record takes it.
-    // $6 (the expiry) only matters to a new record; typed so both variants prepare.
-    const write = o.afterCall
-      ? `UPDATE payments SET state = 'done', decision = $4, updated_at = $5, expires_at = greatest(expires_at, $6::bigint)
-         WHERE tenant = $1 AND idempotency_key = $2 AND request_fp = $3 AND state = 'pending' RETURNING tenant`
-      : `INSERT INTO payments (tenant, idempotency_key, request_fp, state, decision, created_at, updated_at, expires_at) VALUES ($1, $2, $3, 'done', $4, $5, $5, $6)
+    const item = { tenant, key, requestFp, decision, audit, now: o.now, ttlMs: o.ttlMs };
+    return (o.afterCall ? this.finisherAfterCall : this.finisherNoCall).push(item);
+  }
+
+  /** Decisions of this turn, each with its audit record, in one statement (one transaction: a
+   *  decision and its record land together or not at all). After a call: only the request's own
+   *  pending record turns done (a slower run that lost the race stores nothing). Without a call:
+   *  only a key with no live record takes the decision. */
+  private async finishMany(afterCall: boolean, items: readonly FinishItem[]): Promise<({ stored: true } | { record: PaymentRecord })[]> {
+    const first = firstOfEach(items, (i) => `${i.tenant}\0${i.key}`);
+    const sel = first.map((i) => items[i]);
+    const input = `unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::bigint[], $6::bigint[], $7::bigint[], $8::text[], $9::text[], $10::text[])
+         AS u(t, k, fp, decision, now, expires, at, route, code, cert)`;
+    const write = afterCall
+      ? `UPDATE payments p SET state = 'done', decision = u.decision, updated_at = u.now, expires_at = greatest(p.expires_at, u.expires)
+         FROM ${input}
+         WHERE p.tenant = u.t AND p.idempotency_key = u.k AND p.request_fp = u.fp AND p.state = 'pending'
+         RETURNING u.*`
+      : `INSERT INTO payments AS p (tenant, idempotency_key, request_fp, state, decision, created_at, updated_at, expires_at)
+         SELECT t, k, fp, 'done', decision, now, now, expires FROM ${input}
          ON CONFLICT (tenant, idempotency_key) DO UPDATE SET request_fp = EXCLUDED.request_fp, decision = EXCLUDED.decision, card_id = NULL, institution = NULL,
            account_ref = NULL, institution_key = NULL, call_deadline = NULL, created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at, expires_at = EXCLUDED.expires_at
-         WHERE payments.state = 'done' AND payments.expires_at < $5
-         RETURNING tenant`;
-    const rows = await this.db.query<{ wrote: unknown }>(
-      `WITH done AS (${write}),
-       audited AS (INSERT INTO audit (tenant, at, route, code, certificate) SELECT $1, $7, $8, $9, $10 FROM done RETURNING seq)
-       SELECT count(*) AS wrote FROM audited`,
-      [tenant, key, requestFp, decision, o.now, o.now + o.ttlMs, audit.at, audit.route, audit.code, audit.certificate],
+         WHERE p.state = 'done' AND p.expires_at < EXCLUDED.updated_at
+         RETURNING p.tenant AS t, p.idempotency_key AS k`;
+    const rows = await this.db.query<{ t: string; k: string }>(
+      afterCall
+        ? `WITH done AS (${write}),
+           audited AS (INSERT INTO audit (tenant, at, route, code, certificate) SELECT t, at, route, code, cert FROM done RETURNING seq)
+           SELECT t, k FROM done`
+        : `WITH done AS (${write}),
+           audited AS (INSERT INTO audit (tenant, at, route, code, certificate) SELECT u.t, u.at, u.route, u.code, u.cert FROM done JOIN ${input} ON u.t = done.t AND u.k = done.k RETURNING seq)
+           SELECT t, k FROM done`,
+      [
+        sel.map((i) => i.tenant), sel.map((i) => i.key), sel.map((i) => i.requestFp), sel.map((i) => i.decision), sel.map((i) => i.now), sel.map((i) => i.now + i.ttlMs),
+        sel.map((i) => i.audit.at), sel.map((i) => i.audit.route), sel.map((i) => i.audit.code), sel.map((i) => i.audit.certificate),
+      ],
     );
-    if (Number(rows[0].wrote) === 1) return { stored: true };
-    return { record: await this.current(tenant, key) };
+    const stored = new Set(rows.map((r) => `${r.t}\0${r.k}`));
+    const firstSet = new Set(first);
+    return Promise.all(
+      items.map(async (it, i) => (firstSet.has(i) && stored.has(`${it.tenant}\0${it.key}`) ? ({ stored: true } as const) : { record: await this.current(it.tenant, it.key) })),
+    );
   }
 
   private async current(tenant: string, key: string): Promise<PaymentRecord> {

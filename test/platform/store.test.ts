@@ -191,6 +191,23 @@ describe.each(['pglite', 'postgres'] as const)('%s platform store', (kind) => {
     expect(takes.filter((x) => 'call' in x)).toHaveLength(1);
   });
 
+  it('answers calls made in one turn with one statement each, a key taken once however often it comes', async () => {
+    const t = clock.now;
+    const keys = Array.from({ length: 10 }, (_, i) => `batch-${i}`);
+    const starts = await Promise.all(keys.flatMap((k) => [0, 1, 2].map(() => s.startCall('bt', k, 'fp', call, t, t + 5000, 60_000))));
+    expect(starts.filter((x) => 'call' in x)).toHaveLength(10);
+    expect(starts.filter((x) => 'record' in x).every((x) => 'record' in x && x.record.state === 'pending')).toBe(true);
+    const before = (await s.audit('bt', null, 1000)).items.length;
+    const o = { now: t, ttlMs: 60_000, afterCall: true };
+    const fins = await Promise.all(keys.flatMap((k, i) => [0, 1].map((j) => s.finishPayment('bt', k, 'fp', JSON.stringify({ i, j }), { at: t, route: 'r', code: `c${i}`, certificate: null }, o))));
+    expect(fins.filter((x) => 'stored' in x)).toHaveLength(10);
+    expect((await s.audit('bt', null, 1000)).items.length - before).toBe(10); // one record per decision
+    const peeks = await Promise.all(keys.map((k) => s.peekPayment('bt', k, t)));
+    expect(peeks.every((p) => p?.state === 'done')).toBe(true);
+    const free = await Promise.all(Array.from({ length: 6 }, (_, i) => s.finishPayment('bt', `nocall-${i % 3}`, 'fp', '{"d":1}', { at: t, route: 'r', code: 'n', certificate: null }, { ...o, afterCall: false })));
+    expect(free.filter((x) => 'stored' in x)).toHaveLength(3);
+  });
+
   it('grants a claim once until it expires', async () => {
     expect(await s.claim('recheck:x', 60_000)).toBe(true);
     expect(await s.claim('recheck:x', 60_000)).toBe(false);
