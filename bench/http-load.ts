@@ -47,7 +47,8 @@ export function benchConfig(dir: string, name: string, port: number, over: Recor
     trust: { roots: [join(dir, 'trust')], allowTestHierarchy: false },
     crl: { sources: [join(dir, 'crl')], cacheDir: join(dir, 'cache'), refreshIntervalSec: 3600, graceSec: 3600, policy: 'hard-fail', retries: 1, backoffMs: 0 },
     pool: { threads: 2, batchSize: 32, batchDelayUs: 200, maxPending: 100_000, concurrentTasksPerWorker: 2, pathCacheSize: 50_000 },
-    challenge: { ttlSec: 3600, store: 'memory' },
+    // Runs issue up to 40,000 challenges ahead of the timed load: above the default per-tenant cap.
+    challenge: { ttlSec: 3600, store: 'memory', maxOutstandingPerTenant: 1_000_000 },
     limits: { bodyBytes: 4 * 1024 * 1024, batchItems: 256 },
     // The embedded default's system of record: PGlite in a folder of the run (BENCH_PG_URL: a
     // PostgreSQL server instead). Every verification's audit record is committed before its answer.
@@ -124,7 +125,11 @@ export function benchPki(n: number): { dir: string; pki: ReturnType<typeof openP
 export async function prepare(url: string, pki: ReturnType<typeof openPki>, holders: Holder[], n: number): Promise<string[]> {
   const challenges: { challengeId: string; challenge: string }[] = [];
   for (let i = 0; i < n; i += 500) {
-    const batch = await Promise.all(Array.from({ length: Math.min(500, n - i) }, () => fetch(`${url}/v1/challenges`, { method: 'POST', headers: { 'x-api-key': KEY } }).then((r) => r.json() as Promise<{ challengeId: string; challenge: string }>)));
+    const batch = await Promise.all(Array.from({ length: Math.min(500, n - i) }, async () => {
+      const r = await fetch(`${url}/v1/challenges`, { method: 'POST', headers: { 'x-api-key': KEY } });
+      if (r.status !== 200) throw new Error(`challenge refused: ${r.status} ${await r.text()}`);
+      return (await r.json()) as { challengeId: string; challenge: string };
+    }));
     challenges.push(...batch);
   }
   const keys = readKeys(pki.dir);

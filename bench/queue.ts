@@ -61,7 +61,7 @@ export async function benchQueue(opts: { holders?: number; requests?: number } =
     const shared = {
       mode: 'queue',
       // Queue mode shares challenges through Redis and the system of record in PostgreSQL.
-      challenge: { ttlSec: 3600, store: 'redis' },
+      challenge: { ttlSec: 3600, store: 'redis', maxOutstandingPerTenant: 1_000_000 },
       database: { url: db.url, poolSize: 8 },
       platform: { auditRetentionSec: 3600 },
       redis: { url: REDIS, prefix, cluster: false },
