@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { machine, writeResult } from './harness.js';
-import { KEY, benchConfig, benchPki, load, prepare, startProcess } from './http-load.js';
+import { KEY, benchConfig, benchDatabase, benchPki, load, prepare, startProcess, type Run } from './http-load.js';
 
 const REDIS = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const SECRET = 'bench-relay-secret-card-y';
@@ -25,6 +25,18 @@ async function count(url: string, re: RegExp): Promise<number> {
   return m ? Number(m[1]) : 0;
 }
 
+/** One relay configuration: where its system of record lives. */
+interface StoreRun {
+  readonly store: string;
+  readonly payments: Run;
+  readonly approved: number;
+  readonly ratio: number;
+}
+
+/** Figures of main at bfa817c (platform state and idempotency in Redis, audit fire-and-forget),
+ *  for the report's before/after. */
+const BEFORE = { commit: 'bfa817c', stores: 'Redis', payments: 1_492, verify: 7_442, ratio: 0.2 };
+
 export async function benchPayments(opts: { holders?: number; requests?: number } = {}): Promise<Record<string, unknown>> {
   const nHolders = opts.holders ?? 2_000;
   const n = opts.requests ?? 8_000;
@@ -32,44 +44,62 @@ export async function benchPayments(opts: { holders?: number; requests?: number 
   const { dir, pki, holders } = benchPki(nHolders);
   const prefix = `jpkibenchpay${Date.now().toString(36)}`;
   const instPort = 18_700;
-  const port = 18_701;
   const inst = await startInstitution(dir, instPort, prefix, holders.length);
-  const cfg = benchConfig(dir, 'payments', port, {
-    tenants: [{ id: 'bench', apiKeySha256: createHash('sha256').update(KEY).digest('hex'), basicInfo: false, linkedCards: true }],
-    payments: { institutions: [{ id: 'card-y', endpoint: `http://127.0.0.1:${instPort}`, secret: SECRET, timeoutMs: 5000 }], circuitFailures: 50, circuitOpenMs: 1000, idempotencyTtlSec: 3600 },
-  });
-  const url = `http://127.0.0.1:${port}`;
-  const server = await startProcess('serve', cfg, url);
   const redis = new Redis(REDIS, { maxRetriesPerRequest: 1 });
+  const pgDb = await benchDatabase('payments');
+  const stores: StoreRun[] = [];
+  let verify: Run | null = null;
   try {
-    // Enrol every holder with one credit card (a verified authentication each).
-    const enrolBodies = await prepare(url, pki, holders, holders.length);
-    for (let i = 0; i < enrolBodies.length; i += 100) {
-      await Promise.all(
-        enrolBodies.slice(i, i + 100).map(async (b, j) => {
-          const body = { ...JSON.parse(b), customerRef: `c${i + j}`, cards: [{ institution: 'card-y', kind: 'credit', accountRef: `4000${String(i + j).padStart(12, '0')}` }] };
-          const r = await fetch(`${url}/v1/links`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': KEY }, body: JSON.stringify(body) });
-          if (r.status !== 201) throw new Error(`enrolment failed: ${r.status} ${await r.text()}`);
-        }),
-      );
+    // The embedded default (PGlite in this process), then a PostgreSQL server (the cluster's).
+    const configs = [
+      { store: 'PGlite (embedded default)', database: { url: null, dir: join(dir, 'db-payments') } },
+      { store: 'PostgreSQL server', database: { url: pgDb.url, poolSize: 16 } },
+    ];
+    for (const [i, c] of configs.entries()) {
+      const port = 18_701 + i;
+      const cfg = benchConfig(dir, `payments-${i}`, port, {
+        database: c.database,
+        tenants: [{ id: 'bench', apiKeySha256: createHash('sha256').update(KEY).digest('hex'), basicInfo: false, linkedCards: true }],
+        payments: { institutions: [{ id: 'card-y', endpoint: `http://127.0.0.1:${instPort}`, secret: SECRET, timeoutMs: 5000 }], circuitFailures: 50, circuitOpenMs: 1000, idempotencyTtlSec: 3600 },
+      });
+      const url = `http://127.0.0.1:${port}`;
+      const server = await startProcess('serve', cfg, url);
+      try {
+        // Enrol every holder with one credit card (a verified authentication each).
+        const enrolBodies = await prepare(url, pki, holders, holders.length);
+        for (let i = 0; i < enrolBodies.length; i += 100) {
+          await Promise.all(
+            enrolBodies.slice(i, i + 100).map(async (b, j) => {
+              const body = { ...JSON.parse(b), customerRef: `c${i + j}`, cards: [{ institution: 'card-y', kind: 'credit', accountRef: `4000${String(i + j).padStart(12, '0')}` }] };
+              const r = await fetch(`${url}/v1/links`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': KEY }, body: JSON.stringify(body) });
+              if (r.status !== 201) throw new Error(`enrolment failed: ${r.status} ${await r.text()}`);
+            }),
+          );
+        }
+        console.log(`payments: ${c.store}: enrolled ${holders.length.toLocaleString()} holders`);
+        let k = 0;
+        const payments = async (m: number): Promise<string[]> =>
+          (await prepare(url, pki, holders, m)).map((b) => JSON.stringify({ ...JSON.parse(b), method: 'credit', terminalId: 'bench-pos-1', amount: 1000, currency: 'JPY', idempotencyKey: `bench-${i}-${Date.now()}-${k++}` }));
+        await load('warm-up', url, await payments(2000), { connections: 128, route: '/v1/payments/authorize' });
+        const approvedBefore = await count(url, /^jpki_payment_decisions_total\{method="credit",decision="approved"\} (\d+)/m);
+        const pay = await load(`payments (${c.store}): credit authorisations`, url, await payments(n), { connections: 128, route: '/v1/payments/authorize' });
+        const approved = (await count(url, /^jpki_payment_decisions_total\{method="credit",decision="approved"\} (\d+)/m)) - approvedBefore;
+        // Plain authentication of the same holders, on the embedded default, in the same run.
+        verify ??= await load('same holders: authentication only', url, await prepare(url, pki, holders, n), { connections: 128 });
+        stores.push({ store: c.store, payments: pay, approved, ratio: pay.rps / verify.rps });
+      } finally {
+        server.kill('SIGTERM');
+      }
     }
-    console.log(`payments: enrolled ${holders.length.toLocaleString()} holders`);
-    let k = 0;
-    const payments = async (m: number): Promise<string[]> =>
-      (await prepare(url, pki, holders, m)).map((b) => JSON.stringify({ ...JSON.parse(b), method: 'credit', terminalId: 'bench-pos-1', amount: 1000, currency: 'JPY', idempotencyKey: `bench-${Date.now()}-${k++}` }));
-    await load('warm-up', url, await payments(2000), { connections: 128, route: '/v1/payments/authorize' });
-    const approvedBefore = await count(url, /^jpki_payment_decisions_total\{method="credit",decision="approved"\} (\d+)/m);
-    const pay = await load('payments: credit authorisations', url, await payments(n), { connections: 128, route: '/v1/payments/authorize' });
-    const approved = (await count(url, /^jpki_payment_decisions_total\{method="credit",decision="approved"\} (\d+)/m)) - approvedBefore;
-    const verify = await load('same holders: authentication only', url, await prepare(url, pki, holders, n), { connections: 128 });
-    const ratio = pay.rps / verify.rps;
-    console.log(`payments: ${Math.round(pay.rps).toLocaleString('en-US')} authorisations/s end to end (${approved.toLocaleString()} approved by the institution), ${ratio.toFixed(2)} of plain verification (${Math.round(verify.rps).toLocaleString('en-US')}/s) in the same run`);
-    const result = { benchmark: 'payments', machine: machine(), holders: holders.length, requests: n, payments: pay, approved, verify, ratio, at: new Date().toISOString() };
+    for (const r of stores) console.log(`payments: ${r.store}: ${Math.round(r.payments.rps).toLocaleString('en-US')} authorisations/s end to end (${r.approved.toLocaleString()} approved by the institution), ${r.ratio.toFixed(2)} of plain verification (${Math.round(verify!.rps).toLocaleString('en-US')}/s) in the same run`);
+    console.log(`payments: before (${BEFORE.commit}, ${BEFORE.stores}): ${BEFORE.payments.toLocaleString('en-US')}/s, ${BEFORE.ratio.toFixed(2)} of plain verification (${BEFORE.verify.toLocaleString('en-US')}/s)`);
+    const first = stores[0];
+    const result = { benchmark: 'payments', machine: machine(), holders: holders.length, requests: n, payments: first.payments, approved: first.approved, verify, ratio: first.ratio, stores, before: BEFORE, at: new Date().toISOString() };
     console.log(`wrote ${writeResult('payments', result)}`);
     return result;
   } finally {
-    server.kill('SIGTERM');
     inst.kill('SIGTERM');
+    await pgDb.drop();
     const keys = await redis.keys(`${prefix}*`);
     for (let i = 0; i < keys.length; i += 1000) await redis.unlink(...keys.slice(i, i + 1000));
     redis.disconnect();

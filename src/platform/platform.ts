@@ -63,7 +63,8 @@ export interface PlatformOptions {
   readonly auditRetentionMs: number;
   readonly auditMaxPerTenant: number;
   /** Audit records are group-committed: one INSERT for every record that arrives within this
-   *  window (or once `auditBatch` are waiting); each request waits for its batch. */
+   *  window (or once `auditBatch` are waiting), and while a batch commits the next one gathers;
+   *  each request waits for its batch. */
   readonly auditFlushMs: number;
   readonly auditBatch: number;
   /** Installation secret (from the database) keying proxy tenants' certificate handles. */
@@ -81,7 +82,9 @@ export class Platform {
   private auditBuffer: TenantAuditRecord[] = [];
   private auditWaiters: AuditWaiter[] = [];
   private auditTimer: NodeJS.Timeout | null = null;
-  private readonly inFlight = new Set<Promise<void>>();
+  /** The batch being committed: one at a time, so batches grow with the load instead of
+   *  queueing statements (PGlite runs one at a time anyway). */
+  private committing: Promise<void> | null = null;
   private lastPrune = 0;
 
   constructor(
@@ -278,34 +281,46 @@ export class Platform {
     return new Promise<void>((resolve, reject) => {
       this.auditBuffer.push({ tenant: tenant.id, at: this.clock(), route, code, certificate: fingerprint === null ? null : this.certificateHandle(tenant, fingerprint) });
       this.auditWaiters.push({ resolve, reject });
-      if (this.auditBuffer.length >= this.opts.auditBatch) this.flushAudit();
-      else this.auditTimer ??= setTimeout(() => this.flushAudit(), this.opts.auditFlushMs);
+      if (this.auditBuffer.length >= this.opts.auditBatch) this.commitAudit();
+      else this.auditTimer ??= setTimeout(() => this.commitAudit(), this.opts.auditFlushMs);
     });
   }
 
-  /** Commits what is buffered now; resolves when every batch in flight has settled. */
-  flushAudit(): Promise<void> {
+  /** Starts committing what is buffered, unless a batch is committing: then the next batch starts
+   *  when it ends, with everything that arrived meanwhile. */
+  private commitAudit(): void {
     if (this.auditTimer) clearTimeout(this.auditTimer);
     this.auditTimer = null;
-    if (this.auditBuffer.length) {
-      const batch = this.auditBuffer;
-      const waiters = this.auditWaiters;
-      this.auditBuffer = [];
-      this.auditWaiters = [];
-      const p = this.store.appendAudit(batch).then(
-        () => {
-          for (const w of waiters) w.resolve();
-        },
-        (err: unknown) => {
-          this.logger.error({ records: batch.length, reason: (err as Error).message }, 'audit batch not committed; its requests fail');
-          for (const w of waiters) w.reject(err);
-        },
-      );
-      this.inFlight.add(p);
-      void p.finally(() => this.inFlight.delete(p));
-    }
+    if (this.committing || this.auditBuffer.length === 0) return;
+    const batch = this.auditBuffer;
+    const waiters = this.auditWaiters;
+    this.auditBuffer = [];
+    this.auditWaiters = [];
+    this.committing = this.store.appendAudit(batch).then(
+      () => {
+        for (const w of waiters) w.resolve();
+      },
+      (err: unknown) => {
+        this.logger.error({ records: batch.length, reason: (err as Error).message }, 'audit batch not committed; its requests fail');
+        for (const w of waiters) w.reject(err);
+      },
+    );
+    void this.committing.finally(() => {
+      this.committing = null;
+      // What arrived meanwhile gets its window too (or goes at once if a batch is full).
+      if (this.auditBuffer.length >= this.opts.auditBatch) this.commitAudit();
+      else if (this.auditBuffer.length) this.auditTimer ??= setTimeout(() => this.commitAudit(), this.opts.auditFlushMs);
+    });
     this.maybePrune();
-    return Promise.all(this.inFlight).then(() => undefined);
+  }
+
+  /** Resolves once everything buffered now has been committed (or has failed). */
+  async flushAudit(): Promise<void> {
+    for (;;) {
+      if (this.committing) await this.committing;
+      else if (this.auditBuffer.length) this.commitAudit();
+      else return;
+    }
   }
 
   /** Retention, at most once a minute, off the request path. */
