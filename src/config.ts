@@ -112,7 +112,7 @@ export interface Config {
   };
   /** The audit trail keeps records for auditRetentionSec, and at most auditMaxPerTenant records
    *  per tenant (the oldest go first): its size is retention × rate, so bound both. Records are
-   *  group-committed: one INSERT per auditFlushMs window or auditBatch records. */
+   *  group-committed: under load one INSERT per auditFlushMs at most, or per auditBatch records. */
   readonly platform: { readonly auditRetentionSec: number; readonly auditMaxPerTenant: number; readonly auditFlushMs: number; readonly auditBatch: number };
   /** Payment relay (POST /v1/payments/authorize). */
   readonly payments: {
@@ -174,8 +174,9 @@ export const DEFAULTS: Config = {
   worker: { host: '127.0.0.1', port: 9464 },
   payments: { institutions: [], circuitFailures: 5, circuitOpenMs: 10_000, idempotencyTtlSec: 86_400, callMarginMs: 1_000 },
   database: { url: null, dir: 'var/db', poolSize: 10, timeoutMs: 5_000 },
-  // 2 ms: a request waits at most that for its audit batch; at 8k req/s that is ~16 rows a statement.
-  platform: { auditRetentionSec: 90 * 86_400, auditMaxPerTenant: 1_000_000, auditFlushMs: 2, auditBatch: 512 },
+  // Audit batches: at most 5 ms apart under load (measured: 2 ms cost ~12% of the HTTP rate on
+  // PGlite, 5 ms nothing measurable), at once when the database is idle.
+  platform: { auditRetentionSec: 90 * 86_400, auditMaxPerTenant: 1_000_000, auditFlushMs: 5, auditBatch: 512 },
   // 4,096 bytes per item × maxItems: the bound the route had before it was a setting.
   jobs: { maxItems: 10_000, chunkSize: 64, retentionSec: 86_400, webhookAttempts: 5, webhookTimeoutMs: 5_000, maxBodyBytes: 10_000 * 4096 },
   webhooks: { allowHosts: [], allowPrivate: false },

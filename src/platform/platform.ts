@@ -62,9 +62,10 @@ const RECHECK_PAGE = 2000;
 export interface PlatformOptions {
   readonly auditRetentionMs: number;
   readonly auditMaxPerTenant: number;
-  /** Audit records are group-committed: one INSERT for every record that arrives within this
-   *  window (or once `auditBatch` are waiting), and while a batch commits the next one gathers;
-   *  each request waits for its batch. */
+  /** Audit records are group-committed, one batch at a time; each request waits for its batch.
+   *  After a commit that took c ms the next waits min(auditFlushMs, 9c) — so committing audit
+   *  takes at most ~10% of the database's time — or goes at once if that pause has passed (a
+   *  request at low load waits one commit) or `auditBatch` records are waiting. */
   readonly auditFlushMs: number;
   readonly auditBatch: number;
   /** Installation secret (from the database) keying proxy tenants' certificate handles. */
@@ -85,6 +86,8 @@ export class Platform {
   /** The batch being committed: one at a time, so batches grow with the load instead of
    *  queueing statements (PGlite runs one at a time anyway). */
   private committing: Promise<void> | null = null;
+  private lastCommitEnd = 0;
+  private lastCommitMs = 0;
   private lastPrune = 0;
 
   constructor(
@@ -282,7 +285,7 @@ export class Platform {
       this.auditBuffer.push({ tenant: tenant.id, at: this.clock(), route, code, certificate: fingerprint === null ? null : this.certificateHandle(tenant, fingerprint) });
       this.auditWaiters.push({ resolve, reject });
       if (this.auditBuffer.length >= this.opts.auditBatch) this.commitAudit();
-      else this.auditTimer ??= setTimeout(() => this.commitAudit(), this.opts.auditFlushMs);
+      else this.scheduleAudit();
     });
   }
 
@@ -305,13 +308,23 @@ export class Platform {
         for (const w of waiters) w.reject(err);
       },
     );
+    const t0 = performance.now();
     void this.committing.finally(() => {
       this.committing = null;
-      // What arrived meanwhile gets its window too (or goes at once if a batch is full).
+      this.lastCommitEnd = performance.now();
+      this.lastCommitMs = this.lastCommitEnd - t0;
       if (this.auditBuffer.length >= this.opts.auditBatch) this.commitAudit();
-      else if (this.auditBuffer.length) this.auditTimer ??= setTimeout(() => this.commitAudit(), this.opts.auditFlushMs);
+      else if (this.auditBuffer.length) this.scheduleAudit();
     });
     this.maybePrune();
+  }
+
+  /** The next commit, after the pause the last one earned (0: this turn's records, at once). */
+  private scheduleAudit(): void {
+    if (this.auditTimer || this.committing) return; // a commit is due or running: it takes these
+    const pause = Math.min(this.opts.auditFlushMs, 9 * this.lastCommitMs);
+    const wait = Math.max(0, this.lastCommitEnd + pause - performance.now());
+    this.auditTimer = setTimeout(() => this.commitAudit(), wait);
   }
 
   /** Resolves once everything buffered now has been committed (or has failed). */
