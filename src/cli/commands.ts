@@ -14,7 +14,7 @@ import { initPki, openPki } from '../sim/jlis.js';
 import { publishCrls, rotateCrls } from '../sim/jlis-crl.js';
 import { serveCrls } from '../sim/crl-server.js';
 import { loadTrustStore, readCertificateDers } from '../trust-store.js';
-import { UsageError, parse, type Flags } from './main.js';
+import { UsageError, parse, type Flags } from './args.js';
 import { progressBar } from './progress.js';
 import { renewHolders } from '../sim/renewal.js';
 import { clientCmd, institutionCmd, serveCmd, startCmd, workerCmd } from './serve.js';

@@ -1,12 +1,10 @@
 #!/usr/bin/env node
 // jpki-verify: command-line entry. Each command is a thin shell over the core and src/sim.
-import { readFileSync } from 'node:fs';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { UsageError } from './args.js';
 import { commands } from './commands.js';
-
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
 
 const USAGE = `jpki-verify — JPKI certificate and signature verifier
 
@@ -44,17 +42,6 @@ Commands:
 
 Exit codes: 0 success, 1 a verification or conformance mismatch, 2 bad usage or input.`;
 
-export type Flags = Record<string, string | string[] | boolean | undefined>;
-
-export function parse(argv: string[], options: ParseArgsConfig['options']): { flags: Flags; positionals: string[] } {
-  try {
-    const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
-    return { flags: values as Flags, positionals };
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-}
-
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') {
@@ -62,8 +49,7 @@ export async function main(argv: string[]): Promise<number> {
     return cmd ? 0 : 2;
   }
   if (cmd === '--version') {
-    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
-    console.log(pkg.version);
+    console.log(packageVersion());
     return 0;
   }
   const run = commands[cmd];
@@ -84,8 +70,28 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-// Run when executed directly (not when imported by tests).
-if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
+/** The version in the package's own package.json: the nearest one above this module (it sits in
+ *  src/cli from source and in dist/src/cli when built or installed). */
+function packageVersion(): string {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); dir !== dirname(dir); dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+  }
+  return 'unknown';
+}
+
+/** Executed directly (not imported by tests)? An installed `jpki-verify` is a symlink into the
+ *  package, so both sides are compared as real paths. */
+function invokedDirectly(): boolean {
+  if (!process.argv[1]) return false;
+  try {
+    return realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (invokedDirectly()) {
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

@@ -11,7 +11,7 @@ import { encryptPin } from '../institution/pin.js';
 import { cardSign } from '../sim/card.js';
 import { initPki, openPki } from '../sim/jlis.js';
 import { rotateCrls } from '../sim/jlis-crl.js';
-import { UsageError, parse, type Flags } from './main.js';
+import { UsageError, parse, type Flags } from './args.js';
 import { progressBar } from './progress.js';
 
 const str = (f: Flags, k: string): string | undefined => (typeof f[k] === 'string' ? (f[k] as string) : undefined);

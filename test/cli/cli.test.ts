@@ -91,3 +91,25 @@ describe('jpki-verify CLI', () => {
     expect((await run('card', 'sign', '--dir', dir, '--holder', 'a1', '--challenge', 'zz')).err).toMatch(/must be hex/);
   });
 });
+
+describe('the command as installed', () => {
+  // npm installs `jpki-verify` as a symlink to the package's entry: it must run through one.
+  it('runs through a symlink: prints its version, and refuses a bad config with exit 2 and the field', async () => {
+    const { execFile } = await import('node:child_process');
+    const { symlinkSync } = await import('node:fs');
+    const { REPO_ROOT } = await import('../conformance/shared.js');
+    const bin = join(mkdtempSync(join(tmpdir(), 'jpki-bin-')), 'jpki-verify');
+    symlinkSync(join(REPO_ROOT, 'src/cli/main.ts'), bin);
+    const exec = (...args: string[]) =>
+      new Promise<{ code: number; out: string; err: string }>((resolve) =>
+        execFile(process.execPath, ['--import', 'tsx', bin, ...args], { cwd: REPO_ROOT }, (e, out, err) => resolve({ code: e ? Number(e.code) : 0, out, err })),
+      );
+    const version = await exec('--version');
+    expect(version.out.trim()).toBe(JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).version);
+    const cfg = join(mkdtempSync(join(tmpdir(), 'jpki-cfg-')), 'bad.json');
+    writeFileSync(cfg, JSON.stringify({ pool: { threads: 0 } }));
+    const bad = await exec('serve', '--config', cfg);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('pool.threads');
+  });
+});
