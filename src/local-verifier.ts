@@ -8,7 +8,7 @@ import { VerifierPool } from './pool/verifier-pool.js';
 import type { CrlFeed } from './revocation/feed.js';
 import { startCrlFeed } from './revocation/start-feed.js';
 import { loadTrustStore } from './trust-store.js';
-import type { CrlSourceStatus, Verifier } from './verifier.js';
+import type { CrlSourceStatus, Verifier, VerifierGauges } from './verifier.js';
 
 export class LocalVerifier implements Verifier {
   private constructor(
@@ -57,7 +57,7 @@ export class LocalVerifier implements Verifier {
     return (this.feed?.status() ?? []).map((s) => ({ source: s.id, thisUpdate: s.meta?.thisUpdate ?? null, nextUpdate: s.meta?.nextUpdate ?? null, crlNumber: s.meta?.crlNumber ?? null }));
   }
 
-  async scrape(metrics: Metrics): Promise<void> {
+  async scrape(metrics: VerifierGauges): Promise<void> {
     metrics.poolUtilization.set(this.pool.utilization);
     metrics.poolPending.set(this.pool.pending);
     metrics.poolThreads.set(this.pool.threads);

@@ -83,7 +83,7 @@ export async function startService(config: Config, opts: ServiceOptions = {}): P
   if (config.mode === 'queue') {
     const q = config.queue;
     const dispatcher = await QueueDispatcher.start(
-      { ...q, redis: config.redis, keys },
+      { ...q, redis: config.redis, keys, clock },
       metrics.dispatchObserver(),
       logger,
     );

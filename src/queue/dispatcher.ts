@@ -12,8 +12,7 @@ import { MicroBatcher } from '../pool/micro-batcher.js';
 import type { ItemResult, VerifyItem } from '../pool/messages.js';
 import type { RedisKeys } from '../redis-keys.js';
 import type { Config } from '../config.js';
-import type { Metrics } from '../metrics.js';
-import type { CrlSourceStatus, Verifier } from '../verifier.js';
+import type { CrlSourceStatus, Verifier, VerifierGauges } from '../verifier.js';
 import { jobItemsOf, type ReplyMessage, type VerifyJobData } from './codec.js';
 import { bullConnection, redisClient, type RedisClient, type RedisSettings } from './connection.js';
 
@@ -25,6 +24,8 @@ export class QueueError extends TypedError<'queue_unavailable' | 'queue_timeout'
 export type DispatcherOptions = Pick<Config['queue'], 'name' | 'batchSize' | 'batchDelayUs' | 'maxPending' | 'timeoutMs' | 'attempts' | 'backoffMs' | 'resultPath'> & {
   readonly redis: RedisSettings;
   readonly keys: RedisKeys;
+  /** Wall-clock time (heartbeat ages); the service's clock. */
+  readonly clock: () => number;
 };
 
 /** What the dispatcher reports (metrics plug in here). */
@@ -216,7 +217,7 @@ export class QueueDispatcher implements Verifier {
     return [];
   }
 
-  async scrape(metrics: Metrics): Promise<void> {
+  async scrape(metrics: VerifierGauges): Promise<void> {
     metrics.queueConnected.set(this.connected ? 1 : 0);
     metrics.poolPending.set(this.pending);
     const d = await this.depth();
@@ -227,7 +228,7 @@ export class QueueDispatcher implements Verifier {
       metrics.queueDepth.set({ state: 'failed' }, d.failed);
       metrics.queueDeadLetters.set(d.deadLetters);
     }
-    const live = await this.liveWorkers(Date.now());
+    const live = await this.liveWorkers(this.opts.clock());
     if (live) metrics.queueLiveWorkers.set(live.length);
   }
 
