@@ -66,6 +66,23 @@ describe('durability', () => {
     cleanups.push(() => t.svc.close());
     const cid = await enrol(t, 'a32');
     const audited = await auditCount(t);
+    // Load through the outage: challenge, card signature, verification, over and over.
+    const outcomes: string[] = [];
+    let stop = false;
+    const load = async (): Promise<void> => {
+      while (!stop) {
+        const ch = await t.post('/v1/challenges', {});
+        if (ch.status !== 200) {
+          outcomes.push(`challenge ${ch.status} ${ch.body.code}`);
+          await new Promise((w) => setTimeout(w, 20));
+          continue;
+        }
+        const r = await t.post('/v1/verify/auth', t.authBody(t.holder('a33'), { challengeId: ch.body.challengeId, challenge: Buffer.from(ch.body.challenge, 'base64') }));
+        outcomes.push(`verify ${r.status} ${r.body.code ?? r.body.verdict?.code}`);
+      }
+    };
+    const running = Promise.all([load(), load(), load()]);
+    await until(async () => outcomes.length >= 30, 10_000, 10);
     redis.kill('SIGKILL');
     await new Promise((r) => redis.once('exit', r));
     const ready = await fetch(`${t.url}/readyz`);
@@ -75,8 +92,18 @@ describe('durability', () => {
     expect(ch.status).toBe(503);
     expect(ch.body.code).toBe('store_unavailable');
     expect(ch.headers.get('retry-after')).toBeTruthy();
+    await until(async () => outcomes.some((o) => o.startsWith('challenge 503')), 10_000, 10);
     redis = await startRedis(port); // empty: nothing was kept
     await until(async () => (await fetch(`${t.url}/readyz`)).status === 200, 20_000, 100);
+    const settled = outcomes.length;
+    await until(async () => outcomes.length >= settled + 30, 20_000, 10);
+    stop = true;
+    await running;
+    // Every caller got a verdict or a typed 503 (a challenge consumed as Redis went away is
+    // challenge_unknown or store_unavailable), never a 500; and the load recovered by itself.
+    const kinds = new Set(outcomes.map((o) => o.replace(/ \d+$/, '')));
+    expect([...kinds].filter((k) => !['verify 200 ok', 'challenge 503 store_unavailable', 'verify 503 store_unavailable', 'verify 200 challenge_unknown'].includes(k))).toEqual([]);
+    expect(outcomes.slice(-20).every((o) => o === 'verify 200 ok')).toBe(true);
     expect((await getLink(t, cid)).status).toBe(200);
     expect(await auditCount(t)).toBeGreaterThanOrEqual(audited);
     // The same holder keeps the same conversion ID after the restart.
