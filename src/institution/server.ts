@@ -5,7 +5,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { Redis } from 'ioredis';
-import { signWebhook } from '../jobs/webhook.js';
+import { signWebhook } from '../net/webhook.js';
 import { verifySignature, type AuthorizationRequest } from '../payments/institution-client.js';
 import { decryptPin } from './pin.js';
 

@@ -11,7 +11,7 @@ import type { ItemResult, VerifyItem } from '../pool/messages.js';
 import { jobItems, jobItemsOf, type BulkChunkData } from '../queue/codec.js';
 import type { BulkJobRecord, ChunkResults, JobStore } from './store.js';
 import type { Presenter } from '../platform/present.js';
-import { deliverWebhook } from './webhook.js';
+import { deliverWebhook } from '../net/webhook.js';
 import type { WebhookPolicy } from '../net/address-policy.js';
 
 /** An item as submitted: ready to verify, or already answered (it did not decode, or its

@@ -1,6 +1,6 @@
 // Where the service may send a request on a tenant's behalf (webhooks): the address classes a
 // URL or a resolved address falls in, and the policy over them. Pure: no DNS, no sockets — the
-// caller resolves (src/jobs/webhook.ts) and asks here about each address it got.
+// caller resolves (src/net/webhook.ts) and asks here about each address it got.
 //
 // Decimal, octal and hex IPv4 forms (http://2130706433/, http://0x7f.1/) are normalised to
 // dotted quads by the WHATWG URL parser before anything here sees them; a test proves it.

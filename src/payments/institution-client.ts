@@ -4,7 +4,7 @@
 // does not verify is a failure, never a decision.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { InstitutionConfig } from '../config.js';
-import { signWebhook } from '../jobs/webhook.js';
+import { signWebhook } from '../net/webhook.js';
 import { CircuitBreaker } from './circuit.js';
 
 export interface AuthorizationRequest {

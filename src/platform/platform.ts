@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import { lookupStatus, type RevocationSet } from '../core/revocation.js';
 import type { CertificateFacts } from '../core/verify.js';
 import type { TenantConfig } from '../config.js';
-import { deliverWebhook, type WebhookOptions } from '../jobs/webhook.js';
+import { deliverWebhook, type WebhookOptions } from '../net/webhook.js';
 import type { LinkRecord } from './link-data.js';
 import { normSerial, type Card, type Change, type Link, type PlatformStore, type TenantAuditRecord, type Watch, type WatchStatus } from './store.js';
 

@@ -9,7 +9,7 @@ import { createServer, type Server } from 'node:http';
 import { hostname } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifyAddress } from '../../src/net/address-policy.js';
-import { deliverWebhook, WebhookRefused } from '../../src/jobs/webhook.js';
+import { deliverWebhook, WebhookRefused } from '../../src/net/webhook.js';
 import { WEBHOOK_SECRET_A, startTestService, type TestService } from '../helpers/service.js';
 
 /** A name (not a literal, not "localhost") that resolves to this machine's non-public addresses. */

@@ -12,7 +12,7 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
-import { refusedAddress, refusedUrl, type WebhookPolicy } from '../net/address-policy.js';
+import { refusedAddress, refusedUrl, type WebhookPolicy } from './address-policy.js';
 
 export interface WebhookOptions {
   readonly attempts: number;
