@@ -9,7 +9,7 @@ export interface PostgresOptions {
   readonly timeoutMs: number;
 }
 
-export async function openPostgres(o: PostgresOptions, onError: (err: Error) => void): Promise<Database> {
+export async function openPostgres(o: PostgresOptions, onPoolError: (err: Error) => void): Promise<Database> {
   const pool = new pg.Pool({
     connectionString: o.url,
     max: o.poolSize,
@@ -19,7 +19,7 @@ export async function openPostgres(o: PostgresOptions, onError: (err: Error) => 
     application_name: 'jpki-verify',
   });
   // An idle client that loses its server emits here; without a listener it would crash the process.
-  pool.on('error', onError);
+  pool.on('error', onPoolError);
   const run = async <T extends Row>(q: Queryable | pg.Pool | pg.PoolClient, text: string, params?: readonly unknown[]): Promise<T[]> => {
     try {
       return ((await (q as pg.Pool).query(text, params as unknown[])) as pg.QueryResult<T>).rows;
@@ -39,6 +39,13 @@ export async function openPostgres(o: PostgresOptions, onError: (err: Error) => 
         throw storeFailure(err);
       }
       let broken = false;
+      // A checked-out client has no pool listener: its connection dying mid-transaction would be
+      // an unhandled 'error' event, which ends the process. Handled here; the query fails instead.
+      const onError = (err: Error): void => {
+        broken = true;
+        onPoolError(err);
+      };
+      client.on('error', onError);
       try {
         await run(client, 'BEGIN');
         const out = await fn({ query: (text, params) => run(client, text, params), exec: async (script) => void (await run(client, script)) });
@@ -52,6 +59,7 @@ export async function openPostgres(o: PostgresOptions, onError: (err: Error) => 
         }
         throw err; // driver errors were mapped where they happened; the caller's own pass through
       } finally {
+        client.off('error', onError);
         client.release(broken);
       }
     },

@@ -39,6 +39,9 @@ export function verifySignature(secret: string, body: string, header: string | n
   return timingSafeEqual(want, Buffer.from(m[2], 'hex'));
 }
 
+/** Signed HTTP statuses that mean "refused, nothing done". */
+const REFUSALS = new Set([400, 401, 403, 404, 422]);
+
 export class InstitutionClient {
   readonly circuit: CircuitBreaker;
 
@@ -82,11 +85,23 @@ export class InstitutionClient {
     if (!res.ok) {
       if (res.status >= 500) this.circuit.failure();
       else this.circuit.success();
+      // A signed refusal of the request itself (bad request, unknown account …): the institution
+      // says it did not act, so it is a decline, not a call to repeat. Busy or conflicting answers
+      // (408, 409, 425, 429) and 5xx are not decisions: the record stays pending and is asked again.
+      if (REFUSALS.has(res.status)) return { ok: true, answer: { decision: 'declined', code: `institution_refused_${res.status}`, authorizationId: null } };
       return { ok: false, code: 'institution_error', detail: `${this.config.id} answered HTTP ${res.status}` };
     }
+    let a: InstitutionDecision;
+    try {
+      a = JSON.parse(text) as InstitutionDecision;
+    } catch {
+      a = null as unknown as InstitutionDecision;
+    }
+    if (!a || (a.decision !== 'approved' && a.decision !== 'declined') || typeof a.code !== 'string') {
+      this.circuit.failure();
+      return { ok: false, code: 'institution_error', detail: `${this.config.id} gave no decision` };
+    }
     this.circuit.success();
-    const a = JSON.parse(text) as InstitutionDecision;
-    if ((a.decision !== 'approved' && a.decision !== 'declined') || typeof a.code !== 'string') return { ok: false, code: 'institution_error', detail: `${this.config.id} gave no decision` };
     return { ok: true, answer: { decision: a.decision, code: a.code, authorizationId: a.authorizationId ?? null } };
   }
 }

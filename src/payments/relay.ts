@@ -153,7 +153,10 @@ export class PaymentRelay {
         return answer({ ...base, decision: 'choose_card', code: 'choose_card', conversionId, cards: eligible.map(view), verdict });
       } else card = eligible[0];
       if (!this.clients.has(card.institution)) return answer(error('unknown_institution', `no institution ${card.institution} is configured`, { card: view(card) }));
-      call = { cardId: card.id, institution: card.institution, accountRef: card.accountRef, institutionKey: `${tenant.id}:${req.idempotencyKey}` };
+      // The institution's key is new for every record: a key the relay reuses after its record
+      // expired, or another tenant's key that spells the same, must never meet an old answer at
+      // the institution. A retry of this record's pending call reuses it (startCall keeps it).
+      call = { cardId: card.id, institution: card.institution, accountRef: card.accountRef, institutionKey: `pay_${randomUUID()}` };
     }
     const linked = found.cards.find((c) => c.id === call.cardId);
     const cardView: CardView = linked ? view(linked) : { id: call.cardId, institution: call.institution, kind: req.method === 'credit' ? 'credit' : 'debit', label: null, masked: maskRef(call.accountRef) };

@@ -118,7 +118,10 @@ export class Platform {
     if (!facts) return null;
     const conversionId = await this.conversionId(tenant, facts.serial);
     const { serial, fingerprint, ...rest } = facts;
-    return tenant.mode === 'proxy' ? { ...rest, handle: this.certificateHandle(tenant, fingerprint), conversionId } : { ...rest, serial, fingerprint, conversionId };
+    if (tenant.mode === 'delegate') return { ...rest, serial, fingerprint, conversionId };
+    // Validity to the second is a quasi-identifier (two services could join a holder on it):
+    // proxy tenants get the dates only.
+    return { ...rest, notBefore: rest.notBefore.slice(0, 10), notAfter: rest.notAfter.slice(0, 10), handle: this.certificateHandle(tenant, fingerprint), conversionId };
   }
 
   /** How a tenant may name a certificate: delegate tenants its fingerprint; proxy tenants an
