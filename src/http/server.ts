@@ -41,6 +41,8 @@ export interface AppDeps {
   readonly logger: Logger;
   /** Reasons this node cannot serve because a store it depends on (database, Redis) is down. */
   readonly storesNotReady: () => Promise<string[]>;
+  /** The wall clock (ms) every handler stamps `now` from; service.ts injects its own. The only
+   *  place src/http names Date.now is the default below. */
   readonly clock?: () => number;
 }
 
