@@ -1,20 +1,15 @@
 // The one table of every code the API can answer with: HTTP status, metric label, meaning.
-// Verdict codes come from the core's table; request errors are added here. A test checks that
+// Verdict codes come from the core's table, their HTTP status from src/verdict-status.ts (200
+// unless the input is unusable); request errors are added here. A test checks that
 // every code the service emits is in this table and documented in docs/api-codes.md.
 import { VERDICT_CODES, type VerdictCode } from '../core/verdict.js';
+import { verdictStatus } from '../verdict-status.js';
 
 export interface CodeInfo {
   readonly status: number; // HTTP status of a response carrying this code
   readonly label: string; // bounded metric label
   readonly doc: string;
 }
-
-/** Verdicts are answers, HTTP 200 — except those that say the input itself is unusable. */
-const INPUT_VERDICTS: Partial<Record<VerdictCode, number>> = {
-  malformed_certificate: 400,
-  malformed_signature: 400,
-  digest_mismatch: 400,
-};
 
 export const REQUEST_ERRORS = {
   bad_request: [400, 'a field is missing, of the wrong type or out of range (the message names it)'],
@@ -49,7 +44,7 @@ export type ApiCode = VerdictCode | RequestErrorCode;
 
 export const CODES: Readonly<Record<ApiCode, CodeInfo>> = Object.freeze({
   ...(Object.fromEntries(
-    Object.entries(VERDICT_CODES).map(([code, [, , doc]]) => [code, { status: INPUT_VERDICTS[code as VerdictCode] ?? 200, label: code, doc }]),
+    Object.entries(VERDICT_CODES).map(([code, [, , doc]]) => [code, { status: verdictStatus(code as VerdictCode), label: code, doc }]),
   ) as Record<VerdictCode, CodeInfo>),
   ...(Object.fromEntries(Object.entries(REQUEST_ERRORS).map(([code, [status, doc]]) => [code, { status, label: code, doc }])) as Record<RequestErrorCode, CodeInfo>),
 });

@@ -2,26 +2,19 @@
 // answers (HTTP 200, `decision` says which); malformed requests are typed 4xx as everywhere. The
 // relay writes the audit record (with the decision, in one transaction) before this answers.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { HashName } from '../core/algorithms.js';
-import type { TenantConfig } from '../config.js';
 import type { Metrics } from '../metrics.js';
 import type { PaymentRelay, PaymentRequest } from '../payments/relay.js';
-import type { ItemResult } from '../pool/messages.js';
 import { ApiError } from './codes.js';
 import { paymentSchemas } from './openapi.js';
+import type { AuthBody, Verification } from './verify-routes.js';
 
-interface AuthorizeBody extends PaymentRequest {
-  certificate: string;
-  challengeId: string;
-  signature: string;
-  digestAlgorithm?: HashName;
-}
+interface AuthorizeBody extends PaymentRequest, AuthBody {}
 
 export interface PaymentRouteDeps {
   readonly relay: PaymentRelay;
   readonly metrics: Metrics;
   readonly clock: () => number;
-  readonly authItem: (tenant: TenantConfig, b: { certificate: string; challengeId: string; signature: string; digestAlgorithm?: HashName }, now: number) => Promise<ItemResult>;
+  readonly authItem: Verification['authItem'];
 }
 
 /** Registers the route on `app`, the authenticated /v1 scope of server.ts. */

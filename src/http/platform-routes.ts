@@ -2,7 +2,6 @@
 // audit trail, and the operator's J-LIS link-data import. Every answer about a certificate holder
 // goes through the Platform, which gives proxy tenants conversion IDs, never serials.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { HashName } from '../core/algorithms.js';
 import { parseCertificate } from '../core/certificate.js';
 import { toHex } from '../core/der.js';
 import { partitionsOf } from '../core/revocation.js';
@@ -13,18 +12,16 @@ import type { ItemResult } from '../pool/messages.js';
 import { ApiError } from './codes.js';
 import { decodeCertificate, pageLimit } from './decode.js';
 import { platformSchemas } from './openapi.js';
-
-interface AuthBody { certificate: string; challengeId: string; signature: string; digestAlgorithm?: HashName }
-interface SignatureBody { certificate: string; data?: string; digest?: string; digestAlgorithm?: HashName; signature: string; at?: string }
+import type { AuthBody, SignatureBody, Verification } from './verify-routes.js';
 
 export interface PlatformRouteDeps {
   readonly config: Config;
   readonly platform: Platform;
   readonly clock: () => number;
   /** Verifies an authentication for `tenant` (its challenge must be one `tenant` was issued). */
-  readonly authItem: (tenant: TenantConfig, b: AuthBody, now: number) => Promise<ItemResult>;
-  readonly signatureItem: (b: SignatureBody, now: number) => Promise<ItemResult>;
-  readonly present: (req: FastifyRequest, r: ItemResult) => Promise<Record<string, unknown>>;
+  readonly authItem: Verification['authItem'];
+  readonly signatureItem: Verification['signatureItem'];
+  readonly present: Verification['present'];
 }
 
 const page = (q: { cursor?: string; limit?: string }): { cursor: string | null; limit: number } => ({ cursor: q.cursor ?? null, limit: pageLimit(q.limit) });

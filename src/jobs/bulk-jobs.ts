@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Config, TenantConfig } from '../config.js';
-import { CODES } from '../http/codes.js';
+import { isInputVerdict } from '../verdict-status.js';
 import type { ItemResult, VerifyItem } from '../pool/messages.js';
 import { jobItems, jobItemsOf, type BulkChunkData } from '../queue/codec.js';
 import type { BulkJobRecord, ChunkResults, JobStore } from './store.js';
@@ -64,7 +64,7 @@ export class BulkJobs {
     for (let i = 0; i < results.length; i++) {
       const r = results[i];
       this.countVerdict(r.verdict.code);
-      if (CODES[r.verdict.code].status !== 200) rows.push([chunk.index[i], JSON.stringify({ error: { code: r.verdict.code, message: r.verdict.detail } }), true]);
+      if (isInputVerdict(r.verdict.code)) rows.push([chunk.index[i], JSON.stringify({ error: { code: r.verdict.code, message: r.verdict.detail } }), true]);
       else rows.push([chunk.index[i], JSON.stringify(await this.present(tenant, r)), false]);
     }
     if ((await this.store.record(chunk.bulkId, chunk.chunk, rows, Date.now())) === 'completed') await this.completed(chunk.bulkId);

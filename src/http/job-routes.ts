@@ -1,0 +1,69 @@
+// Bulk jobs: POST /v1/jobs takes up to jobs.maxItems items (and an optional webhook), answers 202
+// with the job; GET /v1/jobs/:id pages through its results. Items are decoded and their challenges
+// consumed now; the verification runs on the job queue (src/jobs/bulk-jobs.ts).
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config.js';
+import type { BulkItem, BulkJobs } from '../jobs/bulk-jobs.js';
+import type { BulkJobRecord } from '../jobs/store.js';
+import { refusedUrl } from '../net/address-policy.js';
+import { ApiError } from './codes.js';
+import { pageLimit } from './decode.js';
+import { schemas } from './openapi.js';
+import type { BatchItem, Verification } from './verify-routes.js';
+
+export interface JobRouteDeps {
+  readonly config: Pick<Config, 'jobs' | 'webhooks'>;
+  readonly bulk: BulkJobs;
+  readonly clock: () => number;
+  readonly verification: Pick<Verification, 'authInput' | 'signatureInput'>;
+}
+
+const jobView = (j: BulkJobRecord) => ({
+  jobId: j.id,
+  state: j.state,
+  total: j.total,
+  done: j.done,
+  errors: j.errors,
+  createdAt: new Date(j.createdAt).toISOString(),
+  completedAt: j.completedAt === null ? null : new Date(j.completedAt).toISOString(),
+});
+
+/** Registers the routes on `app`, the authenticated /v1 scope of server.ts (req.tenant is set). */
+export function registerJobRoutes(app: FastifyInstance, deps: JobRouteDeps): void {
+  const { config, bulk, clock } = deps;
+  const { authInput, signatureInput } = deps.verification;
+
+  app.post<{ Body: { items: BatchItem[]; webhook?: string } }>('/jobs', { schema: schemas.jobCreateRoute, bodyLimit: config.jobs.maxBodyBytes }, async (req, reply) => {
+    const { items, webhook } = req.body;
+    if (items.length > config.jobs.maxItems) throw new ApiError('too_many_items', `at most ${config.jobs.maxItems} items per job`);
+    if (webhook && !req.tenant!.webhookSecret) throw new ApiError('forbidden', 'webhooks need a webhookSecret in this tenant\'s configuration');
+    // Scheme, allow-list and literal addresses now; resolved addresses again at every delivery.
+    const refused = webhook ? refusedUrl(webhook, config.webhooks) : null;
+    if (refused) throw new ApiError('bad_request', `webhook refused: ${refused}`);
+    const now = clock();
+    const prepared: BulkItem[] = [];
+    for (const it of items) {
+      try {
+        const x = it.type === 'auth' ? await authInput(req.tenant!, it, now) : signatureInput(it, now);
+        if ('kind' in x) prepared.push({ item: x });
+        else prepared.push({ answer: { verdict: x.verdict, certificate: null }, error: false });
+      } catch (err) {
+        if (err instanceof ApiError && err.status < 500) prepared.push({ answer: { error: { code: err.code, message: err.message } }, error: true });
+        else throw err;
+      }
+    }
+    const job = await bulk.submit(req.tenant!, prepared, webhook ?? null, now);
+    req.outcome = 'accepted';
+    return reply.status(202).send(jobView(job));
+  });
+
+  app.get<{ Params: { id: string }; Querystring: { offset?: string; limit?: string } }>('/jobs/:id', { schema: schemas.jobGetRoute }, async (req) => {
+    const offset = Number(req.query.offset ?? 0);
+    const limit = pageLimit(req.query.limit);
+    const found = await bulk.get(req.tenant!, req.params.id, offset, limit);
+    // Another tenant's job is as unknown as a job that never was.
+    if (!found) throw new ApiError('not_found', 'no such job');
+    req.outcome = 'ok';
+    return { ...jobView(found.job), offset, results: found.results };
+  });
+}

@@ -1,0 +1,155 @@
+// Challenges and verifications: POST /v1/challenges, /v1/verify/auth, /v1/verify/signature and
+// /v1/verify/batch, and the helpers the other /v1 routes verify with (jobs, platform, payments):
+// request body → item for the pool → verdict, input-level verdicts as typed 4xx errors, and the
+// answer for the tenant committed to its audit trail first.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { HashName } from '../core/algorithms.js';
+import { verdict } from '../core/verdict.js';
+import type { ChallengeStore } from '../challenges/store.js';
+import type { Config, TenantConfig } from '../config.js';
+import type { Metrics } from '../metrics.js';
+import type { Platform } from '../platform/platform.js';
+import type { Presenter } from '../platform/present.js';
+import type { ItemResult, VerifyItem } from '../pool/messages.js';
+import type { Verifier } from '../verifier.js';
+import { ApiError, CODES } from './codes.js';
+import { decodeBase64, decodeCertificate } from './decode.js';
+import { schemas } from './openapi.js';
+
+export interface AuthBody { certificate: string; challengeId: string; signature: string; digestAlgorithm?: HashName }
+export interface SignatureBody { certificate: string; data?: string; digest?: string; digestAlgorithm?: HashName; signature: string; at?: string }
+export type BatchItem = ({ type: 'auth' } & AuthBody) | ({ type: 'signature' } & SignatureBody);
+
+/** How the /v1 routes verify. Built once per app by verification(); no state of its own. */
+export interface Verification {
+  /** The item to verify, or the answer already (its challenge is unknown, expired or used). */
+  readonly authInput: (tenant: TenantConfig, b: AuthBody, now: number) => Promise<VerifyItem | ItemResult>;
+  readonly signatureInput: (b: SignatureBody, now: number) => VerifyItem;
+  /** Verifies an authentication for `tenant` (its challenge must be one `tenant` was issued). */
+  readonly authItem: (tenant: TenantConfig, b: AuthBody, now: number) => Promise<ItemResult>;
+  readonly signatureItem: (b: SignatureBody, now: number) => Promise<ItemResult>;
+  /** The answer for this tenant (presenter), counted and committed to the tenant's audit trail
+   *  first: no verdict is answered without its record (a failed write is 503 store_unavailable). */
+  readonly present: (req: FastifyRequest, r: ItemResult) => Promise<Record<string, unknown>>;
+}
+
+export interface VerificationDeps {
+  readonly verifier: Verifier;
+  readonly challenges: ChallengeStore;
+  readonly metrics: Metrics;
+  readonly platform: Platform;
+  readonly present: Presenter;
+}
+
+const challengeVerdict = (code: 'challenge_unknown' | 'challenge_expired' | 'challenge_replayed'): ItemResult => ({
+  verdict: verdict(code, -1, CODES[code].doc),
+  certificate: null,
+});
+
+export function verification(deps: VerificationDeps): Verification {
+  const { verifier, challenges, metrics, platform } = deps;
+
+  /** Runs one item through the pool and maps input-level verdicts to typed 4xx errors. */
+  const run = async (item: VerifyItem): Promise<ItemResult> => {
+    const r = await verifier.verify(item);
+    if (CODES[r.verdict.code].status !== 200) throw new ApiError(r.verdict.code, r.verdict.detail);
+    return r;
+  };
+
+  const authInput = async (tenant: TenantConfig, b: AuthBody, now: number): Promise<VerifyItem | ItemResult> => {
+    const cert = decodeCertificate(b.certificate, 'certificate');
+    const signature = decodeBase64(b.signature, 'signature');
+    const ch = await challenges.consume(b.challengeId, tenant.id, now);
+    if (!ch.ok) return challengeVerdict(ch.code);
+    return { kind: 'auth', time: now, cert, challenge: ch.challenge, signature, hash: b.digestAlgorithm ?? 'sha256' };
+  };
+
+  const signatureInput = (b: SignatureBody, now: number): VerifyItem => {
+    const cert = decodeCertificate(b.certificate, 'certificate');
+    const signature = decodeBase64(b.signature, 'signature');
+    if ((b.data === undefined) === (b.digest === undefined)) throw new ApiError('bad_request', 'give exactly one of data and digest');
+    let time = now;
+    if (b.at !== undefined) {
+      time = Date.parse(b.at);
+      if (Number.isNaN(time)) throw new ApiError('bad_request', 'at must be an ISO 8601 time');
+    }
+    const hash = b.digestAlgorithm ?? 'sha256';
+    return b.digest !== undefined
+      ? { kind: 'signature', time, cert, digest: decodeBase64(b.digest, 'digest'), signature, hash }
+      : { kind: 'signature', time, cert, data: decodeBase64(b.data!, 'data'), signature, hash };
+  };
+
+  const authItem = async (tenant: TenantConfig, b: AuthBody, now: number): Promise<ItemResult> => {
+    const x = await authInput(tenant, b, now);
+    return 'kind' in x ? run(x) : x;
+  };
+
+  const signatureItem = (b: SignatureBody, now: number): Promise<ItemResult> => run(signatureInput(b, now));
+
+  const present = async (req: FastifyRequest, r: ItemResult): Promise<Record<string, unknown>> => {
+    metrics.verdicts.inc({ kind: 'verdict', code: r.verdict.code });
+    const [view] = await Promise.all([deps.present(req.tenant!, r), platform.audit(req.tenant!, req.routeOptions.url ?? 'unmatched', r.verdict.code, r.certificate?.fingerprint ?? null)]);
+    return view;
+  };
+
+  return { authInput, signatureInput, authItem, signatureItem, present };
+}
+
+export interface VerifyRouteDeps {
+  readonly config: Pick<Config, 'challenge' | 'limits'>;
+  readonly challenges: ChallengeStore;
+  readonly metrics: Metrics;
+  readonly clock: () => number;
+  readonly verification: Verification;
+}
+
+const record = (req: FastifyRequest, r: ItemResult): void => {
+  req.outcome = r.verdict.status;
+};
+
+/** Registers the routes on `app`, the authenticated /v1 scope of server.ts (req.tenant is set). */
+export function registerVerifyRoutes(app: FastifyInstance, deps: VerifyRouteDeps): void {
+  const { config, challenges, metrics, clock } = deps;
+  const { authItem, signatureItem, present } = deps.verification;
+
+  app.post('/challenges', { schema: schemas.challengeRoute }, async (req) => {
+    const now = clock();
+    const max = config.challenge.maxOutstandingPerTenant;
+    const issued = await challenges.issue(req.tenant!.id, now, config.challenge.ttlSec * 1000, max);
+    if (!issued.ok) throw new ApiError('too_many_challenges', `this tenant holds ${max} outstanding challenges (issued, not used, not expired)`, Math.ceil(issued.retryAfterMs / 1000));
+    const c = issued.challenge;
+    metrics.challengesIssued.inc();
+    req.outcome = 'ok';
+    return { challengeId: c.challengeId, challenge: Buffer.from(c.challenge).toString('base64'), expiresAt: new Date(c.expiresAt).toISOString() };
+  });
+
+  app.post<{ Body: AuthBody }>('/verify/auth', { schema: schemas.authRoute }, async (req) => {
+    const r = await authItem(req.tenant!, req.body, clock());
+    record(req, r);
+    return present(req, r);
+  });
+
+  app.post<{ Body: SignatureBody }>('/verify/signature', { schema: schemas.signatureRoute }, async (req) => {
+    const r = await signatureItem(req.body, clock());
+    record(req, r);
+    return present(req, r);
+  });
+
+  app.post<{ Body: { items: BatchItem[] } }>('/verify/batch', { schema: schemas.batchRoute }, async (req) => {
+    const items = req.body.items;
+    if (items.length > config.limits.batchItems) throw new ApiError('too_many_items', `at most ${config.limits.batchItems} items per batch`);
+    const now = clock();
+    const results = await Promise.all(
+      items.map(async (it) => {
+        try {
+          return present(req, it.type === 'auth' ? await authItem(req.tenant!, it, now) : await signatureItem(it, now));
+        } catch (err) {
+          if (err instanceof ApiError && err.status < 500) return { error: { code: err.code, message: err.message } };
+          throw err; // overload and worker failure fail the whole batch: retry it
+        }
+      }),
+    );
+    req.outcome = 'batch';
+    return { results };
+  });
+}
