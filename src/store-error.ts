@@ -6,6 +6,12 @@ export class StoreError extends TypedError<'store_unavailable'> {
   override readonly name = 'StoreError';
 }
 
+/** The store refused a value the request carried (a NUL character in a text, say): the
+ *  request's fault, answered 400 bad_request, never a 500. */
+export class StoreInputError extends TypedError<'bad_request'> {
+  override readonly name = 'StoreInputError';
+}
+
 /** Runs a store operation; any Redis failure becomes StoreError naming the store. */
 export async function guarded<T>(store: string, op: () => Promise<T>): Promise<T> {
   try {

@@ -1,7 +1,7 @@
 // The system of record's one interface: PostgreSQL (a shared server, `pg`) or PGlite (PostgreSQL
 // in WASM, in-process, for the embedded default). Both run the same migrations and the same SQL.
 // Connection-level failures become StoreError (503 store_unavailable); SQL errors stay errors.
-import { StoreError } from '../store-error.js';
+import { StoreError, StoreInputError } from '../store-error.js';
 
 export type Row = Record<string, unknown>;
 
@@ -32,6 +32,8 @@ export function storeFailure(err: unknown): unknown {
   if (err instanceof StoreError) return err;
   const e = err as { code?: unknown; message?: string };
   const sqlstate = typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) ? e.code : null;
+  // Class 22, data exception: a value the database cannot hold (NUL in text, a bad escape).
+  if (sqlstate?.startsWith('22')) return new StoreInputError('bad_request', 'a text field holds a character the store cannot keep (such as NUL)');
   if (sqlstate !== null && !UNAVAILABLE.test(sqlstate)) return err;
   return new StoreError('store_unavailable', `database unreachable: ${e.message ?? String(err)}`);
 }

@@ -9,7 +9,7 @@ import type { Metrics } from '../metrics.js';
 import type { Platform } from '../platform/platform.js';
 import { PoolError } from '../pool/verifier-pool.js';
 import { QueueError } from '../queue/dispatcher.js';
-import { StoreError } from '../store-error.js';
+import { StoreError, StoreInputError } from '../store-error.js';
 import { ApiError, CODES, type ApiCode } from './codes.js';
 
 /** Counts one error answer under its code's metric label. */
@@ -96,6 +96,7 @@ export function registerErrorHandlers(app: FastifyInstance, deps: ErrorDeps): vo
   app.setErrorHandler((error: FastifyError | ApiError | PoolError | QueueError | StoreError | Error, req, reply) => {
     if (error instanceof ApiError) return sendError(reply, req, error);
     if (error instanceof PoolError || error instanceof QueueError || error instanceof StoreError) return sendError(reply, req, new ApiError(error.code, error.message, 1));
+    if (error instanceof StoreInputError) return sendError(reply, req, new ApiError(error.code, error.message));
     const fe = error as FastifyError;
     if (fe.validation) return sendError(reply, req, new ApiError('bad_request', `${fe.validationContext ?? 'body'}${fe.message.replace(/^(body|querystring|params|headers)/, '')}`));
     switch (fe.code) {

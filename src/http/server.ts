@@ -19,6 +19,7 @@ import type { Platform } from '../platform/platform.js';
 import type { Presenter } from '../platform/present.js';
 import type { Verifier } from '../verifier.js';
 import { AUTHENTICATED_PREFIX, registerAuthScopeGuard, registerTenantAuth } from './auth.js';
+import { registerJsonBody } from './json-body.js';
 import { registerDrain } from './drain.js';
 import { clientErrorHandler, errorCounter, frameworkErrors, registerErrorHandlers } from './errors.js';
 import { registerJobRoutes } from './job-routes.js';
@@ -75,6 +76,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   registerAuthScopeGuard(app); // first: it must see every route
   registerDrain(app);
   registerUrlLimit(app, config.limits.maxUrlBytes);
+  registerJsonBody(app);
   registerRequestMetrics(app, metrics);
   registerErrorHandlers(app, { bodyBytes: config.limits.bodyBytes, platform, countError });
 
