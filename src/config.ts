@@ -1,205 +1,433 @@
 // Service configuration: one JSON file plus JPKI_* environment overrides, validated at start.
-// Every error names the field. This is the only module that reads the environment.
+// Every field is declared once, in the table below: its type, default, range and doc. The
+// `Config` type, `DEFAULTS`, validation and unknown-field detection all come from that table;
+// rules between fields follow it, each named. Every error names the field, and all of them are
+// reported at once. This is the only module that reads the environment.
 import { readFileSync } from 'node:fs';
 import { refusedUrl } from './net/address-policy.js';
 
-export interface TenantConfig {
-  readonly id: string;
-  /** SHA-256 (hex) of the tenant's API key: keys themselves are never stored. */
-  readonly apiKeySha256: string;
-  /** May receive the 基本4情報 of signing certificates. */
-  readonly basicInfo: boolean;
-  /** Key for the HMAC-SHA256 signature on this tenant's webhooks (none: webhooks refused). */
-  readonly webhookSecret: string | null;
-  /** delegate (委託): the provider is the verifier and receives serials. proxy (代行): the
-   *  platform verifies; the provider receives conversion IDs, never a serial. */
-  readonly mode: 'delegate' | 'proxy';
-  /** May link customers to cards and accounts (紐付管理) and register certificates for change
-   *  confirmation. */
-  readonly linkedCards: boolean;
-  /** May import J-LIS link data (the platform operator). */
-  readonly operator: boolean;
-  /** Where change-confirmation notices are POSTed (signed with webhookSecret). */
-  readonly webhookUrl: string | null;
-  /** Requests per second per API node (token bucket), or null for no limit. */
-  readonly rateLimit: { readonly perSecond: number; readonly burst: number } | null;
+// ---------------------------------------------------------------------------------------------
+// Field kinds: each knows its default, its doc, and how to check a value.
+
+/** One problem, named by the field's path (`pool.threads`, `tenants[0].id`). */
+export interface FieldError {
+  readonly field: string;
+  readonly message: string;
 }
 
-/** A bank or card company the payment relay forwards authorisations to. */
-export interface InstitutionConfig {
-  readonly id: string;
-  /** Base URL; the relay POSTs to <endpoint>/authorize. */
-  readonly endpoint: string;
-  /** Shared secret for the HMAC signatures on requests and answers. */
-  readonly secret: string;
-  readonly timeoutMs: number;
-}
-
-export interface Config {
-  /** embedded: API and worker pool in one process. queue: the API enqueues micro-batches on
-   *  BullMQ and `worker` processes (any number, any machine) verify them. */
-  readonly mode: 'embedded' | 'queue';
-  readonly host: string;
-  readonly port: number;
-  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  readonly trust: { readonly roots: readonly string[]; readonly allowTestHierarchy: boolean };
-  readonly crl: {
-    readonly sources: readonly string[];
-    readonly cacheDir: string;
-    readonly refreshIntervalSec: number;
-    readonly graceSec: number;
-    /** Stale or missing CRL data: 'hard-fail' → indeterminate (default), 'soft-fail' → pass. */
-    readonly policy: 'hard-fail' | 'soft-fail';
-    readonly retries: number;
-    readonly backoffMs: number;
-  };
-  readonly pool: {
-    readonly threads: number;
-    /** Flush a micro-batch at this many items… */
-    readonly batchSize: number;
-    /** …or this long after its first item arrived. */
-    readonly batchDelayUs: number;
-    /** Most items waiting or running; beyond it requests get 503 with Retry-After. */
-    readonly maxPending: number;
-    readonly concurrentTasksPerWorker: number;
-    /** Per-worker LRU of certificate-path results (with the imported end-entity key), by
-     *  certificate fingerprint. Measured ≈10 KB per entry, native key included. */
-    readonly pathCacheSize: number;
-  };
-  /** maxOutstandingPerTenant: challenges a tenant may hold issued, not yet used and not expired;
-   *  beyond it POST /v1/challenges answers 429 too_many_challenges (bounds the store per tenant). */
-  readonly challenge: { readonly ttlSec: number; readonly store: 'memory' | 'redis'; readonly maxOutstandingPerTenant: number };
-  /** Every Redis user (challenges, queue, jobs, heartbeats) shares the server and the key prefix
-   *  (redis-keys.ts builds every key). */
-  readonly redis: {
-    /** redis:// or rediss:// URL; with `cluster`, a comma-separated list of seed nodes. */
-    readonly url: string;
-    readonly prefix: string;
-    readonly cluster: boolean;
-  };
-  readonly queue: {
-    readonly name: string;
-    /** API side: flush a job at this many items or this long after its first. */
-    readonly batchSize: number;
-    readonly batchDelayUs: number;
-    readonly maxPending: number;
-    /** A caller waits at most this long for its job's result (then 503 queue_timeout). */
-    readonly timeoutMs: number;
-    /** Runs of a job before it goes to the dead-letter queue. */
-    readonly attempts: number;
-    readonly backoffMs: number;
-    /** How results reach the API node: its own pub/sub reply channel, or BullMQ QueueEvents. */
-    readonly resultPath: 'reply' | 'events';
-    /** Worker side: jobs one worker process runs at once. */
-    readonly concurrency: number;
-    /** A job whose worker stops renewing its lock this long is stalled and runs again. */
-    readonly lockDurationMs: number;
-    readonly stalledIntervalMs: number;
-    readonly maxStalledCount: number;
-    readonly heartbeatMs: number;
-  };
-  /** A `worker` process serves /metrics, /healthz and /readyz here. */
-  readonly worker: { readonly host: string; readonly port: number };
-  /** The system of record (links, conversion IDs, aliases, watches, changes, audit, payment
-   *  idempotency, bulk jobs): a PostgreSQL server at `url` (required in queue mode: every node
-   *  shares it), else PGlite (PostgreSQL in this process) keeping its files in `dir`. */
-  readonly database: {
-    readonly url: string | null;
-    readonly dir: string;
-    readonly poolSize: number;
-    /** A query waits at most this long for a connection, and runs at most this long. */
-    readonly timeoutMs: number;
-  };
-  /** The audit trail keeps records for auditRetentionSec, and at most auditMaxPerTenant records
-   *  per tenant (the oldest go first): its size is retention × rate, so bound both. Records are
-   *  group-committed: under load one INSERT per auditFlushMs at most, or per auditBatch records. */
-  readonly platform: { readonly auditRetentionSec: number; readonly auditMaxPerTenant: number; readonly auditFlushMs: number; readonly auditBatch: number };
-  /** Payment relay (POST /v1/payments/authorize). */
-  readonly payments: {
-    readonly institutions: readonly InstitutionConfig[];
-    /** Failed calls in a row that open an institution's circuit, and how long it stays open. */
-    readonly circuitFailures: number;
-    readonly circuitOpenMs: number;
-    /** How long a decision is kept for its idempotency key. */
-    readonly idempotencyTtlSec: number;
-    /** A pending institution call is presumed over this long after its timeout (its relay
-     *  crashed): a retry with the same key then asks the institution again. */
-    readonly callMarginMs: number;
-  };
-  /** Async bulk jobs (POST /v1/jobs). */
-  /** maxBodyBytes: the body limit of POST /v1/jobs alone (other routes: limits.bodyBytes). The
-   *  API key is checked before any of it is read. */
-  readonly jobs: { readonly maxItems: number; readonly chunkSize: number; readonly retentionSec: number; readonly webhookAttempts: number; readonly webhookTimeoutMs: number; readonly maxBodyBytes: number };
-  /** Where webhooks (bulk jobs, change confirmation) may go: https anywhere public; plain http
-   *  only to allowHosts; loopback, private, link-local, CGNAT and metadata addresses (checked
-   *  after DNS, at send time) only with allowPrivate. */
-  readonly webhooks: { readonly allowHosts: readonly string[]; readonly allowPrivate: boolean };
-  /** tenantLabels: tenant ids as metric label values (jpki_rate_limited_total{tenant}); off, the
-   *  label is the constant "all" (tenant ids are customer names to whoever scrapes /metrics). */
-  readonly metrics: { readonly tenantLabels: boolean };
-  /** HTTP limits. requestTimeoutMs: a whole request (headers and body) must arrive within it, or
-   *  408 request_timeout and the connection closes (a slow-body client holds no socket longer);
-   *  headersTimeoutMs: the same for the header block (≤ requestTimeoutMs); keepAliveTimeoutMs:
-   *  idle keep-alive connections close after it; maxUrlBytes: longer request targets get 414. */
-  readonly limits: {
-    readonly bodyBytes: number;
-    readonly batchItems: number;
-    readonly requestTimeoutMs: number;
-    readonly headersTimeoutMs: number;
-    readonly keepAliveTimeoutMs: number;
-    readonly maxUrlBytes: number;
-  };
-  readonly tenants: readonly TenantConfig[];
-}
-
-export const DEFAULTS: Config = {
-  mode: 'embedded',
-  host: '127.0.0.1',
-  port: 8080,
-  logLevel: 'info',
-  trust: { roots: [], allowTestHierarchy: false },
-  crl: { sources: [], cacheDir: 'var/crl-cache', refreshIntervalSec: 3600, graceSec: 3600, policy: 'hard-fail', retries: 3, backoffMs: 500 },
-  // 32 items per task and two tasks in flight per worker: piscina's measured sweet spot on 2 cores
-  // (performance-facts.md: 1 per task caps at 20k/s, 32 per task reaches 77-84k/s).
-  pool: { threads: 2, batchSize: 32, batchDelayUs: 200, maxPending: 20_000, concurrentTasksPerWorker: 2, pathCacheSize: 20_000 },
-  // 10,000 outstanding: a tenant at 80/s with the 120 s TTL holds ~10,000 (rate × TTL).
-  challenge: { ttlSec: 120, store: 'memory', maxOutstandingPerTenant: 10_000 },
-  redis: { url: 'redis://127.0.0.1:6379', prefix: 'jpki', cluster: false },
-  // 64 items per job: one job per request caps at ~12k/s (performance-facts.md); 64 spreads the
-  // ~142 µs of Redis work per job to ~2 µs per item.
-  queue: {
-    name: 'verify', batchSize: 64, batchDelayUs: 1000, maxPending: 20_000, timeoutMs: 30_000, attempts: 3, backoffMs: 200,
-    resultPath: 'reply', concurrency: 8, lockDurationMs: 30_000, stalledIntervalMs: 15_000, maxStalledCount: 1, heartbeatMs: 5_000,
-  },
-  worker: { host: '127.0.0.1', port: 9464 },
-  payments: { institutions: [], circuitFailures: 5, circuitOpenMs: 10_000, idempotencyTtlSec: 86_400, callMarginMs: 1_000 },
-  database: { url: null, dir: 'var/db', poolSize: 10, timeoutMs: 5_000 },
-  // Audit batches: at most 5 ms apart under load (measured: 2 ms cost ~12% of the HTTP rate on
-  // PGlite, 5 ms nothing measurable), at once when the database is idle.
-  platform: { auditRetentionSec: 90 * 86_400, auditMaxPerTenant: 1_000_000, auditFlushMs: 5, auditBatch: 512 },
-  // 4,096 bytes per item × maxItems: the bound the route had before it was a setting.
-  jobs: { maxItems: 10_000, chunkSize: 64, retentionSec: 86_400, webhookAttempts: 5, webhookTimeoutMs: 5_000, maxBodyBytes: 10_000 * 4096 },
-  webhooks: { allowHosts: [], allowPrivate: false },
-  metrics: { tenantLabels: false },
-  // 72 s keep-alive: fastify's default (above the 60 s idle timeout of common load balancers).
-  // 8 KB of URL: what common proxies take; the routes need < 100 bytes.
-  limits: { bodyBytes: 64 * 1024, batchItems: 256, requestTimeoutMs: 30_000, headersTimeoutMs: 10_000, keepAliveTimeoutMs: 72_000, maxUrlBytes: 8192 },
-  tenants: [],
-};
-
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(`config ${field}: ${message}`);
-  }
+/** What the table says about one field (for docs, and for tests generated from the table). */
+export interface FieldInfo {
+  /** `pool.threads`; fields of list elements as `tenants[].id`. */
+  readonly path: string;
+  readonly kind: 'int' | 'str' | 'bool' | 'oneOf' | 'strs' | 'url' | 'object' | 'list';
+  readonly doc: string;
+  /** false: the field has no default and must be given (fields of list elements only). */
+  readonly hasDefault: boolean;
+  readonly default?: unknown;
+  /** null is a valid value (and the default). */
+  readonly nullable: boolean;
+  readonly min?: number;
+  readonly max?: number;
+  readonly values?: readonly string[];
 }
 
 type Json = Record<string, unknown>;
 
 const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** In a field's default slot: no default, the field must be given (fields of list elements). */
+const required: unique symbol = Symbol('required');
+type NoDefault = typeof required;
+/** What a field reads as when it is wrong (its error is already recorded). */
+const BAD: unique symbol = Symbol('bad');
+type Bad = typeof BAD;
+
+interface Reading {
+  readonly errors: FieldError[];
+  /** In list elements an undefined field takes its default. Elsewhere the merge with DEFAULTS
+   *  has filled every absent field, and an explicit undefined is a wrong value. */
+  readonly fill: boolean;
+}
+
+interface Kind<T> {
+  readonly info: Omit<FieldInfo, 'path' | 'hasDefault' | 'default'>;
+  readonly def: T | NoDefault;
+  readonly fields?: Shape;
+  readonly element?: Kind<unknown>;
+  /** The value, or BAD once its errors are recorded. parent: the object the value sits in. */
+  read(v: unknown, at: string, r: Reading, parent: Json): T | Bad;
+}
+
+type Shape = { readonly [name: string]: Kind<unknown> };
+type TypeOf<K> = K extends Kind<infer T> ? T : never;
+type ObjectOf<S extends Shape> = { readonly [K in keyof S]: TypeOf<S[K]> };
+
+const got = (v: unknown): string => `got ${JSON.stringify(v)}`;
+
+function bad(r: Reading, field: string, message: string): Bad {
+  r.errors.push({ field, message });
+  return BAD;
+}
+
+/** A scalar field; a null default makes null a valid value. test: the error message, or null. */
+function scalar<T>(kind: FieldInfo['kind'], def: T | NoDefault, doc: string, extra: Partial<FieldInfo>, test: (v: unknown, parent: Json) => string | null): Kind<T> {
+  const nullable = def === null;
+  return {
+    info: { kind, doc, nullable, ...extra },
+    def,
+    read(v, at, r, parent) {
+      if (v === null && nullable) return v as T;
+      const why = test(v, parent);
+      return why === null ? (v as T) : bad(r, at, why);
+    },
+  };
+}
+
+/** An integer from min to max. */
+function int(min: number, max: number, def: number | NoDefault, doc: string): Kind<number> {
+  return scalar('int', def, doc, { min, max }, (v) =>
+    typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max ? null : `must be an integer from ${min} to ${max}, ${got(v)}`);
+}
+
+/** A non-empty string; check: a further condition, returning the error message or null. */
+function str(def: string | NoDefault, doc: string, check?: (s: string) => string | null): Kind<string>;
+function str(def: null, doc: string, check?: (s: string) => string | null): Kind<string | null>;
+function str(def: string | null | NoDefault, doc: string, check?: (s: string) => string | null): Kind<string | null> {
+  return scalar<string | null>('str', def, doc, {}, (v) => (typeof v !== 'string' || v === '' ? `must be a non-empty string, ${got(v)}` : (check?.(v) ?? null)));
+}
+
+function bool(def: boolean | NoDefault, doc: string): Kind<boolean> {
+  return scalar('bool', def, doc, {}, (v) => (typeof v === 'boolean' ? null : `must be true or false, ${got(v)}`));
+}
+
+function oneOf<const V extends readonly string[]>(values: V, def: V[number] | NoDefault, doc: string): Kind<V[number]> {
+  return scalar<V[number]>('oneOf', def, doc, { values }, (v) => (values.includes(v as string) ? null : `must be one of ${values.join(', ')}, ${got(v)}`));
+}
+
+/** A URL matching pattern; what names it in the error. listIf: the sibling boolean field that,
+ *  when true, allows a comma-separated list of such URLs (redis.url with redis.cluster). */
+function url(pattern: RegExp, what: string, def: string | NoDefault, doc: string, opts?: { listIf: string }): Kind<string>;
+function url(pattern: RegExp, what: string, def: null, doc: string, opts?: { listIf: string }): Kind<string | null>;
+function url(pattern: RegExp, what: string, def: string | null | NoDefault, doc: string, opts?: { listIf: string }): Kind<string | null> {
+  return scalar<string | null>('url', def, doc, {}, (v, parent) => {
+    const list = opts !== undefined && parent[opts.listIf] === true;
+    if (typeof v === 'string' && (list ? v.split(',').every((u) => pattern.test(u.trim())) : pattern.test(v))) return null;
+    return `must be ${what}${list ? ' or a comma-separated list of them' : ''}, ${got(v)}`;
+  });
+}
+
+/** An array of non-empty strings. */
+function strs(def: readonly string[], doc: string): Kind<readonly string[]> {
+  const item = str(required, doc);
+  return {
+    info: { kind: 'strs', doc, nullable: false },
+    def,
+    read(v, at, r) {
+      if (!Array.isArray(v)) return bad(r, at, 'must be an array of strings');
+      return v.map((x, i) => item.read(x, `${at}[${i}]`, r, {})) as string[];
+    },
+  };
+}
+
+/** An object with exactly these fields (others are unknown fields); a null default makes it
+ *  optional (rateLimit). Its default is its fields' defaults. */
+function object<S extends Shape>(doc: string, fields: S): Kind<ObjectOf<S>>;
+function object<S extends Shape>(doc: string, fields: S, def: null): Kind<ObjectOf<S> | null>;
+function object<S extends Shape>(doc: string, fields: S, def?: null): Kind<ObjectOf<S> | null> {
+  const nullable = def === null;
+  const entries = Object.entries(fields);
+  const defaults = entries.some(([, k]) => k.def === required) ? required : (Object.fromEntries(entries.map(([n, k]) => [n, k.def])) as ObjectOf<S>);
+  return {
+    info: { kind: 'object', doc, nullable },
+    def: nullable ? null : defaults,
+    fields,
+    read(v, at, r) {
+      if (v === null && nullable) return null;
+      if (!isObj(v)) return bad(r, at, nullable ? `must be {${Object.keys(fields).join(', ')}} or null` : 'must be an object');
+      const dot = at === '' ? '' : `${at}.`;
+      for (const k of Object.keys(v)) if (!Object.hasOwn(fields, k)) bad(r, `${dot}${k}`, 'unknown field');
+      const out: Json = {};
+      for (const [name, kind] of entries) {
+        const x = v[name];
+        out[name] = x === undefined && r.fill && kind.def !== required ? kind.def : kind.read(x, `${dot}${name}`, r, v);
+      }
+      return out as ObjectOf<S>;
+    },
+  };
+}
+
+/** An array of objects (tenants, payments.institutions); default []. */
+function list<T>(doc: string, element: Kind<T>): Kind<readonly T[]> {
+  return {
+    info: { kind: 'list', doc, nullable: false },
+    def: [],
+    element,
+    read(v, at, r) {
+      if (!Array.isArray(v)) return bad(r, at, 'must be an array');
+      const inElement: Reading = { ...r, fill: true };
+      return v.map((x, i) => element.read(x, `${at}[${i}]`, inElement, {})) as T[];
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The table: every field, once.
+
+const HTTP_URL = /^https?:\/\/\S+$/;
+
+const rateLimit = object(
+  'Requests per second per API node (token bucket), or null for no limit.',
+  {
+    perSecond: int(1, 10_000_000, required, 'Tokens added to the bucket per second.'),
+    burst: int(1, 10_000_000, required, 'Bucket size: requests allowed at once after a quiet spell.'),
+  },
+  null,
+);
+
+const tenant = object('A tenant: a caller of the API with its own key and permissions.', {
+  id: str(required, 'Unique tenant id: in logs, audit records and (with metrics.tenantLabels) metric labels.'),
+  apiKeySha256: str(required, "SHA-256 (hex) of the tenant's API key: keys themselves are never stored.", (s) =>
+    /^[0-9a-f]{64}$/.test(s) ? null : 'must be 64 lower-case hex digits (SHA-256 of the key)'),
+  basicInfo: bool(false, 'May receive the 基本4情報 of signing certificates.'),
+  webhookSecret: str(null, "Key for the HMAC-SHA256 signature on this tenant's webhooks (none: webhooks refused)."),
+  mode: oneOf(['delegate', 'proxy'], 'delegate', 'delegate (委託): the provider is the verifier and receives serials. proxy (代行): the platform verifies; the provider receives conversion IDs, never a serial.'),
+  linkedCards: bool(false, 'May link customers to cards and accounts (紐付管理) and register certificates for change confirmation.'),
+  operator: bool(false, 'May import J-LIS link data (the platform operator).'),
+  webhookUrl: url(HTTP_URL, 'an http(s) URL', null, 'Where change-confirmation notices are POSTed (signed with webhookSecret); must pass the webhook policy (webhooks.*).'),
+  rateLimit,
+});
+
+const institution = object('A bank or card company the payment relay forwards authorisations to.', {
+  id: str(required, 'Unique institution id, as payment requests name it.'),
+  endpoint: str(required, 'Base URL; the relay POSTs to <endpoint>/authorize.', (s) => (HTTP_URL.test(s) ? null : `must be an http(s) URL, ${got(s)}`)),
+  secret: str(required, 'Shared secret (at least 16 characters) for the HMAC signatures on requests and answers.', (s) => (s.length >= 16 ? null : 'must be at least 16 characters')),
+  timeoutMs: int(50, 60_000, 2000, 'A call to the institution without an answer this long fails with institution_timeout.'),
+});
+
+const SCHEMA = object('The service configuration.', {
+  mode: oneOf(['embedded', 'queue'], 'embedded', 'embedded: API and worker pool in one process. queue: the API enqueues micro-batches on BullMQ and `worker` processes (any number, any machine) verify them.'),
+  host: str('127.0.0.1', 'Address the HTTP API listens on.'),
+  port: int(0, 65535, 8080, 'Port the HTTP API listens on (0: any free port).'),
+  logLevel: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info', 'Lowest level written to the log (pino levels; silent: none).'),
+  trust: object('Trust anchors.', {
+    roots: strs([], 'Files or folders of JPKI root (CA) certificates: the trust anchors. serve and worker need at least one.'),
+    allowTestHierarchy: bool(false, 'Accept certificates of the JPKI test hierarchy (else verdict test_hierarchy).'),
+  }),
+  crl: object('The CRL feed.', {
+    sources: strs([], 'CRL files, folders of *.crl files, or http(s) URLs.'),
+    cacheDir: str('var/crl-cache', 'Where last-good copies of the CRLs and the feed state live.'),
+    refreshIntervalSec: int(1, 86_400 * 7, 3600, 'How often every source is fetched again.'),
+    graceSec: int(0, 86_400 * 7, 3600, 'Past nextUpdate by more than this, a source is stale (readiness turns false; see crl.policy).'),
+    policy: oneOf(['hard-fail', 'soft-fail'], 'hard-fail', "Stale or missing CRL data: 'hard-fail' → indeterminate (default), 'soft-fail' → pass."),
+    retries: int(1, 20, 3, 'Download attempts per source per refresh.'),
+    backoffMs: int(0, 600_000, 500, 'Wait before the second download attempt (doubling after each).'),
+  }),
+  // 32 items per task and two tasks in flight per worker: piscina's measured sweet spot on 2 cores
+  // (performance-facts.md: 1 per task caps at 20k/s, 32 per task reaches 77-84k/s).
+  pool: object('The verifier worker-thread pool.', {
+    threads: int(1, 256, 2, 'Worker threads verifying signatures and paths.'),
+    batchSize: int(1, 4096, 32, 'Flush a micro-batch at this many items…'),
+    batchDelayUs: int(0, 1_000_000, 200, '…or this long after its first item arrived.'),
+    maxPending: int(1, 10_000_000, 20_000, 'Most items waiting or running; beyond it requests get 503 with Retry-After.'),
+    concurrentTasksPerWorker: int(1, 64, 2, 'Micro-batches in flight per worker thread.'),
+    pathCacheSize: int(0, 10_000_000, 20_000, 'Per-worker LRU of certificate-path results (with the imported end-entity key), by certificate fingerprint. Measured ≈10 KB per entry, native key included.'),
+  }),
+  // 10,000 outstanding: a tenant at 80/s with the 120 s TTL holds ~10,000 (rate × TTL).
+  challenge: object('Challenges (POST /v1/challenges).', {
+    ttlSec: int(1, 86_400, 120, 'A challenge is usable this long after it is issued.'),
+    store: oneOf(['memory', 'redis'], 'memory', 'memory: this process only. redis: shared by every API node (required in queue mode).'),
+    maxOutstandingPerTenant: int(1, 10_000_000, 10_000, 'Challenges a tenant may hold issued, not yet used and not expired; beyond it POST /v1/challenges answers 429 too_many_challenges (bounds the store per tenant).'),
+  }),
+  redis: object('Every Redis user (challenges, queue, jobs, heartbeats) shares the server and the key prefix (redis-keys.ts builds every key).', {
+    url: url(/^rediss?:\/\/[^\s,]+$/, 'a redis:// or rediss:// URL', 'redis://127.0.0.1:6379', 'redis:// or rediss:// URL; with `cluster`, a comma-separated list of seed nodes.', { listIf: 'cluster' }),
+    prefix: str('jpki', 'First part of every Redis key and channel.', (s) => (/[{}:\s]/.test(s) ? 'must not contain braces, colons or spaces (the key builder adds them)' : null)),
+    cluster: bool(false, 'Redis Cluster: url lists seed nodes, and keys carry hash tags.'),
+  }),
+  // 64 items per job: one job per request caps at ~12k/s (performance-facts.md); 64 spreads the
+  // ~142 µs of Redis work per job to ~2 µs per item.
+  queue: object('Queue mode: the BullMQ queue between API nodes and workers.', {
+    name: str('verify', 'BullMQ queue name (under redis.prefix).'),
+    batchSize: int(1, 4096, 64, 'API side: flush a job at this many items…'),
+    batchDelayUs: int(0, 1_000_000, 1000, '…or this long after its first item arrived.'),
+    maxPending: int(1, 10_000_000, 20_000, 'Most items an API node has enqueued and not yet answered; beyond it 503 with Retry-After.'),
+    timeoutMs: int(100, 600_000, 30_000, "A caller waits at most this long for its job's result (then 503 queue_timeout)."),
+    attempts: int(1, 100, 3, 'Runs of a job before it goes to the dead-letter queue.'),
+    backoffMs: int(0, 600_000, 200, 'Wait between runs of a failed job.'),
+    resultPath: oneOf(['reply', 'events'], 'reply', 'How results reach the API node: its own pub/sub reply channel, or BullMQ QueueEvents.'),
+    concurrency: int(1, 1024, 8, 'Worker side: jobs one worker process runs at once.'),
+    lockDurationMs: int(500, 3_600_000, 30_000, 'A job whose worker stops renewing its lock this long is stalled and runs again.'),
+    stalledIntervalMs: int(100, 3_600_000, 15_000, 'How often workers look for stalled jobs.'),
+    maxStalledCount: int(0, 100, 1, 'Times a job may stall before it fails.'),
+    heartbeatMs: int(100, 600_000, 5_000, 'Workers heartbeat into Redis this often; an API node is ready only while a worker has beaten within 3 × this.'),
+  }),
+  worker: object('A `worker` process serves /metrics, /healthz and /readyz here.', {
+    host: str('127.0.0.1', 'Address of the worker\'s HTTP endpoint.'),
+    port: int(0, 65535, 9464, "Port of the worker's HTTP endpoint (0: any free port)."),
+  }),
+  payments: object('Payment relay (POST /v1/payments/authorize).', {
+    institutions: list('Banks and card companies, each with a unique id.', institution),
+    circuitFailures: int(1, 1000, 5, "Failed calls in a row that open an institution's circuit…"),
+    circuitOpenMs: int(100, 3_600_000, 10_000, '…and how long it stays open.'),
+    idempotencyTtlSec: int(60, 86_400 * 30, 86_400, 'How long a decision is kept for its idempotency key.'),
+    callMarginMs: int(0, 600_000, 1_000, 'A pending institution call is presumed over this long after its timeout (its relay crashed): a retry with the same key then asks the institution again.'),
+  }),
+  database: object(
+    'The system of record (links, conversion IDs, aliases, watches, changes, audit, payment idempotency, bulk jobs): a PostgreSQL server at `url` (required in queue mode: every node shares it), else PGlite (PostgreSQL in this process) keeping its files in `dir`.',
+    {
+      url: url(/^postgres(ql)?:\/\/\S+$/, 'a postgres:// URL or null', null, 'postgres://user:pass@host/db, or null for PGlite in `dir`.'),
+      dir: str('var/db', 'PGlite files (":memory:" for tests).'),
+      poolSize: int(1, 1000, 10, 'Database connections per process.'),
+      timeoutMs: int(100, 600_000, 5_000, 'A query waits at most this long for a connection, and runs at most this long (then 503 store_unavailable).'),
+    },
+  ),
+  // Audit batches: at most 5 ms apart under load (measured: 2 ms cost ~12% of the HTTP rate on
+  // PGlite, 5 ms nothing measurable), at once when the database is idle.
+  platform: object('The audit trail: its size is retention × rate, so both are bounded. Records are group-committed.', {
+    auditRetentionSec: int(60, 86_400 * 3650, 90 * 86_400, 'Audit records are kept this long.'),
+    auditMaxPerTenant: int(100, 1_000_000_000, 1_000_000, 'At most this many audit records per tenant (the oldest go first).'),
+    auditFlushMs: int(0, 1000, 5, 'Under load, one audit INSERT per this many ms at most…'),
+    auditBatch: int(1, 100_000, 512, '…or per this many records.'),
+  }),
+  // 4,096 bytes per item × maxItems: the bound the route had before it was a setting.
+  jobs: object('Async bulk jobs (POST /v1/jobs).', {
+    maxItems: int(1, 1_000_000, 10_000, 'Most items in one job.'),
+    chunkSize: int(1, 4096, 64, 'A job is verified in chunks of this many items, behind synchronous traffic.'),
+    retentionSec: int(60, 86_400 * 90, 86_400, 'Finished jobs and their results are kept this long.'),
+    webhookAttempts: int(1, 50, 5, 'Deliveries of a completion webhook before giving up.'),
+    webhookTimeoutMs: int(100, 120_000, 5_000, 'One webhook delivery waits at most this long.'),
+    maxBodyBytes: int(1024, 1024 * 1024 * 1024, 10_000 * 4096, 'The body limit of POST /v1/jobs alone (other routes: limits.bodyBytes). The API key is checked before any of it is read.'),
+  }),
+  webhooks: object(
+    'Where webhooks (bulk jobs, change confirmation) may go: https anywhere public; plain http only to allowHosts; loopback, private, link-local, CGNAT and metadata addresses (checked after DNS, at send time) only with allowPrivate.',
+    {
+      allowHosts: strs([], 'Hosts that may receive webhooks over plain http.'),
+      allowPrivate: bool(false, 'Allow webhooks to loopback, private, link-local, CGNAT and metadata addresses.'),
+    },
+  ),
+  metrics: object('Prometheus metrics.', {
+    tenantLabels: bool(false, 'Tenant ids as metric label values (jpki_rate_limited_total{tenant}); off, the label is the constant "all" (tenant ids are customer names to whoever scrapes /metrics).'),
+  }),
+  // 72 s keep-alive: fastify's default (above the 60 s idle timeout of common load balancers).
+  // 8 KB of URL: what common proxies take; the routes need < 100 bytes.
+  limits: object('HTTP limits.', {
+    bodyBytes: int(1024, 64 * 1024 * 1024, 64 * 1024, 'Body limit of every route but POST /v1/jobs (then 413).'),
+    batchItems: int(1, 100_000, 256, 'Most items in one POST /v1/verify/batch.'),
+    requestTimeoutMs: int(100, 3_600_000, 30_000, 'A whole request (headers and body) must arrive within it, or 408 request_timeout and the connection closes (a slow-body client holds no socket longer).'),
+    headersTimeoutMs: int(100, 3_600_000, 10_000, 'The same for the header block (≤ requestTimeoutMs).'),
+    keepAliveTimeoutMs: int(100, 3_600_000, 72_000, 'Idle keep-alive connections close after it.'),
+    maxUrlBytes: int(256, 64 * 1024, 8192, 'Longer request targets get 414.'),
+  }),
+  tenants: list('Who may call the API, each with a unique id.', tenant),
+});
+
+export interface Config extends TypeOf<typeof SCHEMA> {}
+export interface TenantConfig extends TypeOf<typeof tenant> {}
+/** A bank or card company the payment relay forwards authorisations to. */
+export interface InstitutionConfig extends TypeOf<typeof institution> {}
+
+export const DEFAULTS: Config = SCHEMA.def as Config;
+
+// ---------------------------------------------------------------------------------------------
+// Rules between fields, after every field has been read. ok(path): that field (and everything
+// above and below it) read without error, so the rule may look at it.
+
+interface Rule {
+  readonly name: string;
+  check(c: Config, ok: (path: string) => boolean, fail: (field: string, message: string) => void): void;
+}
+
+/** Elements of a list that read as an array (else there is nothing to check). */
+const each = <T>(xs: readonly T[]): readonly T[] => (Array.isArray(xs) ? xs : []);
+
+const RULES: readonly Rule[] = [
+  {
+    // API nodes and workers share challenges and platform state: memory would split them.
+    name: 'queue mode shares challenges and the database',
+    check(c, ok, fail) {
+      if (c.mode !== 'queue') return;
+      if (ok('challenge.store') && c.challenge.store !== 'redis') fail('challenge.store', 'must be "redis" in queue mode');
+      if (ok('database.url') && c.database.url === null) fail('database.url', 'must be a postgres:// URL in queue mode (PGlite is one process; nodes share a PostgreSQL server)');
+    },
+  },
+  {
+    name: 'tenant webhook URLs pass the webhook policy',
+    check(c, ok, fail) {
+      if (!ok('webhooks')) return;
+      each(c.tenants).forEach((t, i) => {
+        const f = `tenants[${i}].webhookUrl`;
+        const why = ok(f) && t.webhookUrl !== null ? refusedUrl(t.webhookUrl, c.webhooks) : null;
+        if (why) fail(f, why);
+      });
+    },
+  },
+  {
+    name: 'a tenant webhook URL needs a webhook secret',
+    check(c, ok, fail) {
+      each(c.tenants).forEach((t, i) => {
+        const f = `tenants[${i}]`;
+        if (ok(`${f}.webhookUrl`) && ok(`${f}.webhookSecret`) && t.webhookUrl && !t.webhookSecret) fail(`${f}.webhookSecret`, 'required when webhookUrl is set');
+      });
+    },
+  },
+  {
+    name: 'tenant ids are unique',
+    check(c, ok, fail) {
+      const seen = new Set<string>();
+      each(c.tenants).forEach((t, i) => {
+        if (!ok(`tenants[${i}].id`)) return;
+        if (seen.has(t.id)) fail('tenants', `duplicate tenant id "${t.id}"`);
+        seen.add(t.id);
+      });
+    },
+  },
+  {
+    name: 'institution ids are unique',
+    check(c, ok, fail) {
+      const ids = each(c.payments.institutions).filter((_, i) => ok(`payments.institutions[${i}].id`)).map((x) => x.id);
+      if (new Set(ids).size !== ids.length) fail('payments.institutions', 'duplicate institution id');
+    },
+  },
+  {
+    // Node refuses a header timeout above the request timeout.
+    name: 'headers arrive within the request timeout',
+    check(c, ok, fail) {
+      const { requestTimeoutMs, headersTimeoutMs } = c.limits;
+      if (ok('limits.requestTimeoutMs') && ok('limits.headersTimeoutMs') && headersTimeoutMs > requestTimeoutMs) {
+        fail('limits.headersTimeoutMs', `must not exceed limits.requestTimeoutMs (${requestTimeoutMs})`);
+      }
+    },
+  },
+];
+
+// ---------------------------------------------------------------------------------------------
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  /** Every problem found, in table order then rule order; the first is `field`'s. */
+  readonly errors: readonly FieldError[];
+  constructor(
+    readonly field: string,
+    message: string,
+    more: readonly FieldError[] = [],
+  ) {
+    const all = [{ field, message }, ...more];
+    super(all.length === 1 ? `config ${field}: ${message}` : `config: ${all.length} errors: ${all.map((e) => `${e.field}: ${e.message}`).join('; ')}`);
+    this.errors = all;
+  }
+}
+
+/** Every field of the table, depth first, with its doc, default and range. */
+export function describeConfig(): readonly FieldInfo[] {
+  const out: FieldInfo[] = [];
+  const walk = (kind: Kind<unknown>, path: string): void => {
+    if (path !== '') out.push({ path, ...kind.info, hasDefault: kind.def !== required, ...(kind.def === required ? {} : { default: kind.def }) });
+    const dot = path === '' ? '' : `${path}.`;
+    for (const [name, k] of Object.entries(kind.fields ?? {})) walk(k, `${dot}${name}`);
+    for (const [name, k] of Object.entries(kind.element?.fields ?? {})) walk(k, `${path}[].${name}`);
+  };
+  walk(SCHEMA, '');
+  return out;
+}
 
 /** Deep merge of plain objects; arrays and scalars replace. */
 function merge(base: Json, over: Json): Json {
@@ -227,212 +455,18 @@ export function envOverrides(env: Record<string, string | undefined>): Json {
   return out;
 }
 
-function redisUrls(v: unknown, field: string, list: boolean): string {
-  const one = /^rediss?:\/\/[^\s,]+$/;
-  if (typeof v !== 'string' || !(list ? v.split(',').every((u) => one.test(u.trim())) : one.test(v))) {
-    throw new ConfigError(field, `must be a redis:// or rediss:// URL${list ? ' or a comma-separated list of them' : ''}, got ${JSON.stringify(v)}`);
-  }
-  return v;
-}
-
-function postgresUrl(v: unknown, field: string): string {
-  if (typeof v !== 'string' || !/^postgres(ql)?:\/\/\S+$/.test(v)) throw new ConfigError(field, `must be a postgres:// URL or null, got ${JSON.stringify(v)}`);
-  return v;
-}
-
+/** Reads a whole (merged) configuration: every field, then every rule; throws all errors at once
+ *  (field errors in table order, then rule errors in rule order). */
 function check(raw: Json): Config {
-  const known = (obj: Json, allowed: object, where: string): void => {
-    for (const k of Object.keys(obj)) if (!(k in allowed)) throw new ConfigError(`${where}${k}`, 'unknown field');
-  };
-  const int = (v: unknown, field: string, min: number, max: number): number => {
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw new ConfigError(field, `must be an integer from ${min} to ${max}, got ${JSON.stringify(v)}`);
-    return v;
-  };
-  const str = (v: unknown, field: string): string => {
-    if (typeof v !== 'string' || v === '') throw new ConfigError(field, `must be a non-empty string, got ${JSON.stringify(v)}`);
-    return v;
-  };
-  const strs = (v: unknown, field: string): string[] => {
-    if (!Array.isArray(v)) throw new ConfigError(field, 'must be an array of strings');
-    return v.map((x, i) => str(x, `${field}[${i}]`));
-  };
-  const bool = (v: unknown, field: string): boolean => {
-    if (typeof v !== 'boolean') throw new ConfigError(field, `must be true or false, got ${JSON.stringify(v)}`);
-    return v;
-  };
-  const oneOf = <T extends string>(v: unknown, field: string, values: readonly T[]): T => {
-    if (!values.includes(v as T)) throw new ConfigError(field, `must be one of ${values.join(', ')}, got ${JSON.stringify(v)}`);
-    return v as T;
-  };
-  const sub = (k: keyof Config): Json => {
-    const v = raw[k];
-    if (!isObj(v)) throw new ConfigError(k, 'must be an object');
-    known(v, DEFAULTS[k] as object, `${k}.`);
-    return v;
-  };
-  known(raw, DEFAULTS, '');
-  const trust = sub('trust');
-  const crl = sub('crl');
-  const pool = sub('pool');
-  const challenge = sub('challenge');
-  const limits = sub('limits');
-  const redis = sub('redis');
-  const queue = sub('queue');
-  const worker = sub('worker');
-  const jobs = sub('jobs');
-  const platform = sub('platform');
-  const payments = sub('payments');
-  const database = sub('database');
-  const webhooksRaw = sub('webhooks');
-  const metricsRaw = sub('metrics');
-  const webhooks = { allowHosts: strs(webhooksRaw.allowHosts, 'webhooks.allowHosts'), allowPrivate: bool(webhooksRaw.allowPrivate, 'webhooks.allowPrivate') };
-  if (!Array.isArray(payments.institutions)) throw new ConfigError('payments.institutions', 'must be an array');
-  const institutions = payments.institutions.map((x, i): InstitutionConfig => {
-    const f = `payments.institutions[${i}]`;
-    if (!isObj(x)) throw new ConfigError(f, 'must be an object');
-    known(x, { id: 1, endpoint: 1, secret: 1, timeoutMs: 1 }, `${f}.`);
-    const endpoint = str(x.endpoint, `${f}.endpoint`);
-    if (!/^https?:\/\/\S+$/.test(endpoint)) throw new ConfigError(`${f}.endpoint`, `must be an http(s) URL, got ${JSON.stringify(endpoint)}`);
-    const secret = str(x.secret, `${f}.secret`);
-    if (secret.length < 16) throw new ConfigError(`${f}.secret`, 'must be at least 16 characters');
-    return { id: str(x.id, `${f}.id`), endpoint, secret, timeoutMs: x.timeoutMs === undefined ? 2000 : int(x.timeoutMs, `${f}.timeoutMs`, 50, 60_000) };
-  });
-  if (new Set(institutions.map((x) => x.id)).size !== institutions.length) throw new ConfigError('payments.institutions', 'duplicate institution id');
-  if (!Array.isArray(raw.tenants)) throw new ConfigError('tenants', 'must be an array');
-  const httpUrl = (v: unknown, field: string): string => {
-    if (typeof v !== 'string' || !/^https?:\/\/\S+$/.test(v)) throw new ConfigError(field, `must be an http(s) URL, got ${JSON.stringify(v)}`);
-    return v;
-  };
-  const webhookUrl = (v: unknown, field: string): string => {
-    const why = refusedUrl(httpUrl(v, field), webhooks);
-    if (why) throw new ConfigError(field, why);
-    return v as string;
-  };
-  const rateLimit = (v: unknown, field: string): { perSecond: number; burst: number } => {
-    if (!isObj(v)) throw new ConfigError(field, 'must be {perSecond, burst} or null');
-    known(v, { perSecond: 1, burst: 1 }, `${field}.`);
-    return { perSecond: int(v.perSecond, `${field}.perSecond`, 1, 10_000_000), burst: int(v.burst, `${field}.burst`, 1, 10_000_000) };
-  };
-  const tenants = raw.tenants.map((t, i): TenantConfig => {
-    const f = `tenants[${i}]`;
-    if (!isObj(t)) throw new ConfigError(f, 'must be an object');
-    known(t, { id: 1, apiKeySha256: 1, basicInfo: 1, webhookSecret: 1, mode: 1, linkedCards: 1, operator: 1, webhookUrl: 1, rateLimit: 1 }, `${f}.`);
-    const hash = str(t.apiKeySha256, `${f}.apiKeySha256`);
-    if (!/^[0-9a-f]{64}$/.test(hash)) throw new ConfigError(`${f}.apiKeySha256`, 'must be 64 lower-case hex digits (SHA-256 of the key)');
-    const tenant: TenantConfig = { id: str(t.id, `${f}.id`), apiKeySha256: hash, basicInfo: t.basicInfo === undefined ? false : bool(t.basicInfo, `${f}.basicInfo`),
-      webhookSecret: t.webhookSecret === undefined || t.webhookSecret === null ? null : str(t.webhookSecret, `${f}.webhookSecret`),
-      mode: t.mode === undefined ? 'delegate' : oneOf(t.mode, `${f}.mode`, ['delegate', 'proxy'] as const),
-      linkedCards: t.linkedCards === undefined ? false : bool(t.linkedCards, `${f}.linkedCards`),
-      operator: t.operator === undefined ? false : bool(t.operator, `${f}.operator`),
-      webhookUrl: t.webhookUrl === undefined || t.webhookUrl === null ? null : webhookUrl(t.webhookUrl, `${f}.webhookUrl`),
-      rateLimit: t.rateLimit === undefined || t.rateLimit === null ? null : rateLimit(t.rateLimit, `${f}.rateLimit`),
-    };
-    if (tenant.webhookUrl && !tenant.webhookSecret) throw new ConfigError(`${f}.webhookSecret`, 'required when webhookUrl is set');
-    return tenant;
-  });
-  const ids = new Set<string>();
-  for (const t of tenants) {
-    if (ids.has(t.id)) throw new ConfigError('tenants', `duplicate tenant id "${t.id}"`);
-    ids.add(t.id);
-  }
-  if (raw.mode === 'queue') {
-    // API nodes and workers share challenges and platform state: memory would split them.
-    if (challenge.store !== 'redis') throw new ConfigError('challenge.store', 'must be "redis" in queue mode');
-    if (database.url === null) throw new ConfigError('database.url', 'must be a postgres:// URL in queue mode (PGlite is one process; nodes share a PostgreSQL server)');
-  }
-  const httpLimits = (l: Json): Config['limits'] => {
-    const requestTimeoutMs = int(l.requestTimeoutMs, 'limits.requestTimeoutMs', 100, 3_600_000);
-    const headersTimeoutMs = int(l.headersTimeoutMs, 'limits.headersTimeoutMs', 100, 3_600_000);
-    // Node refuses a header timeout above the request timeout.
-    if (headersTimeoutMs > requestTimeoutMs) throw new ConfigError('limits.headersTimeoutMs', `must not exceed limits.requestTimeoutMs (${requestTimeoutMs})`);
-    return {
-      bodyBytes: int(l.bodyBytes, 'limits.bodyBytes', 1024, 64 * 1024 * 1024),
-      batchItems: int(l.batchItems, 'limits.batchItems', 1, 100_000),
-      requestTimeoutMs,
-      headersTimeoutMs,
-      keepAliveTimeoutMs: int(l.keepAliveTimeoutMs, 'limits.keepAliveTimeoutMs', 100, 3_600_000),
-      maxUrlBytes: int(l.maxUrlBytes, 'limits.maxUrlBytes', 256, 64 * 1024),
-    };
-  };
-  const prefix = str(redis.prefix, 'redis.prefix');
-  if (/[{}:\s]/.test(prefix)) throw new ConfigError('redis.prefix', 'must not contain braces, colons or spaces (the key builder adds them)');
-  return {
-    mode: oneOf(raw.mode, 'mode', ['embedded', 'queue'] as const),
-    host: str(raw.host, 'host'),
-    port: int(raw.port, 'port', 0, 65535),
-    logLevel: oneOf(raw.logLevel, 'logLevel', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
-    trust: { roots: strs(trust.roots, 'trust.roots'), allowTestHierarchy: bool(trust.allowTestHierarchy, 'trust.allowTestHierarchy') },
-    crl: {
-      sources: strs(crl.sources, 'crl.sources'),
-      cacheDir: str(crl.cacheDir, 'crl.cacheDir'),
-      refreshIntervalSec: int(crl.refreshIntervalSec, 'crl.refreshIntervalSec', 1, 86_400 * 7),
-      graceSec: int(crl.graceSec, 'crl.graceSec', 0, 86_400 * 7),
-      policy: oneOf(crl.policy, 'crl.policy', ['hard-fail', 'soft-fail'] as const),
-      retries: int(crl.retries, 'crl.retries', 1, 20),
-      backoffMs: int(crl.backoffMs, 'crl.backoffMs', 0, 600_000),
-    },
-    pool: {
-      threads: int(pool.threads, 'pool.threads', 1, 256),
-      batchSize: int(pool.batchSize, 'pool.batchSize', 1, 4096),
-      batchDelayUs: int(pool.batchDelayUs, 'pool.batchDelayUs', 0, 1_000_000),
-      maxPending: int(pool.maxPending, 'pool.maxPending', 1, 10_000_000),
-      concurrentTasksPerWorker: int(pool.concurrentTasksPerWorker, 'pool.concurrentTasksPerWorker', 1, 64),
-      pathCacheSize: int(pool.pathCacheSize, 'pool.pathCacheSize', 0, 10_000_000),
-    },
-    challenge: {
-      ttlSec: int(challenge.ttlSec, 'challenge.ttlSec', 1, 86_400),
-      store: oneOf(challenge.store, 'challenge.store', ['memory', 'redis'] as const),
-      maxOutstandingPerTenant: int(challenge.maxOutstandingPerTenant, 'challenge.maxOutstandingPerTenant', 1, 10_000_000),
-    },
-    redis: { url: redisUrls(redis.url, 'redis.url', redis.cluster === true), prefix, cluster: bool(redis.cluster, 'redis.cluster') },
-    queue: {
-      name: str(queue.name, 'queue.name'),
-      batchSize: int(queue.batchSize, 'queue.batchSize', 1, 4096),
-      batchDelayUs: int(queue.batchDelayUs, 'queue.batchDelayUs', 0, 1_000_000),
-      maxPending: int(queue.maxPending, 'queue.maxPending', 1, 10_000_000),
-      timeoutMs: int(queue.timeoutMs, 'queue.timeoutMs', 100, 600_000),
-      attempts: int(queue.attempts, 'queue.attempts', 1, 100),
-      backoffMs: int(queue.backoffMs, 'queue.backoffMs', 0, 600_000),
-      resultPath: oneOf(queue.resultPath, 'queue.resultPath', ['reply', 'events'] as const),
-      concurrency: int(queue.concurrency, 'queue.concurrency', 1, 1024),
-      lockDurationMs: int(queue.lockDurationMs, 'queue.lockDurationMs', 500, 3_600_000),
-      stalledIntervalMs: int(queue.stalledIntervalMs, 'queue.stalledIntervalMs', 100, 3_600_000),
-      maxStalledCount: int(queue.maxStalledCount, 'queue.maxStalledCount', 0, 100),
-      heartbeatMs: int(queue.heartbeatMs, 'queue.heartbeatMs', 100, 600_000),
-    },
-    worker: { host: str(worker.host, 'worker.host'), port: int(worker.port, 'worker.port', 0, 65535) },
-    payments: {
-      institutions,
-      circuitFailures: int(payments.circuitFailures, 'payments.circuitFailures', 1, 1000),
-      circuitOpenMs: int(payments.circuitOpenMs, 'payments.circuitOpenMs', 100, 3_600_000),
-      idempotencyTtlSec: int(payments.idempotencyTtlSec, 'payments.idempotencyTtlSec', 60, 86_400 * 30),
-      callMarginMs: int(payments.callMarginMs, 'payments.callMarginMs', 0, 600_000),
-    },
-    database: {
-      url: database.url === null ? null : postgresUrl(database.url, 'database.url'),
-      dir: str(database.dir, 'database.dir'),
-      poolSize: int(database.poolSize, 'database.poolSize', 1, 1000),
-      timeoutMs: int(database.timeoutMs, 'database.timeoutMs', 100, 600_000),
-    },
-    platform: {
-      auditFlushMs: int(platform.auditFlushMs, 'platform.auditFlushMs', 0, 1000),
-      auditBatch: int(platform.auditBatch, 'platform.auditBatch', 1, 100_000),
-      auditRetentionSec: int(platform.auditRetentionSec, 'platform.auditRetentionSec', 60, 86_400 * 3650),
-      auditMaxPerTenant: int(platform.auditMaxPerTenant, 'platform.auditMaxPerTenant', 100, 1_000_000_000),
-    },
-    jobs: {
-      maxItems: int(jobs.maxItems, 'jobs.maxItems', 1, 1_000_000),
-      chunkSize: int(jobs.chunkSize, 'jobs.chunkSize', 1, 4096),
-      retentionSec: int(jobs.retentionSec, 'jobs.retentionSec', 60, 86_400 * 90),
-      webhookAttempts: int(jobs.webhookAttempts, 'jobs.webhookAttempts', 1, 50),
-      webhookTimeoutMs: int(jobs.webhookTimeoutMs, 'jobs.webhookTimeoutMs', 100, 120_000),
-      maxBodyBytes: int(jobs.maxBodyBytes, 'jobs.maxBodyBytes', 1024, 1024 * 1024 * 1024),
-    },
-    webhooks,
-    metrics: { tenantLabels: bool(metricsRaw.tenantLabels, 'metrics.tenantLabels') },
-    limits: httpLimits(limits),
-    tenants,
-  };
+  const errors: FieldError[] = [];
+  const config = SCHEMA.read(raw, '', { errors, fill: false }, {}) as Config;
+  const fieldErrors = errors.map((e) => e.field);
+  // Related: one path is the other, or above or below it (`tenants` and `tenants[0].id`).
+  const under = (p: string, q: string): boolean => p === q || p.startsWith(`${q}.`) || p.startsWith(`${q}[`);
+  const ok = (path: string): boolean => !fieldErrors.some((f) => under(f, path) || under(path, f));
+  for (const rule of RULES) rule.check(config, ok, (field, message) => errors.push({ field, message }));
+  if (errors.length > 0) throw new ConfigError(errors[0].field, errors[0].message, errors.slice(1));
+  return config;
 }
 
 /** Defaults, then the file (if any), then JPKI_* variables; validated as a whole. */

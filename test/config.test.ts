@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULTS, envOverrides, loadConfig, validateConfig } from '../src/config.js';
+import { ConfigError, DEFAULTS, describeConfig, envOverrides, loadConfig, validateConfig, type FieldInfo } from '../src/config.js';
 
 describe('config', () => {
   it('defaults are valid', () => {
@@ -65,5 +65,152 @@ describe('config', () => {
     expect(() => loadConfig(join(dir, 'missing.json'), {})).toThrow(/\(file\)/);
     writeFileSync(file, '{ not json');
     expect(() => loadConfig(file, {})).toThrow(/not valid JSON/);
+  });
+
+  it('lists every error at once, in table order: err.field is the first, err.errors has each', () => {
+    try {
+      validateConfig({ pool: { threads: 0 }, crl: { policy: 'maybe' }, tenants: [{ apiKeySha256: 'a'.repeat(64) }] });
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      const e = err as ConfigError;
+      expect(e.field).toBe('crl.policy');
+      expect(e.errors.map((x) => x.field)).toEqual(['crl.policy', 'pool.threads', 'tenants[0].id']);
+      expect(e.message).toBe(
+        'config: 3 errors: crl.policy: must be one of hard-fail, soft-fail, got "maybe"; pool.threads: must be an integer from 1 to 256, got 0; tenants[0].id: must be a non-empty string, got undefined',
+      );
+    }
+  });
+
+  // One wrong field: the message is as it always was, `config <field>: <what is wrong>`.
+  const tenant = { id: 'a', apiKeySha256: 'a'.repeat(64) };
+  const bank = { id: 'bank', endpoint: 'https://bank.example', secret: 's'.repeat(16) };
+  it.each([
+    [{ pool: { threads: 0 } }, 'config pool.threads: must be an integer from 1 to 256, got 0'],
+    [{ nonsense: 1 }, 'config nonsense: unknown field'],
+    [{ pool: 5 }, 'config pool: must be an object'],
+    [{ tenants: {} }, 'config tenants: must be an array'],
+    [{ tenants: [5] }, 'config tenants[0]: must be an object'],
+    [{ crl: { sources: 'x' } }, 'config crl.sources: must be an array of strings'],
+    [{ metrics: { tenantLabels: 1 } }, 'config metrics.tenantLabels: must be true or false, got 1'],
+    [{ tenants: [{ ...tenant, apiKeySha256: 'A'.repeat(64) }] }, 'config tenants[0].apiKeySha256: must be 64 lower-case hex digits (SHA-256 of the key)'],
+    [{ tenants: [{ ...tenant, rateLimit: 5 }] }, 'config tenants[0].rateLimit: must be {perSecond, burst} or null'],
+    [{ tenants: [{ ...tenant, rateLimit: { perSecond: 5 } }] }, 'config tenants[0].rateLimit.burst: must be an integer from 1 to 10000000, got undefined'],
+    [{ tenants: [{ ...tenant, webhookUrl: 'ftp://x' }] }, 'config tenants[0].webhookUrl: must be an http(s) URL, got "ftp://x"'],
+    [{ payments: { institutions: [{ ...bank, endpoint: 'bank' }] } }, 'config payments.institutions[0].endpoint: must be an http(s) URL, got "bank"'],
+    [{ payments: { institutions: [{ ...bank, secret: 'short' }] } }, 'config payments.institutions[0].secret: must be at least 16 characters'],
+    [{ redis: { url: 'redis://a,redis://b' } }, 'config redis.url: must be a redis:// or rediss:// URL, got "redis://a,redis://b"'],
+    [{ redis: { url: 'redis://a,http://b', cluster: true } }, 'config redis.url: must be a redis:// or rediss:// URL or a comma-separated list of them, got "redis://a,http://b"'],
+    [{ database: { url: 'mysql://h/db' } }, 'config database.url: must be a postgres:// URL or null, got "mysql://h/db"'],
+    [{ redis: { prefix: 'a:b' } }, 'config redis.prefix: must not contain braces, colons or spaces (the key builder adds them)'],
+    // The rules between fields, each with its message.
+    [{ mode: 'queue', database: { url: 'postgres://h/db' } }, 'config challenge.store: must be "redis" in queue mode'],
+    [{ mode: 'queue', challenge: { store: 'redis' } }, 'config database.url: must be a postgres:// URL in queue mode (PGlite is one process; nodes share a PostgreSQL server)'],
+    [{ tenants: [{ ...tenant, webhookUrl: 'https://127.0.0.1/x', webhookSecret: 's' }] }, 'config tenants[0].webhookUrl: loopback address refused (webhooks.allowPrivate is false)'],
+    [{ tenants: [{ ...tenant, webhookUrl: 'https://hooks.example.com/x' }] }, 'config tenants[0].webhookSecret: required when webhookUrl is set'],
+    [{ tenants: [tenant, { ...tenant, apiKeySha256: 'b'.repeat(64) }] }, 'config tenants: duplicate tenant id "a"'],
+    [{ payments: { institutions: [bank, bank] } }, 'config payments.institutions: duplicate institution id'],
+    [{ limits: { headersTimeoutMs: 40_000 } }, 'config limits.headersTimeoutMs: must not exceed limits.requestTimeoutMs (30000)'],
+    // A rule does not look at a wrong field: one error, not two.
+    [{ limits: { requestTimeoutMs: 10 } }, 'config limits.requestTimeoutMs: must be an integer from 100 to 3600000, got 10'],
+    [{ mode: 'queue', challenge: { store: 'disk' }, database: { url: 'postgres://h/db' } }, 'config challenge.store: must be one of memory, redis, got "disk"'],
+  ])('%j: %s', (raw, message) => {
+    try {
+      validateConfig(raw);
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      expect((err as ConfigError).errors).toHaveLength(1);
+      expect((err as Error).message).toBe(message);
+    }
+  });
+
+  it('queue mode without redis challenges or a database: both errors', () => {
+    expect(() => validateConfig({ mode: 'queue' })).toThrow(/^config: 2 errors: challenge\.store: must be "redis" in queue mode; database\.url: must be a postgres:\/\/ URL in queue mode/);
+  });
+
+  // Generated from the table: a new field is covered without a line here.
+  const fields = describeConfig();
+
+  it('every field has a doc string, and every field of DEFAULTS is in the table with its default', () => {
+    for (const f of fields) expect(f.doc.trim().length, f.path).toBeGreaterThan(10);
+    const byPath = new Map(fields.map((f) => [f.path, f]));
+    const walk = (o: object, at: string): void => {
+      for (const [k, v] of Object.entries(o)) {
+        const path = at ? `${at}.${k}` : k;
+        expect(byPath.get(path), `${path} is in DEFAULTS but not in the table`).toBeDefined();
+        expect(byPath.get(path)!.default, path).toEqual(v);
+        if (typeof v === 'object' && v !== null && !Array.isArray(v)) walk(v, path);
+      }
+    };
+    walk(DEFAULTS, '');
+    // and the fields of list elements (no element in DEFAULTS) are there too
+    expect(fields.map((f) => f.path)).toEqual(expect.arrayContaining(['tenants[].id', 'tenants[].rateLimit.burst', 'payments.institutions[].timeoutMs']));
+  });
+
+  // A valid element of each list, for the fields inside it; a new list needs one here.
+  const EXAMPLES: Record<string, Record<string, unknown>> = {
+    tenants: { ...tenant, rateLimit: { perSecond: 10, burst: 20 } },
+    'payments.institutions': bank,
+  };
+
+  /** Wrong values for a field, each with the field the error must name. */
+  function wrongValues(f: FieldInfo): [unknown, string][] {
+    const here = (...vs: unknown[]): [unknown, string][] => vs.map((v) => [v, '']);
+    const notNull = f.nullable ? [] : [null];
+    switch (f.kind) {
+      case 'int':
+        return here(f.min! - 1, f.max! + 1, f.min! + 0.5, String(f.min), true, ...notNull);
+      case 'str':
+        return here('', 5, false, [], ...notNull);
+      case 'bool':
+        return here('yes', 1, ...notNull);
+      case 'oneOf':
+        return here('no-such-value', '', 0, ...notNull);
+      case 'url':
+        return here('nope', 'ftp://x', '', 5, ...notNull);
+      case 'strs':
+        return [['x', ''], [null, ''], [['ok', ''], '[1]'], [[5], '[0]']];
+      case 'object':
+        return here(5, 'x', [], ...notNull);
+      case 'list':
+        return here({}, 'x', null);
+    }
+  }
+
+  /** A config with `value` at `path` (`tenants[].id` inside an example tenant) and the path the
+   *  error names. */
+  function placed(path: string, value: unknown): [Record<string, unknown>, string] {
+    const put = (o: Record<string, unknown>, keys: string[], v: unknown): Record<string, unknown> => {
+      const [k, ...rest] = keys;
+      if (rest.length === 0) return { ...o, [k]: v };
+      const inner = o[k] ?? {};
+      expect(typeof inner, `no object at ${k} for ${path}`).toBe('object');
+      return { ...o, [k]: put(inner as Record<string, unknown>, rest, v) };
+    };
+    const [list, inside] = path.split('[].');
+    if (inside === undefined) return [put({}, path.split('.'), value), path];
+    const example = EXAMPLES[list];
+    expect(example, `EXAMPLES needs a valid element of ${list}`).toBeDefined();
+    return [put({}, list.split('.'), [put(example, inside.split('.'), value)]), `${list}[0].${inside}`];
+  }
+
+  it('the examples of list elements are valid', () => {
+    for (const [list, example] of Object.entries(EXAMPLES)) expect(() => validateConfig(placed(`${list}[].id`, example.id)[0])).not.toThrow();
+  });
+
+  it.each(fields.map((f) => [f.path, f] as const))('a wrong %s is refused naming it', (_, f) => {
+    for (const [value, suffix] of wrongValues(f)) {
+      const [raw, at] = placed(f.path, value);
+      const field = at + suffix;
+      try {
+        validateConfig(raw);
+        expect.unreachable(`${f.path} = ${JSON.stringify(value)} accepted`);
+      } catch (err) {
+        expect(err, JSON.stringify(raw)).toBeInstanceOf(ConfigError);
+        expect((err as ConfigError).errors.map((e) => e.field), JSON.stringify(raw)).toEqual([field]);
+        expect((err as Error).message.startsWith(`config ${field}: `), (err as Error).message).toBe(true);
+      }
+    }
   });
 });
