@@ -6,7 +6,7 @@ import { pino, type DestinationStream, type Logger } from 'pino';
 import { MemoryChallengeStore } from './challenges/memory.js';
 import { RedisChallengeStore } from './challenges/redis.js';
 import type { ChallengeStore } from './challenges/store.js';
-import type { Config } from './config.js';
+import type { Config, TenantConfig } from './config.js';
 import { buildApp } from './http/server.js';
 import { Metrics } from './metrics.js';
 import { LocalVerifier } from './local-verifier.js';
@@ -80,6 +80,15 @@ export async function startService(config: Config, opts: ServiceOptions = {}): P
     clock,
   );
   const jobStore = new SqlJobStore(db, config.jobs.retentionSec * 1000, clock);
+  const bulkDeps = {
+    store: jobStore,
+    opts: { ...config.jobs, webhooks: config.webhooks },
+    tenants: config.tenants,
+    logger,
+    present,
+    audit: (t: TenantConfig, code: string, fp: string | null) => platform.audit(t, '/v1/jobs', code, fp),
+    clock,
+  };
   if (config.mode === 'queue') {
     const q = config.queue;
     const dispatcher = await QueueDispatcher.start(
@@ -97,13 +106,13 @@ export async function startService(config: Config, opts: ServiceOptions = {}): P
         throw new QueueError('queue_unavailable', `cannot enqueue: ${(err as Error).message}`);
       }
     };
-    bulk = new BulkJobs(jobStore, { ...config.jobs, webhooks: config.webhooks }, config.tenants, logger, present, chunkRunner);
+    bulk = new BulkJobs({ ...bulkDeps, runner: chunkRunner });
     logger.info({ queue: q.name, resultPath: q.resultPath }, 'queue mode: verifications go to worker processes');
   } else {
     const lv = (local = await LocalVerifier.start(config, metrics, logger, clock));
     verifier = lv;
-    const runner = localChunkRunner((item) => lv.verify(item), () => bulk);
-    bulk = new BulkJobs(jobStore, { ...config.jobs, webhooks: config.webhooks }, config.tenants, logger, present, runner, (code) => metrics.verdicts.inc({ kind: 'verdict', code }));
+    const runner = localChunkRunner((item) => lv.verify(item), () => bulk, logger);
+    bulk = new BulkJobs({ ...bulkDeps, runner, countVerdict: (code) => metrics.verdicts.inc({ kind: 'verdict', code }) });
     if (lv.feed) watchFeed(lv.feed, platform, config.crl.graceSec * 1000, logger, (r) => metrics.changeRecheck(r));
   }
 

@@ -13,6 +13,7 @@ import type { BulkJobRecord, ChunkResults, JobStore } from './store.js';
 import type { Presenter } from '../platform/present.js';
 import { deliverWebhook } from '../net/webhook.js';
 import type { WebhookPolicy } from '../net/address-policy.js';
+import { StoreError } from '../store-error.js';
 
 /** An item as submitted: ready to verify, or already answered (it did not decode, or its
  *  challenge was unusable). */
@@ -21,25 +22,37 @@ export type BulkItem = { item: VerifyItem } | { answer: Record<string, unknown>;
 /** Runs one chunk somewhere; the chunk's results reach recordChunk (or failChunk) from there. */
 export type ChunkRunner = (chunk: BulkChunkData) => Promise<void>;
 
+export interface BulkJobsDeps {
+  readonly store: JobStore;
+  /** The jobs settings, and the webhook policy (webhooks.*) every delivery is checked against. */
+  readonly opts: Config['jobs'] & { readonly webhooks: WebhookPolicy };
+  readonly tenants: readonly TenantConfig[];
+  readonly logger: Logger;
+  readonly present: Presenter;
+  /** Where chunks run; null where this process only records results (a queue worker). */
+  readonly runner: ChunkRunner | null;
+  /** Each verdict's audit record, committed before the chunk's results are (platform.audit). */
+  readonly audit: (tenant: TenantConfig, code: string, fingerprint: string | null) => Promise<void>;
+  /** Counts each verdict recorded (jpki_verdicts_total), wherever the chunk ran. */
+  readonly countVerdict?: (code: string) => void;
+  readonly clock: () => number;
+}
+
 export class BulkJobs {
+  readonly store: JobStore;
   private readonly tenants: Map<string, TenantConfig>;
 
-  constructor(
-    readonly store: JobStore,
-    /** The jobs settings, and the webhook policy (webhooks.*) every delivery is checked against. */
-    private readonly opts: Config['jobs'] & { readonly webhooks: WebhookPolicy },
-    tenants: readonly TenantConfig[],
-    private readonly logger: Logger,
-    private readonly present: Presenter,
-    private readonly runner: ChunkRunner | null = null,
-    /** Counts each verdict recorded (jpki_verdicts_total), wherever the chunk ran. */
-    private readonly countVerdict: (code: string) => void = () => undefined,
-  ) {
-    this.tenants = new Map(tenants.map((t) => [t.id, t]));
+  constructor(private readonly deps: BulkJobsDeps) {
+    this.store = deps.store;
+    this.tenants = new Map(deps.tenants.map((t) => [t.id, t]));
+  }
+
+  private get opts(): BulkJobsDeps['opts'] {
+    return this.deps.opts;
   }
 
   async submit(tenant: TenantConfig, items: readonly BulkItem[], webhook: string | null, now: number): Promise<BulkJobRecord> {
-    if (!this.runner) throw new Error('this BulkJobs records results only');
+    if (!this.deps.runner) throw new Error('this BulkJobs records results only');
     const id = randomBytes(12).toString('base64url');
     const known: [number, string, boolean][] = [];
     const pending: { index: number; item: VerifyItem }[] = [];
@@ -47,7 +60,7 @@ export class BulkJobs {
     await this.store.create({ id, tenant: tenant.id, total: items.length, createdAt: now, webhook }, known);
     for (let c = 0; c * this.opts.chunkSize < pending.length; c++) {
       const part = pending.slice(c * this.opts.chunkSize, (c + 1) * this.opts.chunkSize);
-      await this.runner({ ...jobItemsOf(part.map((p) => p.item)), bulkId: id, chunk: c, index: part.map((p) => p.index) });
+      await this.deps.runner({ ...jobItemsOf(part.map((p) => p.item)), bulkId: id, chunk: c, index: part.map((p) => p.index) });
     }
     if (pending.length === 0) await this.completed(id);
     return (await this.store.get(id))!;
@@ -61,19 +74,25 @@ export class BulkJobs {
     const tenant = this.tenants.get(job.tenant);
     if (!tenant) return; // tenant removed from the configuration meanwhile
     const rows: [number, string, boolean][] = [];
+    const audits: Promise<void>[] = [];
     for (let i = 0; i < results.length; i++) {
       const r = results[i];
-      this.countVerdict(r.verdict.code);
+      this.deps.countVerdict?.(r.verdict.code);
+      // Bulk verifications are in the audit trail like any other (route /v1/jobs).
+      audits.push(this.deps.audit(tenant, r.verdict.code, r.certificate?.fingerprint ?? null));
       if (isInputVerdict(r.verdict.code)) rows.push([chunk.index[i], JSON.stringify({ error: { code: r.verdict.code, message: r.verdict.detail } }), true]);
-      else rows.push([chunk.index[i], JSON.stringify(await this.present(tenant, r)), false]);
+      else rows.push([chunk.index[i], JSON.stringify(await this.deps.present(tenant, r)), false]);
     }
-    if ((await this.store.record(chunk.bulkId, chunk.chunk, rows, Date.now())) === 'completed') await this.completed(chunk.bulkId);
+    // Audit before results: a result is never readable without its record (a failed commit fails
+    // the recording, which is retried: the chunk counts once however often it is recorded).
+    await Promise.all(audits);
+    if ((await this.store.record(chunk.bulkId, chunk.chunk, rows, this.deps.clock())) === 'completed') await this.completed(chunk.bulkId);
   }
 
   /** A chunk that failed for good: its items get job_failed, so the job still completes. */
   async failChunk(chunk: BulkChunkData, reason: string): Promise<void> {
     const rows: ChunkResults = chunk.index.map((i) => [i, JSON.stringify({ error: { code: 'job_failed', message: `verification failed after its retries: ${reason}` } }), true] as const);
-    if ((await this.store.record(chunk.bulkId, chunk.chunk, rows, Date.now())) === 'completed') await this.completed(chunk.bulkId);
+    if ((await this.store.record(chunk.bulkId, chunk.chunk, rows, this.deps.clock())) === 'completed') await this.completed(chunk.bulkId);
   }
 
   /** The job for this tenant, with one page of results; null if unknown or another tenant's. */
@@ -88,34 +107,47 @@ export class BulkJobs {
   private async completed(id: string): Promise<void> {
     const job = await this.store.get(id);
     if (!job) return;
-    this.logger.info({ jobId: id, tenant: job.tenant, total: job.total, errors: job.errors }, 'bulk job completed');
+    this.deps.logger.info({ jobId: id, tenant: job.tenant, total: job.total, errors: job.errors }, 'bulk job completed');
     const secret = this.tenants.get(job.tenant)?.webhookSecret;
     if (!job.webhook || !secret) return;
-    const payload = { jobId: id, state: job.state, total: job.total, errors: job.errors, completedAt: new Date(job.completedAt ?? Date.now()).toISOString() };
+    const payload = { jobId: id, state: job.state, total: job.total, errors: job.errors, completedAt: new Date(job.completedAt ?? this.deps.clock()).toISOString() };
     // Not awaited: a slow receiver must not hold the worker's job; the pull API stays the record.
     deliverWebhook(job.webhook, secret, payload, { attempts: this.opts.webhookAttempts, timeoutMs: this.opts.webhookTimeoutMs, policy: this.opts.webhooks }).then(
-      (attempts) => this.logger.info({ jobId: id, attempts }, 'webhook delivered'),
+      (attempts) => this.deps.logger.info({ jobId: id, attempts }, 'webhook delivered'),
       // The reason never holds the URL (its query string may carry a token).
-      (err: Error) => this.logger.warn({ jobId: id, refused: err.name === 'WebhookRefused', reason: err.message }, 'webhook failed'),
+      (err: Error) => this.deps.logger.warn({ jobId: id, refused: err.name === 'WebhookRefused', reason: err.message }, 'webhook failed'),
     );
   }
 }
 
 /** Embedded mode: chunks run on the local pool, a few at a time so a 10,000-item job does not
- *  crowd out synchronous requests (bounded by the pool's maxPending all the same). */
-export function localChunkRunner(verify: (item: VerifyItem) => Promise<ItemResult>, jobs: () => BulkJobs, inFlight = 2): ChunkRunner {
+ *  crowd out synchronous requests (bounded by the pool's maxPending all the same). Recording a
+ *  chunk's results is retried, with backoff up to `maxBackoffMs`, while the store is unreachable:
+ *  the job completes once the database is back (a chunk counts once however often it is recorded). */
+export function localChunkRunner(verify: (item: VerifyItem) => Promise<ItemResult>, jobs: () => BulkJobs, logger: Logger, inFlight = 2, maxBackoffMs = 5_000): ChunkRunner {
   let running = 0;
   const waiting: BulkChunkData[] = [];
+  const recorded = async (record: () => Promise<void>, chunk: BulkChunkData): Promise<void> => {
+    for (let delay = 50; ; delay = Math.min(maxBackoffMs, delay * 2)) {
+      try {
+        return await record();
+      } catch (err) {
+        if (!(err instanceof StoreError)) throw err;
+        logger.warn({ jobId: chunk.bulkId, chunk: chunk.chunk, retryMs: delay }, 'bulk chunk not recorded (store unreachable); retrying');
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+  };
   const next = (): void => {
     while (running < inFlight && waiting.length) {
       const chunk = waiting.shift()!;
       running++;
       Promise.all(jobItems(chunk).map(verify))
         .then(
-          (results) => jobs().recordChunk(chunk, results),
-          (err: Error) => jobs().failChunk(chunk, err.message),
+          (results) => recorded(() => jobs().recordChunk(chunk, results), chunk),
+          (err: Error) => recorded(() => jobs().failChunk(chunk, err.message), chunk),
         )
-        .catch(() => undefined) // the store is in memory: recording does not fail
+        .catch((err: Error) => logger.error({ jobId: chunk.bulkId, chunk: chunk.chunk, reason: err.message }, 'bulk chunk lost'))
         .finally(() => {
           running--;
           next();

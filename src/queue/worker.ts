@@ -60,7 +60,17 @@ export async function startQueueWorker(config: Config, opts: QueueWorkerOptions 
   const db: Database = await openDatabase(config.database, logger);
   const platform = await makePlatform(config, db, logger, clock);
   if (local.feed) watchFeed(local.feed, platform, config.crl.graceSec * 1000, logger, (r) => metrics.changeRecheck(r));
-  const bulk = new BulkJobs(new SqlJobStore(db, config.jobs.retentionSec * 1000, clock), { ...config.jobs, webhooks: config.webhooks }, config.tenants, logger, presenter(platform), null, (code) => metrics.verdicts.inc({ kind: 'verdict', code }));
+  const bulk = new BulkJobs({
+    store: new SqlJobStore(db, config.jobs.retentionSec * 1000, clock),
+    opts: { ...config.jobs, webhooks: config.webhooks },
+    tenants: config.tenants,
+    logger,
+    present: presenter(platform),
+    runner: null,
+    audit: (t, code, fp) => platform.audit(t, '/v1/jobs', code, fp),
+    countVerdict: (code) => metrics.verdicts.inc({ kind: 'verdict', code }),
+    clock,
+  });
 
   const handle = async (job: Job): Promise<ItemResult[] | null> => {
     const t0 = performance.now();
