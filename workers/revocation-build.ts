@@ -3,7 +3,8 @@
 import { parentPort } from 'node:worker_threads';
 import { fileChunks } from '../src/revocation/file-chunks.js';
 import { parseCertificate } from '../src/core/certificate.js';
-import { assembleSet, loadCrl, type LoadResult, type LoadedCrl } from '../src/core/revocation.js';
+import { assembleSet } from '../src/core/revocation-assembly.js';
+import { loadCrl, type LoadResult, type LoadedCrl } from '../src/core/crl-load.js';
 import type { BuildRequest, BuildResponse, SourceOutcome } from '../src/revocation/messages.js';
 
 function tryLoad(id: string, path: string, anchors: ReturnType<typeof parseCertificate>[], previous: BuildRequest['sources'][number]['previous'], now: number): LoadResult | { ok: false; rejection: 'unreadable'; detail: string } {

@@ -9,7 +9,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { Certificate } from '../core/certificate.js';
-import { RevocationSet, type CrlMeta } from '../core/revocation.js';
+import { RevocationSet, type CrlMeta } from '../core/revocation-set.js';
 import { spawnWorker } from '../worker-entry.js';
 import type { BuildRequest, BuildResponse, BuildSource, SourceOutcome } from './messages.js';
 

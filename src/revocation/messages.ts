@@ -1,5 +1,6 @@
 // Messages between the CRL feed (main thread) and the build worker (workers/revocation-build.ts).
-import type { CrlMeta, CrlRejection, RevocationSetData } from '../core/revocation.js';
+import type { CrlMeta, RevocationSetData } from '../core/revocation-set.js';
+import type { CrlRejection } from '../core/crl-rejections.js';
 
 export interface BuildSource {
   readonly id: string;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCertificate } from '../../src/core/certificate.js';
-import { IndexRevocationChecker } from '../../src/core/revocation.js';
+import { IndexRevocationChecker } from '../../src/core/revocation-lookup.js';
 import { verifyAuthentication, type VerifyContext } from '../../src/core/verify.js';
 import { CrlFeed } from '../../src/revocation/feed.js';
 import { cardSign } from '../../src/sim/card.js';
