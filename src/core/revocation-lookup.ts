@@ -2,6 +2,7 @@
 import type { Certificate } from './certificate.js';
 import { REASONS } from './crl.js';
 import type { RevocationChecker } from './path.js';
+import { DEFAULT_STALE_GRACE_MS, isStale } from './revocation-freshness.js';
 import { keyIdOf, type CrlMeta, type RevocationSet } from './revocation-set.js';
 import type { RevocationSource, RevocationStatus, RevocationReason } from './verdict.js';
 
@@ -23,7 +24,7 @@ export function partitionsOf(cert: Certificate): string[] {
 }
 
 export interface IndexCheckerOptions {
-  /** Past nextUpdate by more than this, data is stale. J-LIS swaps CRLs over minutes; 1 h default. */
+  /** Past nextUpdate by more than this, data is stale (DEFAULT_STALE_GRACE_MS, 1 h). */
   readonly graceMs?: number;
 }
 
@@ -39,7 +40,7 @@ export class IndexRevocationChecker implements RevocationChecker {
     private readonly current: () => RevocationSet,
     opts: IndexCheckerOptions = {},
   ) {
-    this.graceMs = opts.graceMs ?? 3_600_000;
+    this.graceMs = opts.graceMs ?? DEFAULT_STALE_GRACE_MS;
   }
 
   check(cert: Certificate, issuer: Certificate, time: number): RevocationStatus {
@@ -71,6 +72,6 @@ export function lookupStatus(set: RevocationSet, issuerKeyId: string, partitions
     const m = iss.crls[iss.index.crlRefAt(i)] ?? used;
     return { status: 'revoked', reason: reasonName(iss.index.reasonAt(i)), revokedAt: iss.index.revokedAtMs(i), source: sourceOf(m) };
   }
-  if (used.nextUpdate !== null && time > used.nextUpdate + graceMs) return { status: 'stale', source: sourceOf(used) };
+  if (isStale(used.nextUpdate, time, graceMs)) return { status: 'stale', source: sourceOf(used) };
   return { status: 'good', source: sourceOf(used) };
 }
