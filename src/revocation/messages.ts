@@ -1,16 +1,9 @@
 // Messages between the CRL feed (main thread) and the build worker (workers/revocation-build.ts).
-import type { CrlMeta, RevocationSetData } from '../core/revocation-set.js';
-import type { CrlRejection } from '../core/crl-rejections.js';
+import type { RevocationSetData } from '../core/revocation-set.js';
+import type { CrlSource, SourceOutcome } from '../core/revocation-build.js';
 
-export interface BuildSource {
-  readonly id: string;
-  /** A newly fetched CRL to try first. */
-  readonly candidate?: string;
-  /** The last CRL accepted from this source, used when the candidate is refused or absent. */
-  readonly lastGood?: string;
-  /** What the last accepted CRL said: the candidate may not go back in time or number. */
-  readonly previous?: Pick<CrlMeta, 'thisUpdate' | 'crlNumber'> | null;
-}
+/** One source: file paths of the candidate and last good CRL (the core's CrlSource). */
+export type BuildSource = CrlSource<string>;
 
 export interface BuildRequest {
   readonly type: 'build';
@@ -20,14 +13,8 @@ export interface BuildRequest {
   readonly sources: readonly BuildSource[];
 }
 
-export interface SourceOutcome {
-  readonly id: string;
-  readonly used: 'candidate' | 'lastGood' | 'none';
-  /** Why the candidate (or, with used 'none', the last good file too) was refused. */
-  readonly rejection?: CrlRejection | 'unreadable';
-  readonly detail?: string;
-  readonly meta?: { thisUpdate: number; nextUpdate: number | null; crlNumber: string | null; entries: number };
-}
+/** Which CRL a source contributed and why others were refused (decided in the core). */
+export type { SourceOutcome };
 
 export type BuildResponse =
   | { readonly type: 'built'; readonly data: RevocationSetData; readonly outcomes: readonly SourceOutcome[]; readonly ms: number }
