@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { parseCertificate, pemBlocks } from '../src/core/certificate.js';
 import { loadCrl } from '../src/core/crl-load.js';
 import { assembleSet } from '../src/core/revocation-assembly.js';
-import { fileChunks } from '../src/revocation/file-chunks.js';
+import { fileChunks } from '../src/crl-feed/file-chunks.js';
 
 const [impl, file, anchorPem] = process.argv.slice(2);
 

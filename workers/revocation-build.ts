@@ -2,11 +2,11 @@
 // index off the main thread. decode → core → encode, nothing else: which CRL each source
 // contributes is decided in core/revocation-build.ts.
 import { parentPort } from 'node:worker_threads';
-import { fileChunks } from '../src/revocation/file-chunks.js';
+import { fileChunks } from '../src/crl-feed/file-chunks.js';
 import { parseCertificate, type Certificate } from '../src/core/certificate.js';
 import { loadCrl } from '../src/core/crl-load.js';
 import { buildRevocation, type CrlLoader } from '../src/core/revocation-build.js';
-import type { BuildRequest, BuildResponse } from '../src/revocation/messages.js';
+import type { BuildRequest, BuildResponse } from '../src/crl-feed/messages.js';
 
 /** A CRL file read in chunks into loadCrl; a file-system error is an 'unreadable' outcome. */
 function fileLoader(anchors: readonly Certificate[]): CrlLoader<string> {

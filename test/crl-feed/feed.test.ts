@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCertificate } from '../../src/core/certificate.js';
 import { IndexRevocationChecker } from '../../src/core/revocation-lookup.js';
 import { verifyAuthentication, type VerifyContext } from '../../src/core/verify.js';
-import { CrlFeed } from '../../src/revocation/feed.js';
+import { CrlFeed } from '../../src/crl-feed/feed.js';
 import { cardSign } from '../../src/sim/card.js';
 import { serveCrls, type CrlServer } from '../../src/sim/crl-server.js';
 import { initPki, openPki, type PkiDir } from '../../src/sim/jlis.js';
