@@ -2,8 +2,9 @@
 // {ms, maxRssMB, entries} as JSON. A process per run, so peak RSS belongs to that run alone.
 import { readFileSync } from 'node:fs';
 import { parseCertificate, pemBlocks } from '../src/core/certificate.js';
-import { loadCrl, assembleSet } from '../src/core/revocation.js';
-import { fileChunks } from '../src/revocation/file-chunks.js';
+import { loadCrl } from '../src/core/crl-load.js';
+import { assembleSet } from '../src/core/revocation-assembly.js';
+import { fileChunks } from '../src/crl-feed/file-chunks.js';
 
 const [impl, file, anchorPem] = process.argv.slice(2);
 

@@ -5,8 +5,8 @@ import type { Config } from './config.js';
 import type { Metrics } from './metrics.js';
 import type { ItemResult, VerifyItem } from './pool/messages.js';
 import { VerifierPool } from './pool/verifier-pool.js';
-import type { CrlFeed } from './revocation/feed.js';
-import { startCrlFeed } from './revocation/start-feed.js';
+import type { CrlFeed } from './crl-feed/feed.js';
+import { startCrlFeed } from './crl-feed/start-feed.js';
 import { loadTrustStore } from './trust-store.js';
 import type { CrlSourceStatus, Verifier, VerifierGauges } from './verifier.js';
 

@@ -4,7 +4,8 @@
 import { workerData } from 'node:worker_threads';
 import { parseCertificate } from '../src/core/certificate.js';
 import { CertificatePool } from '../src/core/pool.js';
-import { IndexRevocationChecker, RevocationSet } from '../src/core/revocation.js';
+import { IndexRevocationChecker } from '../src/core/revocation-lookup.js';
+import { RevocationSet } from '../src/core/revocation-set.js';
 import { verifyAuthentication, verifyDocumentSignature, type CachedPath, type PathCache, type VerifyContext } from '../src/core/verify.js';
 import { Lru } from '../src/pool/lru.js';
 import type { ItemResult, TaskResult, VerifyItem, VerifyTask, WorkerSetup } from '../src/pool/messages.js';

@@ -10,7 +10,8 @@ import type { GeneralName } from './general-name.js';
 import { childName, formatName, readRdn, type Name } from './name.js';
 import type { CertificatePool } from './pool.js';
 import { validatePath, type RevocationChecker } from './path.js';
-import { reasonName, verifyCrlSignature } from './revocation.js';
+import { reasonName } from './revocation-lookup.js';
+import { verifyCrlSignature } from './crl-signer.js';
 import type { RevocationSource, RevocationStatus } from './verdict.js';
 
 /** ReasonFlags bits 1..8 (keyCompromise … aACompromise). */

@@ -4,7 +4,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { parseCertificate } from '../core/certificate.js';
 import { toHex } from '../core/der.js';
-import { partitionsOf } from '../core/revocation.js';
+import { partitionsOf } from '../core/revocation-lookup.js';
 import type { Config, TenantConfig } from '../config.js';
 import { LinkDataError, parseLinkCsv, parseLinkJson } from '../platform/link-data.js';
 import { PlatformError, type CardInput, type Platform } from '../platform/platform.js';

@@ -6,7 +6,8 @@
 // serial), so a customer keeps one conversion ID, and one set of links, across renewals.
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import { lookupStatus, type RevocationSet } from '../core/revocation.js';
+import { lookupStatus } from '../core/revocation-lookup.js';
+import type { RevocationSet } from '../core/revocation-set.js';
 import type { CertificateFacts } from '../core/verify.js';
 import type { TenantConfig } from '../config.js';
 import { deliverWebhook, type WebhookOptions } from '../net/webhook.js';

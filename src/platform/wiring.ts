@@ -2,11 +2,11 @@
 // confirmation after every refresh (and once at start, for the set already loaded).
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { RevocationSet } from '../core/revocation.js';
+import type { RevocationSet } from '../core/revocation-set.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
 import { installationSecret } from '../db/open.js';
-import type { CrlFeed } from '../revocation/feed.js';
+import type { CrlFeed } from '../crl-feed/feed.js';
 import { Platform } from './platform.js';
 import { SqlPlatformStore } from './sql-store.js';
 

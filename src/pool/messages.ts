@@ -1,7 +1,7 @@
 // Messages between the verifier pool (main thread) and workers/verify.ts.
 import type { HashName } from '../core/algorithms.js';
 import type { BasicFourInfo } from '../core/jpki.js';
-import type { RevocationSetData } from '../core/revocation.js';
+import type { RevocationSetData } from '../core/revocation-set.js';
 import type { Verdict } from '../core/verdict.js';
 import type { CertificateFacts } from '../core/verify.js';
 

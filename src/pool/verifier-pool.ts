@@ -2,7 +2,7 @@
 // that dies fails only its own batch, and piscina replaces it.
 import { TypedError } from '../core/typed-error.js';
 import { Piscina } from 'piscina';
-import type { RevocationSetData } from '../core/revocation.js';
+import type { RevocationSetData } from '../core/revocation-set.js';
 import { workerFile } from '../worker-entry.js';
 import { MicroBatcher } from './micro-batcher.js';
 import type { ItemResult, TaskResult, VerifyItem, VerifyTask, WorkerSetup } from './messages.js';

@@ -9,7 +9,8 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { Certificate } from '../core/certificate.js';
-import { RevocationSet, type CrlMeta } from '../core/revocation.js';
+import { RevocationSet, type CrlMeta } from '../core/revocation-set.js';
+import { DEFAULT_STALE_GRACE_MS, isStale } from '../core/revocation-freshness.js';
 import { spawnWorker } from '../worker-entry.js';
 import type { BuildRequest, BuildResponse, BuildSource, SourceOutcome } from './messages.js';
 
@@ -125,9 +126,9 @@ export class CrlFeed extends EventEmitter<FeedEvents> {
 
   /** Fresh: every source has data whose nextUpdate (plus grace) is still ahead. */
   fresh(at = this.now()): boolean {
-    const grace = this.config.graceMs ?? 3_600_000;
+    const grace = this.config.graceMs ?? DEFAULT_STALE_GRACE_MS;
     const all = this.status();
-    return all.length > 0 && all.every((s) => s.meta && (s.meta.nextUpdate === null || s.meta.nextUpdate + grace >= at));
+    return all.length > 0 && all.every((s) => s.meta && !isStale(s.meta.nextUpdate, at, grace));
   }
 
   // ---- internals ----
