@@ -2,7 +2,8 @@
 // BullMQ dispatcher in queue mode) → challenge store → HTTP. close() drains: the HTTP server stops
 // accepting and finishes in-flight requests, then the verifier answers what it holds, then the
 // stores stop.
-import { pino, type DestinationStream, type Logger } from 'pino';
+import type { DestinationStream, Logger } from 'pino';
+import { createLogger } from './ops/logging.js';
 import { MemoryChallengeStore } from './challenges/memory.js';
 import { RedisChallengeStore } from './challenges/redis.js';
 import type { ChallengeStore } from './challenges/store.js';
@@ -43,22 +44,6 @@ export interface ServiceOptions {
   /** Where logs go (tests capture them); default stdout. */
   readonly logDestination?: DestinationStream;
   readonly clock?: () => number;
-}
-
-export function createLogger(level: Config['logLevel'], destination?: DestinationStream): Logger {
-  // Bodies and headers are never logged; a request line carries method, route and status only.
-  return pino(
-    {
-      level,
-      base: { service: 'jpki-verify' },
-      redact: { paths: ['req.headers', 'req.body', 'res.headers'], remove: true },
-      serializers: {
-        req: (req: { method: string; url: string; id: string }) => ({ id: req.id, method: req.method, url: req.url.split('?')[0] }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-    },
-    destination,
-  );
 }
 
 export async function startService(config: Config, opts: ServiceOptions = {}): Promise<Service> {

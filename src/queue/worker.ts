@@ -16,7 +16,7 @@ import { LocalVerifier } from '../local-verifier.js';
 import { Metrics } from '../metrics.js';
 import type { ItemResult } from '../pool/messages.js';
 import { redisKeys } from '../redis-keys.js';
-import { createLogger } from '../service.js';
+import { createLogger } from '../ops/logging.js';
 import { unpackItems } from '../pool/task-codec.js';
 import { JobDataError, jobPacked, type BulkChunkData, type ReplyMessage, type VerifyJobData } from './codec.js';
 import { bullConnection, redisClient, whenReady, type RedisClient } from './connection.js';
