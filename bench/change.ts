@@ -16,8 +16,8 @@ import { loadCrl } from '../src/core/crl-load.js';
 import { Platform } from '../src/platform/platform.js';
 import { SqlPlatformStore } from '../src/platform/sql-store.js';
 import type { PlatformStore, Watch } from '../src/platform/store.js';
-import { writeCrl } from '../src/sim/crl-writer.js';
-import { makeRoots } from '../src/sim/jlis.js';
+import { writeCrl } from '../src/dev/sim/crl-writer.js';
+import { makeRoots } from '../src/dev/sim/jlis.js';
 import { machine, writeResult } from './harness.js';
 
 const PG_ADMIN = process.env.BENCH_PG_URL ?? 'postgres://root@127.0.0.1:5432/postgres';

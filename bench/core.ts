@@ -3,11 +3,11 @@
 // X509Certificate-based verifier doing the same two RSA checks, in the same run.
 import { X509Certificate, createPublicKey, randomBytes, verify } from 'node:crypto';
 import { parseCertificate } from '../src/core/certificate.js';
-import { CertificatePool } from '../src/core/pool.js';
+import { CertificatePool } from '../src/core/cert-pool.js';
 import { verifyAuthentication, type CachedPath } from '../src/core/verify.js';
-import { cardSign } from '../src/sim/card.js';
-import { issueEndEntity, makeKeyPool, makeRoots } from '../src/sim/jlis.js';
-import { person, rng } from '../src/sim/people.js';
+import { cardSign } from '../src/dev/sim/card.js';
+import { issueEndEntity, makeKeyPool, makeRoots } from '../src/dev/sim/jlis.js';
+import { person, rng } from '../src/dev/sim/people.js';
 import { machine, measure, printTable, writeResult } from './harness.js';
 import { opensslVerify } from './http-load.js';
 

@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { initPki, openPki, type Holder } from '../src/sim/jlis.js';
-import { spawnWorker } from '../src/worker-entry.js';
-import { publishCrls } from '../src/sim/jlis-crl.js';
+import { initPki, openPki, type Holder } from '../src/dev/sim/jlis.js';
+import { spawnWorker } from '../src/pool/threads.js';
+import { publishCrls } from '../src/dev/sim/jlis-crl.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 export const KEY = 'bench-key';

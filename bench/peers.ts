@@ -14,15 +14,15 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCertificate, toPem } from '../src/core/certificate.js';
-import { CertificatePool } from '../src/core/pool.js';
+import { CertificatePool } from '../src/core/cert-pool.js';
 import { IndexRevocationChecker } from '../src/core/revocation-lookup.js';
 import { assembleSet } from '../src/core/revocation-assembly.js';
 import { loadCrl } from '../src/core/crl-load.js';
 import { verifyAuthentication } from '../src/core/verify.js';
-import { cardSign } from '../src/sim/card.js';
-import { writeCrl } from '../src/sim/crl-writer.js';
-import { issueEndEntity, makeKeyPool, makeRoots } from '../src/sim/jlis.js';
-import { person, rng } from '../src/sim/people.js';
+import { cardSign } from '../src/dev/sim/card.js';
+import { writeCrl } from '../src/dev/sim/crl-writer.js';
+import { issueEndEntity, makeKeyPool, makeRoots } from '../src/dev/sim/jlis.js';
+import { person, rng } from '../src/dev/sim/people.js';
 import { machine, writeResult } from './harness.js';
 
 /** node-forge ASN.1 nodes, as far as the CRL walk needs them. */

@@ -10,8 +10,8 @@ import { toPem } from '../src/core/certificate.js';
 import { loadCrl } from '../src/core/crl-load.js';
 import { assembleSet } from '../src/core/revocation-assembly.js';
 import { parseCertificate } from '../src/core/certificate.js';
-import { writeCrl } from '../src/sim/crl-writer.js';
-import { makeRoots } from '../src/sim/jlis.js';
+import { writeCrl } from '../src/dev/sim/crl-writer.js';
+import { makeRoots } from '../src/dev/sim/jlis.js';
 import { machine, measure, printTable, writeResult, type Measurement } from './harness.js';
 import { readFileSync } from 'node:fs';
 

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULTS, describeConfig, envOverrides, loadConfig, validateConfig, type FieldInfo } from '../src/config.js';
+import { ConfigError, DEFAULTS, describeConfig, envOverrides, loadConfig, validateConfig, type FieldInfo } from '../src/config/config.js';
 
 describe('config', () => {
   it('defaults are valid', () => {

@@ -2,7 +2,7 @@
 // slow part of preparing a load test; two threads halve it).
 import { createPrivateKey } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
-import { cardSign } from '../src/sim/card.js';
+import { cardSign } from '../src/dev/sim/card.js';
 
 interface Job { keys: string[]; items: { key: number; challenge: Uint8Array }[] }
 

@@ -3,12 +3,12 @@
 // a new version, which also drops the path cache (cached paths carry revocation results).
 import { workerData } from 'node:worker_threads';
 import { parseCertificate } from '../src/core/certificate.js';
-import { CertificatePool } from '../src/core/pool.js';
+import { CertificatePool } from '../src/core/cert-pool.js';
 import { IndexRevocationChecker } from '../src/core/revocation-lookup.js';
 import { RevocationSet } from '../src/core/revocation-set.js';
 import { verifyAuthentication, verifyDocumentSignature, type CachedPath, type PathCache, type VerifyContext } from '../src/core/verify.js';
 import { Lru } from '../src/pool/lru.js';
-import type { ItemResult, TaskResult, VerifyItem, VerifyTask, WorkerSetup } from '../src/pool/messages.js';
+import type { ItemResult, TaskResult, VerifyItem, VerifyTask, WorkerSetup } from '../src/verifier/messages.js';
 import { unpackItems } from '../src/pool/task-codec.js';
 
 const setup = workerData as WorkerSetup;

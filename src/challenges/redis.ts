@@ -3,10 +3,10 @@
 // A challenge lives under its tenant's key tag: another tenant presenting its id looks up a key
 // that does not exist (challenge_unknown) and cannot touch it. Each tenant's outstanding ids sit
 // in a sorted set scored by expiry, in the same hash slot as its challenges.
-import type { RedisClient } from '../queue/connection.js';
+import type { RedisClient } from '../redis/connection.js';
 import { TOMBSTONE_MS, newChallenge, type ChallengeStore, type ConsumeResult, type IssueResult } from './store.js';
-import type { RedisKeys } from '../redis-keys.js';
-import { guarded } from '../store-error.js';
+import type { RedisKeys } from '../redis/keys.js';
+import { guarded } from '../db/store-error.js';
 
 // KEYS: challenge, tenant's outstanding set. ARGV: now, expiresAt, value, px, max, id, set ttl.
 // Answers {1} issued, {0, oldest expiry} at the limit, {-1} id collision.

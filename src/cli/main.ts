@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// jpki-verify: command-line entry. Each command is a thin shell over the core and src/sim.
+// jpki-verify: command-line entry. Each command is a thin shell over the core, the processes in src/app and the tools in src/dev.
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

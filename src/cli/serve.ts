@@ -3,14 +3,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadConfig, validateConfig, type Config } from '../config.js';
-import { startService } from '../service.js';
-import { startQueueWorker } from '../queue/worker.js';
-import { startInstitution, type InstitutionOptions } from '../institution/server.js';
-import { encryptPin } from '../institution/pin.js';
-import { cardSign } from '../sim/card.js';
-import { initPki, openPki } from '../sim/jlis.js';
-import { rotateCrls } from '../sim/jlis-crl.js';
+import { loadConfig, validateConfig, type Config } from '../config/config.js';
+import { startService } from '../app/service.js';
+import { startQueueWorker } from '../app/worker.js';
+import { startInstitution, type InstitutionOptions } from '../dev/institution/server.js';
+import { encryptPin } from '../dev/institution/pin.js';
+import { cardSign } from '../dev/sim/card.js';
+import { initPki, openPki } from '../dev/sim/jlis.js';
+import { rotateCrls } from '../dev/sim/jlis-crl.js';
 import { UsageError, parse, type Flags } from './args.js';
 import { progressBar } from './progress.js';
 

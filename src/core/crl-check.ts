@@ -8,7 +8,7 @@ import { crlNumberValue, type ParsedCrl } from './crl.js';
 import { KeyUsage, type DistributionPoint } from './extensions.js';
 import type { GeneralName } from './general-name.js';
 import { childName, formatName, readRdn, type Name } from './name.js';
-import type { CertificatePool } from './pool.js';
+import type { CertificatePool } from './cert-pool.js';
 import { validatePath, type RevocationChecker } from './path.js';
 import { reasonName } from './revocation-lookup.js';
 import { verifyCrlSignature } from './crl-signer.js';

@@ -9,7 +9,7 @@ import { ANY_POLICY, EXT, KeyUsage } from './extensions.js';
 import { formatName } from './name.js';
 import { ComparisonBudget, checkNameConstraints, validDnsName, validEmail, type ConstraintSet } from './name-constraints.js';
 import { processPolicies } from './policy.js';
-import type { CertificatePool } from './pool.js';
+import type { CertificatePool } from './cert-pool.js';
 import { KeyError, certificateKey, verifyData } from './signature.js';
 import { floorToSecond } from './time.js';
 import { NOT_CHECKED, better, verdict, type RevocationReport, type RevocationStatus, type Verdict, type VerdictCode } from './verdict.js';

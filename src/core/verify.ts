@@ -6,7 +6,7 @@ import { HASH_LENGTH, type HashName } from './algorithms.js';
 import { CertificateError, fingerprintDer, parseCertificate, type Certificate } from './certificate.js';
 import { KeyUsage } from './extensions.js';
 import { JPKI, basicFourInfo, checkProfile, classify, ProfileError, type BasicFourInfo, type CertificateKind } from './jpki.js';
-import type { CertificatePool } from './pool.js';
+import type { CertificatePool } from './cert-pool.js';
 import { validatePath, type PathResult, type RevocationChecker } from './path.js';
 import { KeyError, importPublicKey, verifyData, verifyRsaPkcs1Digest } from './signature.js';
 import { NOT_CHECKED, verdict, type RevocationReport, type Verdict } from './verdict.js';

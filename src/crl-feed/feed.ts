@@ -11,7 +11,7 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { Certificate } from '../core/certificate.js';
 import { RevocationSet, type CrlMeta } from '../core/revocation-set.js';
 import { DEFAULT_STALE_GRACE_MS, isStale } from '../core/revocation-freshness.js';
-import { spawnWorker } from '../worker-entry.js';
+import { spawnWorker } from '../pool/threads.js';
 import type { BuildRequest, BuildResponse, BuildSource, SourceOutcome } from './messages.js';
 
 export interface FeedConfig {

@@ -2,8 +2,8 @@
 // swapped set goes to the pool, and refreshes, refusals and CRL age go to metrics and logs.
 import type { Logger } from 'pino';
 import type { Certificate } from '../core/certificate.js';
-import type { Config } from '../config.js';
-import type { Metrics } from '../metrics.js';
+import type { Config } from '../config/config.js';
+import type { Metrics } from '../ops/metrics.js';
 import type { VerifierPool } from '../pool/verifier-pool.js';
 import { CrlFeed } from './feed.js';
 

@@ -1,7 +1,7 @@
 // The system of record's one interface: PostgreSQL (a shared server, `pg`) or PGlite (PostgreSQL
 // in WASM, in-process, for the embedded default). Both run the same migrations and the same SQL.
 // Connection-level failures become StoreError (503 store_unavailable); SQL errors stay errors.
-import { StoreError, StoreInputError } from '../store-error.js';
+import { StoreError, StoreInputError } from './store-error.js';
 
 export type Row = Record<string, unknown>;
 

@@ -2,7 +2,7 @@
 // a PostgreSQL server when `database.url` is set (several nodes), else PGlite in `database.dir`.
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Config } from '../config.js';
+import type { Config } from '../config/config.js';
 import type { Database } from './database.js';
 import { migrate } from './migrate.js';
 import { openPglite } from './pglite.js';

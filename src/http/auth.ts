@@ -5,8 +5,8 @@
 // refuses, at start, any /v1 route registered outside the scope.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Config, TenantConfig } from '../config.js';
-import type { Metrics } from '../metrics.js';
+import type { Config, TenantConfig } from '../config/config.js';
+import type { Metrics } from '../ops/metrics.js';
 import { ApiError } from './codes.js';
 import { RateLimiter } from './rate-limit.js';
 

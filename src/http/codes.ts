@@ -3,7 +3,7 @@
 // unless the input is unusable); request errors are added here. A test checks that
 // every code the service emits is in this table and documented in docs/api-codes.md.
 import { VERDICT_CODES, type VerdictCode } from '../core/verdict.js';
-import { verdictStatus } from '../verdict-status.js';
+import { verdictStatus } from '../verifier/verdict-status.js';
 
 export interface CodeInfo {
   readonly status: number; // HTTP status of a response carrying this code

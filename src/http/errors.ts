@@ -4,12 +4,12 @@
 // {code, message} with the code's status, counted under the code's label.
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Config } from '../config.js';
-import type { Metrics } from '../metrics.js';
+import type { Config } from '../config/config.js';
+import type { Metrics } from '../ops/metrics.js';
 import type { Platform } from '../platform/platform.js';
 import { PoolError } from '../pool/verifier-pool.js';
 import { QueueError } from '../queue/dispatcher.js';
-import { StoreError, StoreInputError } from '../store-error.js';
+import { StoreError, StoreInputError } from '../db/store-error.js';
 import { ApiError, CODES, type ApiCode } from './codes.js';
 
 /** Counts one error answer under its code's metric label. */

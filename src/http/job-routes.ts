@@ -2,7 +2,7 @@
 // with the job; GET /v1/jobs/:id pages through its results. Items are decoded and their challenges
 // consumed now; the verification runs on the job queue (src/jobs/bulk-jobs.ts).
 import type { FastifyInstance } from 'fastify';
-import type { Config } from '../config.js';
+import type { Config } from '../config/config.js';
 import type { BulkItem, BulkJobs } from '../jobs/bulk-jobs.js';
 import type { BulkJobRecord } from '../jobs/store.js';
 import { refusedUrl } from '../net/address-policy.js';

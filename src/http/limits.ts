@@ -3,7 +3,7 @@
 // clientErrorHandler in errors.ts.
 import type { ServerOptions } from 'node:http';
 import type { FastifyInstance } from 'fastify';
-import type { Config } from '../config.js';
+import type { Config } from '../config/config.js';
 import { ApiError } from './codes.js';
 
 /** The fastify server options that carry limits.* */

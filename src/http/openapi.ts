@@ -1,6 +1,6 @@
 // JSON schemas of the API (used by fastify for validation) and the OpenAPI document built from
 // the same objects, served at /openapi.json.
-import type { Config } from '../config.js';
+import type { Config } from '../config/config.js';
 import { CODES } from './codes.js';
 
 // No maxLength on large fields: the body limit bounds them, and ajv's code-point count of a long

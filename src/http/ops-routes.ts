@@ -1,10 +1,10 @@
 // Operations: the public /healthz, /readyz, /metrics and /openapi.json, and the operator's
 // GET /v1/operator/crl (the CRL sources and their dates, which /readyz no longer shows).
 import type { FastifyInstance } from 'fastify';
-import type { Config } from '../config.js';
-import type { Metrics } from '../metrics.js';
+import type { Config } from '../config/config.js';
+import type { Metrics } from '../ops/metrics.js';
 import type { PaymentRelay } from '../payments/relay.js';
-import type { Verifier } from '../verifier.js';
+import type { Verifier } from '../verifier/verifier.js';
 import { ApiError, type ApiCode } from './codes.js';
 import { openApiDocument } from './openapi.js';
 

@@ -2,7 +2,7 @@
 // answers (HTTP 200, `decision` says which); malformed requests are typed 4xx as everywhere. The
 // relay writes the audit record (with the decision, in one transaction) before this answers.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Metrics } from '../metrics.js';
+import type { Metrics } from '../ops/metrics.js';
 import type { PaymentRelay, PaymentRequest } from '../payments/relay.js';
 import { ApiError } from './codes.js';
 import { paymentSchemas } from './openapi.js';

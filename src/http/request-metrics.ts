@@ -1,7 +1,7 @@
 // Request duration by matched route and outcome (req.outcome: set by the handler or sendError;
 // otherwise ok/error by status). Route patterns and codes only: bounded labels.
 import type { FastifyInstance } from 'fastify';
-import type { Metrics } from '../metrics.js';
+import type { Metrics } from '../ops/metrics.js';
 
 export function registerRequestMetrics(app: FastifyInstance, metrics: Metrics): void {
   app.addHook('onResponse', async (req, reply) => {

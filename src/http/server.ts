@@ -11,13 +11,13 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { ChallengeStore } from '../challenges/store.js';
-import type { Config, TenantConfig } from '../config.js';
+import type { Config, TenantConfig } from '../config/config.js';
 import type { BulkJobs } from '../jobs/bulk-jobs.js';
-import type { Metrics } from '../metrics.js';
+import type { Metrics } from '../ops/metrics.js';
 import type { PaymentRelay } from '../payments/relay.js';
 import type { Platform } from '../platform/platform.js';
 import type { Presenter } from '../platform/present.js';
-import type { Verifier } from '../verifier.js';
+import type { Verifier } from '../verifier/verifier.js';
 import { AUTHENTICATED_PREFIX, registerAuthScopeGuard, registerTenantAuth } from './auth.js';
 import { registerJsonBody } from './json-body.js';
 import { registerDrain } from './drain.js';

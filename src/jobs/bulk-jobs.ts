@@ -5,15 +5,15 @@
 // results, which may hold 基本4情報, are fetched with the tenant's API key.
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Config, TenantConfig } from '../config.js';
-import { isInputVerdict } from '../verdict-status.js';
-import type { ItemResult, VerifyItem } from '../pool/messages.js';
+import type { Config, TenantConfig } from '../config/config.js';
+import { isInputVerdict } from '../verifier/verdict-status.js';
+import type { ItemResult, VerifyItem } from '../verifier/messages.js';
 import { jobItems, jobItemsOf, type BulkChunkData } from '../queue/codec.js';
 import type { BulkJobRecord, ChunkResults, JobStore } from './store.js';
 import type { Presenter } from '../platform/present.js';
 import { deliverWebhook } from '../net/webhook.js';
 import type { WebhookPolicy } from '../net/address-policy.js';
-import { StoreError } from '../store-error.js';
+import { StoreError } from '../db/store-error.js';
 
 /** An item as submitted: ready to verify, or already answered (it did not decode, or its
  *  challenge was unusable). */

@@ -1,7 +1,7 @@
 // The process logger (pino): JSON lines; bodies and headers never logged, a request line carries
 // method, route and status only. Every process (API node, queue worker) builds it here.
 import { pino, type DestinationStream, type Logger } from 'pino';
-import type { Config } from '../config.js';
+import type { Config } from '../config/config.js';
 
 export function createLogger(level: Config['logLevel'], destination?: DestinationStream): Logger {
   // Bodies and headers are never logged; a request line carries method, route and status only.

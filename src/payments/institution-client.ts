@@ -3,7 +3,7 @@
 // and a circuit breaker. The institution signs its answer the same way; an answer whose signature
 // does not verify is a failure, never a decision.
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { InstitutionConfig } from '../config.js';
+import type { InstitutionConfig } from '../config/config.js';
 import { signWebhook } from '../net/webhook.js';
 import { CircuitBreaker } from './circuit.js';
 

@@ -17,11 +17,11 @@
 // The payment card PIN arrives as `pinBlock`, encrypted by the terminal for the institution: the
 // relay passes it through in memory and never logs, stores or hashes it (docs/payments.md).
 import { createHash, randomUUID } from 'node:crypto';
-import type { TenantConfig } from '../config.js';
+import type { TenantConfig } from '../config/config.js';
 import type { CardView, Platform } from '../platform/platform.js';
 import { maskRef } from '../platform/platform.js';
 import type { Card, PaymentCall, PaymentRecord } from '../platform/store.js';
-import type { ItemResult } from '../pool/messages.js';
+import type { ItemResult } from '../verifier/messages.js';
 import type { InstitutionClient } from './institution-client.js';
 
 export type PaymentMethod = 'credit' | 'debit' | 'atm';

@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import { lookupStatus } from '../core/revocation-lookup.js';
 import type { RevocationSet } from '../core/revocation-set.js';
 import type { CertificateFacts } from '../core/verify.js';
-import type { TenantConfig } from '../config.js';
+import type { TenantConfig } from '../config/config.js';
 import { deliverWebhook, type WebhookOptions } from '../net/webhook.js';
 import type { LinkRecord } from './link-data.js';
 import { normSerial, type Card, type Change, type Link, type PlatformStore, type TenantAuditRecord, type Watch, type WatchStatus } from './store.js';

@@ -1,7 +1,7 @@
 // One place that shapes a verification result for a tenant: 基本4情報 only when entitled, and for
 // proxy (代行) tenants a conversion ID in place of the serial. Used by every route and bulk jobs.
-import type { TenantConfig } from '../config.js';
-import type { ItemResult } from '../pool/messages.js';
+import type { TenantConfig } from '../config/config.js';
+import type { ItemResult } from '../verifier/messages.js';
 import type { Platform } from './platform.js';
 
 export type Presenter = (tenant: TenantConfig, r: ItemResult) => Promise<Record<string, unknown>>;

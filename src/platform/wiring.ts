@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { RevocationSet } from '../core/revocation-set.js';
-import type { Config } from '../config.js';
+import type { Config } from '../config/config.js';
 import type { Database } from '../db/database.js';
 import { installationSecret } from '../db/open.js';
 import type { CrlFeed } from '../crl-feed/feed.js';

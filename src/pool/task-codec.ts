@@ -5,7 +5,7 @@
 // u32 length + bytes. Fields: auth = cert, challenge, signature; signature = cert, signature,
 // data | digest (a flag in the kind byte says which).
 import type { HashName } from '../core/algorithms.js';
-import type { VerifyItem } from './messages.js';
+import type { VerifyItem } from '../verifier/messages.js';
 
 const HASHES: readonly HashName[] = ['sha1', 'sha256', 'sha384', 'sha512'];
 const AUTH = 0;

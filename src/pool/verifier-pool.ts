@@ -3,9 +3,9 @@
 import { TypedError } from '../core/typed-error.js';
 import { Piscina } from 'piscina';
 import type { RevocationSetData } from '../core/revocation-set.js';
-import { workerFile } from '../worker-entry.js';
+import { workerFile } from './threads.js';
 import { MicroBatcher } from './micro-batcher.js';
-import type { ItemResult, TaskResult, VerifyItem, VerifyTask, WorkerSetup } from './messages.js';
+import type { ItemResult, TaskResult, VerifyItem, VerifyTask, WorkerSetup } from '../verifier/messages.js';
 import { packItems } from './task-codec.js';
 
 export class PoolError extends TypedError<'overloaded' | 'worker_failed' | 'shutting_down'> {

@@ -1,7 +1,7 @@
 // The wire format of queue jobs. BullMQ stores job data as JSON, so the packed items travel as
 // base64; a version field lets a worker refuse a job from a newer API instead of misreading it.
 import { TypedError } from '../core/typed-error.js';
-import type { ItemResult, VerifyItem } from '../pool/messages.js';
+import type { ItemResult, VerifyItem } from '../verifier/messages.js';
 import { countPacked, packItems, unpackItems } from '../pool/task-codec.js';
 
 export const JOB_VERSION = 2;

@@ -9,12 +9,12 @@ import { Queue, QueueEvents } from 'bullmq';
 import type { Logger } from 'pino';
 import { TypedError } from '../core/typed-error.js';
 import { MicroBatcher } from '../pool/micro-batcher.js';
-import type { ItemResult, VerifyItem } from '../pool/messages.js';
-import type { RedisKeys } from '../redis-keys.js';
-import type { Config } from '../config.js';
-import type { CrlSourceStatus, Verifier, VerifierGauges } from '../verifier.js';
+import type { ItemResult, VerifyItem } from '../verifier/messages.js';
+import type { RedisKeys } from '../redis/keys.js';
+import type { Config } from '../config/config.js';
+import type { CrlSourceStatus, Verifier, VerifierGauges } from '../verifier/verifier.js';
 import { jobItemsOf, type ReplyMessage, type VerifyJobData } from './codec.js';
-import { bullConnection, redisClient, type RedisClient, type RedisSettings } from './connection.js';
+import { bullConnection, redisClient, type RedisClient, type RedisSettings } from '../redis/connection.js';
 
 export class QueueError extends TypedError<'queue_unavailable' | 'queue_timeout' | 'job_failed' | 'overloaded' | 'shutting_down'> {
   override readonly name = 'QueueError';

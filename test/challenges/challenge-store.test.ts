@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MemoryChallengeStore } from '../../src/challenges/memory.js';
 import { RedisChallengeStore } from '../../src/challenges/redis.js';
-import { redisKeys } from '../../src/redis-keys.js';
+import { redisKeys } from '../../src/redis/keys.js';
 import { CHALLENGE_ID, type ChallengeStore } from '../../src/challenges/store.js';
 
 const NOW = 1_800_000_000_000;

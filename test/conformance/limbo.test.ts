@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadExceptions } from '../../src/conformance/exceptions.js';
-import { inScope, runLimboCase, summarize, type LimboCase } from '../../src/conformance/limbo.js';
+import { loadExceptions } from '../../src/dev/conformance/exceptions.js';
+import { inScope, runLimboCase, summarize, type LimboCase } from '../../src/dev/conformance/limbo.js';
 import { CONFORMANCE, summary } from './shared.js';
 
 const data = JSON.parse(readFileSync(join(CONFORMANCE, 'limbo', 'limbo.json'), 'utf8')) as { testcases: LimboCase[] };

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadExceptions } from '../../src/conformance/exceptions.js';
-import { runPkits } from '../../src/conformance/pkits.js';
+import { loadExceptions } from '../../src/dev/conformance/exceptions.js';
+import { runPkits } from '../../src/dev/conformance/pkits.js';
 import { CONFORMANCE, summary } from './shared.js';
 
 const exceptions = loadExceptions().pkits;

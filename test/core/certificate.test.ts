@@ -8,8 +8,8 @@ import { EXT, KeyUsage } from '../../src/core/extensions.js';
 import { classify, isTestHierarchy } from '../../src/core/jpki.js';
 import { formatName } from '../../src/core/name.js';
 import { decodeTime } from '../../src/core/time.js';
-import { issueCertificate, rootSpec, spkiOf } from '../../src/sim/issue.js';
-import { generateRsaKey } from '../../src/sim/jlis.js';
+import { issueCertificate, rootSpec, spkiOf } from '../../src/dev/sim/issue.js';
+import { generateRsaKey } from '../../src/dev/sim/jlis.js';
 import { JPKI_ROOTS } from '../conformance/shared.js';
 
 const load = (f: string): Certificate => parseCertificate(pemBlocks(readFileSync(join(JPKI_ROOTS, f), 'utf8'), 'CERTIFICATE')[0]);

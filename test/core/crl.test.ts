@@ -9,9 +9,9 @@ import * as w from '../../src/core/der-writer.js';
 import { assembleSet } from '../../src/core/revocation-assembly.js';
 import { IndexRevocationChecker } from '../../src/core/revocation-lookup.js';
 import { loadCrl, type LoadedCrl } from '../../src/core/crl-load.js';
-import { writeCrl } from '../../src/sim/crl-writer.js';
-import { partitionName, SHA256_WITH_RSA } from '../../src/sim/issue.js';
-import { rng } from '../../src/sim/people.js';
+import { writeCrl } from '../../src/dev/sim/crl-writer.js';
+import { partitionName, SHA256_WITH_RSA } from '../../src/dev/sim/issue.js';
+import { rng } from '../../src/dev/sim/people.js';
 import { DAY, NOW, makeTestPki } from '../helpers/pki.js';
 
 const pki = makeTestPki();

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CertificateError, parseCertificate, pemBlocks } from '../../src/core/certificate.js';
 import { verifyAuthentication, verifyDocumentSignature } from '../../src/core/verify.js';
-import { rng } from '../../src/sim/people.js';
+import { rng } from '../../src/dev/sim/people.js';
 import { CONFORMANCE, JPKI_ROOTS } from '../conformance/shared.js';
 import { NOW, makeTestPki } from '../helpers/pki.js';
 

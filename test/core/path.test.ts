@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { parseCertificate, type Certificate } from '../../src/core/certificate.js';
 import * as w from '../../src/core/der-writer.js';
 import { EXT } from '../../src/core/extensions.js';
-import { CertificatePool } from '../../src/core/pool.js';
+import { CertificatePool } from '../../src/core/cert-pool.js';
 import { validatePath, type RevocationChecker } from '../../src/core/path.js';
 import { rank, VERDICT_CODES, type RevocationStatus } from '../../src/core/verdict.js';
-import { endEntitySpec, issueCertificate } from '../../src/sim/issue.js';
+import { endEntitySpec, issueCertificate } from '../../src/dev/sim/issue.js';
 import { DAY, NOW, makeTestPki } from '../helpers/pki.js';
 
 const pki = makeTestPki();

@@ -11,7 +11,7 @@ import { loadCrl, type LoadOptions } from '../../src/core/crl-load.js';
 import { buildRevocation, chooseCrl, type CrlLoader, type CrlSource } from '../../src/core/revocation-build.js';
 import { CRL_CLOCK_SKEW_MS, DEFAULT_STALE_GRACE_MS, isStale, latestThisUpdate } from '../../src/core/revocation-freshness.js';
 import { IndexRevocationChecker } from '../../src/core/revocation-lookup.js';
-import { writeCrl } from '../../src/sim/crl-writer.js';
+import { writeCrl } from '../../src/dev/sim/crl-writer.js';
 import { DAY, NOW, makeTestPki } from '../helpers/pki.js';
 
 const HOUR = 3_600_000;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { REMOVE_FROM_CRL, RevocationIndexBuilder } from '../../src/core/revocation-index.js';
-import { rng } from '../../src/sim/people.js';
+import { rng } from '../../src/dev/sim/people.js';
 
 type Entry = { serial: Uint8Array; at: number; reason: number; ref: number };
 

@@ -2,10 +2,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { parseCertificate } from '../../src/core/certificate.js';
 import { basicFourInfo, checkProfile, JPKI, ProfileError } from '../../src/core/jpki.js';
-import { CertificatePool } from '../../src/core/pool.js';
+import { CertificatePool } from '../../src/core/cert-pool.js';
 import { verifyAuthentication, verifyDocumentSignature, type CachedPath, type VerifyContext } from '../../src/core/verify.js';
-import { cardSign, cardSignDigest } from '../../src/sim/card.js';
-import { issueEndEntity } from '../../src/sim/jlis.js';
+import { cardSign, cardSignDigest } from '../../src/dev/sim/card.js';
+import { issueEndEntity } from '../../src/dev/sim/jlis.js';
 import { DAY, NOW, makeTestPki } from '../helpers/pki.js';
 
 const pki = makeTestPki();

@@ -6,11 +6,11 @@ import { parseCertificate } from '../../src/core/certificate.js';
 import { IndexRevocationChecker } from '../../src/core/revocation-lookup.js';
 import { verifyAuthentication, type VerifyContext } from '../../src/core/verify.js';
 import { CrlFeed } from '../../src/crl-feed/feed.js';
-import { cardSign } from '../../src/sim/card.js';
-import { serveCrls, type CrlServer } from '../../src/sim/crl-server.js';
-import { initPki, openPki, type PkiDir } from '../../src/sim/jlis.js';
-import { publishCrls, rotateCrls } from '../../src/sim/jlis-crl.js';
-import { loadTrustStore } from '../../src/trust-store.js';
+import { cardSign } from '../../src/dev/sim/card.js';
+import { serveCrls, type CrlServer } from '../../src/dev/sim/crl-server.js';
+import { initPki, openPki, type PkiDir } from '../../src/dev/sim/jlis.js';
+import { publishCrls, rotateCrls } from '../../src/dev/sim/jlis-crl.js';
+import { loadTrustStore } from '../../src/app/trust-store.js';
 
 const NOW = Date.parse('2026-11-24T12:00:00Z');
 const HOUR = 3_600_000;

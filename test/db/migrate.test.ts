@@ -6,7 +6,7 @@ import { migrate, SchemaError } from '../../src/db/migrate.js';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../src/db/migrations.js';
 import { openDatabase } from '../../src/db/open.js';
 import { openPglite } from '../../src/db/pglite.js';
-import { StoreError } from '../../src/store-error.js';
+import { StoreError } from '../../src/db/store-error.js';
 import { freshPostgresDatabase, testDatabaseConfig } from '../helpers/db.js';
 
 describe('migrations on PostgreSQL', () => {

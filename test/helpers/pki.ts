@@ -1,8 +1,8 @@
 // An in-memory simulated J-LIS for tests: real RSA keys, real certificates, built once per file.
 import { parseCertificate, type Certificate } from '../../src/core/certificate.js';
-import { CertificatePool } from '../../src/core/pool.js';
-import { issueEndEntity, makeKeyPool, makeRoots, makeTestRoot, type PoolKey, type RootCA } from '../../src/sim/jlis.js';
-import { person, rng, type Person } from '../../src/sim/people.js';
+import { CertificatePool } from '../../src/core/cert-pool.js';
+import { issueEndEntity, makeKeyPool, makeRoots, makeTestRoot, type PoolKey, type RootCA } from '../../src/dev/sim/jlis.js';
+import { person, rng, type Person } from '../../src/dev/sim/people.js';
 
 export const NOW = Date.parse('2026-11-24T12:00:00Z');
 export const DAY = 86_400_000;

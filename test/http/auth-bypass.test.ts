@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryChallengeStore } from '../../src/challenges/memory.js';
 import { CODES } from '../../src/http/codes.js';
 import { buildApp } from '../../src/http/server.js';
-import { Metrics } from '../../src/metrics.js';
+import { Metrics } from '../../src/ops/metrics.js';
 import { KEY_A, startTestService, type TestService } from '../helpers/service.js';
 import { head, metricSum, rawRequest, type RawResponse } from '../helpers/raw-http.js';
 

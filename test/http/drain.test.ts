@@ -5,8 +5,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cardSign } from '../../src/sim/card.js';
-import { initPki, openPki } from '../../src/sim/jlis.js';
+import { cardSign } from '../../src/dev/sim/card.js';
+import { initPki, openPki } from '../../src/dev/sim/jlis.js';
 import { REPO_ROOT } from '../conformance/shared.js';
 
 describe('jpki-verify serve', () => {

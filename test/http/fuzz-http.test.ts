@@ -2,7 +2,7 @@
 // and the service still verifies afterwards.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CODES } from '../../src/http/codes.js';
-import { rng } from '../../src/sim/people.js';
+import { rng } from '../../src/dev/sim/people.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 
 let t: TestService;

@@ -3,10 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VERDICT_CODES } from '../../src/core/verdict.js';
 import { CODES, REQUEST_ERRORS } from '../../src/http/codes.js';
-import { cardSign } from '../../src/sim/card.js';
-import { makeRoots } from '../../src/sim/jlis.js';
-import { issueEndEntity, makeKeyPool } from '../../src/sim/jlis.js';
-import { person, rng } from '../../src/sim/people.js';
+import { cardSign } from '../../src/dev/sim/card.js';
+import { makeRoots } from '../../src/dev/sim/jlis.js';
+import { issueEndEntity, makeKeyPool } from '../../src/dev/sim/jlis.js';
+import { person, rng } from '../../src/dev/sim/people.js';
 import { KEY_A, KEY_B, REVOKED, T0, extraCertificate, startTestService, type TestService } from '../helpers/service.js';
 
 const DAY = 86_400_000;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { commands } from '../../src/cli/commands.js';
-import { validateConfig } from '../../src/config.js';
+import { validateConfig } from '../../src/config/config.js';
 import { REPO_ROOT } from '../conformance/shared.js';
 
 interface Service { build?: string; image?: string; command?: string[]; entrypoint?: string[]; environment?: Record<string, string>; ports?: string[]; volumes?: string[]; deploy?: { replicas?: number }; healthcheck?: { test: string[] }; depends_on?: Record<string, unknown> }
@@ -73,7 +73,7 @@ describe('docker-compose.yml: the queue-mode cluster', () => {
     const src = new URL(worker.crl.sources[0]);
     expect(src.hostname).toBe('jlis');
     expect(Number(src.port)).toBe(port);
-    expect(src.pathname).toBe('/crl/'); // the index route of src/sim/crl-server.ts
+    expect(src.pathname).toBe('/crl/'); // the index route of src/dev/sim/crl-server.ts
     expect(worker.trust.roots).toEqual([`${dir}/trust`]);
     const dataMount = mountFor(S.jlis, 'jpki-data');
     expect(mountFor(S.worker, 'jpki-data')).toBe(dataMount);

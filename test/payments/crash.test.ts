@@ -9,7 +9,7 @@ import { createServer, request, type IncomingMessage, type Server, type ServerRe
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encryptPin } from '../../src/institution/pin.js';
+import { encryptPin } from '../../src/dev/institution/pin.js';
 import { REPO_ROOT } from '../conformance/shared.js';
 import { clusterDatabase, freePort, spawnService, until, type WorkerProc } from '../helpers/cluster.js';
 import { authBodyFor, makeTestPki } from '../helpers/service.js';

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startInstitution, type Institution } from '../../src/institution/server.js';
+import { startInstitution, type Institution } from '../../src/dev/institution/server.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');

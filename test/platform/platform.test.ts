@@ -7,9 +7,9 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cardSign } from '../../src/sim/card.js';
-import { publishCrls } from '../../src/sim/jlis-crl.js';
-import { renewHolders } from '../../src/sim/renewal.js';
+import { cardSign } from '../../src/dev/sim/card.js';
+import { publishCrls } from '../../src/dev/sim/jlis-crl.js';
+import { renewHolders } from '../../src/dev/sim/renewal.js';
 import { REVOKED, T0, startTestService, type TestService } from '../helpers/service.js';
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');

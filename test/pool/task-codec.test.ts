@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import type { VerifyItem } from '../../src/pool/messages.js';
+import type { VerifyItem } from '../../src/verifier/messages.js';
 import { countPacked, packItems, unpackItems } from '../../src/pool/task-codec.js';
 import { JOB_VERSION, JobDataError, jobItems, jobItemsOf, jobPacked } from '../../src/queue/codec.js';
 

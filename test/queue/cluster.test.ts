@@ -6,8 +6,8 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cpSync, renameSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { cardSign } from '../../src/sim/card.js';
-import { publishCrls } from '../../src/sim/jlis-crl.js';
+import { cardSign } from '../../src/dev/sim/card.js';
+import { publishCrls } from '../../src/dev/sim/jlis-crl.js';
 import { KEY_B, REVOKED, WEBHOOK_SECRET_A, startTestService, type TestService } from '../helpers/service.js';
 import { metricValue, clusterDatabase, queueSettings, spawnWorker, until, workerConfig, type WorkerProc } from '../helpers/cluster.js';
 

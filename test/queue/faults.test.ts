@@ -5,8 +5,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cardSign } from '../../src/sim/card.js';
-import { redisKeys } from '../../src/redis-keys.js';
+import { cardSign } from '../../src/dev/sim/card.js';
+import { redisKeys } from '../../src/redis/keys.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 import { freePort, metricValue, clusterDatabase, queueSettings, spawnWorker, until, workerConfig, type WorkerProc } from '../helpers/cluster.js';
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { redisKeys } from '../../src/redis-keys.js';
+import { redisKeys } from '../../src/redis/keys.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 import { freePort, clusterDatabase, queueSettings, spawnWorker, until, workerConfig, type WorkerProc } from '../helpers/cluster.js';
 

@@ -5,8 +5,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { Redis } from 'ioredis';
-import { signWebhook } from '../net/webhook.js';
-import { verifySignature, type AuthorizationRequest } from '../payments/institution-client.js';
+import { signWebhook } from '../../net/webhook.js';
+import { verifySignature, type AuthorizationRequest } from '../../payments/institution-client.js';
 import { decryptPin } from './pin.js';
 
 export interface AccountSeed {

@@ -1,9 +1,9 @@
 // Prometheus metrics (prom-client). Labels are bounded: routes, outcomes, codes, issuer key ids
 // and configured sources — never serials, names or card numbers.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { PoolObserver } from './pool/verifier-pool.js';
-import type { DispatchObserver } from './queue/dispatcher.js';
-import { CRL_REJECTIONS } from './core/crl-rejections.js';
+import type { PoolObserver } from '../pool/verifier-pool.js';
+import type { DispatchObserver } from '../queue/dispatcher.js';
+import { CRL_REJECTIONS } from '../core/crl-rejections.js';
 
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 

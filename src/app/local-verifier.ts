@@ -1,14 +1,14 @@
 // The verifier that does the work in this process: trust store → piscina pool → CRL feed. The
 // embedded service answers HTTP with it; a queue worker process answers jobs with it.
 import type { Logger } from 'pino';
-import type { Config } from './config.js';
-import type { Metrics } from './metrics.js';
-import type { ItemResult, VerifyItem } from './pool/messages.js';
-import { VerifierPool } from './pool/verifier-pool.js';
-import type { CrlFeed } from './crl-feed/feed.js';
-import { startCrlFeed } from './crl-feed/start-feed.js';
+import type { Config } from '../config/config.js';
+import type { Metrics } from '../ops/metrics.js';
+import type { ItemResult, VerifyItem } from '../verifier/messages.js';
+import { VerifierPool } from '../pool/verifier-pool.js';
+import type { CrlFeed } from '../crl-feed/feed.js';
+import { startCrlFeed } from '../crl-feed/start-feed.js';
 import { loadTrustStore } from './trust-store.js';
-import type { CrlSourceStatus, Verifier, VerifierGauges } from './verifier.js';
+import type { CrlSourceStatus, Verifier, VerifierGauges } from '../verifier/verifier.js';
 
 export class LocalVerifier implements Verifier {
   private constructor(

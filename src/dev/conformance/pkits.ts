@@ -4,12 +4,12 @@
 // explicit, mapping and anyPolicy allowed).
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseCertificate, type Certificate } from '../core/certificate.js';
-import { CertificatePool } from '../core/pool.js';
-import { validatePath } from '../core/path.js';
-import { parseCrl, type ParsedCrl } from '../core/crl.js';
-import { CrlSetChecker } from '../core/crl-check.js';
-import type { VerdictCode } from '../core/verdict.js';
+import { parseCertificate, type Certificate } from '../../core/certificate.js';
+import { CertificatePool } from '../../core/cert-pool.js';
+import { validatePath } from '../../core/path.js';
+import { parseCrl, type ParsedCrl } from '../../core/crl.js';
+import { CrlSetChecker } from '../../core/crl-check.js';
+import type { VerdictCode } from '../../core/verdict.js';
 
 export interface PkitsOutcome {
   name: string;

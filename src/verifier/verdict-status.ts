@@ -2,7 +2,7 @@
 // itself is unusable. Kept outside src/http so that the job runner (src/jobs) can ask "is this an
 // input error?" without importing the HTTP layer; src/http/codes.ts builds the one code table
 // (status, metric label, documentation) from this part.
-import type { VerdictCode } from './core/verdict.js';
+import type { VerdictCode } from '../core/verdict.js';
 
 /** Verdicts answered with a 4xx instead of 200: the input itself is unusable. */
 const INPUT_VERDICTS: Readonly<Partial<Record<VerdictCode, number>>> = Object.freeze({

@@ -1,11 +1,11 @@
 // Certificate issuance for the simulated J-LIS: the JPKI root and end-entity profiles
 // (docs/jpki-profile.md, ../shared/jpki-roots) written as DER and signed with node:crypto.
 import { createHash, sign, type KeyObject } from 'node:crypto';
-import { OID } from '../core/algorithms.js';
-import * as d from '../core/der-writer.js';
-import { EXT } from '../core/extensions.js';
-import { JPKI } from '../core/jpki.js';
-import { parseSpki } from '../core/certificate.js';
+import { OID } from '../../core/algorithms.js';
+import * as d from '../../core/der-writer.js';
+import { EXT } from '../../core/extensions.js';
+import { JPKI } from '../../core/jpki.js';
+import { parseSpki } from '../../core/certificate.js';
 
 export type Der = Uint8Array;
 

@@ -3,9 +3,9 @@
 // 10 million entries take seconds and never sit in memory whole.
 import { createHash, type KeyObject } from 'node:crypto';
 import { closeSync, openSync, writeSync } from 'node:fs';
-import * as d from '../core/der-writer.js';
-import { EXT } from '../core/extensions.js';
-import { CRL_EXT } from '../core/crl.js';
+import * as d from '../../core/der-writer.js';
+import { EXT } from '../../core/extensions.js';
+import { CRL_EXT } from '../../core/crl.js';
 import { cardSignDigest } from './card.js';
 import { SHA256_WITH_RSA } from './issue.js';
 import { rng } from './people.js';

@@ -2,7 +2,7 @@
 // queue worker) or the queue dispatcher (queue mode). Errors carry typed codes (PoolError,
 // QueueError) that the API maps to 503s.
 import type { Gauge } from 'prom-client';
-import type { ItemResult, VerifyItem } from './pool/messages.js';
+import type { ItemResult, VerifyItem } from './messages.js';
 
 /** The gauges a verifier refreshes at each scrape (the service's Metrics has them all). Named
  *  here, not by importing Metrics, so that verifiers do not depend on the metrics module. */

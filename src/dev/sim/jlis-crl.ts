@@ -4,7 +4,7 @@
 // thisUpdate, a few more revocations).
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseCertificate } from '../core/certificate.js';
+import { parseCertificate } from '../../core/certificate.js';
 import { writeCrl, pickReason } from './crl-writer.js';
 import { partitionName, type Purpose } from './issue.js';
 import { openPki, type Holder } from './jlis.js';

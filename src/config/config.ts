@@ -4,7 +4,7 @@
 // rules between fields follow it, each named. Every error names the field, and all of them are
 // reported at once. This is the only module that reads the environment.
 import { readFileSync } from 'node:fs';
-import { refusedUrl } from './net/address-policy.js';
+import { refusedUrl } from '../net/address-policy.js';
 
 // ---------------------------------------------------------------------------------------------
 // Field kinds: each knows its default, its doc, and how to check a value.

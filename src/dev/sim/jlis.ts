@@ -4,8 +4,8 @@
 import { createPrivateKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readFileSync, readdirSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { pemBlocks, toPem } from '../core/certificate.js';
-import { JPKI } from '../core/jpki.js';
+import { pemBlocks, toPem } from '../../core/certificate.js';
+import { JPKI } from '../../core/jpki.js';
 import { basicInfoFields, fifthBirthdayAfter, person, rng, type Person } from './people.js';
 import { endEntitySpec, issueCertificate, keyIdentifier, rootName, rootSpec, spkiOf, type Der, type Purpose } from './issue.js';
 

@@ -5,7 +5,7 @@ import { Worker, type WorkerOptions } from 'node:worker_threads';
 
 export function workerFile(name: string): { url: URL; fromSource: boolean } {
   const fromSource = import.meta.url.endsWith('.ts');
-  return { url: new URL(`../workers/${name}.${fromSource ? 'ts' : 'js'}`, import.meta.url), fromSource };
+  return { url: new URL(`../../workers/${name}.${fromSource ? 'ts' : 'js'}`, import.meta.url), fromSource };
 }
 
 export function spawnWorker(name: string, options: WorkerOptions = {}): Worker {

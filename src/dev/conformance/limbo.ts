@@ -1,13 +1,13 @@
 // Runs x509-limbo cases (C2SP/x509-limbo format) through the path validator. Used by the test
 // suite and by `jpki-verify limbo FILE` for anyone's own cases.
-import { pemBlocks, parseCertificate, type Certificate } from '../core/certificate.js';
-import { EKU, KeyUsage, type KeyUsageName } from '../core/extensions.js';
-import type { GeneralName } from '../core/general-name.js';
-import { CertificatePool } from '../core/pool.js';
-import { validatePath } from '../core/path.js';
-import { parseCrl, type ParsedCrl } from '../core/crl.js';
-import { CrlSetChecker } from '../core/crl-check.js';
-import type { VerdictCode } from '../core/verdict.js';
+import { pemBlocks, parseCertificate, type Certificate } from '../../core/certificate.js';
+import { EKU, KeyUsage, type KeyUsageName } from '../../core/extensions.js';
+import type { GeneralName } from '../../core/general-name.js';
+import { CertificatePool } from '../../core/cert-pool.js';
+import { validatePath } from '../../core/path.js';
+import { parseCrl, type ParsedCrl } from '../../core/crl.js';
+import { CrlSetChecker } from '../../core/crl-check.js';
+import type { VerdictCode } from '../../core/verdict.js';
 
 export interface LimboCase {
   id: string;

@@ -1,6 +1,6 @@
 // Redis-backed stores (challenges, bulk jobs) fail with one typed error while Redis is
 // unreachable, so the API answers 503 store_unavailable rather than 500.
-import { TypedError } from './core/typed-error.js';
+import { TypedError } from '../core/typed-error.js';
 
 export class StoreError extends TypedError<'store_unavailable'> {
   override readonly name = 'StoreError';

@@ -6,10 +6,10 @@ import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { createPublicKey } from 'node:crypto';
-import { formatLinkCsv, type LinkRecord } from '../platform/link-data.js';
+import { formatLinkCsv, type LinkRecord } from '../../platform/link-data.js';
 import { keyIdentifier, spkiOf } from './issue.js';
 import { issueEndEntity, openPki, type Holder, type RootCA } from './jlis.js';
-import { parseCertificate } from '../core/certificate.js';
+import { parseCertificate } from '../../core/certificate.js';
 import { person, rng } from './people.js';
 
 export interface RenewOptions {

@@ -1,6 +1,6 @@
 // Synthetic card holders: Japanese 基本4情報 from a seeded generator, so a PKI made with the same
 // seed is the same PKI. No real person's data is used.
-import { JPKI, eraOf } from '../core/jpki.js';
+import { JPKI, eraOf } from '../../core/jpki.js';
 
 /** mulberry32: small, fast, good enough for test data. */
 export function rng(seed: number): () => number {

@@ -3,27 +3,27 @@
 // accepting and finishes in-flight requests, then the verifier answers what it holds, then the
 // stores stop.
 import type { DestinationStream, Logger } from 'pino';
-import { createLogger } from './ops/logging.js';
-import { MemoryChallengeStore } from './challenges/memory.js';
-import { RedisChallengeStore } from './challenges/redis.js';
-import type { ChallengeStore } from './challenges/store.js';
-import type { Config, TenantConfig } from './config.js';
-import { buildApp } from './http/server.js';
-import { Metrics } from './metrics.js';
+import { createLogger } from '../ops/logging.js';
+import { MemoryChallengeStore } from '../challenges/memory.js';
+import { RedisChallengeStore } from '../challenges/redis.js';
+import type { ChallengeStore } from '../challenges/store.js';
+import type { Config, TenantConfig } from '../config/config.js';
+import { buildApp } from '../http/server.js';
+import { Metrics } from '../ops/metrics.js';
 import { LocalVerifier } from './local-verifier.js';
-import { redisClient, whenReady, type RedisClient } from './queue/connection.js';
-import { QueueDispatcher, QueueError } from './queue/dispatcher.js';
-import { redisKeys } from './redis-keys.js';
-import type { Verifier } from './verifier.js';
-import { BulkJobs, localChunkRunner, type ChunkRunner } from './jobs/bulk-jobs.js';
-import { SqlJobStore } from './jobs/sql-store.js';
-import { openDatabase } from './db/open.js';
-import type { Database } from './db/database.js';
-import { presenter } from './platform/present.js';
-import { PaymentRelay } from './payments/relay.js';
-import { InstitutionClient } from './payments/institution-client.js';
-import { makePlatform, watchFeed } from './platform/wiring.js';
-import type { Platform } from './platform/platform.js';
+import { redisClient, whenReady, type RedisClient } from '../redis/connection.js';
+import { QueueDispatcher, QueueError } from '../queue/dispatcher.js';
+import { redisKeys } from '../redis/keys.js';
+import type { Verifier } from '../verifier/verifier.js';
+import { BulkJobs, localChunkRunner, type ChunkRunner } from '../jobs/bulk-jobs.js';
+import { SqlJobStore } from '../jobs/sql-store.js';
+import { openDatabase } from '../db/open.js';
+import type { Database } from '../db/database.js';
+import { presenter } from '../platform/present.js';
+import { PaymentRelay } from '../payments/relay.js';
+import { InstitutionClient } from '../payments/institution-client.js';
+import { makePlatform, watchFeed } from '../platform/wiring.js';
+import type { Platform } from '../platform/platform.js';
 import type { FastifyInstance } from 'fastify';
 
 export interface Service {

@@ -3,8 +3,8 @@
 // generations), tests at ../shared/jpki-roots or a simulated PKI.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseCertificate, pemBlocks, type Certificate } from './core/certificate.js';
-import { CertificatePool } from './core/pool.js';
+import { parseCertificate, pemBlocks, type Certificate } from '../core/certificate.js';
+import { CertificatePool } from '../core/cert-pool.js';
 
 export class TrustStoreError extends Error {
   override readonly name = 'TrustStoreError';
