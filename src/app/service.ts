@@ -4,10 +4,12 @@
 // stores stop.
 import type { DestinationStream, Logger } from 'pino';
 import { createLogger } from '../ops/logging.js';
+import { listenUrl } from './listen.js';
+import { openRecordStores } from './record-stores.js';
 import { MemoryChallengeStore } from '../challenges/memory.js';
 import { RedisChallengeStore } from '../challenges/redis.js';
 import type { ChallengeStore } from '../challenges/store.js';
-import type { Config, TenantConfig } from '../config/config.js';
+import type { Config } from '../config/config.js';
 import { buildApp } from '../http/server.js';
 import { Metrics } from '../ops/metrics.js';
 import { LocalVerifier } from './local-verifier.js';
@@ -16,13 +18,10 @@ import { QueueDispatcher, QueueError } from '../queue/dispatcher.js';
 import { redisKeys } from '../redis/keys.js';
 import type { Verifier } from '../verifier/verifier.js';
 import { BulkJobs, localChunkRunner, type ChunkRunner } from '../jobs/bulk-jobs.js';
-import { SqlJobStore } from '../jobs/sql-store.js';
-import { openDatabase } from '../db/open.js';
 import type { Database } from '../db/database.js';
-import { presenter } from '../platform/present.js';
 import { PaymentRelay } from '../payments/relay.js';
 import { InstitutionClient } from '../payments/institution-client.js';
-import { makePlatform, watchFeed } from '../platform/wiring.js';
+import { watchFeed } from '../platform/wiring.js';
 import type { Platform } from '../platform/platform.js';
 import type { FastifyInstance } from 'fastify';
 
@@ -55,25 +54,14 @@ export async function startService(config: Config, opts: ServiceOptions = {}): P
   let verifier: Verifier;
   let bulk: BulkJobs;
   // The system of record (PostgreSQL, or PGlite in this process): platform, payments, audit, jobs.
-  const db: Database = await openDatabase(config.database, logger);
-  const platform = await makePlatform(config, db, logger, clock);
-  const present = presenter(platform);
+  const records = await openRecordStores(config, logger, metrics, clock);
+  const { db, platform, present, bulkDeps } = records;
   const relay = new PaymentRelay(
     platform,
     config.payments.institutions.map((i) => new InstitutionClient(i, { failures: config.payments.circuitFailures, openMs: config.payments.circuitOpenMs }, (outcome, s) => metrics.institutionSeconds.observe({ institution: i.id, outcome }, s))),
     { idempotencyTtlMs: config.payments.idempotencyTtlSec * 1000, callMarginMs: config.payments.callMarginMs },
     clock,
   );
-  const jobStore = new SqlJobStore(db, config.jobs.retentionSec * 1000, clock);
-  const bulkDeps = {
-    store: jobStore,
-    opts: { ...config.jobs, webhooks: config.webhooks },
-    tenants: config.tenants,
-    logger,
-    present,
-    audit: (t: TenantConfig, code: string, fp: string | null) => platform.audit(t, '/v1/jobs', code, fp),
-    clock,
-  };
   if (config.mode === 'queue') {
     const q = config.queue;
     const dispatcher = await QueueDispatcher.start(
@@ -91,13 +79,14 @@ export async function startService(config: Config, opts: ServiceOptions = {}): P
         throw new QueueError('queue_unavailable', `cannot enqueue: ${(err as Error).message}`);
       }
     };
-    bulk = new BulkJobs({ ...bulkDeps, runner: chunkRunner });
+    // The workers count these chunks' verdicts where they run them.
+    bulk = new BulkJobs({ ...bulkDeps, countVerdict: undefined, runner: chunkRunner });
     logger.info({ queue: q.name, resultPath: q.resultPath }, 'queue mode: verifications go to worker processes');
   } else {
     const lv = (local = await LocalVerifier.start(config, metrics, logger, clock));
     verifier = lv;
     const runner = localChunkRunner((item) => lv.verify(item), () => bulk, logger);
-    bulk = new BulkJobs({ ...bulkDeps, runner, countVerdict: (code) => metrics.verdicts.inc({ kind: 'verdict', code }) });
+    bulk = new BulkJobs({ ...bulkDeps, runner });
     if (lv.feed) watchFeed(lv.feed, platform, config.crl.graceSec * 1000, logger, (r) => metrics.changeRecheck(r));
   }
 
@@ -111,21 +100,13 @@ export async function startService(config: Config, opts: ServiceOptions = {}): P
 
   // Readiness: this node cannot serve while its database or its challenge Redis is unreachable.
   const storesNotReady = async (): Promise<string[]> => {
-    const reasons: string[] = [];
-    try {
-      await db.ping(1000);
-    } catch {
-      reasons.push('database unreachable');
-    }
+    const reasons = await records.notReady();
     if (challengeRedis && challengeRedis.status !== 'ready') reasons.push('challenge store (Redis) unreachable');
     return reasons;
   };
 
   const app = buildApp({ config, verifier, bulk, platform, present, relay, challenges, metrics, logger, storesNotReady, clock });
-  await app.listen({ host: config.host, port: config.port });
-  const addr = app.server.address();
-  const port = typeof addr === 'object' && addr ? addr.port : config.port;
-  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  const url = await listenUrl(app, config.host, config.port);
   logger.info({ url, mode: config.mode, threads: local ? config.pool.threads : 0 }, 'listening');
 
   let closing: Promise<void> | null = null;
@@ -142,11 +123,9 @@ export async function startService(config: Config, opts: ServiceOptions = {}): P
       closing ??= (async () => {
         await app.close(); // stops accepting; in-flight requests complete
         await verifier.close();
-        await bulk.store.close();
-        await platform.close();
         await challenges.close();
         challengeRedis?.disconnect();
-        await db.close();
+        await records.close();
         logger.info('stopped');
       })();
       return closing;

@@ -7,7 +7,6 @@
 // attempt goes to the dead-letter queue with its reason, without its items (they hold certificates),
 // and its caller gets job_failed. SIGTERM stops taking jobs and finishes the active ones.
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
 import { hostname } from 'node:os';
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { DestinationStream, Logger } from 'pino';
@@ -21,11 +20,10 @@ import { unpackItems } from '../pool/task-codec.js';
 import { JobDataError, jobPacked, type BulkChunkData, type ReplyMessage, type VerifyJobData } from '../queue/codec.js';
 import { bullConnection, redisClient, whenReady, type RedisClient } from '../redis/connection.js';
 import { BulkJobs } from '../jobs/bulk-jobs.js';
-import { SqlJobStore } from '../jobs/sql-store.js';
-import { openDatabase } from '../db/open.js';
-import type { Database } from '../db/database.js';
-import { presenter } from '../platform/present.js';
-import { makePlatform, watchFeed } from '../platform/wiring.js';
+import { watchFeed } from '../platform/wiring.js';
+import { buildOpsApp } from '../http/ops-app.js';
+import { listenUrl } from './listen.js';
+import { openRecordStores } from './record-stores.js';
 
 export interface QueueWorkerProcess {
   readonly id: string;
@@ -57,20 +55,9 @@ export async function startQueueWorker(config: Config, opts: QueueWorkerOptions 
   deadLetters.on('error', onError);
   await whenReady(redis);
   // Workers share the API nodes' system of record: conversion IDs for proxy tenants, bulk results.
-  const db: Database = await openDatabase(config.database, logger);
-  const platform = await makePlatform(config, db, logger, clock);
-  if (local.feed) watchFeed(local.feed, platform, config.crl.graceSec * 1000, logger, (r) => metrics.changeRecheck(r));
-  const bulk = new BulkJobs({
-    store: new SqlJobStore(db, config.jobs.retentionSec * 1000, clock),
-    opts: { ...config.jobs, webhooks: config.webhooks },
-    tenants: config.tenants,
-    logger,
-    present: presenter(platform),
-    runner: null,
-    audit: (t, code, fp) => platform.audit(t, '/v1/jobs', code, fp),
-    countVerdict: (code) => metrics.verdicts.inc({ kind: 'verdict', code }),
-    clock,
-  });
+  const records = await openRecordStores(config, logger, metrics, clock);
+  if (local.feed) watchFeed(local.feed, records.platform, config.crl.graceSec * 1000, logger, (r) => metrics.changeRecheck(r));
+  const bulk = new BulkJobs({ ...records.bulkDeps, runner: null });
 
   const handle = async (job: Job): Promise<ItemResult[] | null> => {
     const t0 = performance.now();
@@ -163,11 +150,22 @@ export async function startQueueWorker(config: Config, opts: QueueWorkerOptions 
   void worker.run().catch((err: Error) => logger.error({ err: { message: err.message } }, 'worker stopped'));
   await worker.waitUntilReady();
 
-  const dbReachable = async (): Promise<boolean> => db.ping(1000).then(() => true, () => false);
-  const server = await serveOps(config, local, metrics, clock, () => worker.isRunning() && redis.status === 'ready', dbReachable);
-  const addr = server.address();
-  const port = typeof addr === 'object' && addr ? addr.port : config.worker.port;
-  const url = `http://${config.worker.host.includes(':') ? `[${config.worker.host}]` : config.worker.host}:${port}`;
+  // /metrics, /healthz and /readyz (Prometheus scrapes each worker): the API node's routes.
+  const consuming = (): boolean => worker.isRunning() && redis.status === 'ready';
+  const ops = buildOpsApp(logger, {
+    mode: 'worker',
+    metrics,
+    notReady: async () => {
+      const reasons = await local.notReady(clock());
+      if (!consuming()) reasons.push('not consuming the queue (Redis unreachable or closing)');
+      return [...reasons, ...(await records.notReady())];
+    },
+    refresh: async () => {
+      metrics.queueConnected.set(consuming() ? 1 : 0);
+      await local.scrape(metrics);
+    },
+  });
+  const url = await listenUrl(ops, config.worker.host, config.worker.port);
   logger.info({ id, url, queue: q.name, concurrency: q.concurrency, threads: config.pool.threads }, 'queue worker started');
 
   let closing: Promise<void> | null = null;
@@ -183,54 +181,14 @@ export async function startQueueWorker(config: Config, opts: QueueWorkerOptions 
         await worker.close(); // waits for the active jobs
         await redis.multi().zrem(keys.workers, id).del(keys.workerStatus(id)).exec().catch(() => undefined);
         await local.close();
-        await platform.close();
         await deadLetters.close();
-        await new Promise((r) => server.close(r));
+        await ops.close();
         redis.disconnect();
         for (const c of owned) c.disconnect();
-        await db.close();
+        await records.close();
         logger.info({ id }, 'queue worker stopped');
       })();
       return closing;
     },
   };
-}
-
-/** /metrics, /healthz and /readyz of a worker process (Prometheus scrapes each worker). */
-function serveOps(config: Config, local: LocalVerifier, metrics: Metrics, clock: () => number, consuming: () => boolean, dbReachable: () => Promise<boolean>): Promise<Server> {
-  const server = createServer((req, res) => {
-    const send = (status: number, body: string, type = 'application/json'): void => {
-      res.writeHead(status, { 'content-type': type });
-      res.end(body);
-    };
-    const path = (req.url ?? '/').split('?')[0];
-    if (req.method !== 'GET') return send(405, JSON.stringify({ code: 'method_not_allowed', message: 'GET only' }));
-    if (path === '/healthz') return send(200, JSON.stringify({ status: 'ok' }));
-    if (path === '/readyz') {
-      void Promise.all([local.notReady(clock()), dbReachable()]).then(([reasons, dbUp]) => {
-        if (!consuming()) reasons.push('not consuming the queue (Redis unreachable or closing)');
-        if (!dbUp) reasons.push('database unreachable');
-        metrics.ready.set(reasons.length ? 0 : 1);
-        // Public: status and reasons only (CRL sources and ages are on /metrics).
-        if (reasons.length) send(503, JSON.stringify({ code: 'not_ready', message: reasons.join('; ') }));
-        else send(200, JSON.stringify({ status: 'ready', mode: 'worker' }));
-      });
-      return;
-    }
-    if (path === '/metrics') {
-      metrics.queueConnected.set(consuming() ? 1 : 0);
-      void local
-        .notReady(clock())
-        .then((reasons) => metrics.ready.set(reasons.length === 0 && consuming() ? 1 : 0))
-        .then(() => local.scrape(metrics))
-        .then(() => metrics.registry.metrics())
-        .then((text) => send(200, text, metrics.registry.contentType));
-      return;
-    }
-    send(404, JSON.stringify({ code: 'not_found', message: `no route ${path}` }));
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.worker.port, config.worker.host, () => resolve(server));
-  });
 }

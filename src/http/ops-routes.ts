@@ -9,23 +9,27 @@ import { ApiError, type ApiCode } from './codes.js';
 import { openApiDocument } from './openapi.js';
 
 export interface OpsRouteDeps {
-  readonly config: Config;
-  readonly verifier: Verifier;
+  /** What /readyz names this process (embedded, queue, worker). */
+  readonly mode: string;
   readonly metrics: Metrics;
-  readonly relay: PaymentRelay;
-  /** Reasons this node cannot serve because a store it depends on (database, Redis) is down. */
-  readonly storesNotReady: () => Promise<string[]>;
-  readonly clock: () => number;
+  /** Why this process cannot serve now (verifier, stores, queue); empty when ready. Phrases
+   *  without paths or URLs: /readyz answers anyone. */
+  readonly notReady: () => Promise<string[]>;
+  /** Sets the gauges a scrape reads fresh (pool, queue, circuits). */
+  readonly refresh: () => Promise<void>;
+  /** The OpenAPI document, where this process serves the API. */
+  readonly openapi?: () => unknown;
 }
 
-/** Registers the public routes on `app`, the root instance (no API key). */
+/** The public operations routes on `app`, the root instance (no API key): the same on an API
+ *  node and on a queue worker's ops port. */
 export function registerOpsRoutes(app: FastifyInstance, deps: OpsRouteDeps): void {
-  const { config, verifier, metrics, relay, storesNotReady, clock } = deps;
+  const { mode, metrics, notReady, refresh, openapi } = deps;
 
   app.get('/healthz', async () => ({ status: 'ok' }));
 
   app.get('/readyz', async (req, reply) => {
-    const reasons = [...(await verifier.notReady(clock())), ...(await storesNotReady())];
+    const reasons = await notReady();
     metrics.ready.set(reasons.length ? 0 : 1);
     if (reasons.length) {
       req.outcome = 'not_ready';
@@ -35,19 +39,32 @@ export function registerOpsRoutes(app: FastifyInstance, deps: OpsRouteDeps): voi
       return reply.status(503).send({ code: 'not_ready' satisfies ApiCode, message });
     }
     // Public: status and mode only. The CRL sources are at GET /v1/operator/crl.
-    return { status: 'ready', mode: config.mode };
+    return { status: 'ready', mode };
   });
 
   app.get('/metrics', async (_req, reply) => {
-    await verifier.scrape(metrics);
-    for (const c of relay.institutions()) metrics.institutionCircuitOpen.set({ institution: c.config.id }, c.circuit.current === 'closed' ? 0 : 1);
+    await refresh();
     // Readiness as a metric, fresh at every scrape (not only when something calls /readyz).
-    metrics.ready.set((await verifier.notReady(clock())).length + (await storesNotReady()).length ? 0 : 1);
+    metrics.ready.set((await notReady()).length ? 0 : 1);
     reply.header('content-type', metrics.registry.contentType);
     return metrics.registry.metrics();
   });
 
-  app.get('/openapi.json', async () => openApiDocument(config));
+  if (openapi) app.get('/openapi.json', async () => openapi());
+}
+
+/** The API node's readiness and scrape: its verifier, its stores, its institutions' circuits. */
+export function apiOps(d: { config: Config; verifier: Verifier; metrics: Metrics; relay: PaymentRelay; storesNotReady: () => Promise<string[]>; clock: () => number }): OpsRouteDeps {
+  return {
+    mode: d.config.mode,
+    metrics: d.metrics,
+    notReady: async () => [...(await d.verifier.notReady(d.clock())), ...(await d.storesNotReady())],
+    refresh: async () => {
+      await d.verifier.scrape(d.metrics);
+      for (const c of d.relay.institutions()) d.metrics.institutionCircuitOpen.set({ institution: c.config.id }, c.circuit.current === 'closed' ? 0 : 1);
+    },
+    openapi: () => openApiDocument(d.config),
+  };
 }
 
 export interface OperatorRouteDeps {

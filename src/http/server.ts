@@ -24,7 +24,7 @@ import { registerDrain } from './drain.js';
 import { clientErrorHandler, errorCounter, frameworkErrors, registerErrorHandlers } from './errors.js';
 import { registerJobRoutes } from './job-routes.js';
 import { limitOptions, registerUrlLimit } from './limits.js';
-import { registerOperatorRoutes, registerOpsRoutes } from './ops-routes.js';
+import { apiOps, registerOperatorRoutes, registerOpsRoutes } from './ops-routes.js';
 import { registerPaymentRoutes } from './payment-routes.js';
 import { registerPlatformRoutes } from './platform-routes.js';
 import { registerRequestMetrics } from './request-metrics.js';
@@ -96,6 +96,6 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     { prefix: AUTHENTICATED_PREFIX },
   );
 
-  registerOpsRoutes(app, { config, verifier, metrics, relay, storesNotReady, clock });
+  registerOpsRoutes(app, apiOps({ config, verifier, metrics, relay, storesNotReady, clock }));
   return app;
 }
