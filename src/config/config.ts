@@ -3,6 +3,7 @@
 // `Config` type, `DEFAULTS`, validation and unknown-field detection all come from that table;
 // rules between fields follow it, each named. Every error names the field, and all of them are
 // reported at once. This is the only module that reads the environment.
+import type { RevocationPolicy } from '../core/verdict.js';
 import { readFileSync } from 'node:fs';
 import { refusedUrl } from '../net/address-policy.js';
 
@@ -218,7 +219,7 @@ const SCHEMA = object('The service configuration.', {
     cacheDir: str('var/crl-cache', 'Where last-good copies of the CRLs and the feed state live.'),
     refreshIntervalSec: int(1, 86_400 * 7, 3600, 'How often every source is fetched again.'),
     graceSec: int(0, 86_400 * 7, 3600, 'Past nextUpdate by more than this, a source is stale (readiness turns false; see crl.policy).'),
-    policy: oneOf(['hard-fail', 'soft-fail'], 'hard-fail', "Stale or missing CRL data: 'hard-fail' → indeterminate (default), 'soft-fail' → pass."),
+    policy: oneOf(['hard-fail', 'soft-fail'] satisfies RevocationPolicy[], 'hard-fail', "Stale or missing CRL data: 'hard-fail' → indeterminate (default), 'soft-fail' → pass."),
     retries: int(1, 20, 3, 'Download attempts per source per refresh.'),
     backoffMs: int(0, 600_000, 500, 'Wait before the second download attempt (doubling after each).'),
   }),

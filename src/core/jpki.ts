@@ -25,7 +25,9 @@ export const JPKI = {
   testOrganization: 'JPKI-TEST',
 } as const;
 
-export type CertificateKind = 'signing' | 'authentication' | 'test' | 'unknown';
+/** What a JPKI end-entity certificate is for: 電子署名 (signing) or 電子利用者証明 (authentication). */
+export type Purpose = 'signing' | 'authentication';
+export type CertificateKind = Purpose | 'test' | 'unknown';
 
 const OU = '2.5.4.11';
 const O = '2.5.4.10';
@@ -142,7 +144,7 @@ export function basicFourInfo(cert: Certificate): BasicFourInfo {
 }
 
 /** Profile rules for an end-entity certificate of `kind`: null when it conforms, else why not. */
-export function checkProfile(cert: Certificate, kind: 'signing' | 'authentication'): string | null {
+export function checkProfile(cert: Certificate, kind: Purpose): string | null {
   if (cert.spki.algorithm.oid !== OID.rsaEncryption) return 'key is not RSA';
   let facts;
   try {

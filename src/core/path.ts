@@ -12,7 +12,7 @@ import { processPolicies } from './policy.js';
 import type { CertificatePool } from './cert-pool.js';
 import { KeyError, certificateKey, verifyData } from './signature.js';
 import { floorToSecond } from './time.js';
-import { NOT_CHECKED, better, verdict, type RevocationReport, type RevocationStatus, type Verdict, type VerdictCode } from './verdict.js';
+import { NOT_CHECKED, better, verdict, type RevocationPolicy, type RevocationReport, type RevocationStatus, type Verdict, type VerdictCode } from './verdict.js';
 
 /** Revocation as a pluggable step: given a certificate and the issuer that signed it. */
 export interface RevocationChecker {
@@ -52,7 +52,7 @@ export interface PathOptions {
   /** Revocation step; absent → verdicts say revocation was not checked. */
   readonly revocation?: RevocationChecker;
   /** stale/unknown revocation data: fail closed (indeterminate, the default) or pass. */
-  readonly revocationPolicy?: 'hard-fail' | 'soft-fail';
+  readonly revocationPolicy?: RevocationPolicy;
 }
 
 export interface PathResult {
@@ -68,7 +68,7 @@ interface Search {
   readonly budget: Budget;
   readonly nameBudget: ComparisonBudget;
   readonly maxIntermediates: number;
-  readonly sigCache: Map<Certificate, Map<Certificate, Verdict | null>>;
+  readonly sigCache: Map<Certificate, Map<Certificate, SignatureCheck>>;
   best: Verdict | null;
 }
 
@@ -89,6 +89,15 @@ export function validatePath(leaf: Certificate, opts: PathOptions): PathResult {
   return { verdict: s.best ?? verdict('unknown_issuer', 0, `no trust anchor or intermediate named ${formatName(leaf.issuer)}`), path: null, policies: [] };
 }
 
+/** A signature check: good, bad (with the verdict), or not done because the budget is spent. */
+type SignatureCheck = { readonly kind: 'good' } | { readonly kind: 'bad'; readonly verdict: Verdict } | typeof SPENT;
+/** One candidate issuer tried: a valid path, try the next candidate, or stop searching. */
+type Attempt = { readonly kind: 'found'; readonly path: PathResult } | typeof NEXT | typeof SPENT;
+// Shared constants: the search allocates nothing for its common outcomes.
+const GOOD = { kind: 'good' } as const;
+const NEXT = { kind: 'next' } as const;
+const SPENT = { kind: 'spent' } as const;
+
 /** Depth-first search from the last certificate of `chain` towards an anchor. */
 function build(s: Search, chain: Certificate[], intermediates: number): PathResult | null {
   const cert = chain[chain.length - 1];
@@ -96,35 +105,36 @@ function build(s: Search, chain: Certificate[], intermediates: number): PathResu
   const fail = (v: Verdict): void => {
     s.best = better(s.best, v);
   };
-  const tryCandidate = (cand: Certificate, isAnchor: boolean): PathResult | null | 'stop' => {
+  const tryCandidate = (cand: Certificate, isAnchor: boolean): Attempt => {
     if (--s.budget.buildCalls < 0) {
       fail(verdict('budget_exceeded', depth, 'too many candidate issuers'));
-      return 'stop';
+      return SPENT;
     }
     // Loop check: the same certificate, or the same name and key, may not appear twice. (A leaf
     // that is itself an anchor was validated as its own path above.)
-    if (chain.some((c) => c === cand || (bytesEqual(c.spki.der, cand.spki.der) && c.subject.key === cand.subject.key))) return null;
+    if (chain.some((c) => c === cand || (bytesEqual(c.spki.der, cand.spki.der) && c.subject.key === cand.subject.key))) return NEXT;
     // Self-issued CA certificates (key rollover) do not count, as for pathLenConstraint.
     const counts = !cand.selfIssued;
     if (!isAnchor) {
       if (counts && intermediates + 1 > s.maxIntermediates) {
         fail(verdict('chain_too_long', depth + 1, `more than ${s.maxIntermediates} intermediates`));
-        return null;
+        return NEXT;
       }
     }
     const sig = checkSignature(s, cert, cand, depth);
-    if (sig === 'stop') return 'stop';
-    if (sig) {
-      fail(sig);
-      return null;
+    if (sig.kind === 'spent') return SPENT;
+    if (sig.kind === 'bad') {
+      fail(sig.verdict);
+      return NEXT;
     }
     if (isAnchor) {
       const res = validate(s, [...chain, cand]);
-      if (res.verdict.status === 'valid') return res;
+      if (res.verdict.status === 'valid') return { kind: 'found', path: res };
       fail(res.verdict);
-      return null;
+      return NEXT;
     }
-    return build(s, [...chain, cand], intermediates + (counts ? 1 : 0));
+    const deeper = build(s, [...chain, cand], intermediates + (counts ? 1 : 0));
+    return deeper ? { kind: 'found', path: deeper } : NEXT;
   };
 
   // A trusted certificate presented as the leaf is its own anchor.
@@ -135,28 +145,27 @@ function build(s: Search, chain: Certificate[], intermediates: number): PathResu
   }
   for (const cand of s.opts.anchors.issuersOf(cert)) {
     const r = tryCandidate(cand, true);
-    if (r === 'stop') return null;
-    if (r) return r;
+    if (r.kind === 'spent') return null;
+    if (r.kind === 'found') return r.path;
   }
   if (s.opts.intermediates) {
     for (const cand of s.opts.intermediates.issuersOf(cert)) {
       if (s.opts.anchors.has(cand)) continue;
       const r = tryCandidate(cand, false);
-      if (r === 'stop') return null;
-      if (r) return r;
+      if (r.kind === 'spent') return null;
+      if (r.kind === 'found') return r.path;
     }
   }
   return null;
 }
 
-/** Checks `cert`'s signature under `issuer`'s key: null when good, a failure verdict, or 'stop'
- *  when the signature budget is spent. Results are cached per search. */
-function checkSignature(s: Search, cert: Certificate, issuer: Certificate, depth: number): Verdict | null | 'stop' {
+/** Checks `cert`'s signature under `issuer`'s key. Results are cached per search. */
+function checkSignature(s: Search, cert: Certificate, issuer: Certificate, depth: number): SignatureCheck {
   let row = s.sigCache.get(cert);
   if (row?.has(issuer)) return row.get(issuer)!;
   if (--s.budget.signatures < 0) {
     s.best = better(s.best, verdict('budget_exceeded', depth, 'too many signature checks'));
-    return 'stop';
+    return SPENT;
   }
   let out: Verdict | null = null;
   if (!signatureAlgorithmsMatch(cert)) {
@@ -174,9 +183,10 @@ function checkSignature(s: Search, cert: Certificate, issuer: Certificate, depth
       else throw err;
     }
   }
+  const check: SignatureCheck = out ? { kind: 'bad', verdict: out } : GOOD;
   if (!row) s.sigCache.set(cert, (row = new Map()));
-  row.set(issuer, out);
-  return out;
+  row.set(issuer, check);
+  return check;
 }
 
 // ---------------------------------------------------------------------------------------------

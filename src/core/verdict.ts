@@ -104,3 +104,6 @@ export function better(a: Verdict | null, b: Verdict): Verdict {
   if (!a) return b;
   return rank(b.code) > rank(a.code) ? b : a;
 }
+
+/** What stale or missing CRL data means: hard-fail → indeterminate, soft-fail → pass. */
+export type RevocationPolicy = 'hard-fail' | 'soft-fail';

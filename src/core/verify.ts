@@ -5,16 +5,16 @@ import { createHash, type KeyObject } from 'node:crypto';
 import { HASH_LENGTH, type HashName } from './algorithms.js';
 import { CertificateError, fingerprintDer, parseCertificate, type Certificate } from './certificate.js';
 import { KeyUsage } from './extensions.js';
-import { JPKI, basicFourInfo, checkProfile, classify, ProfileError, type BasicFourInfo, type CertificateKind } from './jpki.js';
+import { JPKI, basicFourInfo, checkProfile, classify, ProfileError, type BasicFourInfo, type CertificateKind, type Purpose } from './jpki.js';
 import type { CertificatePool } from './cert-pool.js';
 import { validatePath, type PathResult, type RevocationChecker } from './path.js';
 import { KeyError, importPublicKey, verifyData, verifyRsaPkcs1Digest } from './signature.js';
-import { NOT_CHECKED, verdict, type RevocationReport, type Verdict } from './verdict.js';
+import { NOT_CHECKED, verdict, type RevocationPolicy, type RevocationReport, type Verdict } from './verdict.js';
 
 export interface VerifyContext {
   readonly anchors: CertificatePool;
   readonly revocation?: RevocationChecker;
-  readonly revocationPolicy?: 'hard-fail' | 'soft-fail';
+  readonly revocationPolicy?: RevocationPolicy;
   /** Accept test-hierarchy (O=JPKI-TEST) certificates: only for test environments. */
   readonly allowTestHierarchy?: boolean;
   /** Cache of path results by certificate fingerprint (the shell supplies an LRU). */
@@ -24,7 +24,7 @@ export interface VerifyContext {
 /** A cached path result, with the end entity's imported key (repeat holders skip the import and
  *  OpenSSL's per-key setup). */
 export interface CachedPath {
-  readonly want: 'signing' | 'authentication';
+  readonly want: Purpose;
   readonly cert: Certificate;
   readonly facts: CertificateFacts;
   readonly path: PathResult;
@@ -90,7 +90,7 @@ type Checked =
   | { cert: null; failure: Verdict };
 
 /** Parses, classifies, checks the profile and validates the path of an end-entity certificate. */
-function checkCertificate(input: Uint8Array | Certificate, want: 'signing' | 'authentication', time: number, ctx: VerifyContext): Checked {
+function checkCertificate(input: Uint8Array | Certificate, want: Purpose, time: number, ctx: VerifyContext): Checked {
   // The SHA-256 of the DER is the cache key and the reported fingerprint: computed once. A
   // certificate seen before (same DER, same purpose, path still within validity) skips parsing,
   // profile checks and path validation: all of them depend on the bytes alone.
@@ -143,7 +143,7 @@ function stillValidAt(p: PathResult, time: number): boolean {
 
 function endEntityKey(
   c: { cert: Certificate; facts: CertificateFacts; path: PathResult | null; fp: string; cachedKey: KeyObject | null },
-  want: 'signing' | 'authentication',
+  want: Purpose,
   ctx: VerifyContext,
 ): { key: KeyObject; failure: null } | { key: null; failure: Verdict } {
   if (c.cachedKey) return { key: c.cachedKey, failure: null };

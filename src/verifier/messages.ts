@@ -2,7 +2,7 @@
 import type { HashName } from '../core/algorithms.js';
 import type { BasicFourInfo } from '../core/jpki.js';
 import type { RevocationSetData } from '../core/revocation-set.js';
-import type { Verdict } from '../core/verdict.js';
+import type { RevocationPolicy, Verdict } from '../core/verdict.js';
 import type { CertificateFacts } from '../core/verify.js';
 
 export type VerifyItem =
@@ -33,7 +33,7 @@ export interface TaskResult {
 export interface WorkerSetup {
   trust: Uint8Array[];
   allowTestHierarchy: boolean;
-  revocationPolicy: 'hard-fail' | 'soft-fail';
+  revocationPolicy: RevocationPolicy;
   graceMs: number;
   pathCacheSize: number;
   /** Source mode only: the TypeScript module the bootstrap loads. */

@@ -14,7 +14,8 @@ export const SHA256_WITH_RSA = d.seq(d.oid(OID.sha256WithRSA), d.nullValue());
 const ATTR = { C: '2.5.4.6', O: '2.5.4.10', OU: '2.5.4.11', CN: '2.5.4.3', L: '2.5.4.7' } as const;
 export const JLIS_ORG_UNIT = 'Japan Agency for Local Authority Information Systems';
 
-export type Purpose = 'signing' | 'authentication';
+import type { Purpose } from '../../core/jpki.js';
+export type { Purpose };
 
 /** The DN every generation of a J-LIS root shares (PrintableString, as the real roots). */
 export function rootName(purpose: Purpose, organization: string = 'JPKI'): Der {
