@@ -61,7 +61,7 @@ export async function benchChange(opts: { watches?: number; revoked?: number } =
     const rssBefore = process.memoryUsage().rss;
     let peak = rssBefore;
     const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
-    const platform = new Platform(store, [], { auditRetentionMs: 86_400_000, auditMaxPerTenant: 1_000_000, auditFlushMs: 2, auditBatch: 512, handleKey: Buffer.alloc(32), webhook: { attempts: 1, timeoutMs: 1000, policy: { allowHosts: [], allowPrivate: false } } }, logger, () => now + 120_000);
+    const platform = new Platform(store, [], { auditRetentionMs: 86_400_000, auditMaxPerTenant: 1_000_000, auditFlushMs: 2, auditBatch: 512, handleKey: Buffer.alloc(32), webhook: { attempts: 1, timeoutMs: 1000, policy: { allowHosts: [], allowPrivate: false }, wallClock: Date.now } }, logger, () => now + 120_000);
     const r = await platform.recheck(set, `bench-${name}-${now}`, 3_600_000);
     clearInterval(sampler);
     if (!r) throw new Error('re-check claim refused');

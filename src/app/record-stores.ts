@@ -42,6 +42,7 @@ export async function openRecordStores(config: Config, logger: Logger, metrics: 
       audit: (t: TenantConfig, code: string, fp: string | null) => platform.audit(t, '/v1/jobs', code, fp),
       countVerdict: (code) => metrics.verdicts.inc({ kind: 'verdict', code }),
       clock,
+      wallClock: () => Date.now(),
     },
     async notReady() {
       return db.ping(1000).then(

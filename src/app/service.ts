@@ -45,6 +45,10 @@ export interface ServiceOptions {
   readonly clock?: () => number;
 }
 
+/** Time stamps other processes check (HMAC signatures, worker heartbeats) use the real clock, even
+ *  where a test moves the service's verification clock. */
+export const WALL_CLOCK = (): number => Date.now();
+
 export async function startService(config: Config, opts: ServiceOptions = {}): Promise<Service> {
   const logger = createLogger(config.logLevel, opts.logDestination);
   const clock = opts.clock ?? Date.now;
@@ -58,14 +62,14 @@ export async function startService(config: Config, opts: ServiceOptions = {}): P
   const { db, platform, present, bulkDeps } = records;
   const relay = new PaymentRelay(
     platform,
-    config.payments.institutions.map((i) => new InstitutionClient(i, { failures: config.payments.circuitFailures, openMs: config.payments.circuitOpenMs }, (outcome, s) => metrics.institutionSeconds.observe({ institution: i.id, outcome }, s))),
+    config.payments.institutions.map((i) => new InstitutionClient(i, { failures: config.payments.circuitFailures, openMs: config.payments.circuitOpenMs }, (outcome, s) => metrics.institutionSeconds.observe({ institution: i.id, outcome }, s), WALL_CLOCK)),
     { idempotencyTtlMs: config.payments.idempotencyTtlSec * 1000, callMarginMs: config.payments.callMarginMs },
     clock,
   );
   if (config.mode === 'queue') {
     const q = config.queue;
     const dispatcher = await QueueDispatcher.start(
-      { ...q, redis: config.redis, keys, clock },
+      { ...q, redis: config.redis, keys, wallClock: WALL_CLOCK },
       metrics.dispatchObserver(),
       logger,
     );

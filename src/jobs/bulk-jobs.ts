@@ -36,6 +36,8 @@ export interface BulkJobsDeps {
   /** Counts each verdict recorded (jpki_verdicts_total), wherever the chunk ran. */
   readonly countVerdict?: (code: string) => void;
   readonly clock: () => number;
+  /** Real time, for webhook signature stamps (see WALL_CLOCK in app/service.ts). */
+  readonly wallClock: () => number;
 }
 
 export class BulkJobs {
@@ -112,7 +114,7 @@ export class BulkJobs {
     if (!job.webhook || !secret) return;
     const payload = { jobId: id, state: job.state, total: job.total, errors: job.errors, completedAt: new Date(job.completedAt ?? this.deps.clock()).toISOString() };
     // Not awaited: a slow receiver must not hold the worker's job; the pull API stays the record.
-    deliverWebhook(job.webhook, secret, payload, { attempts: this.opts.webhookAttempts, timeoutMs: this.opts.webhookTimeoutMs, policy: this.opts.webhooks }).then(
+    deliverWebhook(job.webhook, secret, payload, { attempts: this.opts.webhookAttempts, timeoutMs: this.opts.webhookTimeoutMs, policy: this.opts.webhooks, wallClock: this.deps.wallClock }).then(
       (attempts) => this.deps.logger.info({ jobId: id, attempts }, 'webhook delivered'),
       // The reason never holds the URL (its query string may carry a token).
       (err: Error) => this.deps.logger.warn({ jobId: id, refused: err.name === 'WebhookRefused', reason: err.message }, 'webhook failed'),

@@ -21,6 +21,8 @@ export interface WebhookOptions {
   readonly backoffMs?: number;
   /** Which targets may be called (webhooks.allowHosts, webhooks.allowPrivate). */
   readonly policy: WebhookPolicy;
+  /** Real time (ms) for the signature's time stamp, which the receiver checks against its own. */
+  readonly wallClock: () => number;
 }
 
 /** A target the policy refuses: not retried (it would be refused again). */
@@ -76,7 +78,7 @@ export async function deliverWebhook(url: string, secret: string, payload: unkno
     const why = refusedUrl(url, opts.policy);
     if (why) throw new WebhookRefused(`webhook target refused: ${why}`);
     try {
-      const status = await post(new URL(url), { 'content-type': 'application/json', 'x-jpki-signature': signWebhook(secret, body, Math.floor(Date.now() / 1000)) }, body, opts.timeoutMs, opts.policy);
+      const status = await post(new URL(url), { 'content-type': 'application/json', 'x-jpki-signature': signWebhook(secret, body, Math.floor(opts.wallClock() / 1000)) }, body, opts.timeoutMs, opts.policy);
       if (status >= 200 && status < 300) return attempt;
       last = `HTTP ${status}`;
     } catch (err) {

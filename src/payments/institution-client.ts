@@ -39,8 +39,9 @@ export function verifySignature(secret: string, body: string, header: string | n
   return timingSafeEqual(want, Buffer.from(m[2], 'hex'));
 }
 
-/** Signed HTTP statuses that mean "refused, nothing done". */
-const REFUSALS = new Set([400, 401, 403, 404, 422]);
+/** Signed HTTP statuses that mean "refused, nothing done". Not 401/403: those say the relay is
+ *  misconfigured (secret, permissions), which stays an error for the operator to see. */
+const REFUSALS = new Set([400, 404, 422]);
 
 export class InstitutionClient {
   readonly circuit: CircuitBreaker;
@@ -48,7 +49,9 @@ export class InstitutionClient {
   constructor(
     readonly config: InstitutionConfig,
     circuit: { failures: number; openMs: number },
-    private readonly observe: (outcome: string, seconds: number) => void = () => undefined,
+    private readonly observe: (outcome: string, seconds: number) => void,
+    /** Real time (ms) for signature time stamps, which the institution checks against its own. */
+    private readonly wallClock: () => number,
   ) {
     this.circuit = new CircuitBreaker(circuit.failures, circuit.openMs);
   }
@@ -68,7 +71,7 @@ export class InstitutionClient {
     try {
       res = await fetch(new URL('authorize', this.config.endpoint.endsWith('/') ? this.config.endpoint : `${this.config.endpoint}/`), {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-jpki-signature': signWebhook(this.config.secret, body, Math.floor(Date.now() / 1000)) },
+        headers: { 'content-type': 'application/json', 'x-jpki-signature': signWebhook(this.config.secret, body, Math.floor(this.wallClock() / 1000)) },
         body,
         signal: AbortSignal.timeout(this.config.timeoutMs),
       });
@@ -78,7 +81,7 @@ export class InstitutionClient {
       const timeout = (err as Error).name === 'TimeoutError';
       return { ok: false, code: timeout ? 'institution_timeout' : 'institution_unavailable', detail: timeout ? `no answer from ${this.config.id} within ${this.config.timeoutMs} ms` : `${this.config.id} unreachable` };
     }
-    if (!verifySignature(this.config.secret, text, res.headers.get('x-jpki-signature'), Math.floor(Date.now() / 1000))) {
+    if (!verifySignature(this.config.secret, text, res.headers.get('x-jpki-signature'), Math.floor(this.wallClock() / 1000))) {
       this.circuit.failure();
       return { ok: false, code: 'institution_error', detail: `${this.config.id} answered HTTP ${res.status} without a valid signature` };
     }

@@ -24,8 +24,8 @@ export class QueueError extends TypedError<'queue_unavailable' | 'queue_timeout'
 export type DispatcherOptions = Pick<Config['queue'], 'name' | 'batchSize' | 'batchDelayUs' | 'maxPending' | 'timeoutMs' | 'attempts' | 'backoffMs' | 'resultPath'> & {
   readonly redis: RedisSettings;
   readonly keys: RedisKeys;
-  /** Wall-clock time (heartbeat ages); the service's clock. */
-  readonly clock: () => number;
+  /** Real time, for the ages of heartbeats other processes wrote. */
+  readonly wallClock: () => number;
 };
 
 /** What the dispatcher reports (metrics plug in here). */
@@ -228,7 +228,7 @@ export class QueueDispatcher implements Verifier {
       metrics.queueDepth.set({ state: 'failed' }, d.failed);
       metrics.queueDeadLetters.set(d.deadLetters);
     }
-    const live = await this.liveWorkers(this.opts.clock());
+    const live = await this.liveWorkers(this.opts.wallClock());
     if (live) metrics.queueLiveWorkers.set(live.length);
   }
 
