@@ -93,8 +93,19 @@ export async function benchCore(opts: { users?: number; rounds?: number } = {}):
   console.log(`ratio ours / crypto floor for the same work:              ${ratios.oursVsCryptoFloor.toFixed(2)}`);
   console.log(`ratio ours / (crypto.verify ÷ 2, the two-verify ceiling): ${ratios.oursVsCryptoCeiling.toFixed(2)}`);
   console.log(`ratio ours / X509Certificate-based:                     ${ratios.oursVsX509Certificate.toFixed(2)}×`);
-  console.log(`ratio ours / OpenSSL 1-core limit (2 verifies):          ${ratios.oursVsOpenssl1Core.toFixed(2)}; path cached / (1 verify): ${ratios.cachedVsOpenssl1Core.toFixed(2)}`);
-  const result = { benchmark: 'core', machine: machine(), users, rounds, measurements: rows, openssl: { verify1: ssl1, verify2: ssl2 }, ratios, at: new Date().toISOString() };
+  console.log(
+    `ratio ours / OpenSSL 1-core limit (2 verifies):          ${ratios.oursVsOpenssl1Core.toFixed(2)}; path cached / (1 verify): ${ratios.cachedVsOpenssl1Core.toFixed(2)}`,
+  );
+  const result = {
+    benchmark: 'core',
+    machine: machine(),
+    users,
+    rounds,
+    measurements: rows,
+    openssl: { verify1: ssl1, verify2: ssl2 },
+    ratios,
+    at: new Date().toISOString(),
+  };
   console.log(`wrote ${writeResult('core', result)}`);
   return result;
 }

@@ -34,7 +34,8 @@ export function machine(): Record<string, string | number> {
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
 export function printTable(rows: Measurement[]): void {
-  for (const m of rows) console.log(`${m.name.padEnd(58)} ${fmt(m.median).padStart(10)} ${m.unit}  (min ${fmt(m.min)}, max ${fmt(m.max)}, ${m.runs.length} runs)`);
+  for (const m of rows)
+    console.log(`${m.name.padEnd(58)} ${fmt(m.median).padStart(10)} ${m.unit}  (min ${fmt(m.min)}, max ${fmt(m.max)}, ${m.runs.length} runs)`);
 }
 
 export function writeResult(name: string, data: unknown): string {

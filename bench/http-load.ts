@@ -18,9 +18,17 @@ export const KEY = 'bench-key';
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 256);
 
 export function opensslVerify(cores: number): number {
-  const out = execFileSync('openssl', ['speed', '-seconds', '3', ...(cores > 1 ? ['-multi', String(cores)] : []), 'rsa2048'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const out = execFileSync('openssl', ['speed', '-seconds', '3', ...(cores > 1 ? ['-multi', String(cores)] : []), 'rsa2048'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   const line = out.split('\n').find((l) => /^rsa\s+2048/.test(l.trim()) || /^rsa 2048 bits/.test(l.trim()));
-  const nums = line?.trim().split(/\s+/).map(Number).filter((n) => !Number.isNaN(n)) ?? [];
+  const nums =
+    line
+      ?.trim()
+      .split(/\s+/)
+      .map(Number)
+      .filter((n) => !Number.isNaN(n)) ?? [];
   return nums[nums.length - 1] ?? NaN; // verify/s is the last column
 }
 
@@ -42,20 +50,32 @@ export function nodeVerifyRate(): number {
 /** A service config for the benchmark PKI in `dir`; `over` replaces whole sections. */
 export function benchConfig(dir: string, name: string, port: number, over: Record<string, unknown> = {}): string {
   const cfg = join(dir, `config-${name}.json`);
-  writeFileSync(cfg, JSON.stringify({
-    port, logLevel: 'warn',
-    trust: { roots: [join(dir, 'trust')], allowTestHierarchy: false },
-    crl: { sources: [join(dir, 'crl')], cacheDir: join(dir, 'cache'), refreshIntervalSec: 3600, graceSec: 3600, policy: 'hard-fail', retries: 1, backoffMs: 0 },
-    pool: { threads: 2, batchSize: 32, batchDelayUs: 200, maxPending: 100_000, concurrentTasksPerWorker: 2, pathCacheSize: 50_000 },
-    // Runs issue up to 40,000 challenges ahead of the timed load: above the default per-tenant cap.
-    challenge: { ttlSec: 3600, store: 'memory', maxOutstandingPerTenant: 1_000_000 },
-    limits: { bodyBytes: 4 * 1024 * 1024, batchItems: 256 },
-    // The embedded default's system of record: PGlite in a folder of the run (BENCH_PG_URL: a
-    // PostgreSQL server instead). Every verification's audit record is committed before its answer.
-    database: process.env.BENCH_PG_URL ? { url: process.env.BENCH_PG_URL, poolSize: 16 } : { url: null, dir: join(dir, `db-${name}`) },
-    tenants: [{ id: 'bench', apiKeySha256: createHash('sha256').update(KEY).digest('hex'), basicInfo: false }],
-    ...over,
-  }));
+  writeFileSync(
+    cfg,
+    JSON.stringify({
+      port,
+      logLevel: 'warn',
+      trust: { roots: [join(dir, 'trust')], allowTestHierarchy: false },
+      crl: {
+        sources: [join(dir, 'crl')],
+        cacheDir: join(dir, 'cache'),
+        refreshIntervalSec: 3600,
+        graceSec: 3600,
+        policy: 'hard-fail',
+        retries: 1,
+        backoffMs: 0,
+      },
+      pool: { threads: 2, batchSize: 32, batchDelayUs: 200, maxPending: 100_000, concurrentTasksPerWorker: 2, pathCacheSize: 50_000 },
+      // Runs issue up to 40,000 challenges ahead of the timed load: above the default per-tenant cap.
+      challenge: { ttlSec: 3600, store: 'memory', maxOutstandingPerTenant: 1_000_000 },
+      limits: { bodyBytes: 4 * 1024 * 1024, batchItems: 256 },
+      // The embedded default's system of record: PGlite in a folder of the run (BENCH_PG_URL: a
+      // PostgreSQL server instead). Every verification's audit record is committed before its answer.
+      database: process.env.BENCH_PG_URL ? { url: process.env.BENCH_PG_URL, poolSize: 16 } : { url: null, dir: join(dir, `db-${name}`) },
+      tenants: [{ id: 'bench', apiKeySha256: createHash('sha256').update(KEY).digest('hex'), basicInfo: false }],
+      ...over,
+    }),
+  );
   return cfg;
 }
 
@@ -82,12 +102,24 @@ export async function benchDatabase(label: string): Promise<{ url: string; drop:
 const profileArgs = (): string[] => (process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE_DIR] : []);
 
 export function startProcess(command: 'serve' | 'worker' | 'institution', cfg: string, readyUrl: string, probe = '/readyz'): Promise<ChildProcess> {
-  return waitReady(spawn(process.execPath, [...profileArgs(), join(HERE, '..', 'src', 'cli', 'main.js'), command, '--config', cfg], { stdio: ['ignore', 'ignore', 'inherit'] }), command, readyUrl, probe);
+  return waitReady(
+    spawn(process.execPath, [...profileArgs(), join(HERE, '..', 'src', 'cli', 'main.js'), command, '--config', cfg], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    }),
+    command,
+    readyUrl,
+    probe,
+  );
 }
 
 /** The HTTP floor server (floor-server.ts) on `port`. */
 export function startFloorServer(port: number): Promise<ChildProcess> {
-  return waitReady(spawn(process.execPath, [...profileArgs(), join(HERE, 'floor-server.js'), String(port)], { stdio: ['ignore', 'ignore', 'inherit'] }), 'floor server', `http://127.0.0.1:${port}`, '/readyz');
+  return waitReady(
+    spawn(process.execPath, [...profileArgs(), join(HERE, 'floor-server.js'), String(port)], { stdio: ['ignore', 'ignore', 'inherit'] }),
+    'floor server',
+    `http://127.0.0.1:${port}`,
+    '/readyz',
+  );
 }
 
 async function waitReady(child: ChildProcess, what: string, readyUrl: string, probe: string): Promise<ChildProcess> {
@@ -125,34 +157,55 @@ export function benchPki(n: number): { dir: string; pki: ReturnType<typeof openP
 export async function prepare(url: string, pki: ReturnType<typeof openPki>, holders: Holder[], n: number): Promise<string[]> {
   const challenges: { challengeId: string; challenge: string }[] = [];
   for (let i = 0; i < n; i += 500) {
-    const batch = await Promise.all(Array.from({ length: Math.min(500, n - i) }, async () => {
-      const r = await fetch(`${url}/v1/challenges`, { method: 'POST', headers: { 'x-api-key': KEY } });
-      if (r.status !== 200) throw new Error(`challenge refused: ${r.status} ${await r.text()}`);
-      return (await r.json()) as { challengeId: string; challenge: string };
-    }));
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(500, n - i) }, async () => {
+        const r = await fetch(`${url}/v1/challenges`, { method: 'POST', headers: { 'x-api-key': KEY } });
+        if (r.status !== 200) throw new Error(`challenge refused: ${r.status} ${await r.text()}`);
+        return (await r.json()) as { challengeId: string; challenge: string };
+      }),
+    );
     challenges.push(...batch);
   }
   const keys = readKeys(pki.dir);
   const items = challenges.map((c, i) => ({ key: holders[i % holders.length].key, challenge: Buffer.from(c.challenge, 'base64') }));
   const half = Math.ceil(items.length / 2);
-  const parts = await Promise.all([items.slice(0, half), items.slice(half)].map((part) => new Promise<string[]>((resolve, reject) => {
-    const w = spawnWorker('card-sign');
-    w.once('message', (sigs: string[]) => {
-      resolve(sigs);
-      void w.terminate();
-    });
-    w.once('error', reject);
-    w.postMessage({ keys, items: part });
-  })));
+  const parts = await Promise.all(
+    [items.slice(0, half), items.slice(half)].map(
+      (part) =>
+        new Promise<string[]>((resolve, reject) => {
+          const w = spawnWorker('card-sign');
+          w.once('message', (sigs: string[]) => {
+            resolve(sigs);
+            void w.terminate();
+          });
+          w.once('error', reject);
+          w.postMessage({ keys, items: part });
+        }),
+    ),
+  );
   const sigs = parts.flat();
-  return challenges.map((c, i) => JSON.stringify({ certificate: Buffer.from(holders[i % holders.length].cert).toString('base64'), challengeId: c.challengeId, signature: sigs[i] }));
+  return challenges.map((c, i) =>
+    JSON.stringify({ certificate: Buffer.from(holders[i % holders.length].cert).toString('base64'), challengeId: c.challengeId, signature: sigs[i] }),
+  );
 }
 
 function readKeys(dir: string): string[] {
   return Array.from({ length: 8 }, (_, i) => readFileSync(join(dir, 'keys', `pool-${String(i).padStart(2, '0')}.key.pem`), 'utf8'));
 }
 
-export interface Run { label: string; connections: number; requests: number; seconds: number; rps: number; p50: number; p99: number; non2xx: number; verifiedOk: number; generatorCpuMs: number; serverCpuMs: number }
+export interface Run {
+  label: string;
+  connections: number;
+  requests: number;
+  seconds: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  verifiedOk: number;
+  generatorCpuMs: number;
+  serverCpuMs: number;
+}
 
 /** jpki_verdicts_total{code="ok"} as the server counts it. */
 async function okCount(url: string): Promise<number> {
@@ -193,14 +246,23 @@ export async function load(label: string, url: string, bodies: string[], opts: L
   const halves = [bodies.filter((_, i) => i % 2 === 0), bodies.filter((_, i) => i % 2 === 1)];
   const before = await okCount(url);
   const serverCpu0 = processCpuMs(server?.pid);
-  const outs = await Promise.all(halves.map((h, k) => new Promise<{ requests: number; p50: number; p99: number; non2xx: number; cpuMs: number; startMs: number; endMs: number }>((resolve, reject) => {
-    const f = join(dir, `bodies-${k}.ndjson`);
-    writeFileSync(f, h.join('\n'));
-    const c = spawn(process.execPath, [...profileArgs(), join(HERE, 'load-child.js'), `${url}${route}`, f, String(Math.max(1, Math.round(connections / 2)))], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    c.stdout.on('data', (d) => (out += String(d)));
-    c.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`load generator exited ${code}`))));
-  })));
+  const outs = await Promise.all(
+    halves.map(
+      (h, k) =>
+        new Promise<{ requests: number; p50: number; p99: number; non2xx: number; cpuMs: number; startMs: number; endMs: number }>((resolve, reject) => {
+          const f = join(dir, `bodies-${k}.ndjson`);
+          writeFileSync(f, h.join('\n'));
+          const c = spawn(
+            process.execPath,
+            [...profileArgs(), join(HERE, 'load-child.js'), `${url}${route}`, f, String(Math.max(1, Math.round(connections / 2)))],
+            { stdio: ['ignore', 'pipe', 'inherit'] },
+          );
+          let out = '';
+          c.stdout.on('data', (d) => (out += String(d)));
+          c.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`load generator exited ${code}`))));
+        }),
+    ),
+  );
   // The load window: the earlier generator's first request to the later one's last response
   // (process start-up and reading the bodies are outside it).
   const seconds = (Math.max(...outs.map((o) => o.endMs)) - Math.min(...outs.map((o) => o.startMs))) / 1000;
@@ -218,7 +280,8 @@ export async function load(label: string, url: string, bodies: string[], opts: L
     generatorCpuMs: outs.reduce((n, o) => n + o.cpuMs, 0),
     serverCpuMs: processCpuMs(server?.pid) - serverCpu0,
   };
-  console.log(`${label.padEnd(48)} ${Math.round(run.rps).toLocaleString('en-US').padStart(8)} ${itemsPerRequest > 1 ? 'verif/s' : 'req/s'}  p50 ${run.p50} ms  p99 ${run.p99} ms  (${requests} requests in ${seconds.toFixed(1)} s, non-2xx ${run.non2xx}, verdict ok ${run.verifiedOk}, generator CPU ${(run.generatorCpuMs / 1000).toFixed(1)} s${server ? `, server CPU ${(run.serverCpuMs / 1000).toFixed(1)} s` : ''})`);
+  console.log(
+    `${label.padEnd(48)} ${Math.round(run.rps).toLocaleString('en-US').padStart(8)} ${itemsPerRequest > 1 ? 'verif/s' : 'req/s'}  p50 ${run.p50} ms  p99 ${run.p99} ms  (${requests} requests in ${seconds.toFixed(1)} s, non-2xx ${run.non2xx}, verdict ok ${run.verifiedOk}, generator CPU ${(run.generatorCpuMs / 1000).toFixed(1)} s${server ? `, server CPU ${(run.serverCpuMs / 1000).toFixed(1)} s` : ''})`,
+  );
   return run;
 }
-

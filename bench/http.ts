@@ -16,7 +16,9 @@ export async function benchHttp(opts: { holders?: number; requests?: number } = 
   const ssl1 = opensslVerify(1);
   const ssl2 = opensslVerify(2);
   const node1 = nodeVerifyRate();
-  console.log(`http: openssl speed rsa2048 verify: ${Math.round(ssl1).toLocaleString('en-US')}/s on 1 core, ${Math.round(ssl2).toLocaleString('en-US')}/s on 2`);
+  console.log(
+    `http: openssl speed rsa2048 verify: ${Math.round(ssl1).toLocaleString('en-US')}/s on 1 core, ${Math.round(ssl2).toLocaleString('en-US')}/s on 2`,
+  );
   const runs: Run[] = [];
   const curve: Run[] = [];
   let eighty: Run | null = null;
@@ -41,8 +43,14 @@ export async function benchHttp(opts: { holders?: number; requests?: number } = 
     // POST /v1/verify/batch. Reported apart from the per-request figures.
     const singles = await prepare(url, pki, holders, n);
     const batches: string[] = [];
-    for (let i = 0; i < singles.length; i += 64) batches.push(JSON.stringify({ items: singles.slice(i, i + 64).map((b) => ({ type: 'auth', ...JSON.parse(b) })) }));
-    batchRun = await load('batch endpoint, 64 auth items per request', url, batches, { connections: 16, route: '/v1/verify/batch', itemsPerRequest: 64, server });
+    for (let i = 0; i < singles.length; i += 64)
+      batches.push(JSON.stringify({ items: singles.slice(i, i + 64).map((b) => ({ type: 'auth', ...JSON.parse(b) })) }));
+    batchRun = await load('batch endpoint, 64 auth items per request', url, batches, {
+      connections: 16,
+      route: '/v1/verify/batch',
+      itemsPerRequest: 64,
+      server,
+    });
   } finally {
     server.kill('SIGTERM');
   }
@@ -88,9 +96,25 @@ export async function benchHttp(opts: { holders?: number; requests?: number } = 
     nodeCpuBoundRps: nodeCpuBound,
     vsBound: full.rps / bound,
   };
-  console.log(`http: floor (same requests, no verification) ${Math.round(floor.rps).toLocaleString('en-US')} req/s; ceiling with 2 OpenSSL verifies added ${Math.round(bound).toLocaleString('en-US')} req/s (${Math.round(cpuBound).toLocaleString('en-US')} from CPU time at full use of both cores, ${Math.round(nodeCpuBound).toLocaleString('en-US')} with crypto.verify at ${Math.round(node1).toLocaleString('en-US')}/s); full rate is ${ratios.vsBound.toFixed(2)} of that ceiling`);
-  console.log(`http: p99 at ≥80% of full rate (${eighty.connections} connections, ${Math.round(eighty.rps).toLocaleString('en-US')} req/s): ${eighty.p99} ms (target ≤ 10 ms); ${(ratios.vsBaseline).toFixed(1)}× the one-request-per-task baseline; ${(ratios.vsOpensslTwoVerifyLimit).toFixed(2)} of OpenSSL's 2-core limit for 2 verifies per request (${Math.round(ssl2 / 2).toLocaleString('en-US')}/s)`);
-  const result = { benchmark: 'http', machine: machine(), holders: nHolders, openssl: { verify1: ssl1, verify2: ssl2 }, nodeVerify1: node1, runs, curve, batch: batchRun, floor, ratios, at: new Date().toISOString() };
+  console.log(
+    `http: floor (same requests, no verification) ${Math.round(floor.rps).toLocaleString('en-US')} req/s; ceiling with 2 OpenSSL verifies added ${Math.round(bound).toLocaleString('en-US')} req/s (${Math.round(cpuBound).toLocaleString('en-US')} from CPU time at full use of both cores, ${Math.round(nodeCpuBound).toLocaleString('en-US')} with crypto.verify at ${Math.round(node1).toLocaleString('en-US')}/s); full rate is ${ratios.vsBound.toFixed(2)} of that ceiling`,
+  );
+  console.log(
+    `http: p99 at ≥80% of full rate (${eighty.connections} connections, ${Math.round(eighty.rps).toLocaleString('en-US')} req/s): ${eighty.p99} ms (target ≤ 10 ms); ${ratios.vsBaseline.toFixed(1)}× the one-request-per-task baseline; ${ratios.vsOpensslTwoVerifyLimit.toFixed(2)} of OpenSSL's 2-core limit for 2 verifies per request (${Math.round(ssl2 / 2).toLocaleString('en-US')}/s)`,
+  );
+  const result = {
+    benchmark: 'http',
+    machine: machine(),
+    holders: nHolders,
+    openssl: { verify1: ssl1, verify2: ssl2 },
+    nodeVerify1: node1,
+    runs,
+    curve,
+    batch: batchRun,
+    floor,
+    ratios,
+    at: new Date().toISOString(),
+  };
   console.log(`wrote ${writeResult('http', result)}`);
   return result;
 }

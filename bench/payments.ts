@@ -60,7 +60,12 @@ export async function benchPayments(opts: { holders?: number; requests?: number 
       const cfg = benchConfig(dir, `payments-${i}`, port, {
         database: c.database,
         tenants: [{ id: 'bench', apiKeySha256: createHash('sha256').update(KEY).digest('hex'), basicInfo: false, linkedCards: true }],
-        payments: { institutions: [{ id: 'card-y', endpoint: `http://127.0.0.1:${instPort}`, secret: SECRET, timeoutMs: 5000 }], circuitFailures: 50, circuitOpenMs: 1000, idempotencyTtlSec: 3600 },
+        payments: {
+          institutions: [{ id: 'card-y', endpoint: `http://127.0.0.1:${instPort}`, secret: SECRET, timeoutMs: 5000 }],
+          circuitFailures: 50,
+          circuitOpenMs: 1000,
+          idempotencyTtlSec: 3600,
+        },
       });
       const url = `http://127.0.0.1:${port}`;
       const server = await startProcess('serve', cfg, url);
@@ -70,8 +75,16 @@ export async function benchPayments(opts: { holders?: number; requests?: number 
         for (let i = 0; i < enrolBodies.length; i += 100) {
           await Promise.all(
             enrolBodies.slice(i, i + 100).map(async (b, j) => {
-              const body = { ...JSON.parse(b), customerRef: `c${i + j}`, cards: [{ institution: 'card-y', kind: 'credit', accountRef: `4000${String(i + j).padStart(12, '0')}` }] };
-              const r = await fetch(`${url}/v1/links`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': KEY }, body: JSON.stringify(body) });
+              const body = {
+                ...JSON.parse(b),
+                customerRef: `c${i + j}`,
+                cards: [{ institution: 'card-y', kind: 'credit', accountRef: `4000${String(i + j).padStart(12, '0')}` }],
+              };
+              const r = await fetch(`${url}/v1/links`, {
+                method: 'POST',
+                headers: { 'content-type': 'application/json', 'x-api-key': KEY },
+                body: JSON.stringify(body),
+              });
               if (r.status !== 201) throw new Error(`enrolment failed: ${r.status} ${await r.text()}`);
             }),
           );
@@ -79,7 +92,16 @@ export async function benchPayments(opts: { holders?: number; requests?: number 
         console.log(`payments: ${c.store}: enrolled ${holders.length.toLocaleString()} holders`);
         let k = 0;
         const payments = async (m: number): Promise<string[]> =>
-          (await prepare(url, pki, holders, m)).map((b) => JSON.stringify({ ...JSON.parse(b), method: 'credit', terminalId: 'bench-pos-1', amount: 1000, currency: 'JPY', idempotencyKey: `bench-${i}-${Date.now()}-${k++}` }));
+          (await prepare(url, pki, holders, m)).map((b) =>
+            JSON.stringify({
+              ...JSON.parse(b),
+              method: 'credit',
+              terminalId: 'bench-pos-1',
+              amount: 1000,
+              currency: 'JPY',
+              idempotencyKey: `bench-${i}-${Date.now()}-${k++}`,
+            }),
+          );
         await load('warm-up', url, await payments(2000), { connections: 128, route: '/v1/payments/authorize' });
         const approvedBefore = await count(url, /^jpki_payment_decisions_total\{method="credit",decision="approved"\} (\d+)/m);
         const pay = await load(`payments (${c.store}): credit authorisations`, url, await payments(n), { connections: 128, route: '/v1/payments/authorize' });
@@ -91,10 +113,27 @@ export async function benchPayments(opts: { holders?: number; requests?: number 
         server.kill('SIGTERM');
       }
     }
-    for (const r of stores) console.log(`payments: ${r.store}: ${Math.round(r.payments.rps).toLocaleString('en-US')} authorisations/s end to end (${r.approved.toLocaleString()} approved by the institution), ${r.ratio.toFixed(2)} of plain verification (${Math.round(verify!.rps).toLocaleString('en-US')}/s) in the same run`);
-    console.log(`payments: before (${BEFORE.commit}, ${BEFORE.stores}): ${BEFORE.payments.toLocaleString('en-US')}/s, ${BEFORE.ratio.toFixed(2)} of plain verification (${BEFORE.verify.toLocaleString('en-US')}/s)`);
+    for (const r of stores)
+      console.log(
+        `payments: ${r.store}: ${Math.round(r.payments.rps).toLocaleString('en-US')} authorisations/s end to end (${r.approved.toLocaleString()} approved by the institution), ${r.ratio.toFixed(2)} of plain verification (${Math.round(verify!.rps).toLocaleString('en-US')}/s) in the same run`,
+      );
+    console.log(
+      `payments: before (${BEFORE.commit}, ${BEFORE.stores}): ${BEFORE.payments.toLocaleString('en-US')}/s, ${BEFORE.ratio.toFixed(2)} of plain verification (${BEFORE.verify.toLocaleString('en-US')}/s)`,
+    );
     const first = stores[0];
-    const result = { benchmark: 'payments', machine: machine(), holders: holders.length, requests: n, payments: first.payments, approved: first.approved, verify, ratio: first.ratio, stores, before: BEFORE, at: new Date().toISOString() };
+    const result = {
+      benchmark: 'payments',
+      machine: machine(),
+      holders: holders.length,
+      requests: n,
+      payments: first.payments,
+      approved: first.approved,
+      verify,
+      ratio: first.ratio,
+      stores,
+      before: BEFORE,
+      at: new Date().toISOString(),
+    };
     console.log(`wrote ${writeResult('payments', result)}`);
     return result;
   } finally {

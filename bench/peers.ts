@@ -26,10 +26,26 @@ import { person, rng } from '../src/dev/sim/people.js';
 import { machine, writeResult } from './harness.js';
 
 /** node-forge ASN.1 nodes, as far as the CRL walk needs them. */
-interface ForgeAsn1 { type: number; value: ForgeAsn1[] | string }
+interface ForgeAsn1 {
+  type: number;
+  value: ForgeAsn1[] | string;
+}
 
-interface Item { der: Uint8Array; challenge: Uint8Array; signature: Uint8Array; valid: boolean }
-interface PeerRun { name: string; items: number; seconds: number; perSecond: number; setupSeconds: number; agree: boolean; mismatches: number }
+interface Item {
+  der: Uint8Array;
+  challenge: Uint8Array;
+  signature: Uint8Array;
+  valid: boolean;
+}
+interface PeerRun {
+  name: string;
+  items: number;
+  seconds: number;
+  perSecond: number;
+  setupSeconds: number;
+  agree: boolean;
+  mismatches: number;
+}
 
 function bigBytes(n: bigint): Uint8Array {
   let hex = n.toString(16);
@@ -67,9 +83,27 @@ export async function benchPeers(opts: { items?: number; crlEntries?: number; ro
   const dir = mkdtempSync(join(tmpdir(), 'jpki-peers-'));
   const crlFile = join(dir, 'auth-gen3.crl');
   writeCrl(crlFile, {
-    issuerName: root.name, issuerKeyId: root.keyId, issuerKey: root.key, thisUpdate: now - 3_600_000, nextUpdate: now + 86_400_000, crlNumber: 1n,
+    issuerName: root.name,
+    issuerKeyId: root.keyId,
+    issuerKey: root.key,
+    thisUpdate: now - 3_600_000,
+    nextUpdate: now + 86_400_000,
+    crlNumber: 1n,
     entries: revoked,
-    bulk: { count: crlEntries - revoked.length, serialLength: 8, serial: (i, out) => { out[0] = 0x52; out[1] = 0x11; out[2] = 0x22; out[3] = 0x33; out[4] = (i >>> 24) & 255; out[5] = (i >>> 16) & 255; out[6] = (i >>> 8) & 255; out[7] = i & 255; } },
+    bulk: {
+      count: crlEntries - revoked.length,
+      serialLength: 8,
+      serial: (i, out) => {
+        out[0] = 0x52;
+        out[1] = 0x11;
+        out[2] = 0x22;
+        out[3] = 0x33;
+        out[4] = (i >>> 24) & 255;
+        out[5] = (i >>> 16) & 255;
+        out[6] = (i >>> 8) & 255;
+        out[7] = i & 255;
+      },
+    },
   });
   const crlDer = new Uint8Array(readFileSync(crlFile));
   const runs: PeerRun[] = [];
@@ -78,7 +112,9 @@ export async function benchPeers(opts: { items?: number; crlEntries?: number; ro
     verdicts.forEach((v, i) => (mismatches += v === items[i].valid ? 0 : 1));
     const run = { name, items: verdicts.length, seconds, perSecond: verdicts.length / seconds, setupSeconds, agree: mismatches === 0, mismatches };
     runs.push(run);
-    console.log(`${name.padEnd(52)} ${Math.round(run.perSecond).toLocaleString('en-US').padStart(8)} verifications/s  (${run.items.toLocaleString()} items in ${seconds.toFixed(2)} s; CRL and setup ${setupSeconds.toFixed(2)} s; ${mismatches === 0 ? 'same verdicts' : `${mismatches} verdicts differ`})`);
+    console.log(
+      `${name.padEnd(52)} ${Math.round(run.perSecond).toLocaleString('en-US').padStart(8)} verifications/s  (${run.items.toLocaleString()} items in ${seconds.toFixed(2)} s; CRL and setup ${setupSeconds.toFixed(2)} s; ${mismatches === 0 ? 'same verdicts' : `${mismatches} verdicts differ`})`,
+    );
     return run;
   };
 
@@ -88,13 +124,19 @@ export async function benchPeers(opts: { items?: number; crlEntries?: number; ro
     const loaded = loadCrl(crlFile, [crlDer], [parseCertificate(root.cert)]);
     if (!loaded.ok) throw new Error(loaded.detail);
     const set = assembleSet([loaded.crl], 1, now).set;
-    const ctx = { anchors: new CertificatePool(roots.map((x) => parseCertificate(x.cert))), revocation: new IndexRevocationChecker(() => set), revocationPolicy: 'hard-fail' as const };
+    const ctx = {
+      anchors: new CertificatePool(roots.map((x) => parseCertificate(x.cert))),
+      revocation: new IndexRevocationChecker(() => set),
+      revocationPolicy: 'hard-fail' as const,
+    };
     const setup = (performance.now() - t0) / 1000;
     const times: number[] = [];
     let verdicts: boolean[] = [];
     for (let round = 0; round < rounds; round++) {
       const t1 = performance.now();
-      verdicts = items.map((it) => verifyAuthentication({ certificate: it.der, challenge: it.challenge, signature: it.signature, time: now }, ctx).verdict.status === 'valid');
+      verdicts = items.map(
+        (it) => verifyAuthentication({ certificate: it.der, challenge: it.challenge, signature: it.signature, time: now }, ctx).verdict.status === 'valid',
+      );
       times.push((performance.now() - t1) / 1000);
     }
     times.sort((a, b) => a - b);
@@ -110,7 +152,13 @@ export async function benchPeers(opts: { items?: number; crlEntries?: number; ro
     const crl = forge.asn1.fromDer(forge.util.createBuffer(Buffer.from(crlDer).toString('binary'))) as unknown as ForgeAsn1;
     const tbs = (crl.value as ForgeAsn1[])[0].value as ForgeAsn1[];
     // revokedCertificates: the SEQUENCE OF SEQUENCE whose entries start with an INTEGER.
-    const list = tbs.find((x) => Array.isArray(x.value) && x.value.length > 0 && Array.isArray(x.value[0].value) && (x.value[0].value as ForgeAsn1[])[0]?.type === forge.asn1.Type.INTEGER);
+    const list = tbs.find(
+      (x) =>
+        Array.isArray(x.value) &&
+        x.value.length > 0 &&
+        Array.isArray(x.value[0].value) &&
+        (x.value[0].value as ForgeAsn1[])[0]?.type === forge.asn1.Type.INTEGER,
+    );
     const revokedSet = new Set(((list?.value ?? []) as ForgeAsn1[]).map((e) => serialKey(forge.util.bytesToHex((e.value as ForgeAsn1[])[0].value as string))));
     const setup = (performance.now() - t0) / 1000;
     const m = Math.min(n, 2_000);
@@ -132,7 +180,10 @@ export async function benchPeers(opts: { items?: number; crlEntries?: number; ro
         else {
           const md = forge.md.sha256.create();
           md.update(Buffer.from(it.challenge).toString('binary'));
-          ok = (cert.publicKey as unknown as { verify(digest: string, sig: string): boolean }).verify(md.digest().bytes(), Buffer.from(it.signature).toString('binary'));
+          ok = (cert.publicKey as unknown as { verify(digest: string, sig: string): boolean }).verify(
+            md.digest().bytes(),
+            Buffer.from(it.signature).toString('binary'),
+          );
         }
       } catch {
         ok = false;
@@ -153,7 +204,11 @@ export async function benchPeers(opts: { items?: number; crlEntries?: number; ro
     // X509Crl gives no option for: parse with the limit raised, then hand the structure over.
     const { AsnParser } = await import('@peculiar/asn1-schema');
     const { CertificateList } = await import('@peculiar/asn1-x509');
-    const crl = new x509.X509Crl(AsnParser.parse(Buffer.from(crlDer), CertificateList, { berOptions: { maxNodes: Number.MAX_SAFE_INTEGER, maxContentLength: Number.MAX_SAFE_INTEGER } } as never) as never);
+    const crl = new x509.X509Crl(
+      AsnParser.parse(Buffer.from(crlDer), CertificateList, {
+        berOptions: { maxNodes: Number.MAX_SAFE_INTEGER, maxContentLength: Number.MAX_SAFE_INTEGER },
+      } as never) as never,
+    );
     const setup = (performance.now() - t0) / 1000;
     const m = Math.min(n, Number(process.env.BENCH_X509_ITEMS ?? 1_000));
     const builder = new x509.X509ChainBuilder({ certificates: rootCerts });
@@ -209,7 +264,17 @@ export async function benchPeers(opts: { items?: number; crlEntries?: number; ro
   for (const [k, v] of Object.entries(ratios)) console.log(`peers: jpki-verify is ${v.toFixed(1)}× ${k} (target ≥ 20× pkijs and node-forge)`);
   const disagree = runs.filter((x) => !x.agree);
   if (disagree.length) console.log(`peers: VERDICTS DIFFER for ${disagree.map((d) => d.name).join(', ')}`);
-  const result = { benchmark: 'peers', machine: machine(), items: n, crlEntries, revokedShare: 0.05, tamperedShare: 0.04, runs, ratios, at: new Date().toISOString() };
+  const result = {
+    benchmark: 'peers',
+    machine: machine(),
+    items: n,
+    crlEntries,
+    revokedShare: 0.05,
+    tamperedShare: 0.04,
+    runs,
+    ratios,
+    at: new Date().toISOString(),
+  };
   console.log(`wrote ${writeResult('peers', result)}`);
   return result;
 }

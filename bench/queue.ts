@@ -65,13 +65,31 @@ export async function benchQueue(opts: { holders?: number; requests?: number } =
       database: { url: db.url, poolSize: 8 },
       platform: { auditRetentionSec: 3600 },
       redis: { url: REDIS, prefix, cluster: false },
-      queue: { name: 'verify', batchSize: plan.batch, batchDelayUs: plan.batch === 1 ? 0 : 1000, maxPending: 100_000, timeoutMs: 60_000, attempts: 3, backoffMs: 100, resultPath: plan.resultPath, concurrency: 64, lockDurationMs: 30_000, stalledIntervalMs: 15_000, maxStalledCount: 1, heartbeatMs: 1000 },
+      queue: {
+        name: 'verify',
+        batchSize: plan.batch,
+        batchDelayUs: plan.batch === 1 ? 0 : 1000,
+        maxPending: 100_000,
+        timeoutMs: 60_000,
+        attempts: 3,
+        backoffMs: 100,
+        resultPath: plan.resultPath,
+        concurrency: 64,
+        lockDurationMs: 30_000,
+        stalledIntervalMs: 15_000,
+        maxStalledCount: 1,
+        heartbeatMs: 1000,
+      },
     };
     const procs: ChildProcess[] = [];
     try {
       for (let w = 0; w < plan.workers; w++) {
         const wport = 18_600 + w;
-        const cfg = benchConfig(dir, `worker-${w}`, 0, { ...shared, worker: { host: '127.0.0.1', port: wport }, pool: { threads: 2 / plan.workers, batchSize: 32, batchDelayUs: 200, maxPending: 100_000, concurrentTasksPerWorker: 2, pathCacheSize: 50_000 } });
+        const cfg = benchConfig(dir, `worker-${w}`, 0, {
+          ...shared,
+          worker: { host: '127.0.0.1', port: wport },
+          pool: { threads: 2 / plan.workers, batchSize: 32, batchDelayUs: 200, maxPending: 100_000, concurrentTasksPerWorker: 2, pathCacheSize: 50_000 },
+        });
         procs.push(await startProcess('worker', cfg, `http://127.0.0.1:${wport}`));
       }
       const api = benchConfig(dir, `api-${port}`, port, shared);
@@ -96,9 +114,11 @@ export async function benchQueue(opts: { holders?: number; requests?: number } =
     batch64VsBatch1: reply64.rps / runs.find((r) => r.workers === 2 && r.batch === 1)!.rps,
     eventsVsReply64: events64.rps / reply64.rps,
   };
-  console.log(`queue: batch 64 reaches ${ratios.queue64VsEmbedded.toFixed(2)} of embedded throughput (target ≥ 0.70); ` +
-    `2 workers vs 1: ${ratios.twoWorkersVsOne64.toFixed(2)}×; 64/job vs 1/job: ${ratios.batch64VsBatch1.toFixed(1)}×; ` +
-    `QueueEvents vs reply channel: ${ratios.eventsVsReply64.toFixed(2)}× throughput, p99 ${events64.p99} vs ${reply64.p99} ms`);
+  console.log(
+    `queue: batch 64 reaches ${ratios.queue64VsEmbedded.toFixed(2)} of embedded throughput (target ≥ 0.70); ` +
+      `2 workers vs 1: ${ratios.twoWorkersVsOne64.toFixed(2)}×; 64/job vs 1/job: ${ratios.batch64VsBatch1.toFixed(1)}×; ` +
+      `QueueEvents vs reply channel: ${ratios.eventsVsReply64.toFixed(2)}× throughput, p99 ${events64.p99} vs ${reply64.p99} ms`,
+  );
   const result = { benchmark: 'queue', machine: machine(), holders: nHolders, requestsPerRun: n, runs, ratios, at: new Date().toISOString() };
   await db.drop();
   console.log(`wrote ${writeResult('queue', result)}`);

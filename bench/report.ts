@@ -51,22 +51,71 @@ export function writeReport(): string {
   const any = ['core', 'peers', 'revocation', 'http', 'queue', 'change', 'payments'].map(runsOf).find((r) => r.length)?.[0];
   const m = (any?.machine ?? {}) as J;
   out.push('# jpki-verify benchmark report', '');
-  out.push(`Generated ${new Date().toISOString()} from \`bench/results/*.json\` by \`npm run bench\` (\`node dist/bench/report.js\` rewrites it from the JSON).`, '');
-  out.push('## Machine', '', `| CPU | cores | Node | OpenSSL |`, '|---|---|---|---|', `| ${m.cpu ?? '?'} | ${m.cores ?? '?'} | ${m.node ?? '?'} | ${m.openssl ?? '?'} |`, '');
-  out.push('Every process of a benchmark — load generators, service, workers, Redis, institution — shares these cores. Absolute figures move with the machine (the same VM has measured half its usual speed on some days); compare the ratios, which come from one run.', '');
-  out.push('## Commands', '', '```sh', 'npm run bench                      # everything below, then this report', 'BENCH_RUNS=3 npm run bench         # each benchmark three times: medians and spread', 'npm run bench -- core | peers | revocation | http | queue | change | payments', '```', '');
+  out.push(
+    `Generated ${new Date().toISOString()} from \`bench/results/*.json\` by \`npm run bench\` (\`node dist/bench/report.js\` rewrites it from the JSON).`,
+    '',
+  );
+  out.push(
+    '## Machine',
+    '',
+    `| CPU | cores | Node | OpenSSL |`,
+    '|---|---|---|---|',
+    `| ${m.cpu ?? '?'} | ${m.cores ?? '?'} | ${m.node ?? '?'} | ${m.openssl ?? '?'} |`,
+    '',
+  );
+  out.push(
+    'Every process of a benchmark — load generators, service, workers, Redis, institution — shares these cores. Absolute figures move with the machine (the same VM has measured half its usual speed on some days); compare the ratios, which come from one run.',
+    '',
+  );
+  out.push(
+    '## Commands',
+    '',
+    '```sh',
+    'npm run bench                      # everything below, then this report',
+    'BENCH_RUNS=3 npm run bench         # each benchmark three times: medians and spread',
+    'npm run bench -- core | peers | revocation | http | queue | change | payments',
+    '```',
+    '',
+  );
 
   const core = runsOf('core');
   if (core.length) {
     const ours = core.map((r) => r.measurements[0].median);
-    out.push('## Core (one thread)', '', `5,000 distinct authentication certificates, parse + profile + path + two RSA verifies, ${core[0].rounds} rounds each run.`, '');
+    out.push(
+      '## Core (one thread)',
+      '',
+      `5,000 distinct authentication certificates, parse + profile + path + two RSA verifies, ${core[0].rounds} rounds each run.`,
+      '',
+    );
     out.push('| figure | value |', '|---|---|');
-    for (let i = 0; i < core[0].measurements.length; i++) out.push(`| ${core[0].measurements[i].name} | ${spread(core.map((r) => r.measurements[i].median))}/s |`);
-    out.push(`| ours ÷ crypto floor | ${spread(core.map((r) => r.ratios.oursVsCryptoFloor), 2)} |`, `| ours ÷ X509Certificate-based | ${spread(core.map((r) => r.ratios.oursVsX509Certificate), 2)}× |`);
+    for (let i = 0; i < core[0].measurements.length; i++)
+      out.push(`| ${core[0].measurements[i].name} | ${spread(core.map((r) => r.measurements[i].median))}/s |`);
+    out.push(
+      `| ours ÷ crypto floor | ${spread(
+        core.map((r) => r.ratios.oursVsCryptoFloor),
+        2,
+      )} |`,
+      `| ours ÷ X509Certificate-based | ${spread(
+        core.map((r) => r.ratios.oursVsX509Certificate),
+        2,
+      )}× |`,
+    );
     if (core[0].openssl) {
-      out.push(`| OpenSSL \`speed rsa2048\` verify, 1 core / 2 cores (same run) | ${spread(core.map((r) => r.openssl.verify1))}/s / ${spread(core.map((r) => r.openssl.verify2))}/s |`);
-      out.push(`| ours ÷ OpenSSL 1-core limit for a fresh certificate (2 verifies) | ${spread(core.map((r) => r.ratios.oursVsOpenssl1Core), 2)} |`);
-      out.push(`| ours with the path cached ÷ OpenSSL 1-core limit (1 verify) | ${spread(core.map((r) => r.ratios.cachedVsOpenssl1Core), 2)} |`);
+      out.push(
+        `| OpenSSL \`speed rsa2048\` verify, 1 core / 2 cores (same run) | ${spread(core.map((r) => r.openssl.verify1))}/s / ${spread(core.map((r) => r.openssl.verify2))}/s |`,
+      );
+      out.push(
+        `| ours ÷ OpenSSL 1-core limit for a fresh certificate (2 verifies) | ${spread(
+          core.map((r) => r.ratios.oursVsOpenssl1Core),
+          2,
+        )} |`,
+      );
+      out.push(
+        `| ours with the path cached ÷ OpenSSL 1-core limit (1 verify) | ${spread(
+          core.map((r) => r.ratios.cachedVsOpenssl1Core),
+          2,
+        )} |`,
+      );
     }
     out.push('');
     void ours;
@@ -75,49 +124,161 @@ export function writeReport(): string {
   const peers = runsOf('peers');
   if (peers.length) {
     const p = peers[peers.length - 1];
-    out.push('## Against the peers a Node.js team would pick', '', `${fmt(p.items)} authentication verifications (path to the J-LIS roots, revocation against a ${fmt(p.crlEntries)}-entry CRL, signature over the challenge; 5% revoked, 4% tampered), one thread. Each peer is used as its documentation recommends; the slow ones run a prefix of the items. Every implementation must reach the same verdicts.`, '');
+    out.push(
+      '## Against the peers a Node.js team would pick',
+      '',
+      `${fmt(p.items)} authentication verifications (path to the J-LIS roots, revocation against a ${fmt(p.crlEntries)}-entry CRL, signature over the challenge; 5% revoked, 4% tampered), one thread. Each peer is used as its documentation recommends; the slow ones run a prefix of the items. Every implementation must reach the same verdicts.`,
+      '',
+    );
     out.push('| implementation | verifications/s | items timed | CRL load and setup | same verdicts | jpki-verify is |', '|---|---|---|---|---|---|');
     const names = (p.runs as J[]).map((r) => r.name as string);
     for (const name of names) {
       const rs = peers.map((x) => (x.runs as J[]).find((r) => r.name === name)!).filter(Boolean);
       const ours = peers.map((x) => (x.runs as J[])[0].perSecond as number);
-      out.push(`| ${name} | ${spread(rs.map((r) => r.perSecond))} | ${fmt(rs[0].items)} | ${fmt(rs[0].setupSeconds, 2)} s | ${rs.every((r) => r.agree) ? 'yes' : `**no** (${rs[0].mismatches})`} | ${name.startsWith('jpki') ? '—' : `${spread(rs.map((r, i) => ours[i] / r.perSecond), 1)}×`} |`);
+      out.push(
+        `| ${name} | ${spread(rs.map((r) => r.perSecond))} | ${fmt(rs[0].items)} | ${fmt(rs[0].setupSeconds, 2)} s | ${rs.every((r) => r.agree) ? 'yes' : `**no** (${rs[0].mismatches})`} | ${
+          name.startsWith('jpki')
+            ? '—'
+            : `${spread(
+                rs.map((r, i) => ours[i] / r.perSecond),
+                1,
+              )}×`
+        } |`,
+      );
     }
-    out.push('', 'Notes: node-forge refuses every JPKI certificate (critical certificatePolicies is unsupported); its verify callback accepts that one error so it can be timed. node-forge has no CRL type: the CRL is read once with forge.asn1 into a set of serials. pkijs and @peculiar/x509 cannot parse a CRL this size without raising asn1js\'s node limit, which the benchmark does. Target: ≥ 20× pkijs and node-forge.', '');
-    out.push(`![peers](${barChart('peers.svg', 'Authentication verifications per second, one thread', (p.runs as J[]).map((r) => ({ label: String(r.name).split(' (')[0], value: r.perSecond })), '/s', true)})`, '');
+    out.push(
+      '',
+      "Notes: node-forge refuses every JPKI certificate (critical certificatePolicies is unsupported); its verify callback accepts that one error so it can be timed. node-forge has no CRL type: the CRL is read once with forge.asn1 into a set of serials. pkijs and @peculiar/x509 cannot parse a CRL this size without raising asn1js's node limit, which the benchmark does. Target: ≥ 20× pkijs and node-forge.",
+      '',
+    );
+    out.push(
+      `![peers](${barChart(
+        'peers.svg',
+        'Authentication verifications per second, one thread',
+        (p.runs as J[]).map((r) => ({ label: String(r.name).split(' (')[0], value: r.perSecond })),
+        '/s',
+        true,
+      )})`,
+      '',
+    );
   }
 
   const http = runsOf('http');
   if (http.length) {
     const h = http[http.length - 1];
     const runs = h.runs as J[];
-    out.push('## HTTP, embedded (autocannon on the same machine)', '', `10,000 holders, fresh challenge per request, 256 connections from two generator processes.`, '');
+    out.push(
+      '## HTTP, embedded (autocannon on the same machine)',
+      '',
+      `10,000 holders, fresh challenge per request, 256 connections from two generator processes.`,
+      '',
+    );
     out.push('| run | requests/s | p50 | p99 |', '|---|---|---|---|');
-    for (let i = 0; i < runs.length; i++) out.push(`| ${runs[i].label} | ${spread(http.map((x) => (x.runs as J[])[i].rps))} | ${runs[i].p50} ms | ${runs[i].p99} ms |`);
+    for (let i = 0; i < runs.length; i++)
+      out.push(`| ${runs[i].label} | ${spread(http.map((x) => (x.runs as J[])[i].rps))} | ${runs[i].p50} ms | ${runs[i].p99} ms |`);
     if (h.batch) out.push(`| ${h.batch.label} | ${spread(http.map((x) => x.batch?.rps ?? NaN))} verifications/s | ${h.batch.p50} ms | ${h.batch.p99} ms |`);
     const curve = (h.curve ?? []) as J[];
     if (curve.length) {
-      out.push('', 'Latency below saturation (closed loop: each connection sends its next request when the last is answered; the first run reaching 80% of the full-load rate gives the p99 at 80%):', '');
+      out.push(
+        '',
+        'Latency below saturation (closed loop: each connection sends its next request when the last is answered; the first run reaching 80% of the full-load rate gives the p99 at 80%):',
+        '',
+      );
       out.push('| connections | requests/s | share of full rate | p50 | p99 |', '|---|---|---|---|---|');
       for (const r of curve) out.push(`| ${r.connections} | ${fmt(r.rps)} | ${(r.rps / runs[0].rps).toFixed(2)} | ${r.p50} ms | ${r.p99} ms |`);
     }
-    out.push('', `OpenSSL \`speed rsa2048\` in the same run: ${fmt(h.openssl.verify1)} verifies/s on 1 core, ${fmt(h.openssl.verify2)} on 2. A fresh certificate costs two verifies, so the OpenSSL limit for this work on 2 cores is ${fmt(h.openssl.verify2 / 2)}/s (${fmt(h.openssl.verify2)}/s when the path is cached and one verify remains).`, '');
-    out.push(`| ratio | value | target |`, '|---|---|---|', `| full rate ÷ one-request-per-task baseline | ${spread(http.map((x) => x.ratios.vsBaseline), 2)}× | ≥ 5× |`, `| full rate ÷ OpenSSL 2-core limit for 2 verifies | ${spread(http.map((x) => x.ratios.vsOpensslTwoVerifyLimit), 2)} | ≥ 0.6 |`, `| batch endpoint ÷ OpenSSL 2-core limit | ${spread(http.map((x) => (x.batch?.rps ?? NaN) / (x.openssl.verify2 / 2)), 2)} | |`, `| p99 at ≥ 80% of full rate | ${spread(http.map((x) => x.ratios.p99At80PercentMs), 0, ' ms')} | ≤ 10 ms |`, `| full rate ÷ ceiling (floor + 2 OpenSSL verifies) | ${spread(http.map((x) => x.ratios.vsBound ?? NaN), 2)} | |`, '');
+    out.push(
+      '',
+      `OpenSSL \`speed rsa2048\` in the same run: ${fmt(h.openssl.verify1)} verifies/s on 1 core, ${fmt(h.openssl.verify2)} on 2. A fresh certificate costs two verifies, so the OpenSSL limit for this work on 2 cores is ${fmt(h.openssl.verify2 / 2)}/s (${fmt(h.openssl.verify2)}/s when the path is cached and one verify remains).`,
+      '',
+    );
+    out.push(
+      `| ratio | value | target |`,
+      '|---|---|---|',
+      `| full rate ÷ one-request-per-task baseline | ${spread(
+        http.map((x) => x.ratios.vsBaseline),
+        2,
+      )}× | ≥ 5× |`,
+      `| full rate ÷ OpenSSL 2-core limit for 2 verifies | ${spread(
+        http.map((x) => x.ratios.vsOpensslTwoVerifyLimit),
+        2,
+      )} | ≥ 0.6 |`,
+      `| batch endpoint ÷ OpenSSL 2-core limit | ${spread(
+        http.map((x) => (x.batch?.rps ?? NaN) / (x.openssl.verify2 / 2)),
+        2,
+      )} | |`,
+      `| p99 at ≥ 80% of full rate | ${spread(
+        http.map((x) => x.ratios.p99At80PercentMs),
+        0,
+        ' ms',
+      )} | ≤ 10 ms |`,
+      `| full rate ÷ ceiling (floor + 2 OpenSSL verifies) | ${spread(
+        http.map((x) => x.ratios.vsBound ?? NaN),
+        2,
+      )} | |`,
+      '',
+    );
     const perReq = (r: J | undefined, k: 'serverCpuMs' | 'generatorCpuMs'): string => (r && Number.isFinite(r[k]) ? fmt((r[k] / r.requests) * 1000) : '—');
-    if (runs[0]?.serverCpuMs !== undefined) out.push(`CPU per request, from \`/proc\` over each run: full load ${perReq(runs[0], 'serverCpuMs')} µs in the service (all threads) and ${perReq(runs[0], 'generatorCpuMs')} µs in the generators; floor ${perReq(h.floor, 'serverCpuMs')} µs in the floor server and ${perReq(h.floor, 'generatorCpuMs')} µs in the generators.`, '');
-    if (h.floor) out.push(`The floor: the same request bodies, connections and generators against fastify answering a fixed 616-byte verdict with no verification (\`bench/floor-server.ts\`): ${fmt(h.floor.rps)} requests/s, the generators using ${fmt(h.floor.generatorCpuMs / h.floor.requests * 1000)} µs of CPU per request. Adding two RSA verifies per request at OpenSSL's 2-core rate gives a ceiling of ${fmt(h.ratios.boundRps)} requests/s for this work on this machine with the load generator on the same cores (counted from CPU time instead, as if both cores were busy all the time: ${fmt(h.ratios.cpuBoundRps ?? NaN)}/s; ${fmt(h.ratios.nodeCpuBoundRps ?? NaN)}/s with Node's \`crypto.verify\` at its measured ${fmt(h.nodeVerify1 ?? NaN)}/s in place of OpenSSL's own loop)${Math.max(h.ratios.boundRps, h.ratios.cpuBoundRps ?? 0, h.ratios.nodeCpuBoundRps ?? 0) < 20_000 ? ': the 20,000/s of issue #4 lies above all three, so with fastify and autocannon on these cores no verifier can reach it' : ''}.`, '');
-    out.push(`![http](${barChart('http.svg', 'HTTP authentication verifications per second (2 cores, generator included)', [...runs.map((r) => ({ label: r.label.slice(0, 45), value: r.rps })), ...(h.batch ? [{ label: 'batch endpoint (64 per request)', value: h.batch.rps }] : []), { label: 'OpenSSL limit, 2 verifies, 2 cores', value: h.openssl.verify2 / 2 }], '/s')})`, '');
+    if (runs[0]?.serverCpuMs !== undefined)
+      out.push(
+        `CPU per request, from \`/proc\` over each run: full load ${perReq(runs[0], 'serverCpuMs')} µs in the service (all threads) and ${perReq(runs[0], 'generatorCpuMs')} µs in the generators; floor ${perReq(h.floor, 'serverCpuMs')} µs in the floor server and ${perReq(h.floor, 'generatorCpuMs')} µs in the generators.`,
+        '',
+      );
+    if (h.floor)
+      out.push(
+        `The floor: the same request bodies, connections and generators against fastify answering a fixed 616-byte verdict with no verification (\`bench/floor-server.ts\`): ${fmt(h.floor.rps)} requests/s, the generators using ${fmt((h.floor.generatorCpuMs / h.floor.requests) * 1000)} µs of CPU per request. Adding two RSA verifies per request at OpenSSL's 2-core rate gives a ceiling of ${fmt(h.ratios.boundRps)} requests/s for this work on this machine with the load generator on the same cores (counted from CPU time instead, as if both cores were busy all the time: ${fmt(h.ratios.cpuBoundRps ?? NaN)}/s; ${fmt(h.ratios.nodeCpuBoundRps ?? NaN)}/s with Node's \`crypto.verify\` at its measured ${fmt(h.nodeVerify1 ?? NaN)}/s in place of OpenSSL's own loop)${Math.max(h.ratios.boundRps, h.ratios.cpuBoundRps ?? 0, h.ratios.nodeCpuBoundRps ?? 0) < 20_000 ? ': the 20,000/s of issue #4 lies above all three, so with fastify and autocannon on these cores no verifier can reach it' : ''}.`,
+        '',
+      );
+    out.push(
+      `![http](${barChart('http.svg', 'HTTP authentication verifications per second (2 cores, generator included)', [...runs.map((r) => ({ label: r.label.slice(0, 45), value: r.rps })), ...(h.batch ? [{ label: 'batch endpoint (64 per request)', value: h.batch.rps }] : []), { label: 'OpenSSL limit, 2 verifies, 2 cores', value: h.openssl.verify2 / 2 }], '/s')})`,
+      '',
+    );
   }
 
   const queue = runsOf('queue');
   if (queue.length) {
     const q = queue[queue.length - 1];
     const runs = q.runs as J[];
-    out.push('## Queue mode (BullMQ, real Redis)', '', `${fmt(q.requestsPerRun)} authentication requests per configuration; one API process, one or two worker processes, two pool threads in all.`, '');
+    out.push(
+      '## Queue mode (BullMQ, real Redis)',
+      '',
+      `${fmt(q.requestsPerRun)} authentication requests per configuration; one API process, one or two worker processes, two pool threads in all.`,
+      '',
+    );
     out.push('| configuration | requests/s | p50 | p99 |', '|---|---|---|---|');
-    for (let i = 0; i < runs.length; i++) out.push(`| ${runs[i].label} | ${spread(queue.map((x) => (x.runs as J[])[i].rps))} | ${runs[i].p50} ms | ${runs[i].p99} ms |`);
-    out.push('', `| ratio | value | target |`, '|---|---|---|', `| queue (64/job, best worker count) ÷ embedded | ${spread(queue.map((x) => x.ratios.queue64VsEmbedded), 2)} | ≥ 0.70 |`, `| two workers ÷ one (64/job) | ${spread(queue.map((x) => x.ratios.twoWorkersVsOne64), 2)} | |`, `| 64/job ÷ 1/job | ${spread(queue.map((x) => x.ratios.batch64VsBatch1), 2)} | |`, `| QueueEvents ÷ reply channel | ${spread(queue.map((x) => x.ratios.eventsVsReply64), 2)} | |`, '');
-    out.push(`![queue](${barChart('queue.svg', 'Embedded vs queue mode, requests per second', runs.map((r) => ({ label: r.label, value: r.rps })), '/s')})`, '');
+    for (let i = 0; i < runs.length; i++)
+      out.push(`| ${runs[i].label} | ${spread(queue.map((x) => (x.runs as J[])[i].rps))} | ${runs[i].p50} ms | ${runs[i].p99} ms |`);
+    out.push(
+      '',
+      `| ratio | value | target |`,
+      '|---|---|---|',
+      `| queue (64/job, best worker count) ÷ embedded | ${spread(
+        queue.map((x) => x.ratios.queue64VsEmbedded),
+        2,
+      )} | ≥ 0.70 |`,
+      `| two workers ÷ one (64/job) | ${spread(
+        queue.map((x) => x.ratios.twoWorkersVsOne64),
+        2,
+      )} | |`,
+      `| 64/job ÷ 1/job | ${spread(
+        queue.map((x) => x.ratios.batch64VsBatch1),
+        2,
+      )} | |`,
+      `| QueueEvents ÷ reply channel | ${spread(
+        queue.map((x) => x.ratios.eventsVsReply64),
+        2,
+      )} | |`,
+      '',
+    );
+    out.push(
+      `![queue](${barChart(
+        'queue.svg',
+        'Embedded vs queue mode, requests per second',
+        runs.map((r) => ({ label: r.label, value: r.rps })),
+        '/s',
+      )})`,
+      '',
+    );
   }
 
   const rev = runsOf('revocation');
@@ -127,8 +288,13 @@ export function writeReport(): string {
     out.push('| CRL entries | load (median of 3) | peak RSS | lookups/s, 50% hits | lookups/s, misses |', '|---|---|---|---|---|');
     for (const [n, e] of Object.entries(r.sizes as Record<string, J>)) {
       const loads = (e.load as J[]).map((l) => l.ms).sort((a: number, b: number) => a - b);
-      out.push(`| ${fmt(Number(n))} | ${fmt(loads[1] / 1000, 2)} s (${fmt(loads[0] / 1000, 2)}–${fmt(loads[2] / 1000, 2)}) | ${fmt(Math.max(...(e.load as J[]).map((l) => l.maxRssMB)))} MB | ${fmt(e.lookups?.[0]?.median)} | ${fmt(e.lookups?.[1]?.median)} |`);
-      for (const p of (e.peers ?? []) as J[]) out.push(`| ${fmt(Number(n))}, ${p.impl} | ${'error' in p ? `failed: ${p.error}` : `${fmt(p.ms / 1000, 1)} s`} | ${'error' in p ? '' : `${fmt(p.maxRssMB)} MB`} | | |`);
+      out.push(
+        `| ${fmt(Number(n))} | ${fmt(loads[1] / 1000, 2)} s (${fmt(loads[0] / 1000, 2)}–${fmt(loads[2] / 1000, 2)}) | ${fmt(Math.max(...(e.load as J[]).map((l) => l.maxRssMB)))} MB | ${fmt(e.lookups?.[0]?.median)} | ${fmt(e.lookups?.[1]?.median)} |`,
+      );
+      for (const p of (e.peers ?? []) as J[])
+        out.push(
+          `| ${fmt(Number(n))}, ${p.impl} | ${'error' in p ? `failed: ${p.error}` : `${fmt(p.ms / 1000, 1)} s`} | ${'error' in p ? '' : `${fmt(p.maxRssMB)} MB`} | | |`,
+        );
     }
     out.push('');
   }
@@ -138,21 +304,45 @@ export function writeReport(): string {
     const c = change[change.length - 1];
     out.push('## Change confirmation', '', `${fmt(c.watches)} watched signing certificates re-checked after a CRL revoking ${fmt(c.revoked)} of them.`, '');
     out.push('| store | re-check | per second | process RSS (peak) | Redis memory |', '|---|---|---|---|---|');
-    for (const row of c.runs as J[]) out.push(`| ${row.store} | ${spread(change.map((x) => (x.runs as J[]).find((y) => y.store === row.store)!.recheckMs / 1000), 2, ' s')} | ${fmt(row.perSecond)} | ${fmt(row.rssPeakMB)} MB | ${row.redisUsedMB === null ? '—' : `${fmt(row.redisUsedMB)} MB`} |`);
+    for (const row of c.runs as J[])
+      out.push(
+        `| ${row.store} | ${spread(
+          change.map((x) => (x.runs as J[]).find((y) => y.store === row.store)!.recheckMs / 1000),
+          2,
+          ' s',
+        )} | ${fmt(row.perSecond)} | ${fmt(row.rssPeakMB)} MB | ${row.redisUsedMB === null ? '—' : `${fmt(row.redisUsedMB)} MB`} |`,
+      );
     out.push('');
   }
 
   const pay = runsOf('payments');
   if (pay.length) {
     const p = pay[pay.length - 1];
-    out.push('## Payment relay', '', `Credit authorisations end to end with the reference institution (its own process, accounts in Redis), ${fmt(p.holders)} enrolled holders. Every decision is committed with its audit record, and the call's pending record before the institution is asked, in the relay's system of record.`, '');
+    out.push(
+      '## Payment relay',
+      '',
+      `Credit authorisations end to end with the reference institution (its own process, accounts in Redis), ${fmt(p.holders)} enrolled holders. Every decision is committed with its audit record, and the call's pending record before the institution is asked, in the relay's system of record.`,
+      '',
+    );
     out.push('| system of record | authorisations/s | p50 / p99 | approved | ÷ plain authentication |', '|---|---|---|---|---|');
     for (const row of (p.stores as J[] | undefined) ?? [{ store: 'Redis', payments: p.payments, approved: p.approved, ratio: p.ratio }]) {
       const all = pay.map((x) => ((x.stores as J[] | undefined) ?? []).find((y) => y.store === row.store)).filter(Boolean) as J[];
-      out.push(`| ${row.store} | ${spread(all.map((x) => x.payments.rps))} | ${row.payments.p50} / ${row.payments.p99} ms | ${fmt(row.approved)} of ${fmt(p.requests)} | ${spread(all.map((x) => x.ratio), 2)} |`);
+      out.push(
+        `| ${row.store} | ${spread(all.map((x) => x.payments.rps))} | ${row.payments.p50} / ${row.payments.p99} ms | ${fmt(row.approved)} of ${fmt(p.requests)} | ${spread(
+          all.map((x) => x.ratio),
+          2,
+        )} |`,
+      );
     }
-    if (p.before) out.push(`| before (${p.before.commit}: ${p.before.stores}, audit not awaited) | ${fmt(p.before.payments)} | | | ${p.before.ratio.toFixed(2)} (of ${fmt(p.before.verify)}/s) |`);
-    out.push('', `Plain authentication of the same holders in the same run (embedded default, audit committed before each answer): ${spread(pay.map((x) => x.verify.rps))}/s.`, '');
+    if (p.before)
+      out.push(
+        `| before (${p.before.commit}: ${p.before.stores}, audit not awaited) | ${fmt(p.before.payments)} | | | ${p.before.ratio.toFixed(2)} (of ${fmt(p.before.verify)}/s) |`,
+      );
+    out.push(
+      '',
+      `Plain authentication of the same holders in the same run (embedded default, audit committed before each answer): ${spread(pay.map((x) => x.verify.rps))}/s.`,
+      '',
+    );
   }
 
   const file = join(DIR, 'REPORT.md');

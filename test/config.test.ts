@@ -48,8 +48,13 @@ describe('config', () => {
   it('tenant webhook URLs follow the webhook policy: https, http to allowHosts, private only with allowPrivate', () => {
     const tenant = (webhookUrl: string) => ({ id: 'a', apiKeySha256: 'a'.repeat(64), webhookSecret: 's', webhookUrl });
     expect(validateConfig({ tenants: [tenant('https://hooks.example.com/x')] }).tenants[0].webhookUrl).toBe('https://hooks.example.com/x');
-    expect(() => validateConfig({ tenants: [tenant('http://127.0.0.1:9/x')], webhooks: { allowHosts: ['127.0.0.1'] } })).toThrow(/tenants\[0\]\.webhookUrl.*loopback/);
-    expect(validateConfig({ tenants: [tenant('http://127.0.0.1:9/x')], webhooks: { allowHosts: ['127.0.0.1'], allowPrivate: true } }).webhooks).toEqual({ allowHosts: ['127.0.0.1'], allowPrivate: true });
+    expect(() => validateConfig({ tenants: [tenant('http://127.0.0.1:9/x')], webhooks: { allowHosts: ['127.0.0.1'] } })).toThrow(
+      /tenants\[0\]\.webhookUrl.*loopback/,
+    );
+    expect(validateConfig({ tenants: [tenant('http://127.0.0.1:9/x')], webhooks: { allowHosts: ['127.0.0.1'], allowPrivate: true } }).webhooks).toEqual({
+      allowHosts: ['127.0.0.1'],
+      allowPrivate: true,
+    });
   });
 
   it('a file, then JPKI_* variables, override the defaults', () => {
@@ -100,13 +105,22 @@ describe('config', () => {
     [{ payments: { institutions: [{ ...bank, endpoint: 'bank' }] } }, 'config payments.institutions[0].endpoint: must be an http(s) URL, got "bank"'],
     [{ payments: { institutions: [{ ...bank, secret: 'short' }] } }, 'config payments.institutions[0].secret: must be at least 16 characters'],
     [{ redis: { url: 'redis://a,redis://b' } }, 'config redis.url: must be a redis:// or rediss:// URL, got "redis://a,redis://b"'],
-    [{ redis: { url: 'redis://a,http://b', cluster: true } }, 'config redis.url: must be a redis:// or rediss:// URL or a comma-separated list of them, got "redis://a,http://b"'],
+    [
+      { redis: { url: 'redis://a,http://b', cluster: true } },
+      'config redis.url: must be a redis:// or rediss:// URL or a comma-separated list of them, got "redis://a,http://b"',
+    ],
     [{ database: { url: 'mysql://h/db' } }, 'config database.url: must be a postgres:// URL or null, got "mysql://h/db"'],
     [{ redis: { prefix: 'a:b' } }, 'config redis.prefix: must not contain braces, colons or spaces (the key builder adds them)'],
     // The rules between fields, each with its message.
     [{ mode: 'queue', database: { url: 'postgres://h/db' } }, 'config challenge.store: must be "redis" in queue mode'],
-    [{ mode: 'queue', challenge: { store: 'redis' } }, 'config database.url: must be a postgres:// URL in queue mode (PGlite is one process; nodes share a PostgreSQL server)'],
-    [{ tenants: [{ ...tenant, webhookUrl: 'https://127.0.0.1/x', webhookSecret: 's' }] }, 'config tenants[0].webhookUrl: loopback address refused (webhooks.allowPrivate is false)'],
+    [
+      { mode: 'queue', challenge: { store: 'redis' } },
+      'config database.url: must be a postgres:// URL in queue mode (PGlite is one process; nodes share a PostgreSQL server)',
+    ],
+    [
+      { tenants: [{ ...tenant, webhookUrl: 'https://127.0.0.1/x', webhookSecret: 's' }] },
+      'config tenants[0].webhookUrl: loopback address refused (webhooks.allowPrivate is false)',
+    ],
     [{ tenants: [{ ...tenant, webhookUrl: 'https://hooks.example.com/x' }] }, 'config tenants[0].webhookSecret: required when webhookUrl is set'],
     [{ tenants: [tenant, { ...tenant, apiKeySha256: 'b'.repeat(64) }] }, 'config tenants: duplicate tenant id "a"'],
     [{ payments: { institutions: [bank, bank] } }, 'config payments.institutions: duplicate institution id'],
@@ -126,7 +140,9 @@ describe('config', () => {
   });
 
   it('queue mode without redis challenges or a database: both errors', () => {
-    expect(() => validateConfig({ mode: 'queue' })).toThrow(/^config: 2 errors: challenge\.store: must be "redis" in queue mode; database\.url: must be a postgres:\/\/ URL in queue mode/);
+    expect(() => validateConfig({ mode: 'queue' })).toThrow(
+      /^config: 2 errors: challenge\.store: must be "redis" in queue mode; database\.url: must be a postgres:\/\/ URL in queue mode/,
+    );
   });
 
   // Generated from the table: a new field is covered without a line here.
@@ -170,7 +186,12 @@ describe('config', () => {
       case 'url':
         return here('nope', 'ftp://x', '', 5, ...notNull);
       case 'strs':
-        return [['x', ''], [null, ''], [['ok', ''], '[1]'], [[5], '[0]']];
+        return [
+          ['x', ''],
+          [null, ''],
+          [['ok', ''], '[1]'],
+          [[5], '[0]'],
+        ];
       case 'object':
         return here(5, 'x', [], ...notNull);
       case 'list':
@@ -208,7 +229,10 @@ describe('config', () => {
         expect.unreachable(`${f.path} = ${JSON.stringify(value)} accepted`);
       } catch (err) {
         expect(err, JSON.stringify(raw)).toBeInstanceOf(ConfigError);
-        expect((err as ConfigError).errors.map((e) => e.field), JSON.stringify(raw)).toEqual([field]);
+        expect(
+          (err as ConfigError).errors.map((e) => e.field),
+          JSON.stringify(raw),
+        ).toEqual([field]);
         expect((err as Error).message.startsWith(`config ${field}: `), (err as Error).message).toBe(true);
       }
     }

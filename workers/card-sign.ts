@@ -4,7 +4,10 @@ import { createPrivateKey } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
 import { cardSign } from '../src/dev/sim/card.js';
 
-interface Job { keys: string[]; items: { key: number; challenge: Uint8Array }[] }
+interface Job {
+  keys: string[];
+  items: { key: number; challenge: Uint8Array }[];
+}
 
 parentPort?.on('message', (job: Job) => {
   const keys = job.keys.map((k) => createPrivateKey(k));

@@ -44,10 +44,15 @@ function context(task: VerifyTask): VerifyContext {
 
 function one(item: VerifyItem, ctx: VerifyContext): ItemResult {
   if (item.kind === 'auth') {
-    return verifyAuthentication({ certificate: item.cert, challenge: item.challenge, signature: item.signature, digestAlgorithm: item.hash, time: item.time }, ctx);
+    return verifyAuthentication(
+      { certificate: item.cert, challenge: item.challenge, signature: item.signature, digestAlgorithm: item.hash, time: item.time },
+      ctx,
+    );
   }
   const base = { certificate: item.cert, signature: item.signature, digestAlgorithm: item.hash, time: item.time };
-  return item.digest ? verifyDocumentSignature({ ...base, digest: item.digest }, ctx) : verifyDocumentSignature({ ...base, data: item.data ?? new Uint8Array(0) }, ctx);
+  return item.digest
+    ? verifyDocumentSignature({ ...base, digest: item.digest }, ctx)
+    : verifyDocumentSignature({ ...base, data: item.data ?? new Uint8Array(0) }, ctx);
 }
 
 export default function run(task: VerifyTask): TaskResult {

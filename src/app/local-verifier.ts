@@ -54,7 +54,12 @@ export class LocalVerifier implements Verifier {
   }
 
   crlStatus(): CrlSourceStatus[] {
-    return (this.feed?.status() ?? []).map((s) => ({ source: s.id, thisUpdate: s.meta?.thisUpdate ?? null, nextUpdate: s.meta?.nextUpdate ?? null, crlNumber: s.meta?.crlNumber ?? null }));
+    return (this.feed?.status() ?? []).map((s) => ({
+      source: s.id,
+      thisUpdate: s.meta?.thisUpdate ?? null,
+      nextUpdate: s.meta?.nextUpdate ?? null,
+      crlNumber: s.meta?.crlNumber ?? null,
+    }));
   }
 
   async scrape(metrics: VerifierGauges): Promise<void> {

@@ -62,23 +62,34 @@ export async function startService(config: Config, opts: ServiceOptions = {}): P
   const { db, platform, present, bulkDeps } = records;
   const relay = new PaymentRelay(
     platform,
-    config.payments.institutions.map((i) => new InstitutionClient(i, { failures: config.payments.circuitFailures, openMs: config.payments.circuitOpenMs }, (outcome, s) => metrics.institutionSeconds.observe({ institution: i.id, outcome }, s), WALL_CLOCK)),
+    config.payments.institutions.map(
+      (i) =>
+        new InstitutionClient(
+          i,
+          { failures: config.payments.circuitFailures, openMs: config.payments.circuitOpenMs },
+          (outcome, s) => metrics.institutionSeconds.observe({ institution: i.id, outcome }, s),
+          WALL_CLOCK,
+        ),
+    ),
     { idempotencyTtlMs: config.payments.idempotencyTtlSec * 1000, callMarginMs: config.payments.callMarginMs },
     clock,
   );
   if (config.mode === 'queue') {
     const q = config.queue;
-    const dispatcher = await QueueDispatcher.start(
-      { ...q, redis: config.redis, keys, wallClock: WALL_CLOCK },
-      metrics.dispatchObserver(),
-      logger,
-    );
+    const dispatcher = await QueueDispatcher.start({ ...q, redis: config.redis, keys, wallClock: WALL_CLOCK }, metrics.dispatchObserver(), logger);
     verifier = dispatcher;
     // Bulk chunks go to the workers behind synchronous traffic (BullMQ serves prioritised jobs
     // after plain ones); the workers record their results in Redis.
     const chunkRunner: ChunkRunner = async (chunk) => {
       try {
-        await dispatcher.bullQueue.add('bulk', chunk, { jobId: `${chunk.bulkId}.${chunk.chunk}`, priority: 10, attempts: q.attempts, backoff: { type: 'fixed', delay: q.backoffMs }, removeOnComplete: true, removeOnFail: false });
+        await dispatcher.bullQueue.add('bulk', chunk, {
+          jobId: `${chunk.bulkId}.${chunk.chunk}`,
+          priority: 10,
+          attempts: q.attempts,
+          backoff: { type: 'fixed', delay: q.backoffMs },
+          removeOnComplete: true,
+          removeOnFail: false,
+        });
       } catch (err) {
         throw new QueueError('queue_unavailable', `cannot enqueue: ${(err as Error).message}`);
       }
@@ -89,7 +100,11 @@ export async function startService(config: Config, opts: ServiceOptions = {}): P
   } else {
     const lv = (local = await LocalVerifier.start(config, metrics, logger, clock));
     verifier = lv;
-    const runner = localChunkRunner((item) => lv.verify(item), () => bulk, logger);
+    const runner = localChunkRunner(
+      (item) => lv.verify(item),
+      () => bulk,
+      logger,
+    );
     bulk = new BulkJobs({ ...bulkDeps, runner });
     if (lv.feed) watchFeed(lv.feed, platform, config.crl.graceSec * 1000, logger, (r) => metrics.changeRecheck(r));
   }

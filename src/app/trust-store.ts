@@ -8,7 +8,10 @@ import { CertificatePool } from '../core/cert-pool.js';
 
 export class TrustStoreError extends Error {
   override readonly name = 'TrustStoreError';
-  constructor(readonly path: string, message: string) {
+  constructor(
+    readonly path: string,
+    message: string,
+  ) {
     super(`${path}: ${message}`);
   }
 }
@@ -26,7 +29,10 @@ export function readCertificateDers(path: string): Uint8Array[] {
 export function readCertificates(path: string): Certificate[] {
   const st = statSync(path);
   if (st.isDirectory()) {
-    return readdirSync(path).filter((f) => CERT_FILE.test(f)).sort().flatMap((f) => readCertificates(join(path, f)));
+    return readdirSync(path)
+      .filter((f) => CERT_FILE.test(f))
+      .sort()
+      .flatMap((f) => readCertificates(join(path, f)));
   }
   const ders = readCertificateDers(path);
   if (ders.length === 0) throw new TrustStoreError(path, 'no certificate found');

@@ -51,7 +51,10 @@ export async function startQueueWorker(config: Config, opts: QueueWorkerOptions 
   const onError = (err: Error): void => logger.warn({ err: { message: err.message } }, 'worker redis error');
   const redis: RedisClient = redisClient(config.redis, 'fail-fast', onError);
   const owned: RedisClient[] = []; // clients handed to BullMQ, closed here
-  const deadLetters = new Queue(keys.deadLetterQueue(q.name), { connection: bullConnection(config.redis, 'fail-fast', onError, owned), prefix: keys.bullPrefix });
+  const deadLetters = new Queue(keys.deadLetterQueue(q.name), {
+    connection: bullConnection(config.redis, 'fail-fast', onError, owned),
+    prefix: keys.bullPrefix,
+  });
   deadLetters.on('error', onError);
   await whenReady(redis);
   // Workers share the API nodes' system of record: conversion IDs for proxy tenants, bulk results.
@@ -118,11 +121,22 @@ export async function startQueueWorker(config: Config, opts: QueueWorkerOptions 
     const items = typeof data.n === 'number' ? data.n : 0;
     await deadLetters.add(
       'dead',
-      { queue: q.name, jobId: job.id, name: job.name, items, bulkId: data.bulkId ?? null, reason: err.message, attempts: job.attemptsMade, failedAt: new Date(clock()).toISOString(), worker: id },
+      {
+        queue: q.name,
+        jobId: job.id,
+        name: job.name,
+        items,
+        bulkId: data.bulkId ?? null,
+        reason: err.message,
+        attempts: job.attemptsMade,
+        failedAt: new Date(clock()).toISOString(),
+        worker: id,
+      },
       { jobId: job.id, removeOnComplete: false, removeOnFail: false },
     );
     if (job.name === 'bulk' && data.bulkId && Array.isArray(data.index)) await bulk.failChunk(data as BulkChunkData, err.message);
-    else if (typeof data.replyTo === 'string' && data.replyTo) await redis.publish(data.replyTo, JSON.stringify({ jobId: job.id!, error: err.message } satisfies ReplyMessage));
+    else if (typeof data.replyTo === 'string' && data.replyTo)
+      await redis.publish(data.replyTo, JSON.stringify({ jobId: job.id!, error: err.message } satisfies ReplyMessage));
     await job.remove();
     metrics.workerJobs.inc({ outcome: 'dead_lettered' });
     logger.error({ jobId: job.id, items, attempts: job.attemptsMade, reason: err.message }, 'job failed for good: moved to the dead-letter queue');
@@ -179,7 +193,12 @@ export async function startQueueWorker(config: Config, opts: QueueWorkerOptions 
       closing ??= (async () => {
         clearInterval(heartbeat);
         await worker.close(); // waits for the active jobs
-        await redis.multi().zrem(keys.workers, id).del(keys.workerStatus(id)).exec().catch(() => undefined);
+        await redis
+          .multi()
+          .zrem(keys.workers, id)
+          .del(keys.workerStatus(id))
+          .exec()
+          .catch(() => undefined);
         await local.close();
         await deadLetters.close();
         await ops.close();

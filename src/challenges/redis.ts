@@ -56,7 +56,17 @@ export class RedisChallengeStore implements ChallengeStore {
     const expiresAt = now + ttlMs;
     const value = `${expiresAt}:${Buffer.from(challenge).toString('base64')}`;
     const r = await guarded('challenge store', () =>
-      this.scripts.jpkiIssueChallenge(this.keys.tenantChallenge(tenant, challengeId), this.keys.tenantChallenges(tenant), now, expiresAt, value, ttlMs + TOMBSTONE_MS, maxOutstanding, challengeId, ttlMs + 1000),
+      this.scripts.jpkiIssueChallenge(
+        this.keys.tenantChallenge(tenant, challengeId),
+        this.keys.tenantChallenges(tenant),
+        now,
+        expiresAt,
+        value,
+        ttlMs + TOMBSTONE_MS,
+        maxOutstanding,
+        challengeId,
+        ttlMs + 1000,
+      ),
     );
     if (r[0] === 0) return { ok: false, code: 'too_many_challenges', retryAfterMs: Math.max(1, Number(r[1]) - now) };
     if (r[0] !== 1) throw new Error('challenge id collision'); // 128 random bits: never in practice
@@ -64,7 +74,9 @@ export class RedisChallengeStore implements ChallengeStore {
   }
 
   async consume(challengeId: string, tenant: string, now: number): Promise<ConsumeResult> {
-    const v = await guarded('challenge store', () => this.scripts.jpkiConsumeChallenge(this.keys.tenantChallenge(tenant, challengeId), this.keys.tenantChallenges(tenant), challengeId));
+    const v = await guarded('challenge store', () =>
+      this.scripts.jpkiConsumeChallenge(this.keys.tenantChallenge(tenant, challengeId), this.keys.tenantChallenges(tenant), challengeId),
+    );
     if (v === null) return { ok: false, code: 'challenge_unknown' };
     if (v === 'used') return { ok: false, code: 'challenge_replayed' };
     const sep = v.indexOf(':');

@@ -68,10 +68,20 @@ const print = (v: unknown): void => console.log(JSON.stringify(v, null, 2));
 
 async function pkiCmd(argv: string[]): Promise<number> {
   const { flags, positionals } = parse(argv, {
-    dir: { type: 'string' }, auth: { type: 'string' }, signing: { type: 'string' }, test: { type: 'string' },
-    pool: { type: 'string' }, seed: { type: 'string' }, now: { type: 'string' },
-    entries: { type: 'string' }, revoke: { type: 'string' }, port: { type: 'string' }, 'rotate-every': { type: 'string' },
-    holders: { type: 'string' }, pairs: { type: 'string' }, host: { type: 'string' },
+    dir: { type: 'string' },
+    auth: { type: 'string' },
+    signing: { type: 'string' },
+    test: { type: 'string' },
+    pool: { type: 'string' },
+    seed: { type: 'string' },
+    now: { type: 'string' },
+    entries: { type: 'string' },
+    revoke: { type: 'string' },
+    port: { type: 'string' },
+    'rotate-every': { type: 'string' },
+    holders: { type: 'string' },
+    pairs: { type: 'string' },
+    host: { type: 'string' },
   });
   const dir = resolve(need(flags, 'dir'));
   if (positionals[0] === 'crl') return pkiCrl(dir, flags);
@@ -79,7 +89,9 @@ async function pkiCmd(argv: string[]): Promise<number> {
     const ids = need(flags, 'holders').split(',').filter(Boolean);
     const pairs = typeof flags.pairs === 'string' ? flags.pairs.split(',').map((p) => p.split(':') as [string, string]) : [];
     const res = renewHolders({ dir, now: timeFlag(flags, 'now'), ids, pairs });
-    console.log(`renewed ${res.renewed.map((h) => `${h.id.slice(0, -1)} → ${h.id}`).join(', ') || 'nothing'}; link data (${res.records.length} records) in ${res.file}`);
+    console.log(
+      `renewed ${res.renewed.map((h) => `${h.id.slice(0, -1)} → ${h.id}`).join(', ') || 'nothing'}; link data (${res.records.length} records) in ${res.file}`,
+    );
     console.log(`revoke the old certificates as superseded with: pki crl --dir ${dir} --revoke ${ids.map((i) => `${i}:superseded`).join(',')}`);
     return 0;
   }
@@ -102,8 +114,16 @@ async function pkiCmd(argv: string[]): Promise<number> {
 }
 
 const REASON_CODES: Record<string, number> = {
-  unspecified: 0, keyCompromise: 1, cACompromise: 2, affiliationChanged: 3, superseded: 4,
-  cessationOfOperation: 5, certificateHold: 6, removeFromCRL: 8, privilegeWithdrawn: 9, aACompromise: 10,
+  unspecified: 0,
+  keyCompromise: 1,
+  cACompromise: 2,
+  affiliationChanged: 3,
+  superseded: 4,
+  cessationOfOperation: 5,
+  certificateHold: 6,
+  removeFromCRL: 8,
+  privilegeWithdrawn: 9,
+  aACompromise: 10,
 };
 
 /** `pki crl`: publish CRLs for the holders of a PKI (plus bulk entries), or rotate to the next day. */
@@ -125,7 +145,13 @@ async function pkiCrl(dir: string, flags: Flags): Promise<number> {
 async function pkiServe(dir: string, flags: Flags): Promise<number> {
   if (!existsSync(join(dir, 'crl'))) publishCrls({ dir, now: Date.now() });
   const every = int(flags, 'rotate-every', 0);
-  const srv = await serveCrls({ dir, port: int(flags, 'port', 8089), host: typeof flags.host === 'string' ? flags.host : undefined, rotateEveryMs: every * 1000, onRotate: (d) => console.error(`rotated: day ${d}`) });
+  const srv = await serveCrls({
+    dir,
+    port: int(flags, 'port', 8089),
+    host: typeof flags.host === 'string' ? flags.host : undefined,
+    rotateEveryMs: every * 1000,
+    onRotate: (d) => console.error(`rotated: day ${d}`),
+  });
   console.error(`serving ${join(dir, 'crl')} at ${srv.url}/crl/ (index: ${srv.url}/crl/)${every ? `, rotating every ${every} s` : ''}`);
   await new Promise<void>((r) => {
     process.once('SIGINT', r);
@@ -137,8 +163,12 @@ async function pkiServe(dir: string, flags: Flags): Promise<number> {
 
 async function cardCmd(argv: string[]): Promise<number> {
   const { flags, positionals } = parse(argv, {
-    dir: { type: 'string' }, holder: { type: 'string' }, challenge: { type: 'string' }, 'data-file': { type: 'string' },
-    digest: { type: 'string' }, hash: { type: 'string' },
+    dir: { type: 'string' },
+    holder: { type: 'string' },
+    challenge: { type: 'string' },
+    'data-file': { type: 'string' },
+    digest: { type: 'string' },
+    hash: { type: 'string' },
   });
   if (positionals[0] !== 'sign' && positionals[0] !== 'cert') throw new UsageError('expected "card sign" or "card cert"');
   const pki = openPki(resolve(need(flags, 'dir')));
@@ -162,9 +192,17 @@ async function cardCmd(argv: string[]): Promise<number> {
 
 async function verifyCmd(argv: string[]): Promise<number> {
   const { flags, positionals } = parse(argv, {
-    roots: { type: 'string', multiple: true }, cert: { type: 'string' }, challenge: { type: 'string' },
-    signature: { type: 'string' }, 'data-file': { type: 'string' }, digest: { type: 'string' }, hash: { type: 'string' },
-    at: { type: 'string' }, 'allow-test': { type: 'boolean' }, crl: { type: 'string', multiple: true }, 'soft-fail': { type: 'boolean' },
+    roots: { type: 'string', multiple: true },
+    cert: { type: 'string' },
+    challenge: { type: 'string' },
+    signature: { type: 'string' },
+    'data-file': { type: 'string' },
+    digest: { type: 'string' },
+    hash: { type: 'string' },
+    at: { type: 'string' },
+    'allow-test': { type: 'boolean' },
+    crl: { type: 'string', multiple: true },
+    'soft-fail': { type: 'boolean' },
   });
   const roots = (flags.roots as string[] | undefined) ?? [];
   if (roots.length === 0) throw new UsageError('--roots is required (a PEM/DER file or a folder; repeatable)');
@@ -195,7 +233,14 @@ async function verifyCmd(argv: string[]): Promise<number> {
 
 /** Loads CRL files (or folders of *.crl) into a revocation set; a refused CRL is an input error. */
 function crlChecker(paths: string[], anchors: readonly Certificate[]): IndexRevocationChecker {
-  const files = paths.flatMap((p) => (statSync(p).isDirectory() ? readdirSync(p).filter((f) => f.endsWith('.crl')).sort().map((f) => join(p, f)) : [p]));
+  const files = paths.flatMap((p) =>
+    statSync(p).isDirectory()
+      ? readdirSync(p)
+          .filter((f) => f.endsWith('.crl'))
+          .sort()
+          .map((f) => join(p, f))
+      : [p],
+  );
   const loaded: LoadedCrl[] = [];
   for (const f of files) {
     const r = loadCrl(f, [new Uint8Array(readFileSync(f))], anchors);
@@ -216,7 +261,8 @@ async function limboCmd(argv: string[]): Promise<number> {
   if (!Array.isArray(data.testcases)) throw new UsageError(`${file} has no "testcases" array`);
   const cases = flags['include-webpki'] ? data.testcases : data.testcases.filter(inScope);
   const outcomes = cases.map((tc) => runLimboCase(tc, exceptions));
-  for (const o of outcomes) console.log(JSON.stringify({ id: o.id, expected: o.expected, actual: o.actual, code: o.code, ...(o.excepted ? { excepted: o.excepted } : {}) }));
+  for (const o of outcomes)
+    console.log(JSON.stringify({ id: o.id, expected: o.expected, actual: o.actual, code: o.code, ...(o.excepted ? { excepted: o.excepted } : {}) }));
   const s = summarize(outcomes);
   console.log(`limbo: ${s.passed} passed, ${s.failed} failed, ${s.excepted} excepted`);
   return s.failed === 0 ? 0 : 1;
@@ -258,24 +304,44 @@ async function demoCmd(argv: string[]): Promise<number> {
   const tampered = Uint8Array.from(sig);
   tampered[tampered.length - 1] ^= 1;
   const doc = Buffer.from('申込書: JPKI demo');
-  const show = (label: string, r: { verdict: { status: string; code: string; detail: string; revocation: { checked: boolean; source?: { crlNumber: string | null; thisUpdate: number } } } }): void =>
-    console.log(`${label.padEnd(44)} ${r.verdict.status.padEnd(8)} ${r.verdict.code.padEnd(24)} ${r.verdict.detail}` +
-      (r.verdict.revocation.source ? `  [CRL #${r.verdict.revocation.source.crlNumber} of ${new Date(r.verdict.revocation.source.thisUpdate).toISOString()}]` : ''));
+  const show = (
+    label: string,
+    r: {
+      verdict: { status: string; code: string; detail: string; revocation: { checked: boolean; source?: { crlNumber: string | null; thisUpdate: number } } };
+    },
+  ): void =>
+    console.log(
+      `${label.padEnd(44)} ${r.verdict.status.padEnd(8)} ${r.verdict.code.padEnd(24)} ${r.verdict.detail}` +
+        (r.verdict.revocation.source
+          ? `  [CRL #${r.verdict.revocation.source.crlNumber} of ${new Date(r.verdict.revocation.source.thisUpdate).toISOString()}]`
+          : ''),
+    );
   show('auth: valid signature over the challenge', verifyAuthentication({ certificate: a.cert, challenge, signature: sig, time: now }, ctx));
-  show('auth: revoked card', verifyAuthentication({ certificate: revoked.cert, challenge, signature: cardSign(pki.keys[revoked.key], challenge), time: now }, ctx));
+  show(
+    'auth: revoked card',
+    verifyAuthentication({ certificate: revoked.cert, challenge, signature: cardSign(pki.keys[revoked.key], challenge), time: now }, ctx),
+  );
   show('auth: tampered signature', verifyAuthentication({ certificate: a.cert, challenge, signature: tampered, time: now }, ctx));
-  show('auth: signing certificate used to log in', verifyAuthentication({ certificate: s.cert, challenge, signature: cardSign(pki.keys[s.key], challenge), time: now }, ctx));
+  show(
+    'auth: signing certificate used to log in',
+    verifyAuthentication({ certificate: s.cert, challenge, signature: cardSign(pki.keys[s.key], challenge), time: now }, ctx),
+  );
   const t = pki.holders('test')[0];
   show('auth: test-hierarchy card', verifyAuthentication({ certificate: t.cert, challenge, signature: cardSign(pki.keys[t.key], challenge), time: now }, ctx));
-  show('signature: document signed with the card', verifyDocumentSignature({ certificate: s.cert, data: doc, signature: cardSign(pki.keys[s.key], doc), time: now }, ctx));
+  show(
+    'signature: document signed with the card',
+    verifyDocumentSignature({ certificate: s.cert, data: doc, signature: cardSign(pki.keys[s.key], doc), time: now }, ctx),
+  );
   const cli = 'node dist/src/cli/main.js';
-  console.log(`\nTry it yourself (paste into a shell in this folder):\n` +
-    `  ${cli} card cert --dir ${dir} --holder ${a.id} > /tmp/${a.id}.pem\n` +
-    `  SIG=$(${cli} card sign --dir ${dir} --holder ${a.id} --challenge 00ff)\n` +
-    `  ${cli} verify auth --roots ${join(dir, 'trust')} --crl ${join(dir, 'crl')} --cert /tmp/${a.id}.pem --challenge 00ff --signature "$SIG"\n` +
-    `  ${cli} verify auth --roots ${join(dir, 'trust')} --crl ${join(dir, 'crl')} --cert /tmp/${a.id}.pem --challenge 00fe --signature "$SIG"   # wrong challenge\n` +
-    `  ${cli} card cert --dir ${dir} --holder a1 > /tmp/a1.pem; SIG1=$(${cli} card sign --dir ${dir} --holder a1 --challenge 00ff)\n` +
-    `  ${cli} verify auth --roots ${join(dir, 'trust')} --crl ${join(dir, 'crl')} --cert /tmp/a1.pem --challenge 00ff --signature "$SIG1"   # revoked`);
+  console.log(
+    `\nTry it yourself (paste into a shell in this folder):\n` +
+      `  ${cli} card cert --dir ${dir} --holder ${a.id} > /tmp/${a.id}.pem\n` +
+      `  SIG=$(${cli} card sign --dir ${dir} --holder ${a.id} --challenge 00ff)\n` +
+      `  ${cli} verify auth --roots ${join(dir, 'trust')} --crl ${join(dir, 'crl')} --cert /tmp/${a.id}.pem --challenge 00ff --signature "$SIG"\n` +
+      `  ${cli} verify auth --roots ${join(dir, 'trust')} --crl ${join(dir, 'crl')} --cert /tmp/${a.id}.pem --challenge 00fe --signature "$SIG"   # wrong challenge\n` +
+      `  ${cli} card cert --dir ${dir} --holder a1 > /tmp/a1.pem; SIG1=$(${cli} card sign --dir ${dir} --holder a1 --challenge 00ff)\n` +
+      `  ${cli} verify auth --roots ${join(dir, 'trust')} --crl ${join(dir, 'crl')} --cert /tmp/a1.pem --challenge 00ff --signature "$SIG1"   # revoked`,
+  );
   return 0;
 }
 

@@ -37,7 +37,8 @@ export async function serveCmd(argv: string[]): Promise<number> {
   const { flags } = parse(argv, { config: { type: 'string' } });
   const config = loadConfig(str(flags, 'config') ?? null);
   if (config.tenants.length === 0) throw new UsageError('config tenants: at least one tenant is required (or use `start` for the embedded demo)');
-  if (config.mode === 'embedded' && config.trust.roots.length === 0) throw new UsageError('config trust.roots: at least one trust anchor file or folder is required');
+  if (config.mode === 'embedded' && config.trust.roots.length === 0)
+    throw new UsageError('config trust.roots: at least one trust anchor file or folder is required');
   return runUntilSignal(config);
 }
 
@@ -61,7 +62,9 @@ export async function startCmd(argv: string[]): Promise<number> {
   // Today's CRLs, with holder a1 revoked for key compromise.
   rotateCrls({ dir, now, revoke: { a1: 1 } });
   const revoked = new Set((JSON.parse(readFileSync(join(dir, 'crl', 'revoked.json'), 'utf8')) as { revoked: { id: string }[] }).revoked.map((r) => r.id));
-  const good = openPki(dir).holders('authentication').find((h) => !revoked.has(h.id))!.id;
+  const good = openPki(dir)
+    .holders('authentication')
+    .find((h) => !revoked.has(h.id))!.id;
   const key = randomBytes(24).toString('base64url');
   const env = loadConfig(null); // JPKI_* overrides (port, threads, …) still apply
   const config = validateConfig({
@@ -74,19 +77,33 @@ export async function startCmd(argv: string[]): Promise<number> {
   const cli = 'node dist/src/cli/main.js';
   const c = `${cli} client --url ${url} --key ${key} --dir ${dir}`;
   // Printed once the service listens, so the commands work the moment they appear.
-  return runUntilSignal(config, () => console.log(`\njpki-verify (embedded) on ${url} — demo tenant API key: ${key}\n\nTry (paste into another shell in this folder):\n` +
-    `  ${c} auth --holder ${good}            # valid\n` +
-    `  ${c} auth --holder a1                 # revoked (keyCompromise)\n` +
-    `  ${c} auth --holder ${good} --tamper   # tampered signature\n` +
-    `  ${c} signature --holder s3            # document signature, with 基本4情報\n` +
-    `  curl -s ${url}/readyz; curl -s ${url}/metrics | grep jpki_verdicts_total\n`));
+  return runUntilSignal(config, () =>
+    console.log(
+      `\njpki-verify (embedded) on ${url} — demo tenant API key: ${key}\n\nTry (paste into another shell in this folder):\n` +
+        `  ${c} auth --holder ${good}            # valid\n` +
+        `  ${c} auth --holder a1                 # revoked (keyCompromise)\n` +
+        `  ${c} auth --holder ${good} --tamper   # tampered signature\n` +
+        `  ${c} signature --holder s3            # document signature, with 基本4情報\n` +
+        `  curl -s ${url}/readyz; curl -s ${url}/metrics | grep jpki_verdicts_total\n`,
+    ),
+  );
 }
 
 /** Drives the HTTP API as a relay platform would: challenge, card signature, verification. */
 export async function clientCmd(argv: string[]): Promise<number> {
   const { flags, positionals } = parse(argv, {
-    url: { type: 'string' }, key: { type: 'string' }, dir: { type: 'string' }, holder: { type: 'string' }, tamper: { type: 'boolean' },
-    customer: { type: 'string' }, card: { type: 'string' }, method: { type: 'string' }, amount: { type: 'string' }, 'card-ref': { type: 'string' }, pin: { type: 'string' }, 'pin-key': { type: 'string' },
+    url: { type: 'string' },
+    key: { type: 'string' },
+    dir: { type: 'string' },
+    holder: { type: 'string' },
+    tamper: { type: 'boolean' },
+    customer: { type: 'string' },
+    card: { type: 'string' },
+    method: { type: 'string' },
+    amount: { type: 'string' },
+    'card-ref': { type: 'string' },
+    pin: { type: 'string' },
+    'pin-key': { type: 'string' },
   });
   const need = (k: string): string => {
     const v = str(flags, k);
@@ -107,7 +124,10 @@ export async function clientCmd(argv: string[]): Promise<number> {
   };
   /** A fresh challenge signed by the holder's card: the authentication part of every request. */
   const authentication = async (): Promise<{ certificate: string; challengeId: string; signature: string }> => {
-    const ch = (await (await fetch(`${url}/v1/challenges`, { method: 'POST', headers: { 'x-api-key': headers['x-api-key'] } })).json()) as { challengeId: string; challenge: string };
+    const ch = (await (await fetch(`${url}/v1/challenges`, { method: 'POST', headers: { 'x-api-key': headers['x-api-key'] } })).json()) as {
+      challengeId: string;
+      challenge: string;
+    };
     return { certificate, challengeId: ch.challengeId, signature: tamper(cardSign(pki.keys[holder.key], Buffer.from(ch.challenge, 'base64'))) };
   };
   let res: Response;
@@ -115,11 +135,18 @@ export async function clientCmd(argv: string[]): Promise<number> {
     res = await fetch(`${url}/v1/verify/auth`, { method: 'POST', headers, body: JSON.stringify(await authentication()) });
   } else if (positionals[0] === 'enrol') {
     // --card institution:kind:accountRef (repeatable as a comma list)
-    const cards = (str(flags, 'card') ?? '').split(',').filter(Boolean).map((c) => {
-      const [institution, kind, accountRef] = c.split(':');
-      return { institution, kind, accountRef };
+    const cards = (str(flags, 'card') ?? '')
+      .split(',')
+      .filter(Boolean)
+      .map((c) => {
+        const [institution, kind, accountRef] = c.split(':');
+        return { institution, kind, accountRef };
+      });
+    res = await fetch(`${url}/v1/links`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ ...(await authentication()), customerRef: need('customer'), cards }),
     });
-    res = await fetch(`${url}/v1/links`, { method: 'POST', headers, body: JSON.stringify({ ...(await authentication()), customerRef: need('customer'), cards }) });
     const body = (await res.json()) as unknown;
     console.log(JSON.stringify(body, null, 2));
     return res.status === 201 ? 0 : 1;
@@ -143,7 +170,11 @@ export async function clientCmd(argv: string[]): Promise<number> {
   } else if (positionals[0] === 'signature') {
     const doc = Buffer.from(`契約書 ${new Date().toISOString()}`);
     const signature = tamper(cardSign(pki.keys[holder.key], doc));
-    res = await fetch(`${url}/v1/verify/signature`, { method: 'POST', headers, body: JSON.stringify({ certificate, data: doc.toString('base64'), signature }) });
+    res = await fetch(`${url}/v1/verify/signature`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ certificate, data: doc.toString('base64'), signature }),
+    });
   } else throw new UsageError('expected "client auth", "client signature", "client enrol" or "client pay"');
   const body = (await res.json()) as { verdict?: { status: string } };
   console.log(JSON.stringify(body, null, 2));
@@ -157,7 +188,8 @@ export async function institutionCmd(argv: string[]): Promise<number> {
   const file = str(flags, 'config');
   if (!file) throw new UsageError('--config is required');
   const o = JSON.parse(readFileSync(file, 'utf8')) as InstitutionOptions;
-  for (const k of ['id', 'secret', 'pinKey', 'redisUrl', 'prefix'] as const) if (typeof o[k] !== 'string' || !o[k]) throw new UsageError(`institution config ${k}: required`);
+  for (const k of ['id', 'secret', 'pinKey', 'redisUrl', 'prefix'] as const)
+    if (typeof o[k] !== 'string' || !o[k]) throw new UsageError(`institution config ${k}: required`);
   const inst = await startInstitution(o);
   const log = (msg: string): void => console.log(JSON.stringify({ msg, id: o.id, url: inst.url }));
   log('institution listening');

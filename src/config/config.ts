@@ -71,7 +71,13 @@ function bad(r: Reading, field: string, message: string): Bad {
 }
 
 /** A scalar field; a null default makes null a valid value. test: the error message, or null. */
-function scalar<T>(kind: FieldInfo['kind'], def: T | NoDefault, doc: string, extra: Partial<FieldInfo>, test: (v: unknown, parent: Json) => string | null): Kind<T> {
+function scalar<T>(
+  kind: FieldInfo['kind'],
+  def: T | NoDefault,
+  doc: string,
+  extra: Partial<FieldInfo>,
+  test: (v: unknown, parent: Json) => string | null,
+): Kind<T> {
   const nullable = def === null;
   return {
     info: { kind, doc, nullable, ...extra },
@@ -87,14 +93,17 @@ function scalar<T>(kind: FieldInfo['kind'], def: T | NoDefault, doc: string, ext
 /** An integer from min to max. */
 function int(min: number, max: number, def: number | NoDefault, doc: string): Kind<number> {
   return scalar('int', def, doc, { min, max }, (v) =>
-    typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max ? null : `must be an integer from ${min} to ${max}, ${got(v)}`);
+    typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max ? null : `must be an integer from ${min} to ${max}, ${got(v)}`,
+  );
 }
 
 /** A non-empty string; check: a further condition, returning the error message or null. */
 function str(def: string | NoDefault, doc: string, check?: (s: string) => string | null): Kind<string>;
 function str(def: null, doc: string, check?: (s: string) => string | null): Kind<string | null>;
 function str(def: string | null | NoDefault, doc: string, check?: (s: string) => string | null): Kind<string | null> {
-  return scalar<string | null>('str', def, doc, {}, (v) => (typeof v !== 'string' || v === '' ? `must be a non-empty string, ${got(v)}` : (check?.(v) ?? null)));
+  return scalar<string | null>('str', def, doc, {}, (v) =>
+    typeof v !== 'string' || v === '' ? `must be a non-empty string, ${got(v)}` : (check?.(v) ?? null),
+  );
 }
 
 function bool(def: boolean | NoDefault, doc: string): Kind<boolean> {
@@ -188,25 +197,41 @@ const rateLimit = object(
 const tenant = object('A tenant: a caller of the API with its own key and permissions.', {
   id: str(required, 'Unique tenant id: in logs, audit records and (with metrics.tenantLabels) metric labels.'),
   apiKeySha256: str(required, "SHA-256 (hex) of the tenant's API key: keys themselves are never stored.", (s) =>
-    /^[0-9a-f]{64}$/.test(s) ? null : 'must be 64 lower-case hex digits (SHA-256 of the key)'),
+    /^[0-9a-f]{64}$/.test(s) ? null : 'must be 64 lower-case hex digits (SHA-256 of the key)',
+  ),
   basicInfo: bool(false, 'May receive the 基本4情報 of signing certificates.'),
   webhookSecret: str(null, "Key for the HMAC-SHA256 signature on this tenant's webhooks (none: webhooks refused)."),
-  mode: oneOf(['delegate', 'proxy'], 'delegate', 'delegate (委託): the provider is the verifier and receives serials. proxy (代行): the platform verifies; the provider receives conversion IDs, never a serial.'),
+  mode: oneOf(
+    ['delegate', 'proxy'],
+    'delegate',
+    'delegate (委託): the provider is the verifier and receives serials. proxy (代行): the platform verifies; the provider receives conversion IDs, never a serial.',
+  ),
   linkedCards: bool(false, 'May link customers to cards and accounts (紐付管理) and register certificates for change confirmation.'),
   operator: bool(false, 'May import J-LIS link data (the platform operator).'),
-  webhookUrl: url(HTTP_URL, 'an http(s) URL', null, 'Where change-confirmation notices are POSTed (signed with webhookSecret); must pass the webhook policy (webhooks.*).'),
+  webhookUrl: url(
+    HTTP_URL,
+    'an http(s) URL',
+    null,
+    'Where change-confirmation notices are POSTed (signed with webhookSecret); must pass the webhook policy (webhooks.*).',
+  ),
   rateLimit,
 });
 
 const institution = object('A bank or card company the payment relay forwards authorisations to.', {
   id: str(required, 'Unique institution id, as payment requests name it.'),
   endpoint: str(required, 'Base URL; the relay POSTs to <endpoint>/authorize.', (s) => (HTTP_URL.test(s) ? null : `must be an http(s) URL, ${got(s)}`)),
-  secret: str(required, 'Shared secret (at least 16 characters) for the HMAC signatures on requests and answers.', (s) => (s.length >= 16 ? null : 'must be at least 16 characters')),
+  secret: str(required, 'Shared secret (at least 16 characters) for the HMAC signatures on requests and answers.', (s) =>
+    s.length >= 16 ? null : 'must be at least 16 characters',
+  ),
   timeoutMs: int(50, 60_000, 2000, 'A call to the institution without an answer this long fails with institution_timeout.'),
 });
 
 const SCHEMA = object('The service configuration.', {
-  mode: oneOf(['embedded', 'queue'], 'embedded', 'embedded: API and worker pool in one process. queue: the API enqueues micro-batches on BullMQ and `worker` processes (any number, any machine) verify them.'),
+  mode: oneOf(
+    ['embedded', 'queue'],
+    'embedded',
+    'embedded: API and worker pool in one process. queue: the API enqueues micro-batches on BullMQ and `worker` processes (any number, any machine) verify them.',
+  ),
   host: str('127.0.0.1', 'Address the HTTP API listens on.'),
   port: int(0, 65535, 8080, 'Port the HTTP API listens on (0: any free port).'),
   logLevel: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info', 'Lowest level written to the log (pino levels; silent: none).'),
@@ -219,7 +244,11 @@ const SCHEMA = object('The service configuration.', {
     cacheDir: str('var/crl-cache', 'Where last-good copies of the CRLs and the feed state live.'),
     refreshIntervalSec: int(1, 86_400 * 7, 3600, 'How often every source is fetched again.'),
     graceSec: int(0, 86_400 * 7, 3600, 'Past nextUpdate by more than this, a source is stale (readiness turns false; see crl.policy).'),
-    policy: oneOf(['hard-fail', 'soft-fail'] satisfies RevocationPolicy[], 'hard-fail', "Stale or missing CRL data: 'hard-fail' → indeterminate (default), 'soft-fail' → pass."),
+    policy: oneOf(
+      ['hard-fail', 'soft-fail'] satisfies RevocationPolicy[],
+      'hard-fail',
+      "Stale or missing CRL data: 'hard-fail' → indeterminate (default), 'soft-fail' → pass.",
+    ),
     retries: int(1, 20, 3, 'Download attempts per source per refresh.'),
     backoffMs: int(0, 600_000, 500, 'Wait before the second download attempt (doubling after each).'),
   }),
@@ -231,17 +260,35 @@ const SCHEMA = object('The service configuration.', {
     batchDelayUs: int(0, 1_000_000, 200, '…or this long after its first item arrived.'),
     maxPending: int(1, 10_000_000, 20_000, 'Most items waiting or running; beyond it requests get 503 with Retry-After.'),
     concurrentTasksPerWorker: int(1, 64, 2, 'Micro-batches in flight per worker thread.'),
-    pathCacheSize: int(0, 10_000_000, 20_000, 'Per-worker LRU of certificate-path results (with the imported end-entity key), by certificate fingerprint. Measured ≈10 KB per entry, native key included.'),
+    pathCacheSize: int(
+      0,
+      10_000_000,
+      20_000,
+      'Per-worker LRU of certificate-path results (with the imported end-entity key), by certificate fingerprint. Measured ≈10 KB per entry, native key included.',
+    ),
   }),
   // 10,000 outstanding: a tenant at 80/s with the 120 s TTL holds ~10,000 (rate × TTL).
   challenge: object('Challenges (POST /v1/challenges).', {
     ttlSec: int(1, 86_400, 120, 'A challenge is usable this long after it is issued.'),
     store: oneOf(['memory', 'redis'], 'memory', 'memory: this process only. redis: shared by every API node (required in queue mode).'),
-    maxOutstandingPerTenant: int(1, 10_000_000, 10_000, 'Challenges a tenant may hold issued, not yet used and not expired; beyond it POST /v1/challenges answers 429 too_many_challenges (bounds the store per tenant).'),
+    maxOutstandingPerTenant: int(
+      1,
+      10_000_000,
+      10_000,
+      'Challenges a tenant may hold issued, not yet used and not expired; beyond it POST /v1/challenges answers 429 too_many_challenges (bounds the store per tenant).',
+    ),
   }),
   redis: object('Every Redis user (challenges, queue, jobs, heartbeats) shares the server and the key prefix (redis-keys.ts builds every key).', {
-    url: url(/^rediss?:\/\/[^\s,]+$/, 'a redis:// or rediss:// URL', 'redis://127.0.0.1:6379', 'redis:// or rediss:// URL; with `cluster`, a comma-separated list of seed nodes.', { listIf: 'cluster' }),
-    prefix: str('jpki', 'First part of every Redis key and channel.', (s) => (/[{}:\s]/.test(s) ? 'must not contain braces, colons or spaces (the key builder adds them)' : null)),
+    url: url(
+      /^rediss?:\/\/[^\s,]+$/,
+      'a redis:// or rediss:// URL',
+      'redis://127.0.0.1:6379',
+      'redis:// or rediss:// URL; with `cluster`, a comma-separated list of seed nodes.',
+      { listIf: 'cluster' },
+    ),
+    prefix: str('jpki', 'First part of every Redis key and channel.', (s) =>
+      /[{}:\s]/.test(s) ? 'must not contain braces, colons or spaces (the key builder adds them)' : null,
+    ),
     cluster: bool(false, 'Redis Cluster: url lists seed nodes, and keys carry hash tags.'),
   }),
   // 64 items per job: one job per request caps at ~12k/s (performance-facts.md); 64 spreads the
@@ -262,7 +309,7 @@ const SCHEMA = object('The service configuration.', {
     heartbeatMs: int(100, 600_000, 5_000, 'Workers heartbeat into Redis this often; an API node is ready only while a worker has beaten within 3 × this.'),
   }),
   worker: object('A `worker` process serves /metrics, /healthz and /readyz here.', {
-    host: str('127.0.0.1', 'Address of the worker\'s HTTP endpoint.'),
+    host: str('127.0.0.1', "Address of the worker's HTTP endpoint."),
     port: int(0, 65535, 9464, "Port of the worker's HTTP endpoint (0: any free port)."),
   }),
   payments: object('Payment relay (POST /v1/payments/authorize).', {
@@ -270,7 +317,12 @@ const SCHEMA = object('The service configuration.', {
     circuitFailures: int(1, 1000, 5, "Failed calls in a row that open an institution's circuit…"),
     circuitOpenMs: int(100, 3_600_000, 10_000, '…and how long it stays open.'),
     idempotencyTtlSec: int(60, 86_400 * 30, 86_400, 'How long a decision is kept for its idempotency key.'),
-    callMarginMs: int(0, 600_000, 1_000, 'A pending institution call is presumed over this long after its timeout (its relay crashed): a retry with the same key then asks the institution again.'),
+    callMarginMs: int(
+      0,
+      600_000,
+      1_000,
+      'A pending institution call is presumed over this long after its timeout (its relay crashed): a retry with the same key then asks the institution again.',
+    ),
   }),
   database: object(
     'The system of record (links, conversion IDs, aliases, watches, changes, audit, payment idempotency, bulk jobs): a PostgreSQL server at `url` (required in queue mode: every node shares it), else PGlite (PostgreSQL in this process) keeping its files in `dir`.',
@@ -296,7 +348,12 @@ const SCHEMA = object('The service configuration.', {
     retentionSec: int(60, 86_400 * 90, 86_400, 'Finished jobs and their results are kept this long.'),
     webhookAttempts: int(1, 50, 5, 'Deliveries of a completion webhook before giving up.'),
     webhookTimeoutMs: int(100, 120_000, 5_000, 'One webhook delivery waits at most this long.'),
-    maxBodyBytes: int(1024, 1024 * 1024 * 1024, 10_000 * 4096, 'The body limit of POST /v1/jobs alone (other routes: limits.bodyBytes). The API key is checked before any of it is read.'),
+    maxBodyBytes: int(
+      1024,
+      1024 * 1024 * 1024,
+      10_000 * 4096,
+      'The body limit of POST /v1/jobs alone (other routes: limits.bodyBytes). The API key is checked before any of it is read.',
+    ),
   }),
   webhooks: object(
     'Where webhooks (bulk jobs, change confirmation) may go: https anywhere public; plain http only to allowHosts; loopback, private, link-local, CGNAT and metadata addresses (checked after DNS, at send time) only with allowPrivate.',
@@ -306,14 +363,22 @@ const SCHEMA = object('The service configuration.', {
     },
   ),
   metrics: object('Prometheus metrics.', {
-    tenantLabels: bool(false, 'Tenant ids as metric label values (jpki_rate_limited_total{tenant}); off, the label is the constant "all" (tenant ids are customer names to whoever scrapes /metrics).'),
+    tenantLabels: bool(
+      false,
+      'Tenant ids as metric label values (jpki_rate_limited_total{tenant}); off, the label is the constant "all" (tenant ids are customer names to whoever scrapes /metrics).',
+    ),
   }),
   // 72 s keep-alive: fastify's default (above the 60 s idle timeout of common load balancers).
   // 8 KB of URL: what common proxies take; the routes need < 100 bytes.
   limits: object('HTTP limits.', {
     bodyBytes: int(1024, 64 * 1024 * 1024, 64 * 1024, 'Body limit of every route but POST /v1/jobs (then 413).'),
     batchItems: int(1, 100_000, 256, 'Most items in one POST /v1/verify/batch.'),
-    requestTimeoutMs: int(100, 3_600_000, 30_000, 'A whole request (headers and body) must arrive within it, or 408 request_timeout and the connection closes (a slow-body client holds no socket longer).'),
+    requestTimeoutMs: int(
+      100,
+      3_600_000,
+      30_000,
+      'A whole request (headers and body) must arrive within it, or 408 request_timeout and the connection closes (a slow-body client holds no socket longer).',
+    ),
     headersTimeoutMs: int(100, 3_600_000, 10_000, 'The same for the header block (≤ requestTimeoutMs).'),
     keepAliveTimeoutMs: int(100, 3_600_000, 72_000, 'Idle keep-alive connections close after it.'),
     maxUrlBytes: int(256, 64 * 1024, 8192, 'Longer request targets get 414.'),
@@ -347,7 +412,8 @@ const RULES: readonly Rule[] = [
     check(c, ok, fail) {
       if (c.mode !== 'queue') return;
       if (ok('challenge.store') && c.challenge.store !== 'redis') fail('challenge.store', 'must be "redis" in queue mode');
-      if (ok('database.url') && c.database.url === null) fail('database.url', 'must be a postgres:// URL in queue mode (PGlite is one process; nodes share a PostgreSQL server)');
+      if (ok('database.url') && c.database.url === null)
+        fail('database.url', 'must be a postgres:// URL in queue mode (PGlite is one process; nodes share a PostgreSQL server)');
     },
   },
   {
@@ -366,7 +432,8 @@ const RULES: readonly Rule[] = [
     check(c, ok, fail) {
       each(c.tenants).forEach((t, i) => {
         const f = `tenants[${i}]`;
-        if (ok(`${f}.webhookUrl`) && ok(`${f}.webhookSecret`) && t.webhookUrl && !t.webhookSecret) fail(`${f}.webhookSecret`, 'required when webhookUrl is set');
+        if (ok(`${f}.webhookUrl`) && ok(`${f}.webhookSecret`) && t.webhookUrl && !t.webhookSecret)
+          fail(`${f}.webhookSecret`, 'required when webhookUrl is set');
       });
     },
   },
@@ -384,7 +451,9 @@ const RULES: readonly Rule[] = [
   {
     name: 'institution ids are unique',
     check(c, ok, fail) {
-      const ids = each(c.payments.institutions).filter((_, i) => ok(`payments.institutions[${i}].id`)).map((x) => x.id);
+      const ids = each(c.payments.institutions)
+        .filter((_, i) => ok(`payments.institutions[${i}].id`))
+        .map((x) => x.id);
       if (new Set(ids).size !== ids.length) fail('payments.institutions', 'duplicate institution id');
     },
   },
@@ -442,7 +511,11 @@ export function envOverrides(env: Record<string, string | undefined>): Json {
   const out: Json = {};
   for (const [name, raw] of Object.entries(env)) {
     if (!name.startsWith('JPKI_') || raw === undefined) continue;
-    const path = name.slice(5).toLowerCase().split('__').map((p) => p.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()));
+    const path = name
+      .slice(5)
+      .toLowerCase()
+      .split('__')
+      .map((p) => p.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()));
     let value: unknown = raw;
     try {
       value = JSON.parse(raw);

@@ -85,17 +85,28 @@ export function resolveSignatureAlgorithm(a: AlgorithmIdentifier): SignatureSche
     return s;
   };
   switch (a.oid) {
-    case OID.sha256WithRSA: return rsa('sha256');
-    case OID.sha384WithRSA: return rsa('sha384');
-    case OID.sha512WithRSA: return rsa('sha512');
-    case OID.sha1WithRSA: return rsa('sha1');
-    case OID.rsaPss: return parsePssParams(a);
-    case OID.ecdsaSha256: return noParams({ kind: 'ecdsa', hash: 'sha256' });
-    case OID.ecdsaSha384: return noParams({ kind: 'ecdsa', hash: 'sha384' });
-    case OID.ecdsaSha512: return noParams({ kind: 'ecdsa', hash: 'sha512' });
-    case OID.ed25519: return noParams({ kind: 'ed25519' });
-    case OID.dsaSha1: return noParams({ kind: 'dsa', hash: 'sha1' });
-    case OID.dsaSha256: return noParams({ kind: 'dsa', hash: 'sha256' });
+    case OID.sha256WithRSA:
+      return rsa('sha256');
+    case OID.sha384WithRSA:
+      return rsa('sha384');
+    case OID.sha512WithRSA:
+      return rsa('sha512');
+    case OID.sha1WithRSA:
+      return rsa('sha1');
+    case OID.rsaPss:
+      return parsePssParams(a);
+    case OID.ecdsaSha256:
+      return noParams({ kind: 'ecdsa', hash: 'sha256' });
+    case OID.ecdsaSha384:
+      return noParams({ kind: 'ecdsa', hash: 'sha384' });
+    case OID.ecdsaSha512:
+      return noParams({ kind: 'ecdsa', hash: 'sha512' });
+    case OID.ed25519:
+      return noParams({ kind: 'ed25519' });
+    case OID.dsaSha1:
+      return noParams({ kind: 'dsa', hash: 'sha1' });
+    case OID.dsaSha256:
+      return noParams({ kind: 'dsa', hash: 'sha256' });
     default:
       throw new AlgorithmError('unsupported_algorithm', `signature algorithm ${a.oid} is not supported`);
   }

@@ -43,10 +43,16 @@ function dpNames(full: GeneralName[] | null, relative: Uint8Array | null, issuer
 function sameGeneralName(a: GeneralName, b: GeneralName): boolean {
   if (a.kind !== b.kind) return false;
   switch (a.kind) {
-    case 'dir': return a.name.key === (b as typeof a).name.key;
-    case 'uri': case 'dns': case 'email': return a.value === (b as typeof a).value;
-    case 'ip': return bytesEqual(a.bytes, (b as typeof a).bytes);
-    default: return false;
+    case 'dir':
+      return a.name.key === (b as typeof a).name.key;
+    case 'uri':
+    case 'dns':
+    case 'email':
+      return a.value === (b as typeof a).value;
+    case 'ip':
+      return bytesEqual(a.bytes, (b as typeof a).bytes);
+    default:
+      return false;
   }
 }
 
@@ -98,7 +104,12 @@ export class CrlSetChecker implements RevocationChecker {
               source = { ...src, crlNumber: delta.crlNumber, thisUpdate: delta.thisUpdate, nextUpdate: delta.nextUpdate };
               continue;
             }
-            return { status: 'revoked', reason: reasonName(hit.reason), revokedAt: hit.revocationDate, source: { ...src, crlNumber: delta.crlNumber, thisUpdate: delta.thisUpdate } };
+            return {
+              status: 'revoked',
+              reason: reasonName(hit.reason),
+              revokedAt: hit.revocationDate,
+              source: { ...src, crlNumber: delta.crlNumber, thisUpdate: delta.thisUpdate },
+            };
           }
         }
         const hit = findEntry(crl, cert);
@@ -151,9 +162,7 @@ export class CrlSetChecker implements RevocationChecker {
     if (this.signerCache.has(crl)) return this.signerCache.get(crl)!;
     const pool = [...this.opts.anchors.certificates(), ...(this.opts.intermediates?.certificates() ?? [])];
     const aki = crl.authorityKeyId;
-    const candidates = pool
-      .filter((c) => c.subject.key === crl.issuer.key)
-      .sort((a, b) => score(b) - score(a));
+    const candidates = pool.filter((c) => c.subject.key === crl.issuer.key).sort((a, b) => score(b) - score(a));
     function score(c: Certificate): number {
       return (c === issuer ? 2 : 0) + (aki && c.extensions.subjectKeyId && bytesEqual(aki, c.extensions.subjectKeyId) ? 1 : 0);
     }
@@ -185,7 +194,7 @@ export class CrlSetChecker implements RevocationChecker {
   }
 
   private deltaFor(base: ParsedCrl, signer: Certificate, time: number): ParsedCrl | null {
-      let best: ParsedCrl | null = null;
+    let best: ParsedCrl | null = null;
     for (const d of this.deltas) {
       if (d.issuer.key !== base.issuer.key) continue;
       if (!sameScope(d, base)) continue;

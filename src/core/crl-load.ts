@@ -45,15 +45,21 @@ export function loadCrl(sourceId: string, chunks: Iterable<Uint8Array>, anchors:
     throw err;
   }
   if (info.hasCriticalEntryExtension) return { ok: false, rejection: 'crl_unusable_entry_extension', detail: 'an entry carries an unknown critical extension' };
-  if (indirect || info.idp?.indirectCRL) return { ok: false, rejection: 'unsupported_crl', detail: 'indirect CRLs are not indexed (J-LIS publishes direct CRLs)' };
+  if (indirect || info.idp?.indirectCRL)
+    return { ok: false, rejection: 'unsupported_crl', detail: 'indirect CRLs are not indexed (J-LIS publishes direct CRLs)' };
   const found = findCrlSigner(info, anchors);
   if ('rejection' in found) return { ok: false, rejection: found.rejection, detail: found.detail };
   const prev = opts.previous;
   if (prev) {
-      if (info.thisUpdate < prev.thisUpdate || crlNumberValue(info.crlNumber) < crlNumberValue(prev.crlNumber)) {
-      return { ok: false, rejection: 'crl_rollback', detail: `older than the loaded CRL (thisUpdate ${new Date(info.thisUpdate).toISOString()}, number ${info.crlNumber})` };
+    if (info.thisUpdate < prev.thisUpdate || crlNumberValue(info.crlNumber) < crlNumberValue(prev.crlNumber)) {
+      return {
+        ok: false,
+        rejection: 'crl_rollback',
+        detail: `older than the loaded CRL (thisUpdate ${new Date(info.thisUpdate).toISOString()}, number ${info.crlNumber})`,
+      };
     }
   }
-  if (opts.notAfter !== undefined && info.thisUpdate > opts.notAfter) return { ok: false, rejection: 'crl_not_yet_valid', detail: 'thisUpdate is in the future' };
+  if (opts.notAfter !== undefined && info.thisUpdate > opts.notAfter)
+    return { ok: false, rejection: 'crl_not_yet_valid', detail: 'thisUpdate is in the future' };
   return { ok: true, crl: { sourceId, info, signer: found.signer, entries } };
 }

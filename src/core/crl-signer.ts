@@ -18,11 +18,18 @@ export function findCrlSigner(info: CrlInfo, anchors: readonly Certificate[]): {
     if (err instanceof AlgorithmError) return { rejection: 'unsupported_crl', detail: err.message };
     throw err;
   }
-  if (!bytesEqual(info.signatureAlgorithm.der, info.tbsSignatureAlgorithm.der)) return { rejection: 'malformed_crl', detail: 'signature algorithms inside and outside the TBS differ' };
+  if (!bytesEqual(info.signatureAlgorithm.der, info.tbsSignatureAlgorithm.der))
+    return { rejection: 'malformed_crl', detail: 'signature algorithms inside and outside the TBS differ' };
   const named = anchors.filter((a) => a.subject.key === info.issuer.key);
   if (named.length === 0) return { rejection: 'unknown_crl_issuer', detail: `no trusted issuer named ${formatName(info.issuer)}` };
   const aki = info.authorityKeyId;
-  const ordered = aki ? [...named].sort((a, b) => Number(!!b.extensions.subjectKeyId && bytesEqual(b.extensions.subjectKeyId, aki)) - Number(!!a.extensions.subjectKeyId && bytesEqual(a.extensions.subjectKeyId, aki))) : named;
+  const ordered = aki
+    ? [...named].sort(
+        (a, b) =>
+          Number(!!b.extensions.subjectKeyId && bytesEqual(b.extensions.subjectKeyId, aki)) -
+          Number(!!a.extensions.subjectKeyId && bytesEqual(a.extensions.subjectKeyId, aki)),
+      )
+    : named;
   for (const cand of ordered) {
     if (aki && cand.extensions.subjectKeyId && !bytesEqual(cand.extensions.subjectKeyId, aki)) continue;
     if (verifyCrlSignature(info, cand, scheme)) {

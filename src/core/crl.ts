@@ -4,7 +4,14 @@
 // as it streams, so an RSA signature is checked without ever holding the whole CRL.
 import { TypedError } from './typed-error.js';
 import { createHash, type Hash } from 'node:crypto';
-import { readAlgorithmIdentifier, resolveSignatureAlgorithm, AlgorithmError, type AlgorithmIdentifier, type HashName, type SignatureScheme } from './algorithms.js';
+import {
+  readAlgorithmIdentifier,
+  resolveSignatureAlgorithm,
+  AlgorithmError,
+  type AlgorithmIdentifier,
+  type HashName,
+  type SignatureScheme,
+} from './algorithms.js';
 import { DerError, DerReader, Tag, ctx, toHex } from './der.js';
 import { readDistributionPointName, readReasonFlags, EXT } from './extensions.js';
 import { readGeneralNames, type GeneralName } from './general-name.js';
@@ -28,8 +35,17 @@ export const CRL_EXT = {
 
 /** CRLReason (RFC 5280 §5.3.1) by code; 7 is unassigned. */
 export const REASONS = [
-  'unspecified', 'keyCompromise', 'cACompromise', 'affiliationChanged', 'superseded',
-  'cessationOfOperation', 'certificateHold', null, 'removeFromCRL', 'privilegeWithdrawn', 'aACompromise',
+  'unspecified',
+  'keyCompromise',
+  'cACompromise',
+  'affiliationChanged',
+  'superseded',
+  'cessationOfOperation',
+  'certificateHold',
+  null,
+  'removeFromCRL',
+  'privilegeWithdrawn',
+  'aACompromise',
 ] as const;
 export type ReasonName = Exclude<(typeof REASONS)[number], null>;
 /** Entry without a reasonCode extension. */
@@ -90,9 +106,15 @@ export type EntryCallback = (e: EntryView) => void;
 const MAX_BUFFERED_TBS = 64 * 1024 * 1024;
 
 const HASH_OF: Record<string, HashName> = {
-  '1.2.840.113549.1.1.5': 'sha1', '1.2.840.113549.1.1.11': 'sha256', '1.2.840.113549.1.1.12': 'sha384', '1.2.840.113549.1.1.13': 'sha512',
-  '1.2.840.10045.4.3.2': 'sha256', '1.2.840.10045.4.3.3': 'sha384', '1.2.840.10045.4.3.4': 'sha512',
-  '1.2.840.10040.4.3': 'sha1', '2.16.840.1.101.3.4.3.2': 'sha256',
+  '1.2.840.113549.1.1.5': 'sha1',
+  '1.2.840.113549.1.1.11': 'sha256',
+  '1.2.840.113549.1.1.12': 'sha384',
+  '1.2.840.113549.1.1.13': 'sha512',
+  '1.2.840.10045.4.3.2': 'sha256',
+  '1.2.840.10045.4.3.3': 'sha384',
+  '1.2.840.10045.4.3.4': 'sha512',
+  '1.2.840.10040.4.3': 'sha1',
+  '2.16.840.1.101.3.4.3.2': 'sha256',
 };
 
 /** crlEntryExtensions containing only a non-critical reasonCode, up to the ENUMERATED value. */
@@ -126,7 +148,15 @@ export class CrlParser {
   private tbsKept = 0;
   private count = 0;
   private criticalEntryExt = false;
-  private readonly view: EntryView = { buf: new Uint8Array(0), serialStart: 0, serialEnd: 0, revocationDate: 0, reason: NO_REASON, invalidityDate: NaN, certificateIssuer: null };
+  private readonly view: EntryView = {
+    buf: new Uint8Array(0),
+    serialStart: 0,
+    serialEnd: 0,
+    revocationDate: 0,
+    reason: NO_REASON,
+    invalidityDate: NaN,
+    certificateIssuer: null,
+  };
   // header fields
   private version: 1 | 2 = 1;
   private tbsSig: AlgorithmIdentifier | null = null;
@@ -548,7 +578,8 @@ function readIdp(vr: DerReader): IssuingDistributionPoint {
   const flag = (n: number): boolean => {
     if (s.peekTag() !== ctx(n, false)) return false;
     const e = s.next();
-    if (e.end - e.valueStart !== 1 || s.buf[e.valueStart] !== 0xff) throw new DerError('bad_value', 'IDP boolean must be TRUE when present (DEFAULT FALSE)', e.start);
+    if (e.end - e.valueStart !== 1 || s.buf[e.valueStart] !== 0xff)
+      throw new DerError('bad_value', 'IDP boolean must be TRUE when present (DEFAULT FALSE)', e.start);
     return true;
   };
   const onlyUserCerts = flag(1);
@@ -557,11 +588,16 @@ function readIdp(vr: DerReader): IssuingDistributionPoint {
   const indirectCRL = flag(4);
   const onlyAttributeCerts = flag(5);
   s.done();
-  if (Number(onlyUserCerts) + Number(onlyCACerts) + Number(onlyAttributeCerts) > 1) throw new DerError('bad_value', 'IDP: at most one onlyContains… may be set', 0);
+  if (Number(onlyUserCerts) + Number(onlyCACerts) + Number(onlyAttributeCerts) > 1)
+    throw new DerError('bad_value', 'IDP: at most one onlyContains… may be set', 0);
   return {
     fullName: names.fullName,
     relativeName: names.relativeName ? Uint8Array.from(names.relativeName) : null,
-    onlyUserCerts, onlyCACerts, onlySomeReasons, indirectCRL, onlyAttributeCerts,
+    onlyUserCerts,
+    onlyCACerts,
+    onlySomeReasons,
+    indirectCRL,
+    onlyAttributeCerts,
   };
 }
 
@@ -605,7 +641,13 @@ export interface ParsedCrl extends CrlInfo {
 export function parseCrl(der: Uint8Array): ParsedCrl {
   const entries: ParsedCrl['entries'][number][] = [];
   const p = new CrlParser((e) =>
-    entries.push({ serial: e.buf.slice(e.serialStart, e.serialEnd), revocationDate: e.revocationDate, reason: e.reason, invalidityDate: e.invalidityDate, certificateIssuer: e.certificateIssuer }),
+    entries.push({
+      serial: e.buf.slice(e.serialStart, e.serialEnd),
+      revocationDate: e.revocationDate,
+      reason: e.reason,
+      invalidityDate: e.invalidityDate,
+      certificateIssuer: e.certificateIssuer,
+    }),
   );
   p.push(der);
   return { ...p.finish(), der, entries };

@@ -92,8 +92,12 @@ export interface Extensions {
 
 // RFC 5280: these MUST be non-critical…
 const MUST_BE_NONCRITICAL = new Set<string>([
-  EXT.authorityKeyIdentifier, EXT.subjectKeyIdentifier, EXT.authorityInfoAccess, EXT.subjectInfoAccess,
-  EXT.freshestCRL, EXT.subjectDirectoryAttributes,
+  EXT.authorityKeyIdentifier,
+  EXT.subjectKeyIdentifier,
+  EXT.authorityInfoAccess,
+  EXT.subjectInfoAccess,
+  EXT.freshestCRL,
+  EXT.subjectDirectoryAttributes,
 ]);
 // …and these MUST be critical (§4.2.1.10, §4.2.1.11, §4.2.1.14).
 const MUST_BE_CRITICAL = new Set<string>([EXT.nameConstraints, EXT.policyConstraints, EXT.inhibitAnyPolicy]);
@@ -104,10 +108,21 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 function empty(): Mutable<Extensions> {
   return {
-    list: [], basicConstraints: null, keyUsage: null, extKeyUsage: null, certificatePolicies: null,
-    policyMappings: null, policyConstraints: null, inhibitAnyPolicy: null, subjectKeyId: null,
-    authorityKeyId: null, subjectAltName: null, nameConstraints: null, crlDistributionPoints: null,
-    unknownCritical: [], badCriticality: [],
+    list: [],
+    basicConstraints: null,
+    keyUsage: null,
+    extKeyUsage: null,
+    certificatePolicies: null,
+    policyMappings: null,
+    policyConstraints: null,
+    inhibitAnyPolicy: null,
+    subjectKeyId: null,
+    authorityKeyId: null,
+    subjectAltName: null,
+    nameConstraints: null,
+    crlDistributionPoints: null,
+    unknownCritical: [],
+    badCriticality: [],
   };
 }
 

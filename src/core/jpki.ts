@@ -138,7 +138,12 @@ export function basicFourInfo(cert: Certificate): BasicFourInfo {
   const nameSubstitutes = nf !== undefined ? parseFlags(nf, name, 'name') : null;
   const addressSubstitutes = af !== undefined ? parseFlags(af, address, 'address') : null;
   return {
-    name, nameSubstitutes, gender, birthDate, address, addressSubstitutes,
+    name,
+    nameSubstitutes,
+    gender,
+    birthDate,
+    address,
+    addressSubstitutes,
     hasSubstitutes: (nameSubstitutes?.includes(true) ?? false) || (addressSubstitutes?.includes(true) ?? false),
   };
 }

@@ -150,9 +150,12 @@ function within(name: GeneralName, base: GeneralName, excluded: boolean): boolea
 
 function validConstraint(base: GeneralName): boolean {
   switch (base.kind) {
-    case 'dns': return validDnsConstraint(base.value);
-    case 'ip': return validIpConstraint(base.bytes);
-    default: return true;
+    case 'dns':
+      return validDnsConstraint(base.value);
+    case 'ip':
+      return validIpConstraint(base.bytes);
+    default:
+      return true;
   }
 }
 

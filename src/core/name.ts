@@ -34,8 +34,14 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 const latin1 = new TextDecoder('latin1');
 
 const STRING_TAGS = new Set<number>([
-  Tag.UTF8String, Tag.PrintableString, Tag.TeletexString, Tag.IA5String, Tag.VisibleString,
-  Tag.UniversalString, Tag.BMPString, 0x12 /* NumericString */,
+  Tag.UTF8String,
+  Tag.PrintableString,
+  Tag.TeletexString,
+  Tag.IA5String,
+  Tag.VisibleString,
+  Tag.UniversalString,
+  Tag.BMPString,
+  0x12 /* NumericString */,
 ]);
 
 /** Decodes an ASN.1 character string; null for a non-string type. */

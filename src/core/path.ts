@@ -12,7 +12,16 @@ import { processPolicies } from './policy.js';
 import type { CertificatePool } from './cert-pool.js';
 import { KeyError, certificateKey, verifyData } from './signature.js';
 import { floorToSecond } from './time.js';
-import { NOT_CHECKED, better, verdict, type RevocationPolicy, type RevocationReport, type RevocationStatus, type Verdict, type VerdictCode } from './verdict.js';
+import {
+  NOT_CHECKED,
+  better,
+  verdict,
+  type RevocationPolicy,
+  type RevocationReport,
+  type RevocationStatus,
+  type Verdict,
+  type VerdictCode,
+} from './verdict.js';
 
 /** Revocation as a pluggable step: given a certificate and the issuer that signed it. */
 export interface RevocationChecker {
@@ -193,9 +202,18 @@ function checkSignature(s: Search, cert: Certificate, issuer: Certificate, depth
 // Validation of one complete path (RFC 5280 §6.1), end entity first, anchor last.
 
 const KNOWN_HANDLED = new Set<string>([
-  EXT.basicConstraints, EXT.keyUsage, EXT.extKeyUsage, EXT.subjectAltName, EXT.nameConstraints,
-  EXT.certificatePolicies, EXT.policyMappings, EXT.policyConstraints, EXT.inhibitAnyPolicy,
-  EXT.subjectKeyIdentifier, EXT.authorityKeyIdentifier, EXT.crlDistributionPoints,
+  EXT.basicConstraints,
+  EXT.keyUsage,
+  EXT.extKeyUsage,
+  EXT.subjectAltName,
+  EXT.nameConstraints,
+  EXT.certificatePolicies,
+  EXT.policyMappings,
+  EXT.policyConstraints,
+  EXT.inhibitAnyPolicy,
+  EXT.subjectKeyIdentifier,
+  EXT.authorityKeyIdentifier,
+  EXT.crlDistributionPoints,
 ]);
 
 /** Profile checks that do not depend on the position in the path. */
@@ -228,7 +246,8 @@ function profileChecks(cert: Certificate, depth: number): Verdict | null {
   const san = ext.subjectAltName;
   if (cert.subject.rdns.length === 0) {
     if (!san) return bad('profile_violation', 'empty subject without subjectAltName');
-    if (!ext.list.find((e) => e.oid === EXT.subjectAltName)?.critical) return bad('profile_violation', 'subjectAltName must be critical when the subject is empty');
+    if (!ext.list.find((e) => e.oid === EXT.subjectAltName)?.critical)
+      return bad('profile_violation', 'subjectAltName must be critical when the subject is empty');
   }
   if (san) {
     for (const n of san) {
@@ -336,7 +355,14 @@ function validate(s: Search, path: Certificate[]): PathResult {
         return failed(verdict('revoked', i, `revoked (${st.reason ?? 'unspecified'})`, r));
       }
       if ((st.status === 'stale' || st.status === 'unknown') && s.opts.revocationPolicy !== 'soft-fail') {
-        return failed(verdict(st.status === 'stale' ? 'crl_stale' : 'revocation_unavailable', i, st.status === 'stale' ? 'CRL past nextUpdate' : 'no CRL covers this certificate', r));
+        return failed(
+          verdict(
+            st.status === 'stale' ? 'crl_stale' : 'revocation_unavailable',
+            i,
+            st.status === 'stale' ? 'CRL past nextUpdate' : 'no CRL covers this certificate',
+            r,
+          ),
+        );
       }
     }
   }

@@ -15,7 +15,11 @@ export function partitionOf(info: CrlInfo): string | null {
 
 /** Orders CRLs per issuer key (complete CRLs by thisUpdate, then deltas by CRL number), drops
  *  deltas without a loaded base, and builds one index per issuer. */
-export function assembleSet(crls: readonly LoadedCrl[], version: number, builtAt: number): { set: RevocationSet; dropped: { sourceId: string; rejection: CrlRejection }[] } {
+export function assembleSet(
+  crls: readonly LoadedCrl[],
+  version: number,
+  builtAt: number,
+): { set: RevocationSet; dropped: { sourceId: string; rejection: CrlRejection }[] } {
   const byKey = new Map<string, LoadedCrl[]>();
   for (const c of crls) {
     const k = keyIdOf(c.signer);
@@ -27,11 +31,18 @@ export function assembleSet(crls: readonly LoadedCrl[], version: number, builtAt
   const issuers: IssuerRevocation[] = [];
   for (const [keyId, list] of byKey) {
     const complete = list.filter((c) => c.info.deltaCrlIndicator === null).sort((a, b) => a.info.thisUpdate - b.info.thisUpdate);
-    const deltas = list.filter((c) => c.info.deltaCrlIndicator !== null).sort((a, b) => Number(crlNumberValue(a.info.crlNumber) - crlNumberValue(b.info.crlNumber)));
+    const deltas = list
+      .filter((c) => c.info.deltaCrlIndicator !== null)
+      .sort((a, b) => Number(crlNumberValue(a.info.crlNumber) - crlNumberValue(b.info.crlNumber)));
     const usable: LoadedCrl[] = [...complete];
     for (const d of deltas) {
       const part = partitionOf(d.info);
-      const base = complete.find((c) => partitionOf(c.info) === part && crlNumberValue(c.info.crlNumber) >= crlNumberValue(d.info.deltaCrlIndicator) && crlNumberValue(d.info.crlNumber) > crlNumberValue(c.info.crlNumber));
+      const base = complete.find(
+        (c) =>
+          partitionOf(c.info) === part &&
+          crlNumberValue(c.info.crlNumber) >= crlNumberValue(d.info.deltaCrlIndicator) &&
+          crlNumberValue(d.info.crlNumber) > crlNumberValue(c.info.crlNumber),
+      );
       if (base) usable.push(d);
       else dropped.push({ sourceId: d.sourceId, rejection: 'delta_without_base' });
     }

@@ -49,7 +49,12 @@ export interface RefreshPolicy {
  * and so gets no rollback check against itself (but the same skew bound). The rejection reported
  * is the candidate's, else the last good file's.
  */
-export function chooseCrl<F>(source: CrlSource<F>, load: CrlLoader<F>, now: number, policy: RefreshPolicy = {}): { crl: LoadedCrl | null; outcome: SourceOutcome } {
+export function chooseCrl<F>(
+  source: CrlSource<F>,
+  load: CrlLoader<F>,
+  now: number,
+  policy: RefreshPolicy = {},
+): { crl: LoadedCrl | null; outcome: SourceOutcome } {
   const notAfter = latestThisUpdate(now, policy.skewMs ?? CRL_CLOCK_SKEW_MS);
   let rejection: SourceOutcome['rejection'];
   let detail: string | undefined;
@@ -75,13 +80,21 @@ export function chooseCrl<F>(source: CrlSource<F>, load: CrlLoader<F>, now: numb
       detail = r.detail;
     }
   }
-  const meta = crl ? { thisUpdate: crl.info.thisUpdate, nextUpdate: crl.info.nextUpdate, crlNumber: crl.info.crlNumber, entries: crl.info.entryCount } : undefined;
+  const meta = crl
+    ? { thisUpdate: crl.info.thisUpdate, nextUpdate: crl.info.nextUpdate, crlNumber: crl.info.crlNumber, entries: crl.info.entryCount }
+    : undefined;
   return { crl, outcome: { id: source.id, used, rejection, detail, meta } };
 }
 
 /** A refresh: one CRL chosen per source, one set assembled (stamped `now`); a delta whose base
  *  is not in the set is dropped and its source reported as using nothing. */
-export function buildRevocation<F>(sources: readonly CrlSource<F>[], load: CrlLoader<F>, version: number, now: number, policy: RefreshPolicy = {}): { set: RevocationSet; outcomes: SourceOutcome[] } {
+export function buildRevocation<F>(
+  sources: readonly CrlSource<F>[],
+  load: CrlLoader<F>,
+  version: number,
+  now: number,
+  policy: RefreshPolicy = {},
+): { set: RevocationSet; outcomes: SourceOutcome[] } {
   const loaded: LoadedCrl[] = [];
   const outcomes: SourceOutcome[] = [];
   for (const s of sources) {

@@ -53,7 +53,14 @@ export class IndexRevocationChecker implements RevocationChecker {
  * pick the CRL that must cover it (or a full CRL does). Also used without the certificate at hand,
  * from the few facts change confirmation keeps per registered certificate.
  */
-export function lookupStatus(set: RevocationSet, issuerKeyId: string, partitions: readonly string[], serial: Uint8Array, time: number, graceMs: number): RevocationStatus {
+export function lookupStatus(
+  set: RevocationSet,
+  issuerKeyId: string,
+  partitions: readonly string[],
+  serial: Uint8Array,
+  time: number,
+  graceMs: number,
+): RevocationStatus {
   const iss = set.issuer(issuerKeyId);
   if (!iss) return { status: 'unknown' };
   let base: CrlMeta | undefined;

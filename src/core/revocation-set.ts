@@ -57,7 +57,11 @@ export class RevocationSet {
 
   static fromData(d: RevocationSetData): RevocationSet {
     const metas = JSON.parse(new TextDecoder().decode(new Uint8Array(d.metas))) as CrlMeta[][];
-    return new RevocationSet(d.version, d.builtAt, d.keyIds.map((keyId, i) => ({ keyId, crls: metas[i], index: new RevocationIndex(d.buffers[i]) })));
+    return new RevocationSet(
+      d.version,
+      d.builtAt,
+      d.keyIds.map((keyId, i) => ({ keyId, crls: metas[i], index: new RevocationIndex(d.buffers[i]) })),
+    );
   }
 
   private data: RevocationSetData | null = null;

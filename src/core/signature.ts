@@ -82,11 +82,16 @@ export function certificateKey(cert: Certificate): KeyObject {
 export function schemeFitsKey(scheme: SignatureScheme, key: KeyObject): boolean {
   const t = key.asymmetricKeyType;
   switch (scheme.kind) {
-    case 'rsa-pkcs1': return t === 'rsa';
-    case 'rsa-pss': return t === 'rsa' || t === 'rsa-pss';
-    case 'ecdsa': return t === 'ec';
-    case 'ed25519': return t === 'ed25519';
-    case 'dsa': return t === 'dsa';
+    case 'rsa-pkcs1':
+      return t === 'rsa';
+    case 'rsa-pss':
+      return t === 'rsa' || t === 'rsa-pss';
+    case 'ecdsa':
+      return t === 'ec';
+    case 'ed25519':
+      return t === 'ed25519';
+    case 'dsa':
+      return t === 'dsa';
   }
 }
 
@@ -95,13 +100,7 @@ export function schemeFitsKey(scheme: SignatureScheme, key: KeyObject): boolean 
  * mismatch; never throws for bad input.
  * `ecdsaEncoding`: 'der' (X.509, CMS) or 'p1363' (r‖s, as WebAuthn/JOSE carry it).
  */
-export function verifyData(
-  scheme: SignatureScheme,
-  key: KeyObject,
-  data: Uint8Array,
-  sig: Uint8Array,
-  ecdsaEncoding: 'der' | 'p1363' = 'der',
-): boolean {
+export function verifyData(scheme: SignatureScheme, key: KeyObject, data: Uint8Array, sig: Uint8Array, ecdsaEncoding: 'der' | 'p1363' = 'der'): boolean {
   if (!schemeFitsKey(scheme, key)) return false;
   try {
     switch (scheme.kind) {

@@ -38,10 +38,7 @@ export function decodeTime(buf: Uint8Array, e: Element): number {
   const second = digits(buf, p + 8, 2, e.start);
   if (buf[p + 10] !== 0x5a) throw new DerError('bad_value', 'time must end in Z', e.start);
   const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-  if (
-    month < 1 || month > 12 || day < 1 || day > DAYS[month - 1] || (month === 2 && day === 29 && !leap) ||
-    hour > 23 || minute > 59 || second > 59
-  ) {
+  if (month < 1 || month > 12 || day < 1 || day > DAYS[month - 1] || (month === 2 && day === 29 && !leap) || hour > 23 || minute > 59 || second > 59) {
     throw new DerError('bad_value', 'time out of range', e.start);
   }
   return Date.UTC(year, month - 1, day, hour, minute, second);

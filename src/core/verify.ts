@@ -159,7 +159,11 @@ function endEntityKey(
 
 /** The valid verdict, saying what was checked. */
 function success(revocation: RevocationReport): Verdict {
-  const rev = !revocation.checked ? 'revocation not checked' : revocation.status === 'good' ? 'not revoked' : `revocation data ${revocation.status} (soft-fail)`;
+  const rev = !revocation.checked
+    ? 'revocation not checked'
+    : revocation.status === 'good'
+      ? 'not revoked'
+      : `revocation data ${revocation.status} (soft-fail)`;
   return verdict('ok', -1, `path to a J-LIS root valid, ${rev}, signature verified`, revocation);
 }
 

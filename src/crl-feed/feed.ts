@@ -159,7 +159,10 @@ export class CrlFeed extends EventEmitter<FeedEvents> {
       else {
         const p = resolve(s);
         if (existsSync(p) && statSync(p).isDirectory()) {
-          for (const f of readdirSync(p).filter((x) => x.endsWith('.crl')).sort()) out.push({ id: join(p, f), kind: 'file' });
+          for (const f of readdirSync(p)
+            .filter((x) => x.endsWith('.crl'))
+            .sort())
+            out.push({ id: join(p, f), kind: 'file' });
         } else out.push({ id: p, kind: 'file' });
       }
     }
@@ -176,7 +179,19 @@ export class CrlFeed extends EventEmitter<FeedEvents> {
   private statusOf(id: string, kind: 'file' | 'url'): SourceStatus {
     let s = this.state.get(id);
     if (!s) {
-      s = { id, kind, lastAttempt: null, lastSuccess: null, lastFailure: null, failureReason: null, failures: 0, etag: null, lastModified: null, fileStamp: null, meta: null };
+      s = {
+        id,
+        kind,
+        lastAttempt: null,
+        lastSuccess: null,
+        lastFailure: null,
+        failureReason: null,
+        failures: 0,
+        etag: null,
+        lastModified: null,
+        fileStamp: null,
+        meta: null,
+      };
       this.state.set(id, s);
     }
     return s;

@@ -7,10 +7,24 @@ import type { Metrics } from '../ops/metrics.js';
 import type { VerifierPool } from '../pool/verifier-pool.js';
 import { CrlFeed } from './feed.js';
 
-export async function startCrlFeed(config: Config, anchors: readonly Certificate[], pool: VerifierPool, metrics: Metrics, logger: Logger, clock: () => number): Promise<CrlFeed | null> {
+export async function startCrlFeed(
+  config: Config,
+  anchors: readonly Certificate[],
+  pool: VerifierPool,
+  metrics: Metrics,
+  logger: Logger,
+  clock: () => number,
+): Promise<CrlFeed | null> {
   if (!config.crl.sources.length) return null;
   const feed = new CrlFeed(
-    { sources: config.crl.sources, cacheDir: config.crl.cacheDir, refreshIntervalMs: config.crl.refreshIntervalSec * 1000, retries: config.crl.retries, backoffMs: config.crl.backoffMs, graceMs: config.crl.graceSec * 1000 },
+    {
+      sources: config.crl.sources,
+      cacheDir: config.crl.cacheDir,
+      refreshIntervalMs: config.crl.refreshIntervalSec * 1000,
+      retries: config.crl.retries,
+      backoffMs: config.crl.backoffMs,
+      graceMs: config.crl.graceSec * 1000,
+    },
     anchors,
     clock,
   );
@@ -25,7 +39,10 @@ export async function startCrlFeed(config: Config, anchors: readonly Certificate
       if (Number.isFinite(next)) metrics.crlNextUpdate.set({ issuer_key: iss.keyId }, (next - now) / 1000);
       metrics.crlEntries.set({ issuer_key: iss.keyId }, iss.index.size);
     }
-    logger.info({ version: set.version, issuers: set.issuers().length, entries: set.issuers().reduce((n, i) => n + i.index.size, 0) }, 'revocation index swapped');
+    logger.info(
+      { version: set.version, issuers: set.issuers().length, entries: set.issuers().reduce((n, i) => n + i.index.size, 0) },
+      'revocation index swapped',
+    );
   });
   feed.on('refreshed', (outcomes, ms) => {
     metrics.crlBuildSeconds.observe(ms / 1000);

@@ -15,7 +15,9 @@ export async function migrate(db: Database, migrations: readonly Migration[] = M
   const known = migrations.length ? migrations[migrations.length - 1].version : 0;
   return db.transaction(async (tx) => {
     await tx.query(`SELECT pg_advisory_xact_lock(${LOCK})`);
-    await tx.query('CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())');
+    await tx.query(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
+    );
     const rows = await tx.query<{ v: number | null }>('SELECT max(version) AS v FROM schema_migrations');
     const from = Number(rows[0]?.v ?? 0);
     if (from > known) throw new SchemaError(`the database schema is at version ${from}, newer than this build knows (${known}); run a build that knows it`);

@@ -25,7 +25,9 @@ async function memoryDatabase(): Promise<Database> {
 
 export async function openDatabase(c: Config['database'], logger: Logger): Promise<Database> {
   const db = c.url
-    ? await openPostgres({ url: c.url, poolSize: c.poolSize, timeoutMs: c.timeoutMs }, (err) => logger.warn({ reason: err.message }, 'database connection lost'))
+    ? await openPostgres({ url: c.url, poolSize: c.poolSize, timeoutMs: c.timeoutMs }, (err) =>
+        logger.warn({ reason: err.message }, 'database connection lost'),
+      )
     : c.dir === ':memory:'
       ? await memoryDatabase()
       : await openPglite(c.dir);

@@ -17,7 +17,8 @@ export const AUTHENTICATED_PREFIX = '/v1';
  *  API-key check). Register on the root instance before any route. */
 export function registerAuthScopeGuard(app: FastifyInstance): void {
   app.addHook('onRoute', (route) => {
-    if (/^\/v1(\/|$)/i.test(route.url) && route.prefix !== AUTHENTICATED_PREFIX) throw new Error(`route ${route.method} ${route.url} is outside the authenticated /v1 scope`);
+    if (/^\/v1(\/|$)/i.test(route.url) && route.prefix !== AUTHENTICATED_PREFIX)
+      throw new Error(`route ${route.method} ${route.url} is outside the authenticated /v1 scope`);
   });
 }
 

@@ -27,7 +27,10 @@ export const REQUEST_ERRORS = {
   not_verified: [422, 'enrolment or registration needs a valid verification; the verdict is in the message'],
   bad_link_data: [400, 'J-LIS link data with a malformed record (the message names it)'],
   rate_limited: [429, 'the tenant rate limit is reached; retry after the Retry-After delay'],
-  too_many_challenges: [429, 'the tenant holds challenge.maxOutstandingPerTenant issued challenges not yet used or expired; use or let some expire (Retry-After)'],
+  too_many_challenges: [
+    429,
+    'the tenant holds challenge.maxOutstandingPerTenant issued challenges not yet used or expired; use or let some expire (Retry-After)',
+  ],
   overloaded: [503, 'too many verifications pending; retry after the Retry-After delay'],
   worker_failed: [503, 'the verification worker running this request failed; safe to retry'],
   queue_unavailable: [503, 'queue mode: the verification queue (Redis) is unreachable; retry after the delay'],
@@ -46,7 +49,10 @@ export const CODES: Readonly<Record<ApiCode, CodeInfo>> = Object.freeze({
   ...(Object.fromEntries(
     Object.entries(VERDICT_CODES).map(([code, [, , doc]]) => [code, { status: verdictStatus(code as VerdictCode), label: code, doc }]),
   ) as Record<VerdictCode, CodeInfo>),
-  ...(Object.fromEntries(Object.entries(REQUEST_ERRORS).map(([code, [status, doc]]) => [code, { status, label: code, doc }])) as Record<RequestErrorCode, CodeInfo>),
+  ...(Object.fromEntries(Object.entries(REQUEST_ERRORS).map(([code, [status, doc]]) => [code, { status, label: code, doc }])) as Record<
+    RequestErrorCode,
+    CodeInfo
+  >),
 });
 
 export class ApiError extends Error {

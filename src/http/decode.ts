@@ -14,9 +14,10 @@ export function decodeBase64(value: string, field: string): Uint8Array {
   const n = value.length;
   // Unpadded input: the canonical form with all of its 1–2 '=' removed. Non-zero bits left over
   // in the last character ("QR==") re-encode differently and are refused as well.
-  const ok = n === canonical.length
-    ? value === canonical
-    : n % 4 !== 0 && value.charCodeAt(n - 1) !== 61 && canonical.length - n <= 2 && canonical.startsWith(value) && canonical.charCodeAt(n) === 61;
+  const ok =
+    n === canonical.length
+      ? value === canonical
+      : n % 4 !== 0 && value.charCodeAt(n - 1) !== 61 && canonical.length - n <= 2 && canonical.startsWith(value) && canonical.charCodeAt(n) === 61;
   if (!ok) throw new ApiError('malformed_base64', `${field} is not valid base64`);
   return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
 }
@@ -37,4 +38,3 @@ export function decodeCertificate(value: string, field: string): Uint8Array {
   }
   return decodeBase64(value, field);
 }
-

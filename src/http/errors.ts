@@ -46,7 +46,9 @@ export function clientErrorHandler(limits: Config['limits'], countError: CountEr
     if (socket.writable && !inFlight?.headersSent) {
       const body = JSON.stringify({ code, message });
       const status = CODES[code].status;
-      socket.write(`HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      socket.write(
+        `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
     }
     socket.destroy();
   };
@@ -56,7 +58,11 @@ export function clientErrorHandler(limits: Config['limits'], countError: CountEr
 export function frameworkErrors(countError: CountError): (err: FastifyError, req: FastifyRequest, reply: FastifyReply) => void {
   return (err, _req, reply) => {
     const [code, message]: [ApiCode, string] =
-      err.code === 'FST_ERR_BAD_URL' ? ['bad_request', 'malformed URL (bad percent-encoding)'] : err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? ['uri_too_long', 'a path parameter is too long'] : ['internal', 'internal error'];
+      err.code === 'FST_ERR_BAD_URL'
+        ? ['bad_request', 'malformed URL (bad percent-encoding)']
+        : err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? ['uri_too_long', 'a path parameter is too long']
+          : ['internal', 'internal error'];
     countError(code);
     void reply.status(CODES[code].status).header('connection', 'close').send({ code, message });
   };
@@ -95,10 +101,16 @@ export function registerErrorHandlers(app: FastifyInstance, deps: ErrorDeps): vo
 
   app.setErrorHandler((error: FastifyError | ApiError | PoolError | QueueError | StoreError | Error, req, reply) => {
     if (error instanceof ApiError) return sendError(reply, req, error);
-    if (error instanceof PoolError || error instanceof QueueError || error instanceof StoreError) return sendError(reply, req, new ApiError(error.code, error.message, 1));
+    if (error instanceof PoolError || error instanceof QueueError || error instanceof StoreError)
+      return sendError(reply, req, new ApiError(error.code, error.message, 1));
     if (error instanceof StoreInputError) return sendError(reply, req, new ApiError(error.code, error.message));
     const fe = error as FastifyError;
-    if (fe.validation) return sendError(reply, req, new ApiError('bad_request', `${fe.validationContext ?? 'body'}${fe.message.replace(/^(body|querystring|params|headers)/, '')}`));
+    if (fe.validation)
+      return sendError(
+        reply,
+        req,
+        new ApiError('bad_request', `${fe.validationContext ?? 'body'}${fe.message.replace(/^(body|querystring|params|headers)/, '')}`),
+      );
     switch (fe.code) {
       case 'FST_ERR_CTP_BODY_TOO_LARGE':
         return sendError(reply, req, new ApiError('body_too_large', `body larger than ${req.routeOptions.bodyLimit ?? bodyBytes} bytes`));

@@ -33,29 +33,33 @@ export function registerJobRoutes(app: FastifyInstance, deps: JobRouteDeps): voi
   const { config, bulk, clock } = deps;
   const { authInput, signatureInput } = deps.verification;
 
-  app.post<{ Body: { items: BatchItem[]; webhook?: string } }>('/jobs', { schema: schemas.jobCreateRoute, bodyLimit: config.jobs.maxBodyBytes }, async (req, reply) => {
-    const { items, webhook } = req.body;
-    if (items.length > config.jobs.maxItems) throw new ApiError('too_many_items', `at most ${config.jobs.maxItems} items per job`);
-    if (webhook && !req.tenant!.webhookSecret) throw new ApiError('forbidden', 'webhooks need a webhookSecret in this tenant\'s configuration');
-    // Scheme, allow-list and literal addresses now; resolved addresses again at every delivery.
-    const refused = webhook ? refusedUrl(webhook, config.webhooks) : null;
-    if (refused) throw new ApiError('bad_request', `webhook refused: ${refused}`);
-    const now = clock();
-    const prepared: BulkItem[] = [];
-    for (const it of items) {
-      try {
-        const x = it.type === 'auth' ? await authInput(req.tenant!, it, now) : signatureInput(it, now);
-        if ('kind' in x) prepared.push({ item: x });
-        else prepared.push({ answer: { verdict: x.verdict, certificate: null }, error: false });
-      } catch (err) {
-        if (err instanceof ApiError && err.status < 500) prepared.push({ answer: { error: { code: err.code, message: err.message } }, error: true });
-        else throw err;
+  app.post<{ Body: { items: BatchItem[]; webhook?: string } }>(
+    '/jobs',
+    { schema: schemas.jobCreateRoute, bodyLimit: config.jobs.maxBodyBytes },
+    async (req, reply) => {
+      const { items, webhook } = req.body;
+      if (items.length > config.jobs.maxItems) throw new ApiError('too_many_items', `at most ${config.jobs.maxItems} items per job`);
+      if (webhook && !req.tenant!.webhookSecret) throw new ApiError('forbidden', "webhooks need a webhookSecret in this tenant's configuration");
+      // Scheme, allow-list and literal addresses now; resolved addresses again at every delivery.
+      const refused = webhook ? refusedUrl(webhook, config.webhooks) : null;
+      if (refused) throw new ApiError('bad_request', `webhook refused: ${refused}`);
+      const now = clock();
+      const prepared: BulkItem[] = [];
+      for (const it of items) {
+        try {
+          const x = it.type === 'auth' ? await authInput(req.tenant!, it, now) : signatureInput(it, now);
+          if ('kind' in x) prepared.push({ item: x });
+          else prepared.push({ answer: { verdict: x.verdict, certificate: null }, error: false });
+        } catch (err) {
+          if (err instanceof ApiError && err.status < 500) prepared.push({ answer: { error: { code: err.code, message: err.message } }, error: true });
+          else throw err;
+        }
       }
-    }
-    const job = await bulk.submit(req.tenant!, prepared, webhook ?? null, now);
-    req.outcome = 'accepted';
-    return reply.status(202).send(jobView(job));
-  });
+      const job = await bulk.submit(req.tenant!, prepared, webhook ?? null, now);
+      req.outcome = 'accepted';
+      return reply.status(202).send(jobView(job));
+    },
+  );
 
   app.get<{ Params: { id: string }; Querystring: { offset?: string; limit?: string } }>('/jobs/:id', { schema: schemas.jobGetRoute }, async (req) => {
     const offset = Number(req.query.offset ?? 0);

@@ -54,7 +54,14 @@ export function registerOpsRoutes(app: FastifyInstance, deps: OpsRouteDeps): voi
 }
 
 /** The API node's readiness and scrape: its verifier, its stores, its institutions' circuits. */
-export function apiOps(d: { config: Config; verifier: Verifier; metrics: Metrics; relay: PaymentRelay; storesNotReady: () => Promise<string[]>; clock: () => number }): OpsRouteDeps {
+export function apiOps(d: {
+  config: Config;
+  verifier: Verifier;
+  metrics: Metrics;
+  relay: PaymentRelay;
+  storesNotReady: () => Promise<string[]>;
+  clock: () => number;
+}): OpsRouteDeps {
   return {
     mode: d.config.mode,
     metrics: d.metrics,

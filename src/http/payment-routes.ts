@@ -19,18 +19,22 @@ export interface PaymentRouteDeps {
 
 /** Registers the route on `app`, the authenticated /v1 scope of server.ts. */
 export function registerPaymentRoutes(app: FastifyInstance, deps: PaymentRouteDeps): void {
-  app.post<{ Body: AuthorizeBody }>('/payments/authorize', { schema: paymentSchemas.authorize }, async (req: FastifyRequest<{ Body: AuthorizeBody }>, reply) => {
-    const tenant = req.tenant!;
-    if (!tenant.linkedCards) throw new ApiError('forbidden', 'this tenant is not entitled to the payment relay (linkedCards)');
-    const b = req.body;
-    const out = await deps.relay.authorize(tenant, b, async () => {
-      const r = await deps.authItem(tenant, b, deps.clock());
-      deps.metrics.verdicts.inc({ kind: 'verdict', code: r.verdict.code });
-      return r;
-    });
-    if (!out.repeat) deps.metrics.paymentDecisions.inc({ method: b.method, decision: out.decision.decision });
-    if (out.retryAfterSec) reply.header('retry-after', String(out.retryAfterSec));
-    req.outcome = out.decision.decision;
-    return { ...out.decision, idempotencyKey: b.idempotencyKey, repeat: out.repeat };
-  });
+  app.post<{ Body: AuthorizeBody }>(
+    '/payments/authorize',
+    { schema: paymentSchemas.authorize },
+    async (req: FastifyRequest<{ Body: AuthorizeBody }>, reply) => {
+      const tenant = req.tenant!;
+      if (!tenant.linkedCards) throw new ApiError('forbidden', 'this tenant is not entitled to the payment relay (linkedCards)');
+      const b = req.body;
+      const out = await deps.relay.authorize(tenant, b, async () => {
+        const r = await deps.authItem(tenant, b, deps.clock());
+        deps.metrics.verdicts.inc({ kind: 'verdict', code: r.verdict.code });
+        return r;
+      });
+      if (!out.repeat) deps.metrics.paymentDecisions.inc({ method: b.method, decision: out.decision.decision });
+      if (out.retryAfterSec) reply.header('retry-after', String(out.retryAfterSec));
+      req.outcome = out.decision.decision;
+      return { ...out.decision, idempotencyKey: b.idempotencyKey, repeat: out.repeat };
+    },
+  );
 }

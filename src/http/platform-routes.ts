@@ -84,25 +84,31 @@ export function registerPlatformRoutes(app: FastifyInstance, deps: PlatformRoute
     registeredAt: new Date(w.registeredAt).toISOString(),
     checkedAt: new Date(w.checkedAt).toISOString(),
     // Proxy tenants name the certificate by their own handle, never its serial or fingerprint.
-    ...(tenant.mode === 'delegate' ? { serial: BigInt(`0x${w.serialHex}`).toString(16), fingerprint: w.fingerprint } : { handle: platform.certificateHandle(tenant, w.fingerprint) }),
+    ...(tenant.mode === 'delegate'
+      ? { serial: BigInt(`0x${w.serialHex}`).toString(16), fingerprint: w.fingerprint }
+      : { handle: platform.certificateHandle(tenant, w.fingerprint) }),
   });
 
-  app.post<{ Body: AuthBody & { customerRef: string; cards?: CardInput[]; signing?: SignatureBody } }>('/links', { schema: platformSchemas.enrol }, async (req, reply) => {
-    const tenant = entitled(req);
-    const now = clock();
-    const r = await deps.authItem(tenant, req.body, now);
-    const verdict = await deps.present(req, r);
-    mustBeValid(r, 'authentication');
-    const link = await wrap(() => platform.enrol(tenant, r.certificate!, req.body.customerRef, req.body.cards ?? []));
-    let watch = null;
-    if (req.body.signing) {
-      const s = await deps.signatureItem(req.body.signing, now);
-      await deps.present(req, s);
-      watch = watchView(tenant, await registerWatch(tenant, req.body.signing, s, req.body.customerRef));
-    }
-    req.outcome = 'linked';
-    return reply.status(201).send({ verdict: verdict.verdict, link, watch });
-  });
+  app.post<{ Body: AuthBody & { customerRef: string; cards?: CardInput[]; signing?: SignatureBody } }>(
+    '/links',
+    { schema: platformSchemas.enrol },
+    async (req, reply) => {
+      const tenant = entitled(req);
+      const now = clock();
+      const r = await deps.authItem(tenant, req.body, now);
+      const verdict = await deps.present(req, r);
+      mustBeValid(r, 'authentication');
+      const link = await wrap(() => platform.enrol(tenant, r.certificate!, req.body.customerRef, req.body.cards ?? []));
+      let watch = null;
+      if (req.body.signing) {
+        const s = await deps.signatureItem(req.body.signing, now);
+        await deps.present(req, s);
+        watch = watchView(tenant, await registerWatch(tenant, req.body.signing, s, req.body.customerRef));
+      }
+      req.outcome = 'linked';
+      return reply.status(201).send({ verdict: verdict.verdict, link, watch });
+    },
+  );
 
   app.post<{ Body: AuthBody }>('/links/identify', { schema: platformSchemas.identify }, async (req) => {
     const tenant = entitled(req);
@@ -178,7 +184,9 @@ export function registerPlatformRoutes(app: FastifyInstance, deps: PlatformRoute
   app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_req, body, done) => done(null, body));
   app.post<{ Body: string | { records: unknown } }>('/admin/link-data', async (req) => {
     if (!req.tenant!.operator) throw new ApiError('forbidden', 'only the platform operator imports J-LIS link data');
-    const records = await wrap(async () => (typeof req.body === 'string' ? parseLinkCsv(req.body) : parseLinkJson((req.body as { records?: unknown })?.records)));
+    const records = await wrap(async () =>
+      typeof req.body === 'string' ? parseLinkCsv(req.body) : parseLinkJson((req.body as { records?: unknown })?.records),
+    );
     req.outcome = 'ok';
     return { records: records.length, ...(await platform.importLinkData(records)) };
   });

@@ -16,8 +16,20 @@ import { ApiError, CODES } from './codes.js';
 import { decodeBase64, decodeCertificate } from './decode.js';
 import { schemas } from './openapi.js';
 
-export interface AuthBody { certificate: string; challengeId: string; signature: string; digestAlgorithm?: HashName }
-export interface SignatureBody { certificate: string; data?: string; digest?: string; digestAlgorithm?: HashName; signature: string; at?: string }
+export interface AuthBody {
+  certificate: string;
+  challengeId: string;
+  signature: string;
+  digestAlgorithm?: HashName;
+}
+export interface SignatureBody {
+  certificate: string;
+  data?: string;
+  digest?: string;
+  digestAlgorithm?: HashName;
+  signature: string;
+  at?: string;
+}
 export type BatchItem = ({ type: 'auth' } & AuthBody) | ({ type: 'signature' } & SignatureBody);
 
 /** How the /v1 routes verify. Built once per app by verification(); no state of its own. */
@@ -88,7 +100,10 @@ export function verification(deps: VerificationDeps): Verification {
 
   const present = async (req: FastifyRequest, r: ItemResult): Promise<Record<string, unknown>> => {
     metrics.verdicts.inc({ kind: 'verdict', code: r.verdict.code });
-    const [view] = await Promise.all([deps.present(req.tenant!, r), platform.audit(req.tenant!, req.routeOptions.url ?? 'unmatched', r.verdict.code, r.certificate?.fingerprint ?? null)]);
+    const [view] = await Promise.all([
+      deps.present(req.tenant!, r),
+      platform.audit(req.tenant!, req.routeOptions.url ?? 'unmatched', r.verdict.code, r.certificate?.fingerprint ?? null),
+    ]);
     return view;
   };
 
@@ -116,7 +131,12 @@ export function registerVerifyRoutes(app: FastifyInstance, deps: VerifyRouteDeps
     const now = clock();
     const max = config.challenge.maxOutstandingPerTenant;
     const issued = await challenges.issue(req.tenant!.id, now, config.challenge.ttlSec * 1000, max);
-    if (!issued.ok) throw new ApiError('too_many_challenges', `this tenant holds ${max} outstanding challenges (issued, not used, not expired)`, Math.ceil(issued.retryAfterMs / 1000));
+    if (!issued.ok)
+      throw new ApiError(
+        'too_many_challenges',
+        `this tenant holds ${max} outstanding challenges (issued, not used, not expired)`,
+        Math.ceil(issued.retryAfterMs / 1000),
+      );
     const c = issued.challenge;
     metrics.challengesIssued.inc();
     req.outcome = 'ok';

@@ -93,7 +93,9 @@ export class BulkJobs {
 
   /** A chunk that failed for good: its items get job_failed, so the job still completes. */
   async failChunk(chunk: BulkChunkData, reason: string): Promise<void> {
-    const rows: ChunkResults = chunk.index.map((i) => [i, JSON.stringify({ error: { code: 'job_failed', message: `verification failed after its retries: ${reason}` } }), true] as const);
+    const rows: ChunkResults = chunk.index.map(
+      (i) => [i, JSON.stringify({ error: { code: 'job_failed', message: `verification failed after its retries: ${reason}` } }), true] as const,
+    );
     if ((await this.store.record(chunk.bulkId, chunk.chunk, rows, this.deps.clock())) === 'completed') await this.completed(chunk.bulkId);
   }
 
@@ -112,9 +114,20 @@ export class BulkJobs {
     this.deps.logger.info({ jobId: id, tenant: job.tenant, total: job.total, errors: job.errors }, 'bulk job completed');
     const secret = this.tenants.get(job.tenant)?.webhookSecret;
     if (!job.webhook || !secret) return;
-    const payload = { jobId: id, state: job.state, total: job.total, errors: job.errors, completedAt: new Date(job.completedAt ?? this.deps.clock()).toISOString() };
+    const payload = {
+      jobId: id,
+      state: job.state,
+      total: job.total,
+      errors: job.errors,
+      completedAt: new Date(job.completedAt ?? this.deps.clock()).toISOString(),
+    };
     // Not awaited: a slow receiver must not hold the worker's job; the pull API stays the record.
-    deliverWebhook(job.webhook, secret, payload, { attempts: this.opts.webhookAttempts, timeoutMs: this.opts.webhookTimeoutMs, policy: this.opts.webhooks, wallClock: this.deps.wallClock }).then(
+    deliverWebhook(job.webhook, secret, payload, {
+      attempts: this.opts.webhookAttempts,
+      timeoutMs: this.opts.webhookTimeoutMs,
+      policy: this.opts.webhooks,
+      wallClock: this.deps.wallClock,
+    }).then(
       (attempts) => this.deps.logger.info({ jobId: id, attempts }, 'webhook delivered'),
       // The reason never holds the URL (its query string may carry a token).
       (err: Error) => this.deps.logger.warn({ jobId: id, refused: err.name === 'WebhookRefused', reason: err.message }, 'webhook failed'),
@@ -126,7 +139,13 @@ export class BulkJobs {
  *  crowd out synchronous requests (bounded by the pool's maxPending all the same). Recording a
  *  chunk's results is retried, with backoff up to `maxBackoffMs`, while the store is unreachable:
  *  the job completes once the database is back (a chunk counts once however often it is recorded). */
-export function localChunkRunner(verify: (item: VerifyItem) => Promise<ItemResult>, jobs: () => BulkJobs, logger: Logger, inFlight = 2, maxBackoffMs = 5_000): ChunkRunner {
+export function localChunkRunner(
+  verify: (item: VerifyItem) => Promise<ItemResult>,
+  jobs: () => BulkJobs,
+  logger: Logger,
+  inFlight = 2,
+  maxBackoffMs = 5_000,
+): ChunkRunner {
   let running = 0;
   const waiting: BulkChunkData[] = [];
   const recorded = async (record: () => Promise<void>, chunk: BulkChunkData): Promise<void> => {

@@ -26,7 +26,10 @@ export class SqlJobStore implements JobStore {
   record(jobId: string, chunk: number, results: ChunkResults, now: number): Promise<'recorded' | 'duplicate' | 'completed' | 'gone'> {
     return this.db.transaction(async (tx) => {
       // The job row is locked first: chunks of one job finishing together count in turn.
-      const job = await tx.query<{ total: number; state: string }>('SELECT total, state FROM bulk_jobs WHERE id = $1 AND expires_at > $2 FOR UPDATE', [jobId, this.clock()]);
+      const job = await tx.query<{ total: number; state: string }>('SELECT total, state FROM bulk_jobs WHERE id = $1 AND expires_at > $2 FOR UPDATE', [
+        jobId,
+        this.clock(),
+      ]);
       if (job.length === 0) return 'gone';
       const fresh = await tx.query('INSERT INTO bulk_job_chunks (job_id, chunk) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING chunk', [jobId, chunk]);
       if (fresh.length === 0) return 'duplicate';
@@ -71,7 +74,11 @@ export class SqlJobStore implements JobStore {
     if (!job) return [];
     const end = Math.min(offset + limit, job.total);
     if (end <= offset) return [];
-    const rows = await this.db.query<{ idx: number; result: string }>('SELECT idx, result FROM bulk_job_results WHERE job_id = $1 AND idx >= $2 AND idx < $3', [jobId, offset, end]);
+    const rows = await this.db.query<{ idx: number; result: string }>('SELECT idx, result FROM bulk_job_results WHERE job_id = $1 AND idx >= $2 AND idx < $3', [
+      jobId,
+      offset,
+      end,
+    ]);
     const out: (string | null)[] = new Array(end - offset).fill(null);
     for (const r of rows) out[Number(r.idx) - offset] = r.result;
     return out;

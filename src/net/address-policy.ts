@@ -5,16 +5,7 @@
 // Decimal, octal and hex IPv4 forms (http://2130706433/, http://0x7f.1/) are normalised to
 // dotted quads by the WHATWG URL parser before anything here sees them; a test proves it.
 
-export type AddressClass =
-  | 'public'
-  | 'loopback'
-  | 'private'
-  | 'link_local'
-  | 'unspecified'
-  | 'multicast'
-  | 'cgnat'
-  | 'metadata'
-  | 'reserved';
+export type AddressClass = 'public' | 'loopback' | 'private' | 'link_local' | 'unspecified' | 'multicast' | 'cgnat' | 'metadata' | 'reserved';
 
 /** What an operator allows besides public https: webhooks.allowHosts and webhooks.allowPrivate. */
 export interface WebhookPolicy {
@@ -93,7 +84,15 @@ function classifyV4(ip: number): AddressClass {
   if (inV4(ip, '100.64.0.0', 10)) return 'cgnat';
   if (inV4(ip, '224.0.0.0', 4)) return 'multicast';
   // IETF protocol assignments, documentation nets, benchmarking, 240/4 and broadcast.
-  if (inV4(ip, '192.0.0.0', 24) || inV4(ip, '192.0.2.0', 24) || inV4(ip, '198.18.0.0', 15) || inV4(ip, '198.51.100.0', 24) || inV4(ip, '203.0.113.0', 24) || inV4(ip, '240.0.0.0', 4)) return 'reserved';
+  if (
+    inV4(ip, '192.0.0.0', 24) ||
+    inV4(ip, '192.0.2.0', 24) ||
+    inV4(ip, '198.18.0.0', 15) ||
+    inV4(ip, '198.51.100.0', 24) ||
+    inV4(ip, '203.0.113.0', 24) ||
+    inV4(ip, '240.0.0.0', 4)
+  )
+    return 'reserved';
   return 'public';
 }
 
@@ -145,7 +144,8 @@ export function refusedUrl(raw: string, policy: WebhookPolicy): string | null {
   }
   const host = bare(u.hostname);
   if (u.protocol !== 'https:' && u.protocol !== 'http:') return `scheme ${u.protocol} refused: https only`;
-  if (u.protocol === 'http:' && !policy.allowHosts.some((h) => bare(h) === host)) return 'plain http refused: https only, or http to a host in webhooks.allowHosts';
+  if (u.protocol === 'http:' && !policy.allowHosts.some((h) => bare(h) === host))
+    return 'plain http refused: https only, or http to a host in webhooks.allowHosts';
   if (u.username || u.password) return 'credentials in the URL refused';
   if (classifyAddress(host) !== null) return refusedAddress(host, policy);
   if (!policy.allowPrivate && (host === 'localhost' || host.endsWith('.localhost'))) return 'loopback name refused (webhooks.allowPrivate is false)';

@@ -38,7 +38,11 @@ export function signWebhook(secret: string, body: string, unixSeconds: number): 
 /** A `lookup` for net.connect that resolves every address of the name and refuses them all if
  *  any one is refused (a name that mixes public and private answers is not to be trusted). */
 export function checkedLookup(policy: WebhookPolicy): LookupFunction {
-  return ((hostname: string, options: { all?: boolean; family?: number }, callback: (err: Error | null, address: string | LookupAddress[], family?: number) => void) => {
+  return ((
+    hostname: string,
+    options: { all?: boolean; family?: number },
+    callback: (err: Error | null, address: string | LookupAddress[], family?: number) => void,
+  ) => {
     dnsLookup(hostname, { all: true, family: options.family ?? 0 }, (err, addresses) => {
       if (err) return callback(err, '', 0);
       for (const a of addresses) {
@@ -56,7 +60,13 @@ function post(url: URL, headers: Record<string, string>, body: string, timeoutMs
   return new Promise((resolve, reject) => {
     const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(
       url,
-      { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, agent: false, lookup: checkedLookup(policy), signal: AbortSignal.timeout(timeoutMs) },
+      {
+        method: 'POST',
+        headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+        agent: false,
+        lookup: checkedLookup(policy),
+        signal: AbortSignal.timeout(timeoutMs),
+      },
       (res: IncomingMessage) => {
         res.resume(); // the answer's body is not read, only drained
         res.on('end', () => resolve(res.statusCode ?? 0));
@@ -78,7 +88,13 @@ export async function deliverWebhook(url: string, secret: string, payload: unkno
     const why = refusedUrl(url, opts.policy);
     if (why) throw new WebhookRefused(`webhook target refused: ${why}`);
     try {
-      const status = await post(new URL(url), { 'content-type': 'application/json', 'x-jpki-signature': signWebhook(secret, body, Math.floor(opts.wallClock() / 1000)) }, body, opts.timeoutMs, opts.policy);
+      const status = await post(
+        new URL(url),
+        { 'content-type': 'application/json', 'x-jpki-signature': signWebhook(secret, body, Math.floor(opts.wallClock() / 1000)) },
+        body,
+        opts.timeoutMs,
+        opts.policy,
+      );
       if (status >= 200 && status < 300) return attempt;
       last = `HTTP ${status}`;
     } catch (err) {

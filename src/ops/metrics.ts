@@ -10,46 +10,179 @@ const LATENCY_BUCKETS = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2
 export class Metrics {
   readonly registry = new Registry();
   readonly role: 'embedded' | 'api' | 'worker';
-  readonly httpDuration = new Histogram({ name: 'jpki_http_request_duration_seconds', help: 'HTTP request latency by route and outcome', labelNames: ['route', 'outcome'] as const, buckets: LATENCY_BUCKETS, registers: [this.registry] });
-  readonly verdicts = new Counter({ name: 'jpki_verdicts_total', help: 'Verdicts and request errors by code', labelNames: ['kind', 'code'] as const, registers: [this.registry] });
-  readonly batchSize = new Histogram({ name: 'jpki_batch_size', help: 'Items per micro-batch (pool task)', buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256], registers: [this.registry] });
-  readonly batchWait = new Histogram({ name: 'jpki_batch_wait_seconds', help: 'Time the first item of a batch waited for the batch to fill', buckets: LATENCY_BUCKETS, registers: [this.registry] });
-  readonly queueWait = new Histogram({ name: 'jpki_queue_wait_seconds', help: 'Task time outside the worker: pool queue and thread hand-off', buckets: LATENCY_BUCKETS, registers: [this.registry] });
-  readonly workerTime = new Histogram({ name: 'jpki_worker_time_seconds', help: 'Time a worker spent on one task', buckets: LATENCY_BUCKETS, registers: [this.registry] });
-  readonly pathCache = new Counter({ name: 'jpki_path_cache_lookups_total', help: 'Certificate-path cache lookups by result', labelNames: ['result'] as const, registers: [this.registry] });
+  readonly httpDuration = new Histogram({
+    name: 'jpki_http_request_duration_seconds',
+    help: 'HTTP request latency by route and outcome',
+    labelNames: ['route', 'outcome'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly verdicts = new Counter({
+    name: 'jpki_verdicts_total',
+    help: 'Verdicts and request errors by code',
+    labelNames: ['kind', 'code'] as const,
+    registers: [this.registry],
+  });
+  readonly batchSize = new Histogram({
+    name: 'jpki_batch_size',
+    help: 'Items per micro-batch (pool task)',
+    buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
+    registers: [this.registry],
+  });
+  readonly batchWait = new Histogram({
+    name: 'jpki_batch_wait_seconds',
+    help: 'Time the first item of a batch waited for the batch to fill',
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly queueWait = new Histogram({
+    name: 'jpki_queue_wait_seconds',
+    help: 'Task time outside the worker: pool queue and thread hand-off',
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly workerTime = new Histogram({
+    name: 'jpki_worker_time_seconds',
+    help: 'Time a worker spent on one task',
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly pathCache = new Counter({
+    name: 'jpki_path_cache_lookups_total',
+    help: 'Certificate-path cache lookups by result',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
   readonly workerFailures = new Counter({ name: 'jpki_worker_failures_total', help: 'Items failed because their worker failed', registers: [this.registry] });
   readonly poolUtilization = new Gauge({ name: 'jpki_pool_utilization', help: 'Share of pool capacity in use (piscina)', registers: [this.registry] });
   readonly poolPending = new Gauge({ name: 'jpki_pool_pending_items', help: 'Verifications queued or running', registers: [this.registry] });
   readonly poolThreads = new Gauge({ name: 'jpki_pool_threads', help: 'Live worker threads', registers: [this.registry] });
-  readonly crlAge = new Gauge({ name: 'jpki_crl_age_seconds', help: 'Age of the newest CRL data per issuer key (now − thisUpdate of the oldest partition)', labelNames: ['issuer_key'] as const, registers: [this.registry] });
-  readonly crlNextUpdate = new Gauge({ name: 'jpki_crl_next_update_seconds', help: 'Seconds until the earliest nextUpdate per issuer key (negative: stale)', labelNames: ['issuer_key'] as const, registers: [this.registry] });
-  readonly crlEntries = new Gauge({ name: 'jpki_crl_entries', help: 'Revoked serials indexed per issuer key', labelNames: ['issuer_key'] as const, registers: [this.registry] });
-  readonly crlRefreshFailures = new Counter({ name: 'jpki_crl_refresh_failures_total', help: 'CRL source refresh failures by reason', labelNames: ['reason'] as const, registers: [this.registry] });
-  readonly crlSourceFailures = new Gauge({ name: 'jpki_crl_source_consecutive_failures', help: 'Consecutive failed refreshes per CRL source (0: its last refresh worked)', labelNames: ['source'] as const, registers: [this.registry] });
+  readonly crlAge = new Gauge({
+    name: 'jpki_crl_age_seconds',
+    help: 'Age of the newest CRL data per issuer key (now − thisUpdate of the oldest partition)',
+    labelNames: ['issuer_key'] as const,
+    registers: [this.registry],
+  });
+  readonly crlNextUpdate = new Gauge({
+    name: 'jpki_crl_next_update_seconds',
+    help: 'Seconds until the earliest nextUpdate per issuer key (negative: stale)',
+    labelNames: ['issuer_key'] as const,
+    registers: [this.registry],
+  });
+  readonly crlEntries = new Gauge({
+    name: 'jpki_crl_entries',
+    help: 'Revoked serials indexed per issuer key',
+    labelNames: ['issuer_key'] as const,
+    registers: [this.registry],
+  });
+  readonly crlRefreshFailures = new Counter({
+    name: 'jpki_crl_refresh_failures_total',
+    help: 'CRL source refresh failures by reason',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  readonly crlSourceFailures = new Gauge({
+    name: 'jpki_crl_source_consecutive_failures',
+    help: 'Consecutive failed refreshes per CRL source (0: its last refresh worked)',
+    labelNames: ['source'] as const,
+    registers: [this.registry],
+  });
   readonly crlRefreshes = new Counter({ name: 'jpki_crl_refreshes_total', help: 'Revocation index rebuilds', registers: [this.registry] });
-  readonly crlBuildSeconds = new Histogram({ name: 'jpki_crl_build_seconds', help: 'Time to parse, verify and index the CRLs (worker thread)', buckets: [0.05, 0.1, 0.5, 1, 2, 5, 10, 30], registers: [this.registry] });
+  readonly crlBuildSeconds = new Histogram({
+    name: 'jpki_crl_build_seconds',
+    help: 'Time to parse, verify and index the CRLs (worker thread)',
+    buckets: [0.05, 0.1, 0.5, 1, 2, 5, 10, 30],
+    registers: [this.registry],
+  });
   // Queue mode: API side.
-  readonly queueJobs = new Counter({ name: 'jpki_queue_jobs_total', help: 'Verification jobs sent by this API node, by outcome', labelNames: ['outcome'] as const, registers: [this.registry] });
-  readonly queueJobSeconds = new Histogram({ name: 'jpki_queue_job_seconds', help: 'Job round trip seen by the API node: enqueue to result', buckets: LATENCY_BUCKETS, registers: [this.registry] });
-  readonly queueDepth = new Gauge({ name: 'jpki_queue_jobs', help: 'Jobs in the verification queue by state', labelNames: ['state'] as const, registers: [this.registry] });
+  readonly queueJobs = new Counter({
+    name: 'jpki_queue_jobs_total',
+    help: 'Verification jobs sent by this API node, by outcome',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly queueJobSeconds = new Histogram({
+    name: 'jpki_queue_job_seconds',
+    help: 'Job round trip seen by the API node: enqueue to result',
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly queueDepth = new Gauge({
+    name: 'jpki_queue_jobs',
+    help: 'Jobs in the verification queue by state',
+    labelNames: ['state'] as const,
+    registers: [this.registry],
+  });
   readonly queueDeadLetters = new Gauge({ name: 'jpki_queue_dead_letters', help: 'Jobs in the dead-letter queue', registers: [this.registry] });
   readonly queueLiveWorkers = new Gauge({ name: 'jpki_queue_live_workers', help: 'Worker processes with a live heartbeat', registers: [this.registry] });
   readonly queueConnected = new Gauge({ name: 'jpki_queue_connected', help: '1 while the queue Redis connection is up', registers: [this.registry] });
   // Queue mode: worker side.
-  readonly workerJobs = new Counter({ name: 'jpki_queue_worker_jobs_total', help: 'Jobs this worker process finished, by outcome (completed, retried, dead_lettered)', labelNames: ['outcome'] as const, registers: [this.registry] });
-  readonly workerJobSeconds = new Histogram({ name: 'jpki_queue_worker_job_seconds', help: 'Time this worker process spent on one job', buckets: LATENCY_BUCKETS, registers: [this.registry] });
-  readonly stalledJobs = new Counter({ name: 'jpki_queue_stalled_total', help: 'Jobs this worker found stalled (their worker died or hung) and put back', registers: [this.registry] });
+  readonly workerJobs = new Counter({
+    name: 'jpki_queue_worker_jobs_total',
+    help: 'Jobs this worker process finished, by outcome (completed, retried, dead_lettered)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly workerJobSeconds = new Histogram({
+    name: 'jpki_queue_worker_job_seconds',
+    help: 'Time this worker process spent on one job',
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly stalledJobs = new Counter({
+    name: 'jpki_queue_stalled_total',
+    help: 'Jobs this worker found stalled (their worker died or hung) and put back',
+    registers: [this.registry],
+  });
   // Change confirmation (変更確認).
-  readonly changeChecked = new Counter({ name: 'jpki_change_confirmation_checked_total', help: 'Watched certificates re-checked after CRL refreshes', registers: [this.registry] });
-  readonly changeFound = new Counter({ name: 'jpki_change_confirmation_changes_total', help: 'Status changes found among watched certificates', registers: [this.registry] });
-  readonly changeSeconds = new Histogram({ name: 'jpki_change_confirmation_seconds', help: 'Time to re-check every watched certificate after a refresh', buckets: [0.01, 0.1, 0.5, 1, 5, 10, 30, 60, 120, 300], registers: [this.registry] });
+  readonly changeChecked = new Counter({
+    name: 'jpki_change_confirmation_checked_total',
+    help: 'Watched certificates re-checked after CRL refreshes',
+    registers: [this.registry],
+  });
+  readonly changeFound = new Counter({
+    name: 'jpki_change_confirmation_changes_total',
+    help: 'Status changes found among watched certificates',
+    registers: [this.registry],
+  });
+  readonly changeSeconds = new Histogram({
+    name: 'jpki_change_confirmation_seconds',
+    help: 'Time to re-check every watched certificate after a refresh',
+    buckets: [0.01, 0.1, 0.5, 1, 5, 10, 30, 60, 120, 300],
+    registers: [this.registry],
+  });
   /** `tenant` is the tenant id only with metrics.tenantLabels; otherwise the constant "all". */
-  readonly rateLimited = new Counter({ name: 'jpki_rate_limited_total', help: 'Requests refused by a tenant rate limit, by tenant (one series, all, unless metrics.tenantLabels)', labelNames: ['tenant'] as const, registers: [this.registry] });
-  readonly challengesIssued = new Counter({ name: 'jpki_challenges_issued_total', help: 'Challenges issued (POST /v1/challenges)', registers: [this.registry] });
+  readonly rateLimited = new Counter({
+    name: 'jpki_rate_limited_total',
+    help: 'Requests refused by a tenant rate limit, by tenant (one series, all, unless metrics.tenantLabels)',
+    labelNames: ['tenant'] as const,
+    registers: [this.registry],
+  });
+  readonly challengesIssued = new Counter({
+    name: 'jpki_challenges_issued_total',
+    help: 'Challenges issued (POST /v1/challenges)',
+    registers: [this.registry],
+  });
   // Payment relay.
-  readonly paymentDecisions = new Counter({ name: 'jpki_payment_decisions_total', help: 'Payment authorisations by method and decision', labelNames: ['method', 'decision'] as const, registers: [this.registry] });
-  readonly institutionSeconds = new Histogram({ name: 'jpki_institution_call_seconds', help: 'Institution authorisation calls by institution and outcome', labelNames: ['institution', 'outcome'] as const, buckets: LATENCY_BUCKETS, registers: [this.registry] });
-  readonly institutionCircuitOpen = new Gauge({ name: 'jpki_institution_circuit_open', help: '1 while an institution\'s circuit breaker is open', labelNames: ['institution'] as const, registers: [this.registry] });
+  readonly paymentDecisions = new Counter({
+    name: 'jpki_payment_decisions_total',
+    help: 'Payment authorisations by method and decision',
+    labelNames: ['method', 'decision'] as const,
+    registers: [this.registry],
+  });
+  readonly institutionSeconds = new Histogram({
+    name: 'jpki_institution_call_seconds',
+    help: 'Institution authorisation calls by institution and outcome',
+    labelNames: ['institution', 'outcome'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly institutionCircuitOpen = new Gauge({
+    name: 'jpki_institution_circuit_open',
+    help: "1 while an institution's circuit breaker is open",
+    labelNames: ['institution'] as const,
+    registers: [this.registry],
+  });
   readonly ready = new Gauge({ name: 'jpki_ready', help: '1 when the trust store is loaded and every CRL is fresh', registers: [this.registry] });
 
   /** `role` keeps only the metrics that mean something in this process: a gauge nobody sets reads
@@ -57,11 +190,30 @@ export class Metrics {
   constructor(role: 'embedded' | 'api' | 'worker' = 'embedded') {
     const apiQueue = ['jpki_queue_jobs_total', 'jpki_queue_job_seconds', 'jpki_queue_jobs', 'jpki_queue_dead_letters', 'jpki_queue_live_workers'];
     const workerQueue = ['jpki_queue_worker_jobs_total', 'jpki_queue_worker_job_seconds', 'jpki_queue_stalled_total'];
-    const pool = ['jpki_pool_utilization', 'jpki_pool_threads', 'jpki_worker_time_seconds', 'jpki_queue_wait_seconds', 'jpki_path_cache_lookups_total', 'jpki_worker_failures_total'];
-    const crl = ['jpki_crl_age_seconds', 'jpki_crl_next_update_seconds', 'jpki_crl_entries', 'jpki_crl_refresh_failures_total', 'jpki_crl_source_consecutive_failures', 'jpki_crl_refreshes_total', 'jpki_crl_build_seconds'];
+    const pool = [
+      'jpki_pool_utilization',
+      'jpki_pool_threads',
+      'jpki_worker_time_seconds',
+      'jpki_queue_wait_seconds',
+      'jpki_path_cache_lookups_total',
+      'jpki_worker_failures_total',
+    ];
+    const crl = [
+      'jpki_crl_age_seconds',
+      'jpki_crl_next_update_seconds',
+      'jpki_crl_entries',
+      'jpki_crl_refresh_failures_total',
+      'jpki_crl_source_consecutive_failures',
+      'jpki_crl_refreshes_total',
+      'jpki_crl_build_seconds',
+    ];
     const change = ['jpki_change_confirmation_checked_total', 'jpki_change_confirmation_changes_total', 'jpki_change_confirmation_seconds'];
     const payments = ['jpki_payment_decisions_total', 'jpki_institution_call_seconds', 'jpki_institution_circuit_open'];
-    const drop = { embedded: [...apiQueue, ...workerQueue, 'jpki_queue_connected'], api: [...workerQueue, ...pool, ...crl, ...change], worker: [...apiQueue, ...payments, 'jpki_http_request_duration_seconds', 'jpki_rate_limited_total', 'jpki_challenges_issued_total'] }[role];
+    const drop = {
+      embedded: [...apiQueue, ...workerQueue, 'jpki_queue_connected'],
+      api: [...workerQueue, ...pool, ...crl, ...change],
+      worker: [...apiQueue, ...payments, 'jpki_http_request_duration_seconds', 'jpki_rate_limited_total', 'jpki_challenges_issued_total'],
+    }[role];
     for (const name of drop) this.registry.removeSingleMetric(name);
     this.role = role;
     collectDefaultMetrics({ register: this.registry, prefix: 'jpki_process_', eventLoopMonitoringPrecision: 10 });

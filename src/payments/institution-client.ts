@@ -28,8 +28,7 @@ export interface InstitutionDecision {
 }
 
 export type CallOutcome =
-  | { ok: true; answer: InstitutionDecision }
-  | { ok: false; code: 'institution_timeout' | 'institution_unavailable' | 'institution_error'; detail: string };
+  { ok: true; answer: InstitutionDecision } | { ok: false; code: 'institution_timeout' | 'institution_unavailable' | 'institution_error'; detail: string };
 
 /** Verifies `t=…,v1=…` over `body` with `secret`, refusing stamps further than `skewSec` away. */
 export function verifySignature(secret: string, body: string, header: string | null | undefined, nowSec: number, skewSec = 300): boolean {
@@ -79,7 +78,11 @@ export class InstitutionClient {
     } catch (err) {
       this.circuit.failure();
       const timeout = (err as Error).name === 'TimeoutError';
-      return { ok: false, code: timeout ? 'institution_timeout' : 'institution_unavailable', detail: timeout ? `no answer from ${this.config.id} within ${this.config.timeoutMs} ms` : `${this.config.id} unreachable` };
+      return {
+        ok: false,
+        code: timeout ? 'institution_timeout' : 'institution_unavailable',
+        detail: timeout ? `no answer from ${this.config.id} within ${this.config.timeoutMs} ms` : `${this.config.id} unreachable`,
+      };
     }
     if (!verifySignature(this.config.secret, text, res.headers.get('x-jpki-signature'), Math.floor(this.wallClock() / 1000))) {
       this.circuit.failure();

@@ -54,14 +54,22 @@ export interface PaymentDecision {
 /** Which linked cards or accounts can pay by each method. */
 const KINDS: Record<PaymentMethod, readonly Card['kind'][]> = { credit: ['credit'], debit: ['debit'], atm: ['bank', 'debit'] };
 
-const view = (c: Pick<Card, 'id' | 'institution' | 'kind' | 'label' | 'accountRef'>): CardView => ({ id: c.id, institution: c.institution, kind: c.kind, label: c.label, masked: maskRef(c.accountRef) });
+const view = (c: Pick<Card, 'id' | 'institution' | 'kind' | 'label' | 'accountRef'>): CardView => ({
+  id: c.id,
+  institution: c.institution,
+  kind: c.kind,
+  label: c.label,
+  masked: maskRef(c.accountRef),
+});
 
 /** What makes two requests with one idempotency key the same payment: the holder (conversion ID,
  *  stable across renewals), method, amount, currency and terminal. Not the card choice (the
  *  choose_card flow repeats the key with a cardRef), the PIN block (never hashed or stored) or the
  *  one-time challenge material. */
 function requestFingerprint(r: PaymentRequest, conversionId: string): string {
-  return createHash('sha256').update(JSON.stringify([conversionId, r.method, r.terminalId, r.amount, r.currency])).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify([conversionId, r.method, r.terminalId, r.amount, r.currency]))
+    .digest('hex');
 }
 
 export interface RelayOptions {
@@ -115,7 +123,15 @@ export class PaymentRelay {
     const found = await this.platform.identify(tenant, r.certificate);
     const conversionId = found.conversionId;
     const requestFp = requestFingerprint(req, conversionId);
-    const error = (code: string, message: string, extra: Partial<PaymentDecision> = {}): PaymentDecision => ({ ...base, decision: 'error', code, message, conversionId, verdict, ...extra });
+    const error = (code: string, message: string, extra: Partial<PaymentDecision> = {}): PaymentDecision => ({
+      ...base,
+      decision: 'error',
+      code,
+      message,
+      conversionId,
+      verdict,
+      ...extra,
+    });
     /** What a record in the way means for this request. */
     const inTheWay = async (rec: PaymentRecord): Promise<PaymentOutcome> => {
       const now = this.clock();
@@ -127,9 +143,18 @@ export class PaymentRelay {
       const wait = rec.callDeadline !== null && rec.callDeadline > now ? Math.ceil((rec.callDeadline - now) / 1000) : 1;
       return answer(error('idempotency_in_progress', 'a payment with this idempotency key is being decided; retry with the same key'), Math.max(1, wait));
     };
-    const auditOf = (d: PaymentDecision) => ({ at: this.clock(), route: ROUTE, code: `${d.decision}:${d.code}`, certificate: fp === null ? null : this.platform.certificateHandle(tenant, fp) });
+    const auditOf = (d: PaymentDecision) => ({
+      at: this.clock(),
+      route: ROUTE,
+      code: `${d.decision}:${d.code}`,
+      certificate: fp === null ? null : this.platform.certificateHandle(tenant, fp),
+    });
     const finish = async (decision: PaymentDecision, afterCall: boolean): Promise<PaymentOutcome> => {
-      const out = await store.finishPayment(tenant.id, req.idempotencyKey, requestFp, JSON.stringify(decision), auditOf(decision), { now: this.clock(), ttlMs: this.opts.idempotencyTtlMs, afterCall });
+      const out = await store.finishPayment(tenant.id, req.idempotencyKey, requestFp, JSON.stringify(decision), auditOf(decision), {
+        now: this.clock(),
+        ttlMs: this.opts.idempotencyTtlMs,
+        afterCall,
+      });
       return 'stored' in out ? { decision, repeat: false } : inTheWay(out.record);
     };
 
@@ -152,15 +177,19 @@ export class PaymentRelay {
       } else if (eligible.length > 1) {
         return answer({ ...base, decision: 'choose_card', code: 'choose_card', conversionId, cards: eligible.map(view), verdict });
       } else card = eligible[0];
-      if (!this.clients.has(card.institution)) return answer(error('unknown_institution', `no institution ${card.institution} is configured`, { card: view(card) }));
+      if (!this.clients.has(card.institution))
+        return answer(error('unknown_institution', `no institution ${card.institution} is configured`, { card: view(card) }));
       // The institution's key is new for every record: a key the relay reuses after its record
       // expired, or another tenant's key that spells the same, must never meet an old answer at
       // the institution. A retry of this record's pending call reuses it (startCall keeps it).
       call = { cardId: card.id, institution: card.institution, accountRef: card.accountRef, institutionKey: `pay_${randomUUID()}` };
     }
     const linked = found.cards.find((c) => c.id === call.cardId);
-    const cardView: CardView = linked ? view(linked) : { id: call.cardId, institution: call.institution, kind: req.method === 'credit' ? 'credit' : 'debit', label: null, masked: maskRef(call.accountRef) };
-    if ((req.method === 'debit' || req.method === 'atm') && !req.pinBlock) return answer(error('pin_required', 'debit and ATM need the card PIN (pinBlock)', { card: cardView }));
+    const cardView: CardView = linked
+      ? view(linked)
+      : { id: call.cardId, institution: call.institution, kind: req.method === 'credit' ? 'credit' : 'debit', label: null, masked: maskRef(call.accountRef) };
+    if ((req.method === 'debit' || req.method === 'atm') && !req.pinBlock)
+      return answer(error('pin_required', 'debit and ATM need the card PIN (pinBlock)', { card: cardView }));
     const client = this.clients.get(call.institution);
     if (!client) return answer(error('unknown_institution', `no institution ${call.institution} is configured`, { card: cardView }));
 

@@ -122,7 +122,13 @@ export class Platform {
     if (tenant.mode === 'delegate') return { ...rest, serial, fingerprint, conversionId };
     // Validity to the second is a quasi-identifier (two services could join a holder on it):
     // proxy tenants get the dates only.
-    return { ...rest, notBefore: rest.notBefore.slice(0, 10), notAfter: rest.notAfter.slice(0, 10), handle: this.certificateHandle(tenant, fingerprint), conversionId };
+    return {
+      ...rest,
+      notBefore: rest.notBefore.slice(0, 10),
+      notAfter: rest.notAfter.slice(0, 10),
+      handle: this.certificateHandle(tenant, fingerprint),
+      conversionId,
+    };
   }
 
   /** How a tenant may name a certificate: delegate tenants its fingerprint; proxy tenants an
@@ -152,8 +158,15 @@ export class Platform {
     const cid = await this.conversionId(tenant, facts.serial);
     const now = this.clock();
     const existing = await this.store.getLink(tenant.id, cid);
-    if (existing && existing.customerRef !== customerRef) throw new PlatformError('already_linked', 'this certificate holder is linked to another customer of this tenant; unlink first');
-    const added: Card[] = cards.map((c) => ({ id: `card_${randomBytes(9).toString('base64url')}`, institution: c.institution, kind: c.kind, accountRef: c.accountRef, label: c.label ?? null }));
+    if (existing && existing.customerRef !== customerRef)
+      throw new PlatformError('already_linked', 'this certificate holder is linked to another customer of this tenant; unlink first');
+    const added: Card[] = cards.map((c) => ({
+      id: `card_${randomBytes(9).toString('base64url')}`,
+      institution: c.institution,
+      kind: c.kind,
+      accountRef: c.accountRef,
+      label: c.label ?? null,
+    }));
     const kept = (existing?.cards ?? []).filter((c) => !added.some((a) => a.institution === c.institution && a.accountRef === c.accountRef));
     const link: Link = { conversionId: cid, customerRef, cards: [...kept, ...added], createdAt: existing?.createdAt ?? now, updatedAt: now };
     await this.store.putLink(tenant.id, link);
@@ -204,7 +217,14 @@ export class Platform {
 
   async watch(tenant: TenantConfig, w: Omit<Watch, 'id' | 'tenant' | 'conversionId' | 'registeredAt' | 'checkedAt'>, serial: string): Promise<Watch> {
     const now = this.clock();
-    const watch: Watch = { ...w, id: `w_${randomBytes(12).toString('base64url')}`, tenant: tenant.id, conversionId: await this.conversionId(tenant, serial), registeredAt: now, checkedAt: now };
+    const watch: Watch = {
+      ...w,
+      id: `w_${randomBytes(12).toString('base64url')}`,
+      tenant: tenant.id,
+      conversionId: await this.conversionId(tenant, serial),
+      registeredAt: now,
+      checkedAt: now,
+    };
     await this.store.putWatch(watch);
     return watch;
   }
@@ -286,7 +306,13 @@ export class Platform {
    *  without its record. */
   audit(tenant: TenantConfig, route: string, code: string, fingerprint: string | null): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.auditBuffer.push({ tenant: tenant.id, at: this.clock(), route, code, certificate: fingerprint === null ? null : this.certificateHandle(tenant, fingerprint) });
+      this.auditBuffer.push({
+        tenant: tenant.id,
+        at: this.clock(),
+        route,
+        code,
+        certificate: fingerprint === null ? null : this.certificateHandle(tenant, fingerprint),
+      });
       this.auditWaiters.push({ resolve, reject });
       if (this.auditBuffer.length >= this.opts.auditBatch) this.commitAudit();
       else this.scheduleAudit();

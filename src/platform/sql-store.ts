@@ -19,10 +19,18 @@ interface PaymentRow {
   [k: string]: unknown;
 }
 
-const recordOf = (r: PaymentRow): PaymentRecord => ({ state: r.state, requestFp: r.request_fp, call: callOf(r), callDeadline: msOrNull(r.call_deadline), decision: jsonText(r.decision) });
+const recordOf = (r: PaymentRow): PaymentRecord => ({
+  state: r.state,
+  requestFp: r.request_fp,
+  call: callOf(r),
+  callDeadline: msOrNull(r.call_deadline),
+  decision: jsonText(r.decision),
+});
 
 const callOf = (r: Pick<PaymentRow, 'card_id' | 'institution' | 'account_ref' | 'institution_key'>): PaymentCall | null =>
-  r.card_id && r.institution && r.account_ref && r.institution_key ? { cardId: r.card_id, institution: r.institution, accountRef: r.account_ref, institutionKey: r.institution_key } : null;
+  r.card_id && r.institution && r.account_ref && r.institution_key
+    ? { cardId: r.card_id, institution: r.institution, accountRef: r.account_ref, institutionKey: r.institution_key }
+    : null;
 
 /** jsonb comes back parsed from both drivers; the relay keeps decisions as JSON text. */
 const jsonText = (v: unknown): string | null => (v === null || v === undefined ? null : typeof v === 'string' ? v : JSON.stringify(v));
@@ -78,7 +86,10 @@ export class SqlPlatformStore implements PlatformStore {
   ) {}
 
   async conversionId(tenant: string, subject: string, create: boolean): Promise<string | null> {
-    const found = await this.db.query<{ conversion_id: string }>('SELECT conversion_id FROM conversion_ids WHERE tenant = $1 AND subject = $2', [tenant, subject]);
+    const found = await this.db.query<{ conversion_id: string }>('SELECT conversion_id FROM conversion_ids WHERE tenant = $1 AND subject = $2', [
+      tenant,
+      subject,
+    ]);
     if (found.length || !create) return found[0]?.conversion_id ?? null;
     const made = await this.db.query<{ conversion_id: string }>(
       'INSERT INTO conversion_ids (tenant, subject, conversion_id, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (tenant, subject) DO NOTHING RETURNING conversion_id',
@@ -86,7 +97,8 @@ export class SqlPlatformStore implements PlatformStore {
     );
     if (made.length) return made[0].conversion_id;
     // Another caller made it first (its insert committed while ours waited): theirs stands.
-    return (await this.db.query<{ conversion_id: string }>('SELECT conversion_id FROM conversion_ids WHERE tenant = $1 AND subject = $2', [tenant, subject]))[0].conversion_id;
+    return (await this.db.query<{ conversion_id: string }>('SELECT conversion_id FROM conversion_ids WHERE tenant = $1 AND subject = $2', [tenant, subject]))[0]
+      .conversion_id;
   }
 
   async subjectOf(tenant: string, conversionId: string): Promise<string | null> {
@@ -135,7 +147,11 @@ export class SqlPlatformStore implements PlatformStore {
        ORDER BY q.n`,
       [items.map((i) => i.tenant), items.map((i) => i.serial), items.map((i) => i.withLink), items.map((i) => i.maxHops)],
     );
-    const out = rows.map((r) => ({ conversionId: (r.conversion_id as string | null) ?? null, subject: r.subject as string, link: r.customer_ref === null || r.customer_ref === undefined ? null : linkOf(r) }));
+    const out = rows.map((r) => ({
+      conversionId: (r.conversion_id as string | null) ?? null,
+      subject: r.subject as string,
+      link: r.customer_ref === null || r.customer_ref === undefined ? null : linkOf(r),
+    }));
     const unmade = out.map((_, i) => i).filter((i) => out[i].conversionId === null);
     const missing = firstOfEach(unmade, (i) => `${items[i].tenant}\0${out[i].subject}`).map((k) => ({ i: unmade[k], o: out[unmade[k]] }));
     if (missing.length) {
@@ -162,7 +178,10 @@ export class SqlPlatformStore implements PlatformStore {
   }
 
   async addAlias(serial: string, target: string): Promise<boolean> {
-    const r = await this.db.query('INSERT INTO serial_aliases (serial, target, created_at) VALUES ($1, $2, $3) ON CONFLICT (serial) DO NOTHING RETURNING serial', [serial, target, this.clock()]);
+    const r = await this.db.query(
+      'INSERT INTO serial_aliases (serial, target, created_at) VALUES ($1, $2, $3) ON CONFLICT (serial) DO NOTHING RETURNING serial',
+      [serial, target, this.clock()],
+    );
     return r.length === 1;
   }
 
@@ -184,13 +203,21 @@ export class SqlPlatformStore implements PlatformStore {
   }
 
   async listLinks(tenant: string, cursor: string | null, limit: number): Promise<{ links: Link[]; next: string | null }> {
-    const rows = await this.db.query('SELECT * FROM links WHERE tenant = $1 AND conversion_id > $2 ORDER BY conversion_id LIMIT $3', [tenant, cursor ?? '', limit + 1]);
+    const rows = await this.db.query('SELECT * FROM links WHERE tenant = $1 AND conversion_id > $2 ORDER BY conversion_id LIMIT $3', [
+      tenant,
+      cursor ?? '',
+      limit + 1,
+    ]);
     const links = rows.slice(0, limit).map(linkOf);
     return { links, next: rows.length > limit ? links[links.length - 1].conversionId : null };
   }
 
   async putWatch(w: Watch): Promise<void> {
-    await this.db.query('INSERT INTO watches (id, tenant, body) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET body = EXCLUDED.body', [w.id, w.tenant, JSON.stringify(w)]);
+    await this.db.query('INSERT INTO watches (id, tenant, body) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET body = EXCLUDED.body', [
+      w.id,
+      w.tenant,
+      JSON.stringify(w),
+    ]);
   }
 
   async getWatch(id: string): Promise<Watch | null> {
@@ -203,7 +230,10 @@ export class SqlPlatformStore implements PlatformStore {
   }
 
   async scanWatches(cursor: string | null, count: number): Promise<{ watches: Watch[]; next: string | null }> {
-    const rows = await this.db.query<{ id: string; body: unknown }>('SELECT id, body FROM watches WHERE id > $1 ORDER BY id LIMIT $2', [cursor ?? '', count + 1]);
+    const rows = await this.db.query<{ id: string; body: unknown }>('SELECT id, body FROM watches WHERE id > $1 ORDER BY id LIMIT $2', [
+      cursor ?? '',
+      count + 1,
+    ]);
     const watches = rows.slice(0, count).map((r) => bodyOf<Watch>(r.body));
     return { watches, next: rows.length > count ? rows[count - 1].id : null };
   }
@@ -235,7 +265,9 @@ export class SqlPlatformStore implements PlatformStore {
   }
 
   changes(tenant: string, after: string | null, limit: number): Promise<Page<Change>> {
-    return this.page<Change>('SELECT seq, body FROM changes WHERE tenant = $1 AND seq > $2 ORDER BY seq LIMIT $3', tenant, after, limit, (r) => bodyOf<Change>(r.body));
+    return this.page<Change>('SELECT seq, body FROM changes WHERE tenant = $1 AND seq > $2 ORDER BY seq LIMIT $3', tenant, after, limit, (r) =>
+      bodyOf<Change>(r.body),
+    );
   }
 
   async appendAudit(records: readonly TenantAuditRecord[]): Promise<void> {
@@ -247,12 +279,18 @@ export class SqlPlatformStore implements PlatformStore {
   }
 
   audit(tenant: string, after: string | null, limit: number): Promise<Page<AuditRecord>> {
-    return this.page<AuditRecord>('SELECT seq, at, route, code, certificate FROM audit WHERE tenant = $1 AND seq > $2 ORDER BY seq LIMIT $3', tenant, after, limit, (r) => ({
-      at: ms(r.at),
-      route: r.route as string,
-      code: r.code as string,
-      certificate: (r.certificate as string | null) ?? null,
-    }));
+    return this.page<AuditRecord>(
+      'SELECT seq, at, route, code, certificate FROM audit WHERE tenant = $1 AND seq > $2 ORDER BY seq LIMIT $3',
+      tenant,
+      after,
+      limit,
+      (r) => ({
+        at: ms(r.at),
+        route: r.route as string,
+        code: r.code as string,
+        certificate: (r.certificate as string | null) ?? null,
+      }),
+    );
   }
 
   private async page<T>(sql: string, tenant: string, after: string | null, limit: number, map: (r: Record<string, unknown>) => T): Promise<Page<T>> {
@@ -280,7 +318,15 @@ export class SqlPlatformStore implements PlatformStore {
     return out;
   }
 
-  startCall(tenant: string, key: string, requestFp: string, call: PaymentCall, now: number, deadline: number, ttlMs: number): Promise<{ call: PaymentCall } | { record: PaymentRecord }> {
+  startCall(
+    tenant: string,
+    key: string,
+    requestFp: string,
+    call: PaymentCall,
+    now: number,
+    deadline: number,
+    ttlMs: number,
+  ): Promise<{ call: PaymentCall } | { record: PaymentRecord }> {
     return this.starter.push({ tenant, key, requestFp, call, now, deadline, ttlMs });
   }
 
@@ -301,8 +347,16 @@ export class SqlPlatformStore implements PlatformStore {
           OR (payments.state = 'done' AND payments.expires_at < EXCLUDED.updated_at)
        RETURNING *`,
       [
-        sel.map((i) => i.tenant), sel.map((i) => i.key), sel.map((i) => i.requestFp), sel.map((i) => i.call.cardId), sel.map((i) => i.call.institution),
-        sel.map((i) => i.call.accountRef), sel.map((i) => i.call.institutionKey), sel.map((i) => i.deadline), sel.map((i) => i.now), sel.map((i) => i.now + i.ttlMs),
+        sel.map((i) => i.tenant),
+        sel.map((i) => i.key),
+        sel.map((i) => i.requestFp),
+        sel.map((i) => i.call.cardId),
+        sel.map((i) => i.call.institution),
+        sel.map((i) => i.call.accountRef),
+        sel.map((i) => i.call.institutionKey),
+        sel.map((i) => i.deadline),
+        sel.map((i) => i.now),
+        sel.map((i) => i.now + i.ttlMs),
       ],
     );
     const taken = new Map(rows.map((r) => [`${r.tenant as string}\0${r.idempotency_key as string}`, callOf(r)!]));
@@ -316,7 +370,11 @@ export class SqlPlatformStore implements PlatformStore {
   }
 
   async endCall(tenant: string, key: string, now: number): Promise<void> {
-    await this.db.query("UPDATE payments SET call_deadline = $3, updated_at = $3 WHERE tenant = $1 AND idempotency_key = $2 AND state = 'pending'", [tenant, key, now]);
+    await this.db.query("UPDATE payments SET call_deadline = $3, updated_at = $3 WHERE tenant = $1 AND idempotency_key = $2 AND state = 'pending'", [
+      tenant,
+      key,
+      now,
+    ]);
   }
 
   finishPayment(
@@ -360,14 +418,24 @@ export class SqlPlatformStore implements PlatformStore {
            audited AS (INSERT INTO audit (tenant, at, route, code, certificate) SELECT u.t, u.at, u.route, u.code, u.cert FROM done JOIN ${input} ON u.t = done.t AND u.k = done.k RETURNING seq)
            SELECT t, k FROM done`,
       [
-        sel.map((i) => i.tenant), sel.map((i) => i.key), sel.map((i) => i.requestFp), sel.map((i) => i.decision), sel.map((i) => i.now), sel.map((i) => i.now + i.ttlMs),
-        sel.map((i) => i.audit.at), sel.map((i) => i.audit.route), sel.map((i) => i.audit.code), sel.map((i) => i.audit.certificate),
+        sel.map((i) => i.tenant),
+        sel.map((i) => i.key),
+        sel.map((i) => i.requestFp),
+        sel.map((i) => i.decision),
+        sel.map((i) => i.now),
+        sel.map((i) => i.now + i.ttlMs),
+        sel.map((i) => i.audit.at),
+        sel.map((i) => i.audit.route),
+        sel.map((i) => i.audit.code),
+        sel.map((i) => i.audit.certificate),
       ],
     );
     const stored = new Set(rows.map((r) => `${r.t}\0${r.k}`));
     const firstSet = new Set(first);
     return Promise.all(
-      items.map(async (it, i) => (firstSet.has(i) && stored.has(`${it.tenant}\0${it.key}`) ? ({ stored: true } as const) : { record: await this.current(it.tenant, it.key) })),
+      items.map(async (it, i) =>
+        firstSet.has(i) && stored.has(`${it.tenant}\0${it.key}`) ? ({ stored: true } as const) : { record: await this.current(it.tenant, it.key) },
+      ),
     );
   }
 

@@ -143,7 +143,15 @@ export interface PlatformStore {
    *  without a live record, or one pending for this request past its deadline (a retry taking
    *  over after a crash or a failed call), in which case the call recorded first is kept and
    *  returned (same account, same institution key). Otherwise the record in the way. */
-  startCall(tenant: string, key: string, requestFp: string, call: PaymentCall, now: number, deadline: number, ttlMs: number): Promise<{ call: PaymentCall } | { record: PaymentRecord }>;
+  startCall(
+    tenant: string,
+    key: string,
+    requestFp: string,
+    call: PaymentCall,
+    now: number,
+    deadline: number,
+    ttlMs: number,
+  ): Promise<{ call: PaymentCall } | { record: PaymentRecord }>;
   /** The call ended without an answer (timeout, transport error): a retry may ask again at once. */
   endCall(tenant: string, key: string, now: number): Promise<void>;
   /** Commits the decision with its audit record, in one statement. `afterCall`: the decision of

@@ -40,7 +40,13 @@ export function setIdentity(set: RevocationSet): string {
 }
 
 /** Re-checks watched certificates on every new set; one run at a time, the newest set wins. */
-export function watchFeed(feed: CrlFeed, platform: Platform, graceMs: number, logger: Logger, onDone?: (r: { checked: number; changed: number; ms: number }) => void): void {
+export function watchFeed(
+  feed: CrlFeed,
+  platform: Platform,
+  graceMs: number,
+  logger: Logger,
+  onDone?: (r: { checked: number; changed: number; ms: number }) => void,
+): void {
   let running: Promise<void> | null = null;
   let pending: RevocationSet | null = null;
   const run = (set: RevocationSet): void => {

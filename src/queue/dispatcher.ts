@@ -21,7 +21,10 @@ export class QueueError extends TypedError<'queue_unavailable' | 'queue_timeout'
 }
 
 /** The API side's share of the `queue` config section, plus where Redis is. */
-export type DispatcherOptions = Pick<Config['queue'], 'name' | 'batchSize' | 'batchDelayUs' | 'maxPending' | 'timeoutMs' | 'attempts' | 'backoffMs' | 'resultPath'> & {
+export type DispatcherOptions = Pick<
+  Config['queue'],
+  'name' | 'batchSize' | 'batchDelayUs' | 'maxPending' | 'timeoutMs' | 'attempts' | 'backoffMs' | 'resultPath'
+> & {
   readonly redis: RedisSettings;
   readonly keys: RedisKeys;
   /** Real time, for the ages of heartbeats other processes wrote. */
@@ -85,7 +88,10 @@ export class QueueDispatcher implements Verifier {
       await sub.subscribe(this.opts.keys.replyChannel(this.nodeId));
       this.subscriber = sub;
     } else {
-      const ev = new QueueEvents(this.opts.name, { connection: bullConnection(this.opts.redis, 'patient', onError, this.owned), prefix: this.opts.keys.bullPrefix });
+      const ev = new QueueEvents(this.opts.name, {
+        connection: bullConnection(this.opts.redis, 'patient', onError, this.owned),
+        prefix: this.opts.keys.bullPrefix,
+      });
       ev.on('error', onError);
       ev.on('completed', ({ jobId, returnvalue }) => {
         const results = (typeof returnvalue === 'string' ? JSON.parse(returnvalue) : returnvalue) as ItemResult[];

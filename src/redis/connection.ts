@@ -30,7 +30,8 @@ export function redisOptions(url: string): RedisOptions {
  *  patient: commands wait for the connection (blocking and subscribing clients, BullMQ workers). */
 export type ClientMode = 'fail-fast' | 'patient';
 
-const modeOptions = (mode: ClientMode): RedisOptions => (mode === 'fail-fast' ? { maxRetriesPerRequest: 1, enableOfflineQueue: false } : { maxRetriesPerRequest: null });
+const modeOptions = (mode: ClientMode): RedisOptions =>
+  mode === 'fail-fast' ? { maxRetriesPerRequest: 1, enableOfflineQueue: false } : { maxRetriesPerRequest: null };
 
 // Standalone fail-fast clients serve the per-request stores (challenges, platform state): with
 // auto-pipelining, the commands of every request handled in one event-loop turn (and those issued

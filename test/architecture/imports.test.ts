@@ -20,7 +20,10 @@ const graph = new Map<string, string[]>();
 for (const f of all) {
   const text = readFileSync(f, 'utf8');
   const deps = [...text.matchAll(/^\s*(?:import|export)\s[^;]*?from\s+'(\.[^']+)'/gms)].map((m) => rel(resolve(dirname(f), m[1].replace(/\.js$/, '.ts'))));
-  graph.set(rel(f), deps.filter((d) => graph.has(d) || all.includes(join(REPO_ROOT, d))));
+  graph.set(
+    rel(f),
+    deps.filter((d) => graph.has(d) || all.includes(join(REPO_ROOT, d))),
+  );
 }
 
 /** Strongly connected components of more than one node (Tarjan). */
@@ -78,9 +81,14 @@ describe('imports', () => {
   it('keep src/core pure: nothing outside the core, no I/O modules, no clock, no environment', () => {
     for (const [f, deps] of graph) {
       if (!f.startsWith('src/core/')) continue;
-      expect(deps.filter((d) => !d.startsWith('src/core/')), f).toEqual([]);
+      expect(
+        deps.filter((d) => !d.startsWith('src/core/')),
+        f,
+      ).toEqual([]);
       const text = readFileSync(join(REPO_ROOT, f), 'utf8');
-      expect(text, f).not.toMatch(/from '(node:)?(fs|net|http|https|dns|child_process|worker_threads)'|from '(fastify|ioredis|bullmq|pg|@electric-sql\/pglite)'/);
+      expect(text, f).not.toMatch(
+        /from '(node:)?(fs|net|http|https|dns|child_process|worker_threads)'|from '(fastify|ioredis|bullmq|pg|@electric-sql\/pglite)'/,
+      );
       expect(text, f).not.toMatch(/Date\.now\(\)|new Date\(\)|process\.env/);
     }
   });

@@ -35,8 +35,20 @@ describe('jpki-verify CLI', () => {
     expect(r.err).toMatch(/100%/);
     const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
     expect(manifest.users).toEqual({ authentication: 30, signing: 10, test: 2 });
-    expect(manifest.roots.map((x: { label: string }) => x.label)).toEqual(['sign-gen1', 'sign-gen2', 'sign-gen3', 'auth-gen1', 'auth-gen2', 'auth-gen3', 'test-root']);
-    expect(readFileSync(join(dir, 'users', 'auth.ndjson'), 'utf8').trim().split('\n')).toHaveLength(30);
+    expect(manifest.roots.map((x: { label: string }) => x.label)).toEqual([
+      'sign-gen1',
+      'sign-gen2',
+      'sign-gen3',
+      'auth-gen1',
+      'auth-gen2',
+      'auth-gen3',
+      'test-root',
+    ]);
+    expect(
+      readFileSync(join(dir, 'users', 'auth.ndjson'), 'utf8')
+        .trim()
+        .split('\n'),
+    ).toHaveLength(30);
     expect(existsSync(join(dir, 'trust-test', 'test-root.pem'))).toBe(true);
   });
 

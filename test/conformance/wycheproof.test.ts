@@ -13,8 +13,21 @@ import { CONFORMANCE, summary } from './shared.js';
 const DIR = join(CONFORMANCE, 'wycheproof', 'testvectors_v1');
 const hashOf = (s: string): HashName => ({ 'SHA-1': 'sha1', 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' })[s] as HashName;
 
-interface Vector { tcId: number; comment: string; msg: string; sig: string; result: 'valid' | 'invalid' | 'acceptable'; flags: string[] }
-interface Group { publicKeyDer: string; sha?: string; sLen?: number; mgfSha?: string; tests: Vector[] }
+interface Vector {
+  tcId: number;
+  comment: string;
+  msg: string;
+  sig: string;
+  result: 'valid' | 'invalid' | 'acceptable';
+  flags: string[];
+}
+interface Group {
+  publicKeyDer: string;
+  sha?: string;
+  sLen?: number;
+  mgfSha?: string;
+  tests: Vector[];
+}
 
 function schemeFor(file: string, g: Group): { scheme: SignatureScheme; enc: 'der' | 'p1363' } {
   if (file.startsWith('rsa_signature')) return { scheme: { kind: 'rsa-pkcs1', hash: hashOf(g.sha!) }, enc: 'der' };
@@ -27,7 +40,9 @@ function schemeFor(file: string, g: Group): { scheme: SignatureScheme; enc: 'der
   throw new Error(`no scheme for ${file}`);
 }
 
-const files = readdirSync(DIR).filter((f) => f.endsWith('.json')).sort();
+const files = readdirSync(DIR)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
 describe('wycheproof', () => {
   it('has the expected vector files', () => {

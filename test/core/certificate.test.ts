@@ -70,7 +70,9 @@ describe('certificate parser', () => {
   });
 
   it('records extensions with the wrong criticality', () => {
-    const c = parseCertificate(issueCertificate({ ...base, extensions: [w.extension(EXT.subjectKeyIdentifier, true, w.octets(new Uint8Array(20)))] }, privateKey));
+    const c = parseCertificate(
+      issueCertificate({ ...base, extensions: [w.extension(EXT.subjectKeyIdentifier, true, w.octets(new Uint8Array(20)))] }, privateKey),
+    );
     expect(c.extensions.badCriticality).toEqual([EXT.subjectKeyIdentifier]);
   });
 

@@ -30,7 +30,15 @@ function crlFile(spec: Partial<Parameters<typeof writeCrl>[1]> & { root?: string
 /** A hand-made CRL with arbitrary CRL and entry extensions. */
 function customCrl(crlExts: Uint8Array[], entryExts: Uint8Array[] = []): Uint8Array {
   const entry = w.seq(w.integer(5), w.time(NOW - DAY), ...(entryExts.length ? [w.seq(...entryExts)] : []));
-  const tbs = w.seq(w.integer(1), SHA256_WITH_RSA, gen3.name, w.time(NOW - DAY), w.time(NOW + DAY), w.seq(entry), w.explicit(0, w.seq(w.extension('2.5.29.20', false, w.integer(1)), ...crlExts)));
+  const tbs = w.seq(
+    w.integer(1),
+    SHA256_WITH_RSA,
+    gen3.name,
+    w.time(NOW - DAY),
+    w.time(NOW + DAY),
+    w.seq(entry),
+    w.explicit(0, w.seq(w.extension('2.5.29.20', false, w.integer(1)), ...crlExts)),
+  );
   return w.seq(tbs, SHA256_WITH_RSA, w.bitString(new Uint8Array(sign('sha256', tbs, gen3.key))));
 }
 
@@ -88,7 +96,10 @@ describe('CRL parser', () => {
 
   it('mutated CRLs only ever raise CrlError (fuzz)', () => {
     const r = rng(11);
-    const small = crlFile({ entries: [{ serial: Uint8Array.from([9]), revokedAt: NOW, reason: 1 }], bulk: { count: 20, serialLength: 4, serial: (i, o) => o.set([0x11, 0, 0, i]) } });
+    const small = crlFile({
+      entries: [{ serial: Uint8Array.from([9]), revokedAt: NOW, reason: 1 }],
+      bulk: { count: 20, serialLength: 4, serial: (i, o) => o.set([0x11, 0, 0, i]) },
+    });
     for (let i = 0; i < 5000; i++) {
       const b = Uint8Array.from(small);
       const at = Math.floor(r() * b.length);
@@ -119,7 +130,10 @@ describe('loading CRLs into revocation sets', () => {
     const old = crlFile({ crlNumber: 4n, thisUpdate: NOW - 2 * DAY });
     expect(loadCrl('x', [old], anchors, { previous: { thisUpdate: NOW - DAY, crlNumber: '05' } })).toMatchObject({ ok: false, rejection: 'crl_rollback' });
     const lowerNumber = crlFile({ crlNumber: 4n, thisUpdate: NOW });
-    expect(loadCrl('x', [lowerNumber], anchors, { previous: { thisUpdate: NOW - DAY, crlNumber: '05' } })).toMatchObject({ ok: false, rejection: 'crl_rollback' });
+    expect(loadCrl('x', [lowerNumber], anchors, { previous: { thisUpdate: NOW - DAY, crlNumber: '05' } })).toMatchObject({
+      ok: false,
+      rejection: 'crl_rollback',
+    });
     expect(loadCrl('x', [crlFile({ thisUpdate: NOW + DAY })], anchors, { notAfter: NOW })).toMatchObject({ ok: false, rejection: 'crl_not_yet_valid' });
   });
 
@@ -128,7 +142,21 @@ describe('loading CRLs into revocation sets', () => {
     const { cert: other } = pki.issue({ purpose: 'authentication', serial: 0x4343n });
     const s = (c: typeof cert): Uint8Array => c.serial;
     const base = loadCrl('base', [crlFile({ crlNumber: 10n, entries: [{ serial: s(cert), revokedAt: NOW - DAY, reason: 6 }] })], anchors);
-    const delta = loadCrl('delta', [crlFile({ crlNumber: 11n, deltaOf: 10n, thisUpdate: NOW - DAY / 2, entries: [{ serial: s(cert), revokedAt: NOW - DAY / 2, reason: 8 }, { serial: s(other), revokedAt: NOW - DAY / 2, reason: 1 }] })], anchors);
+    const delta = loadCrl(
+      'delta',
+      [
+        crlFile({
+          crlNumber: 11n,
+          deltaOf: 10n,
+          thisUpdate: NOW - DAY / 2,
+          entries: [
+            { serial: s(cert), revokedAt: NOW - DAY / 2, reason: 8 },
+            { serial: s(other), revokedAt: NOW - DAY / 2, reason: 1 },
+          ],
+        }),
+      ],
+      anchors,
+    );
     const orphan = loadCrl('orphan', [crlFile({ crlNumber: 30n, deltaOf: 20n })], anchors);
     const loaded = [base, delta, orphan].map((r) => (r.ok ? r.crl : null)).filter((x): x is LoadedCrl => x !== null);
     expect(loaded.length).toBe(3);

@@ -70,7 +70,10 @@ describe('fuzz: mutated and random DER', () => {
       }
       if (i % 10 === 0) {
         // The full verifier on the same input: a verdict, never an exception.
-        const v = verifyAuthentication({ certificate: input, challenge: new Uint8Array(32), signature: new Uint8Array(256), time: NOW }, { anchors: pki.anchors });
+        const v = verifyAuthentication(
+          { certificate: input, challenge: new Uint8Array(32), signature: new Uint8Array(256), time: NOW },
+          { anchors: pki.anchors },
+        );
         expect(v.verdict.status).not.toBe('valid');
         const s = verifyDocumentSignature({ certificate: input, data: new Uint8Array(1), signature: new Uint8Array(256), time: NOW }, { anchors: pki.anchors });
         expect(s.verdict.status).not.toBe('valid');

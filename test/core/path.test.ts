@@ -24,7 +24,18 @@ describe('path building across J-LIS root generations', () => {
   it('backtracks over same-DN roots when the certificate has no key identifier', () => {
     const root = pki.root('auth-gen2');
     const key = pki.keys[0];
-    const spec = endEntitySpec({ purpose: 'authentication', serial: 77n, issuer: root.name, issuerKeyId: root.keyId, subjectCN: 'X', notBefore: NOW - DAY, notAfter: NOW + DAY, spki: key.spki, spkiKeyId: key.keyId, partition: '01100' });
+    const spec = endEntitySpec({
+      purpose: 'authentication',
+      serial: 77n,
+      issuer: root.name,
+      issuerKeyId: root.keyId,
+      subjectCN: 'X',
+      notBefore: NOW - DAY,
+      notAfter: NOW + DAY,
+      spki: key.spki,
+      spkiKeyId: key.keyId,
+      partition: '01100',
+    });
     // Drop the AKI: every generation is a candidate and only signatures tell them apart.
     const noAki = { ...spec, extensions: spec.extensions.filter((_, i) => i !== 3) };
     const cert = parseCertificate(issueCertificate(noAki, root.key));
@@ -80,7 +91,18 @@ describe('path building across J-LIS root generations', () => {
   it('rejects an unknown critical extension on the end entity', () => {
     const root = pki.root('auth-gen3');
     const key = pki.keys[0];
-    const spec = endEntitySpec({ purpose: 'authentication', serial: 78n, issuer: root.name, issuerKeyId: root.keyId, subjectCN: 'X', notBefore: NOW - DAY, notAfter: NOW + DAY, spki: key.spki, spkiKeyId: key.keyId, partition: '01100' });
+    const spec = endEntitySpec({
+      purpose: 'authentication',
+      serial: 78n,
+      issuer: root.name,
+      issuerKeyId: root.keyId,
+      subjectCN: 'X',
+      notBefore: NOW - DAY,
+      notAfter: NOW + DAY,
+      spki: key.spki,
+      spkiKeyId: key.keyId,
+      partition: '01100',
+    });
     const der = issueCertificate({ ...spec, extensions: [...spec.extensions, w.extension('1.3.6.1.4.1.99999.1', true, w.nullValue())] }, root.key);
     expect(validatePath(parseCertificate(der), opts).verdict).toMatchObject({ code: 'unknown_critical_extension', depth: 0 });
   });
@@ -110,7 +132,10 @@ describe('revocation as a pluggable step', () => {
   it('stale data fails closed by default and passes when soft-fail is chosen', () => {
     const rc = checker({ status: 'stale', source });
     expect(validatePath(cert, { ...opts, revocation: rc }).verdict).toMatchObject({ status: 'indeterminate', code: 'crl_stale' });
-    expect(validatePath(cert, { ...opts, revocation: rc, revocationPolicy: 'soft-fail' }).verdict).toMatchObject({ status: 'valid', revocation: { status: 'stale' } });
+    expect(validatePath(cert, { ...opts, revocation: rc, revocationPolicy: 'soft-fail' }).verdict).toMatchObject({
+      status: 'valid',
+      revocation: { status: 'stale' },
+    });
     expect(validatePath(cert, { ...opts, revocation: checker({ status: 'unknown' }) }).verdict.code).toBe('revocation_unavailable');
   });
 

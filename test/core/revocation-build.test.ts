@@ -74,43 +74,150 @@ describe('chooseCrl: candidate or last good, at a fixed NOW', () => {
     rejection?: string;
     thisUpdate?: number;
   }[] = [
-    { name: 'candidate newer than the last good: candidate', candidate: 'newer', lastGood: 'good', previous: prevGood, used: 'candidate', thisUpdate: NOW - HOUR },
-    { name: 'candidate the same CRL again: candidate (not a rollback)', candidate: 'sameAsGood', lastGood: 'good', previous: prevGood, used: 'candidate', thisUpdate: NOW - DAY },
-    { name: 'candidate older in time: last good, crl_rollback', candidate: 'olderInTime', lastGood: 'good', previous: prevGood, used: 'lastGood', rejection: 'crl_rollback', thisUpdate: NOW - DAY },
-    { name: 'candidate lower in number: last good, crl_rollback', candidate: 'lowerNumber', lastGood: 'good', previous: prevGood, used: 'lastGood', rejection: 'crl_rollback' },
-    { name: 'candidate older with no previous (first load): candidate', candidate: 'olderInTime', previous: null, used: 'candidate', thisUpdate: NOW - 2 * DAY },
-    { name: 'candidate stale but newer: candidate (staleness is judged at lookup)', candidate: 'staleNewer', lastGood: 'good', previous: prevGood, used: 'candidate', thisUpdate: NOW - 3 * HOUR },
-    { name: 'candidate with a bad signature: last good', candidate: 'badSignature', lastGood: 'good', previous: prevGood, used: 'lastGood', rejection: 'crl_signature_invalid' },
+    {
+      name: 'candidate newer than the last good: candidate',
+      candidate: 'newer',
+      lastGood: 'good',
+      previous: prevGood,
+      used: 'candidate',
+      thisUpdate: NOW - HOUR,
+    },
+    {
+      name: 'candidate the same CRL again: candidate (not a rollback)',
+      candidate: 'sameAsGood',
+      lastGood: 'good',
+      previous: prevGood,
+      used: 'candidate',
+      thisUpdate: NOW - DAY,
+    },
+    {
+      name: 'candidate older in time: last good, crl_rollback',
+      candidate: 'olderInTime',
+      lastGood: 'good',
+      previous: prevGood,
+      used: 'lastGood',
+      rejection: 'crl_rollback',
+      thisUpdate: NOW - DAY,
+    },
+    {
+      name: 'candidate lower in number: last good, crl_rollback',
+      candidate: 'lowerNumber',
+      lastGood: 'good',
+      previous: prevGood,
+      used: 'lastGood',
+      rejection: 'crl_rollback',
+    },
+    {
+      name: 'candidate older with no previous (first load): candidate',
+      candidate: 'olderInTime',
+      previous: null,
+      used: 'candidate',
+      thisUpdate: NOW - 2 * DAY,
+    },
+    {
+      name: 'candidate stale but newer: candidate (staleness is judged at lookup)',
+      candidate: 'staleNewer',
+      lastGood: 'good',
+      previous: prevGood,
+      used: 'candidate',
+      thisUpdate: NOW - 3 * HOUR,
+    },
+    {
+      name: 'candidate with a bad signature: last good',
+      candidate: 'badSignature',
+      lastGood: 'good',
+      previous: prevGood,
+      used: 'lastGood',
+      rejection: 'crl_signature_invalid',
+    },
     { name: 'candidate corrupt: last good', candidate: 'garbage', lastGood: 'good', previous: prevGood, used: 'lastGood', rejection: 'malformed_crl' },
     { name: 'candidate unreadable: last good', candidate: 'missing', lastGood: 'good', previous: prevGood, used: 'lastGood', rejection: 'unreadable' },
     { name: 'no candidate fetched: last good, nothing refused', lastGood: 'good', previous: prevGood, used: 'lastGood', thisUpdate: NOW - DAY },
-    { name: 'candidate refused, last good unreadable: none, the candidate’s reason', candidate: 'badSignature', lastGood: 'missing', previous: prevGood, used: 'none', rejection: 'crl_signature_invalid' },
+    {
+      name: 'candidate refused, last good unreadable: none, the candidate’s reason',
+      candidate: 'badSignature',
+      lastGood: 'missing',
+      previous: prevGood,
+      used: 'none',
+      rejection: 'crl_signature_invalid',
+    },
     { name: 'no candidate, last good unreadable: none, unreadable', lastGood: 'missing', previous: prevGood, used: 'none', rejection: 'unreadable' },
     { name: 'candidate refused, no last good: none', candidate: 'garbage', previous: null, used: 'none', rejection: 'malformed_crl' },
     { name: 'neither file: none, nothing refused', previous: null, used: 'none' },
     // skew: thisUpdate may lie up to CRL_CLOCK_SKEW_MS ahead of NOW
-    { name: 'skew: candidate dated exactly NOW + 5 min: candidate', candidate: 'atSkew', lastGood: 'good', previous: prevGood, used: 'candidate', thisUpdate: NOW + CRL_CLOCK_SKEW_MS },
-    { name: 'skew: candidate dated NOW + 5 min + 1 s: last good, crl_not_yet_valid', candidate: 'pastSkew', lastGood: 'good', previous: prevGood, used: 'lastGood', rejection: 'crl_not_yet_valid', thisUpdate: NOW - DAY },
-    { name: 'skew: the last good file gets the same bound (clock set back): none', candidate: 'pastSkew', lastGood: 'goodFromFuture', previous: null, used: 'none', rejection: 'crl_not_yet_valid' },
+    {
+      name: 'skew: candidate dated exactly NOW + 5 min: candidate',
+      candidate: 'atSkew',
+      lastGood: 'good',
+      previous: prevGood,
+      used: 'candidate',
+      thisUpdate: NOW + CRL_CLOCK_SKEW_MS,
+    },
+    {
+      name: 'skew: candidate dated NOW + 5 min + 1 s: last good, crl_not_yet_valid',
+      candidate: 'pastSkew',
+      lastGood: 'good',
+      previous: prevGood,
+      used: 'lastGood',
+      rejection: 'crl_not_yet_valid',
+      thisUpdate: NOW - DAY,
+    },
+    {
+      name: 'skew: the last good file gets the same bound (clock set back): none',
+      candidate: 'pastSkew',
+      lastGood: 'goodFromFuture',
+      previous: null,
+      used: 'none',
+      rejection: 'crl_not_yet_valid',
+    },
     { name: 'skew 0: candidate dated NOW: candidate', candidate: 'now', lastGood: 'good', previous: prevGood, skewMs: 0, used: 'candidate', thisUpdate: NOW },
-    { name: 'skew 0: candidate dated NOW + 1 s: last good', candidate: 'nowPlus1s', lastGood: 'good', previous: prevGood, skewMs: 0, used: 'lastGood', rejection: 'crl_not_yet_valid' },
-    { name: 'skew 1 h: candidate dated NOW + 5 min + 1 s: candidate', candidate: 'pastSkew', lastGood: 'good', previous: prevGood, skewMs: HOUR, used: 'candidate' },
+    {
+      name: 'skew 0: candidate dated NOW + 1 s: last good',
+      candidate: 'nowPlus1s',
+      lastGood: 'good',
+      previous: prevGood,
+      skewMs: 0,
+      used: 'lastGood',
+      rejection: 'crl_not_yet_valid',
+    },
+    {
+      name: 'skew 1 h: candidate dated NOW + 5 min + 1 s: candidate',
+      candidate: 'pastSkew',
+      lastGood: 'good',
+      previous: prevGood,
+      skewMs: HOUR,
+      used: 'candidate',
+    },
   ];
 
   for (const row of rows) {
     it(row.name, () => {
       const load = loader(files);
-      const { crl: chosen, outcome } = chooseCrl({ id: 's', candidate: row.candidate, lastGood: row.lastGood, previous: row.previous }, load, NOW, row.skewMs === undefined ? {} : { skewMs: row.skewMs });
+      const { crl: chosen, outcome } = chooseCrl(
+        { id: 's', candidate: row.candidate, lastGood: row.lastGood, previous: row.previous },
+        load,
+        NOW,
+        row.skewMs === undefined ? {} : { skewMs: row.skewMs },
+      );
       expect(outcome.id).toBe('s');
       expect(outcome.used).toBe(row.used);
       expect(outcome.rejection).toBe(row.rejection);
       expect(outcome.detail === undefined).toBe(row.rejection === undefined);
       expect(chosen === null).toBe(row.used === 'none');
       expect(outcome.meta === undefined).toBe(row.used === 'none');
-      if (chosen) expect(outcome.meta).toEqual({ thisUpdate: chosen.info.thisUpdate, nextUpdate: chosen.info.nextUpdate, crlNumber: chosen.info.crlNumber, entries: chosen.info.entryCount });
+      if (chosen)
+        expect(outcome.meta).toEqual({
+          thisUpdate: chosen.info.thisUpdate,
+          nextUpdate: chosen.info.nextUpdate,
+          crlNumber: chosen.info.crlNumber,
+          entries: chosen.info.entryCount,
+        });
       if (row.thisUpdate !== undefined) expect(outcome.meta?.thisUpdate).toBe(row.thisUpdate);
       // The last good file is tried only when the candidate gave nothing.
-      expect(load.calls.map((c) => c.file)).toEqual([...(row.candidate ? [row.candidate] : []), ...(row.lastGood && row.used !== 'candidate' ? [row.lastGood] : [])]);
+      expect(load.calls.map((c) => c.file)).toEqual([
+        ...(row.candidate ? [row.candidate] : []),
+        ...(row.lastGood && row.used !== 'candidate' ? [row.lastGood] : []),
+      ]);
     });
   }
 
@@ -127,7 +234,10 @@ describe('chooseCrl: candidate or last good, at a fixed NOW', () => {
 describe('buildRevocation: one set from the chosen CRLs', () => {
   it('stamps the set with NOW and the version, and drops a delta without its base from the outcomes', () => {
     const { cert } = pki.issue({ purpose: 'authentication', serial: 0x5151n });
-    const withEntry = { revoked: crl({ thisUpdate: NOW - HOUR, crlNumber: 6n, entries: [{ serial: cert.serial, revokedAt: NOW - 2 * HOUR, reason: 1 }] }), orphan: crl({ crlNumber: 30n, deltaOf: 20n }) };
+    const withEntry = {
+      revoked: crl({ thisUpdate: NOW - HOUR, crlNumber: 6n, entries: [{ serial: cert.serial, revokedAt: NOW - 2 * HOUR, reason: 1 }] }),
+      orphan: crl({ crlNumber: 30n, deltaOf: 20n }),
+    };
     const load = loader({ ...files, ...withEntry });
     const { set, outcomes } = buildRevocation(
       [

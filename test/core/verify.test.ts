@@ -45,7 +45,15 @@ describe('電子利用者証明 (authentication)', () => {
   });
 
   it('refuses test-hierarchy certificates unless allowed', () => {
-    const der2 = issueEndEntity({ purpose: 'authentication', root: pki.testRoot, key: pki.keys[1], serial: 9n, person: pki.person(), notBefore: NOW - DAY, policy: JPKI.testPolicy });
+    const der2 = issueEndEntity({
+      purpose: 'authentication',
+      root: pki.testRoot,
+      key: pki.keys[1],
+      serial: 9n,
+      person: pki.person(),
+      notBefore: NOW - DAY,
+      policy: JPKI.testPolicy,
+    });
     const sig = cardSign(pki.keys[1].privateKey, challenge);
     expect(verifyAuthentication({ certificate: der2, challenge, signature: sig, time: NOW }, ctx).verdict.code).toBe('test_hierarchy');
     const testCtx: VerifyContext = { anchors: new CertificatePool([parseCertificate(pki.testRoot.cert)]), allowTestHierarchy: true };
@@ -54,15 +62,22 @@ describe('電子利用者証明 (authentication)', () => {
 
   it('turns malformed DER into a typed verdict', () => {
     for (const bad of [new Uint8Array(0), randomBytes(50), der.subarray(0, 300)]) {
-      expect(verifyAuthentication({ certificate: bad, challenge, signature, time: NOW }, ctx).verdict).toMatchObject({ status: 'invalid', code: 'malformed_certificate' });
+      expect(verifyAuthentication({ certificate: bad, challenge, signature, time: NOW }, ctx).verdict).toMatchObject({
+        status: 'invalid',
+        code: 'malformed_certificate',
+      });
     }
   });
 
   it('expired and not-yet-valid certificates', () => {
     const old = pki.issue({ purpose: 'authentication', notBefore: NOW - 400 * DAY, notAfter: NOW - DAY });
-    expect(verifyAuthentication({ certificate: old.der, challenge, signature: cardSign(old.key.privateKey, challenge), time: NOW }, ctx).verdict.code).toBe('expired');
+    expect(verifyAuthentication({ certificate: old.der, challenge, signature: cardSign(old.key.privateKey, challenge), time: NOW }, ctx).verdict.code).toBe(
+      'expired',
+    );
     const future = pki.issue({ purpose: 'authentication', notBefore: NOW + DAY, notAfter: NOW + 400 * DAY });
-    expect(verifyAuthentication({ certificate: future.der, challenge, signature: cardSign(future.key.privateKey, challenge), time: NOW }, ctx).verdict.code).toBe('not_yet_valid');
+    expect(
+      verifyAuthentication({ certificate: future.der, challenge, signature: cardSign(future.key.privateKey, challenge), time: NOW }, ctx).verdict.code,
+    ).toBe('not_yet_valid');
   });
 
   it('uses a path cache and never caches failures', () => {
@@ -87,7 +102,11 @@ describe('電子利用者証明 (authentication)', () => {
     const store = new Map<string, CachedPath>();
     const source = { issuer: 'x', crlNumber: '01', thisUpdate: NOW - DAY, nextUpdate: NOW + DAY };
     const checker = { check: () => ({ status: 'good' as const, source }) };
-    const c3: VerifyContext = { anchors: pki.anchors, revocation: { check: (_cert, _issuer, time) => (time > NOW + 2 * DAY ? { status: 'stale', source } : checker.check()) }, pathCache: { get: (k) => store.get(k), set: (k, v) => void store.set(k, v) } };
+    const c3: VerifyContext = {
+      anchors: pki.anchors,
+      revocation: { check: (_cert, _issuer, time) => (time > NOW + 2 * DAY ? { status: 'stale', source } : checker.check()) },
+      pathCache: { get: (k) => store.get(k), set: (k, v) => void store.set(k, v) },
+    };
     expect(verifyAuthentication({ certificate: der, challenge, signature, time: NOW }, c3).verdict.code).toBe('ok');
     expect(store.size).toBe(1);
     expect(verifyAuthentication({ certificate: der, challenge, signature, time: NOW + 3 * DAY }, c3).verdict.code).toBe('crl_stale');
@@ -105,7 +124,9 @@ describe('電子署名 (document signature)', () => {
     expect(r.verdict.code).toBe('ok');
     expect(r.basicInfo).toMatchObject({ name: holder.name, address: holder.address, birthDate: { iso: holder.birthIso } });
     const digest = createHash('sha256').update(doc).digest();
-    expect(verifyDocumentSignature({ certificate: der, digest, signature: cardSignDigest(key.privateKey, 'sha256', digest), time: NOW }, ctx).verdict.code).toBe('ok');
+    expect(
+      verifyDocumentSignature({ certificate: der, digest, signature: cardSignDigest(key.privateKey, 'sha256', digest), time: NOW }, ctx).verdict.code,
+    ).toBe('ok');
   });
 
   it('rejects a digest of the wrong length and a signature over other data', () => {
@@ -122,7 +143,9 @@ describe('電子署名 (document signature)', () => {
 
   it('refuses an authentication certificate for a document signature', () => {
     const a = pki.issue({ purpose: 'authentication' });
-    expect(verifyDocumentSignature({ certificate: a.der, data: doc, signature: cardSign(a.key.privateKey, doc), time: NOW }, ctx).verdict.code).toBe('wrong_certificate_type');
+    expect(verifyDocumentSignature({ certificate: a.der, data: doc, signature: cardSign(a.key.privateKey, doc), time: NOW }, ctx).verdict.code).toBe(
+      'wrong_certificate_type',
+    );
   });
 });
 

@@ -39,7 +39,11 @@ function verify(feed: CrlFeed, id: string, at = clock) {
 }
 
 function newFeed(sources: string[], cache = mkdtempSync(join(tmpdir(), 'feed-cache-'))): CrlFeed {
-  return new CrlFeed({ sources, cacheDir: cache, refreshIntervalMs: 3_600_000, retries: 2, backoffMs: 20, fetchTimeoutMs: 2000 }, loadTrustStore(pki.trustPems).certificates(), () => clock);
+  return new CrlFeed(
+    { sources, cacheDir: cache, refreshIntervalMs: 3_600_000, retries: 2, backoffMs: 20, fetchTimeoutMs: 2000 },
+    loadTrustStore(pki.trustPems).certificates(),
+    () => clock,
+  );
 }
 
 describe('CRL feed from files', () => {
@@ -146,7 +150,12 @@ describe('CRL feed over HTTP', () => {
     const errors: string[] = [];
     feed.on('error', (e) => errors.push(e.message));
     await feed.refresh();
-    expect(feed.status().map((s) => s.id).sort()).toEqual([...urls].sort());
+    expect(
+      feed
+        .status()
+        .map((s) => s.id)
+        .sort(),
+    ).toEqual([...urls].sort());
     expect(verify(feed, 'a1').code).toBe('revoked');
     expect(feed.fresh(clock)).toBe(true);
     const bad = newFeed(['http://127.0.0.1:1/crl/']);
@@ -201,7 +210,8 @@ describe('swaps during lookups', () => {
     const copyAll = (): void => {
       for (const f of readdirSync(join(dir, 'crl')).filter((x) => x.endsWith('.crl'))) copyFileSync(join(dir, 'crl', f), join(work, f));
     };
-    const revokedNow = (): Set<string> => new Set((JSON.parse(readFileSync(join(dir, 'crl', 'revoked.json'), 'utf8')) as { revoked: { id: string }[] }).revoked.map((r) => r.id));
+    const revokedNow = (): Set<string> =>
+      new Set((JSON.parse(readFileSync(join(dir, 'crl', 'revoked.json'), 'utf8')) as { revoked: { id: string }[] }).revoked.map((r) => r.id));
     copyAll();
     const feed = newFeed([work]);
     await feed.refresh();

@@ -36,7 +36,19 @@ export function queueSettings(prefix: string, dbUrl: string, redisUrl = 'redis:/
     // Webhook receivers in these tests listen on 127.0.0.1 over plain http.
     webhooks: { allowHosts: ['127.0.0.1'], allowPrivate: true },
     redis: { url: redisUrl, prefix },
-    queue: { batchSize: 64, batchDelayUs: 1000, timeoutMs: 20_000, attempts: 3, backoffMs: 50, lockDurationMs: 2000, stalledIntervalMs: 1000, maxStalledCount: 1, heartbeatMs: 500, concurrency: 8, ...extra },
+    queue: {
+      batchSize: 64,
+      batchDelayUs: 1000,
+      timeoutMs: 20_000,
+      attempts: 3,
+      backoffMs: 50,
+      lockDurationMs: 2000,
+      stalledIntervalMs: 1000,
+      maxStalledCount: 1,
+      heartbeatMs: 500,
+      concurrency: 8,
+      ...extra,
+    },
   };
 }
 
@@ -46,7 +58,15 @@ export function workerConfig(t: TestService, name: string, settings: ReturnType<
   const cfg = {
     logLevel: 'info',
     trust: { roots: [join(t.dir, 'trust')], allowTestHierarchy: false },
-    crl: { sources: [join(t.dir, 'crl')], cacheDir: join(t.dir, 'cache-workers'), refreshIntervalSec: 3600, graceSec: 3600, policy: 'hard-fail', retries: 1, backoffMs: 0 },
+    crl: {
+      sources: [join(t.dir, 'crl')],
+      cacheDir: join(t.dir, 'cache-workers'),
+      refreshIntervalSec: 3600,
+      graceSec: 3600,
+      policy: 'hard-fail',
+      retries: 1,
+      backoffMs: 0,
+    },
     pool: { threads: 1, batchSize: 16, batchDelayUs: 200, maxPending: 20_000, concurrentTasksPerWorker: 2, pathCacheSize: 1000 },
     worker: { host: '127.0.0.1', port: 0 },
     tenants: t.config.tenants,
@@ -68,7 +88,10 @@ export function spawnService(configFile: string): Promise<WorkerProc> {
 }
 
 function spawnCli(args: string[], ready: RegExp): Promise<WorkerProc> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), ...args], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout!.on('data', (d) => (out += String(d)));
   child.stderr!.on('data', (d) => (out += String(d)));

@@ -85,7 +85,11 @@ export async function privatePostgres(): Promise<PrivatePostgres> {
   const port = await freePort();
   let proc: ChildProcess | null = null;
   const start = async (): Promise<void> => {
-    proc = spawn('runuser', ['-u', 'postgres', '--', `${BIN}/postgres`, '-D', join(dir, 'data'), '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=on'], { stdio: 'ignore' });
+    proc = spawn(
+      'runuser',
+      ['-u', 'postgres', '--', `${BIN}/postgres`, '-D', join(dir, 'data'), '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=on'],
+      { stdio: 'ignore' },
+    );
     for (let i = 0; i < 100; i++) {
       try {
         const c = new pg.Client({ connectionString: `postgres://root@127.0.0.1:${port}/postgres`, connectionTimeoutMillis: 500 });

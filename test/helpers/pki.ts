@@ -15,7 +15,16 @@ export interface TestPki {
   root(label: string): RootCA;
   person(): Person;
   /** Issues an end-entity certificate; defaults: gen-3 root of the purpose, issued 100 days ago. */
-  issue(o: { purpose: 'signing' | 'authentication'; root?: string; key?: number; serial?: bigint; notBefore?: number; notAfter?: number; policy?: string; person?: Person }): { der: Uint8Array; cert: Certificate; key: PoolKey };
+  issue(o: {
+    purpose: 'signing' | 'authentication';
+    root?: string;
+    key?: number;
+    serial?: bigint;
+    notBefore?: number;
+    notAfter?: number;
+    policy?: string;
+    person?: Person;
+  }): { der: Uint8Array; cert: Certificate; key: PoolKey };
 }
 
 let serial = 0x1000n;

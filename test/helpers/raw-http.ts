@@ -61,7 +61,9 @@ export function head(method: string, target: string, headers: Record<string, str
     h['content-type'] ??= 'application/json';
     h['content-length'] = String(Buffer.byteLength(body));
   }
-  return `${method} ${target} HTTP/1.1\r\n${Object.entries(h).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n${body ?? ''}`;
+  return `${method} ${target} HTTP/1.1\r\n${Object.entries(h)
+    .map(([k, v]) => `${k}: ${v}`)
+    .join('\r\n')}\r\n\r\n${body ?? ''}`;
 }
 
 /** Sum of every sample of a metric (all label sets) in a Prometheus text exposition. */

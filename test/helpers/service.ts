@@ -30,7 +30,11 @@ export interface TestService {
   logs: string[];
   clock: { now: number };
   holder(id: string): Holder;
-  post(path: string, body: unknown, opts?: { key?: string | null; contentType?: string; raw?: string }): Promise<{ status: number; body: any; headers: Headers }>;
+  post(
+    path: string,
+    body: unknown,
+    opts?: { key?: string | null; contentType?: string; raw?: string },
+  ): Promise<{ status: number; body: any; headers: Headers }>;
   challenge(key?: string): Promise<{ challengeId: string; challenge: Buffer }>;
   authBody(h: Holder, ch: { challengeId: string; challenge: Buffer }, tamper?: boolean): Record<string, string>;
   rootCA(label: string): RootCA;
@@ -97,7 +101,15 @@ export async function startTestService(overrides: Partial<Record<keyof Config, u
     return { status: res.status, body: parsed, headers: res.headers };
   };
   return {
-    svc, config, url, pki, dir, logs, clock, holder, post,
+    svc,
+    config,
+    url,
+    pki,
+    dir,
+    logs,
+    clock,
+    holder,
+    post,
     async challenge(key = KEY_A) {
       const r = await post('/v1/challenges', {}, { key });
       return { challengeId: r.body.challengeId, challenge: Buffer.from(r.body.challenge, 'base64') };
@@ -105,7 +117,17 @@ export async function startTestService(overrides: Partial<Record<keyof Config, u
     authBody: (h, ch, tamper = false) => authBodyFor(pki, h, ch, tamper),
     rootCA(label) {
       const cert = parseCertificate(pki.rootCert(label));
-      return { purpose: label.startsWith('sign') ? 'signing' : 'authentication', generation: 3, label, cert: pki.rootCert(label), key: pki.rootKey(label), keyId: cert.extensions.subjectKeyId!, name: cert.subject.der, notBefore: cert.notBefore, notAfter: cert.notAfter };
+      return {
+        purpose: label.startsWith('sign') ? 'signing' : 'authentication',
+        generation: 3,
+        label,
+        cert: pki.rootCert(label),
+        key: pki.rootKey(label),
+        keyId: cert.extensions.subjectKeyId!,
+        name: cert.subject.der,
+        notBefore: cert.notBefore,
+        notAfter: cert.notAfter,
+      };
     },
   };
 }
@@ -115,6 +137,14 @@ export function extraCertificate(t: TestService, o: { notBefore: number; notAfte
   const key = o.key ?? 0;
   const spki = spkiOf(createPublicKey(t.pki.keys[key]));
   const poolKey = { privateKey: t.pki.keys[key], spki, keyId: keyIdentifier(spki) };
-  const cert = issueEndEntity({ purpose: 'authentication', root: t.rootCA('auth-gen3'), key: poolKey, serial: o.serial, person: person(rng(1), T0), notBefore: o.notBefore, notAfter: o.notAfter });
+  const cert = issueEndEntity({
+    purpose: 'authentication',
+    root: t.rootCA('auth-gen3'),
+    key: poolKey,
+    serial: o.serial,
+    person: person(rng(1), T0),
+    notBefore: o.notBefore,
+    notAfter: o.notAfter,
+  });
   return { cert, key };
 }

@@ -86,16 +86,23 @@ function notRouted(r: RawResponse): boolean {
 async function pool<T, R>(items: readonly T[], n: number, f: (x: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
-  await Promise.all(Array.from({ length: n }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await f(items[i]);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: n }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await f(items[i]);
+      }
+    }),
+  );
   return out;
 }
 
-interface Case { route: string; method: string; variant: string; target: string }
+interface Case {
+  route: string;
+  method: string;
+  variant: string;
+  target: string;
+}
 
 describe('authentication cannot be routed around', () => {
   it('every /v1 route × every path spelling: no key ⇒ 401 where it routes, never a 2xx or 5xx, nothing issued or verified', async () => {
@@ -118,11 +125,18 @@ describe('authentication cannot be routed around', () => {
 
     const keyless = await pool(cases, 16, (c) => send(c, {}));
     // Empty or malformed credentials are no key either.
-    const emptyKey = await pool(cases.filter((c) => c.variant === 'plain' || c.variant === 'absolute-form'), 8, async (c) => [c, await send(c, { 'x-api-key': '', authorization: 'Bearer ' })] as const);
+    const emptyKey = await pool(
+      cases.filter((c) => c.variant === 'plain' || c.variant === 'absolute-form'),
+      8,
+      async (c) => [c, await send(c, { 'x-api-key': '', authorization: 'Bearer ' })] as const,
+    );
 
     const after = await metricsText();
-    for (const m of ['jpki_challenges_issued_total', 'jpki_batch_size_count', 'jpki_worker_time_seconds_count']) expect(metricSum(after, m), `${m} moved on keyless requests`).toBe(metricSum(before, m));
-    expect(metricSum(after, 'jpki_verdicts_total', 'kind="verdict"'), 'a verdict was counted for a keyless request').toBe(metricSum(before, 'jpki_verdicts_total', 'kind="verdict"'));
+    for (const m of ['jpki_challenges_issued_total', 'jpki_batch_size_count', 'jpki_worker_time_seconds_count'])
+      expect(metricSum(after, m), `${m} moved on keyless requests`).toBe(metricSum(before, m));
+    expect(metricSum(after, 'jpki_verdicts_total', 'kind="verdict"'), 'a verdict was counted for a keyless request').toBe(
+      metricSum(before, 'jpki_verdicts_total', 'kind="verdict"'),
+    );
 
     const keyed = await pool(cases, 16, (c) => send(c, { 'x-api-key': KEY_A }));
     let routed = 0;
@@ -150,7 +164,18 @@ describe('authentication cannot be routed around', () => {
     // The variants that once walked past a prefix test on the raw URL do reach the routes (so
     // the check above means something): percent-encoded letters and absolute-form targets.
     const reached = (variant: string, route = 'POST /v1/challenges') => !notRouted(keyed[index.get(`${route}|${variant}`)!]);
-    for (const v of ['plain', '1@2 as upper hex', 'v@1 as upper hex', 'l@7 as lower hex', 'absolute-form', 'absolute-form, %31', 'absolute-form, encoded', 'all encoded', 'query']) expect(reached(v), v).toBe(true);
+    for (const v of [
+      'plain',
+      '1@2 as upper hex',
+      'v@1 as upper hex',
+      'l@7 as lower hex',
+      'absolute-form',
+      'absolute-form, %31',
+      'absolute-form, encoded',
+      'all encoded',
+      'query',
+    ])
+      expect(reached(v), v).toBe(true);
     expect(routed).toBeGreaterThan(500);
   }, 120_000);
 
@@ -177,8 +202,20 @@ describe('authentication cannot be routed around', () => {
 
   it('a /v1 route registered outside the authenticated scope is refused at start', async () => {
     // The running service's parts; only route registration is exercised (nothing listens).
-    const app = buildApp({ config: t.config, verifier: t.svc.verifier, platform: t.svc.platform, metrics: new Metrics(), logger: t.svc.logger, challenges: new MemoryChallengeStore(), bulk: null as never, present: null as never, relay: { institutions: () => [] } as never, storesNotReady: async () => [] });
-    for (const path of ['/v1/sneaky', '/V1/sneaky', '/v1']) expect(() => app.get(path, async () => ({ ok: true })), path).toThrow(/outside the authenticated \/v1 scope/);
+    const app = buildApp({
+      config: t.config,
+      verifier: t.svc.verifier,
+      platform: t.svc.platform,
+      metrics: new Metrics(),
+      logger: t.svc.logger,
+      challenges: new MemoryChallengeStore(),
+      bulk: null as never,
+      present: null as never,
+      relay: { institutions: () => [] } as never,
+      storesNotReady: async () => [],
+    });
+    for (const path of ['/v1/sneaky', '/V1/sneaky', '/v1'])
+      expect(() => app.get(path, async () => ({ ok: true })), path).toThrow(/outside the authenticated \/v1 scope/);
     app.get('/v2/fine', async () => ({ ok: true })); // other prefixes are not this guard's business
     await app.close();
   });

@@ -16,8 +16,19 @@ describe('jpki-verify serve', () => {
     const pki = openPki(dir);
     const key = 'drain-test-key';
     const cfg = join(dir, 'config.json');
-    writeFileSync(cfg, JSON.stringify({ port: 0, logLevel: 'info', trust: { roots: [join(dir, 'trust')], allowTestHierarchy: false }, tenants: [{ id: 't', apiKeySha256: createHash('sha256').update(key).digest('hex'), basicInfo: false }] }));
-    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), 'serve', '--config', cfg], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    writeFileSync(
+      cfg,
+      JSON.stringify({
+        port: 0,
+        logLevel: 'info',
+        trust: { roots: [join(dir, 'trust')], allowTestHierarchy: false },
+        tenants: [{ id: 't', apiKeySha256: createHash('sha256').update(key).digest('hex'), basicInfo: false }],
+      }),
+    );
+    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), 'serve', '--config', cfg], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     const url = await new Promise<string>((resolve, reject) => {
       child.stdout.on('data', (d) => {
@@ -30,16 +41,30 @@ describe('jpki-verify serve', () => {
     const headers = { 'content-type': 'application/json', 'x-api-key': key };
     const requests = [];
     for (const h of pki.holders('authentication')) {
-      const ch = (await (await fetch(`${url}/v1/challenges`, { method: 'POST', headers: { 'x-api-key': key } })).json()) as { challengeId: string; challenge: string };
-      const body = JSON.stringify({ certificate: Buffer.from(h.cert).toString('base64'), challengeId: ch.challengeId, signature: Buffer.from(cardSign(pki.keys[h.key], Buffer.from(ch.challenge, 'base64'))).toString('base64') });
+      const ch = (await (await fetch(`${url}/v1/challenges`, { method: 'POST', headers: { 'x-api-key': key } })).json()) as {
+        challengeId: string;
+        challenge: string;
+      };
+      const body = JSON.stringify({
+        certificate: Buffer.from(h.cert).toString('base64'),
+        challengeId: ch.challengeId,
+        signature: Buffer.from(cardSign(pki.keys[h.key], Buffer.from(ch.challenge, 'base64'))).toString('base64'),
+      });
       requests.push(body);
     }
-    const inFlight = requests.map((body) => fetch(`${url}/v1/verify/auth`, { method: 'POST', headers, body }).then(async (r) => ({ status: r.status, body: (await r.json()) as { verdict?: { code: string }; code?: string } })));
+    const inFlight = requests.map((body) =>
+      fetch(`${url}/v1/verify/auth`, { method: 'POST', headers, body }).then(async (r) => ({
+        status: r.status,
+        body: (await r.json()) as { verdict?: { code: string }; code?: string },
+      })),
+    );
     const exited = new Promise<number | null>((r) => child.once('exit', r));
     await Promise.race(inFlight); // the server is mid-work: now stop it
     child.kill('SIGTERM');
     const results = await Promise.allSettled(inFlight);
-    const answered = results.filter((r) => r.status === 'fulfilled').map((r) => (r as PromiseFulfilledResult<{ status: number; body: { verdict?: { code: string }; code?: string } }>).value);
+    const answered = results
+      .filter((r) => r.status === 'fulfilled')
+      .map((r) => (r as PromiseFulfilledResult<{ status: number; body: { verdict?: { code: string }; code?: string } }>).value);
     // Every request accepted before the drain got its full answer; later ones a typed 503.
     for (const r of answered) {
       if (r.status === 200) expect(r.body.verdict?.code).toBe('ok');

@@ -37,14 +37,19 @@ describe('a NUL character in a string field is a typed 400, not a 500', () => {
   });
 
   it('POST /v1/links with a card accountRef containing \\u0000 → 400 bad_request (jsonb refuses \\u0000)', async () => {
-    const r = await t.post('/v1/links', { ...t.authBody(t.holder('a41'), await t.challenge()), customerRef: 'c41', cards: [{ institution: 'x', kind: 'credit', accountRef: '12\u000034' }] });
+    const r = await t.post('/v1/links', {
+      ...t.authBody(t.holder('a41'), await t.challenge()),
+      customerRef: 'c41',
+      cards: [{ institution: 'x', kind: 'credit', accountRef: '12\u000034' }],
+    });
     expect(r.status).toBe(400);
   });
 });
 
 describe('proxy tenants cannot join holders on validity times', () => {
   it('see notBefore / notAfter to the day only (to the second they are a per-certificate join key)', async () => {
-    const seen = async (id: string, key: string) => (await t.post('/v1/verify/auth', t.authBody(t.holder(id), await t.challenge(key)), { key })).body.certificate;
+    const seen = async (id: string, key: string) =>
+      (await t.post('/v1/verify/auth', t.authBody(t.holder(id), await t.challenge(key)), { key })).body.certificate;
     const x = { a: await seen('a42', KEY_A), b: await seen('a42', KEY_B) };
     expect(x.a.conversionId).not.toBe(x.b.conversionId);
     expect(x.a.handle).not.toBe(x.b.handle);

@@ -16,16 +16,26 @@ afterAll(async () => {
 const junk = (r: () => number): unknown => {
   const pick = Math.floor(r() * 10);
   switch (pick) {
-    case 0: return null;
-    case 1: return Math.floor(r() * 1e12) - 5e11;
-    case 2: return r() < 0.5;
-    case 3: return [1, 'a', {}];
-    case 4: return { nested: { deeper: 'x' } };
-    case 5: return '';
-    case 6: return Buffer.from(Array.from({ length: Math.floor(r() * 300) }, () => Math.floor(r() * 256))).toString('base64');
-    case 7: return 'é'.repeat(Math.floor(r() * 50));
-    case 8: return '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----';
-    default: return 'A'.repeat(Math.floor(r() * 3000));
+    case 0:
+      return null;
+    case 1:
+      return Math.floor(r() * 1e12) - 5e11;
+    case 2:
+      return r() < 0.5;
+    case 3:
+      return [1, 'a', {}];
+    case 4:
+      return { nested: { deeper: 'x' } };
+    case 5:
+      return '';
+    case 6:
+      return Buffer.from(Array.from({ length: Math.floor(r() * 300) }, () => Math.floor(r() * 256))).toString('base64');
+    case 7:
+      return 'é'.repeat(Math.floor(r() * 50));
+    case 8:
+      return '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----';
+    default:
+      return 'A'.repeat(Math.floor(r() * 3000));
   }
 };
 
@@ -40,7 +50,7 @@ describe('HTTP fuzz', () => {
       const route = ['/v1/verify/auth', '/v1/verify/signature', '/v1/verify/batch'][i % 3];
       let body: Record<string, unknown> = route === '/v1/verify/signature' ? { certificate: good.certificate, data: 'AAAA', signature: good.signature } : good;
       if (route === '/v1/verify/batch') body = { items: [{ type: 'auth', ...good }] };
-      const target = route === '/v1/verify/batch' ? ((body.items as Record<string, unknown>[])[0]) : body;
+      const target = route === '/v1/verify/batch' ? (body.items as Record<string, unknown>[])[0] : body;
       const keys = Object.keys(target);
       // 1–3 mutations: replace, delete or add a field.
       for (let m = 0; m < 1 + Math.floor(r() * 3); m++) {

@@ -40,7 +40,12 @@ describe('timeouts', () => {
   it('a body sent one byte every 5 s is cut off with 408 request_timeout; others are served meanwhile', async () => {
     let timer: NodeJS.Timeout | undefined;
     const slow = watch((s) => {
-      s.write(head('POST', '/v1/verify/auth', { 'x-api-key': KEY_A, 'content-type': 'application/json', 'content-length': '1000', connection: 'keep-alive' }).replace(/\r\n\r\n$/, '\r\n\r\n'));
+      s.write(
+        head('POST', '/v1/verify/auth', { 'x-api-key': KEY_A, 'content-type': 'application/json', 'content-length': '1000', connection: 'keep-alive' }).replace(
+          /\r\n\r\n$/,
+          '\r\n\r\n',
+        ),
+      );
       s.write('{');
       timer = setInterval(() => s.writable && s.write(' '), 5000);
     });
@@ -96,7 +101,9 @@ describe('bodies', () => {
   });
 
   it('refused before the body: a chunked body of unknown length closes the connection; a small one keeps it', async () => {
-    const chunked = await watch((s) => s.write('POST /v1/jobs HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n10\r\n{"items": [     \r\n'));
+    const chunked = await watch((s) =>
+      s.write('POST /v1/jobs HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n10\r\n{"items": [     \r\n'),
+    );
     expect(parseResponse(chunked.data)).toMatchObject({ status: 401, headers: { connection: 'close' } });
     // Two requests on one connection: the small refused body is drained and the next one served.
     const both = await watch((s) => s.write(head('POST', '/v1/challenges', { connection: 'keep-alive' }, '{}') + head('GET', '/healthz')));

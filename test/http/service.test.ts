@@ -46,15 +46,32 @@ describe('POST /v1/verify/auth', () => {
   it('revoked, for each reason, with reason, date and CRL', async () => {
     for (const [id, code] of Object.entries(REVOKED)) {
       const r = await auth(id);
-      expect(r.body.verdict, id).toMatchObject({ status: 'invalid', code: 'revoked', depth: 0, revocation: { status: 'revoked', reason: REASON_NAMES[code], revokedAt: expect.any(Number), source: { crlNumber: '01', thisUpdate: Math.floor(T0 / 1000) * 1000 } } });
+      expect(r.body.verdict, id).toMatchObject({
+        status: 'invalid',
+        code: 'revoked',
+        depth: 0,
+        revocation: {
+          status: 'revoked',
+          reason: REASON_NAMES[code],
+          revokedAt: expect.any(Number),
+          source: { crlNumber: '01', thisUpdate: Math.floor(T0 / 1000) * 1000 },
+        },
+      });
     }
   });
 
   it('expired and not yet valid certificates', async () => {
-    for (const [label, nb, na, code] of [['expired', T0 - 400 * DAY, T0 - DAY, 'expired'], ['future', T0 + DAY, T0 + 400 * DAY, 'not_yet_valid']] as const) {
+    for (const [label, nb, na, code] of [
+      ['expired', T0 - 400 * DAY, T0 - DAY, 'expired'],
+      ['future', T0 + DAY, T0 + 400 * DAY, 'not_yet_valid'],
+    ] as const) {
       const { cert, key } = extraCertificate(t, { notBefore: nb, notAfter: na, serial: BigInt(0x7700 + Math.floor(nb / 1e9)) });
       const ch = await t.challenge();
-      const r = await t.post('/v1/verify/auth', { certificate: Buffer.from(cert).toString('base64'), challengeId: ch.challengeId, signature: Buffer.from(cardSign(t.pki.keys[key], ch.challenge)).toString('base64') });
+      const r = await t.post('/v1/verify/auth', {
+        certificate: Buffer.from(cert).toString('base64'),
+        challengeId: ch.challengeId,
+        signature: Buffer.from(cardSign(t.pki.keys[key], ch.challenge)).toString('base64'),
+      });
       expect(r.body.verdict.code, label).toBe(code);
       seen.add(code);
     }
@@ -68,7 +85,11 @@ describe('POST /v1/verify/auth', () => {
     const key = makeKeyPool(1)[0];
     const foreign = issueEndEntity({ purpose: 'authentication', root: roots[5], key, serial: 99n, person: person(rng(2), T0), notBefore: T0 - DAY });
     const ch = await t.challenge();
-    const r = await t.post('/v1/verify/auth', { certificate: Buffer.from(foreign).toString('base64'), challengeId: ch.challengeId, signature: Buffer.from(cardSign(key.privateKey, ch.challenge)).toString('base64') });
+    const r = await t.post('/v1/verify/auth', {
+      certificate: Buffer.from(foreign).toString('base64'),
+      challengeId: ch.challengeId,
+      signature: Buffer.from(cardSign(key.privateKey, ch.challenge)).toString('base64'),
+    });
     expect(r.body.verdict.code).toBe('unknown_issuer');
     seen.add('unknown_issuer');
   });
@@ -115,10 +136,19 @@ describe('typed 4xx errors', () => {
   });
 
   it('oversized body, wrong content type, bad JSON, missing field, unknown key', async () => {
-    expect(await t.post('/v1/verify/auth', null, { raw: JSON.stringify({ certificate: 'A'.repeat(70_000) }) })).toMatchObject({ status: 413, body: { code: 'body_too_large' } });
-    expect(await t.post('/v1/verify/auth', null, { raw: 'certificate=x', contentType: 'application/x-www-form-urlencoded' })).toMatchObject({ status: 415, body: { code: 'unsupported_media_type' } });
+    expect(await t.post('/v1/verify/auth', null, { raw: JSON.stringify({ certificate: 'A'.repeat(70_000) }) })).toMatchObject({
+      status: 413,
+      body: { code: 'body_too_large' },
+    });
+    expect(await t.post('/v1/verify/auth', null, { raw: 'certificate=x', contentType: 'application/x-www-form-urlencoded' })).toMatchObject({
+      status: 415,
+      body: { code: 'unsupported_media_type' },
+    });
     expect(await t.post('/v1/verify/auth', null, { raw: '{"certificate":' })).toMatchObject({ status: 400, body: { code: 'bad_request' } });
-    expect(await t.post('/v1/verify/auth', { certificate: 'AAAA' })).toMatchObject({ status: 400, body: { code: 'bad_request', message: expect.stringContaining('challengeId') } });
+    expect(await t.post('/v1/verify/auth', { certificate: 'AAAA' })).toMatchObject({
+      status: 400,
+      body: { code: 'bad_request', message: expect.stringContaining('challengeId') },
+    });
     expect(await t.post('/v1/verify/auth', {}, { key: null })).toMatchObject({ status: 401, body: { code: 'unauthorized' } });
     expect(await t.post('/v1/verify/auth', {}, { key: 'nope' })).toMatchObject({ status: 401, body: { code: 'unauthorized' } });
     const nf = await fetch(`${t.url}/v2/nothing`);
@@ -132,7 +162,11 @@ describe('POST /v1/verify/signature and tenants', () => {
   const doc = Buffer.from('住所変更届 2026-11-24');
   const body = () => {
     const s = t.holder('s3');
-    return { certificate: Buffer.from(s.cert).toString('base64'), data: doc.toString('base64'), signature: Buffer.from(cardSign(t.pki.keys[s.key], doc)).toString('base64') };
+    return {
+      certificate: Buffer.from(s.cert).toString('base64'),
+      data: doc.toString('base64'),
+      signature: Buffer.from(cardSign(t.pki.keys[s.key], doc)).toString('base64'),
+    };
   };
 
   it('returns the 基本4情報 only to a tenant entitled to it', async () => {
@@ -150,7 +184,11 @@ describe('POST /v1/verify/signature and tenants', () => {
     const sig = Buffer.from(cardSign(t.pki.keys[s.key], doc)).toString('base64');
     const ok = await t.post('/v1/verify/signature', { certificate: Buffer.from(s.cert).toString('base64'), digest: digest.toString('base64'), signature: sig });
     expect(ok.body.verdict.code).toBe('ok');
-    const bad = await t.post('/v1/verify/signature', { certificate: Buffer.from(s.cert).toString('base64'), digest: digest.subarray(0, 20).toString('base64'), signature: sig });
+    const bad = await t.post('/v1/verify/signature', {
+      certificate: Buffer.from(s.cert).toString('base64'),
+      digest: digest.subarray(0, 20).toString('base64'),
+      signature: sig,
+    });
     expect(bad).toMatchObject({ status: 400, body: { code: 'digest_mismatch' } });
     seen.add('digest_mismatch');
   });
@@ -163,7 +201,12 @@ describe('POST /v1/verify/batch', () => {
     items.push({ type: 'auth', ...t.authBody(t.holder('a22'), await t.challenge()), signature: '!!' });
     const r = await t.post('/v1/verify/batch', { items });
     expect(r.status).toBe(200);
-    expect(r.body.results.map((x: { verdict?: { code: string }; error?: { code: string } }) => x.verdict?.code ?? x.error?.code)).toEqual(['ok', 'revoked', 'ok', 'malformed_base64']);
+    expect(r.body.results.map((x: { verdict?: { code: string }; error?: { code: string } }) => x.verdict?.code ?? x.error?.code)).toEqual([
+      'ok',
+      'revoked',
+      'ok',
+      'malformed_base64',
+    ]);
     const many = Array.from({ length: 257 }, () => ({ type: 'auth', certificate: 'AA==', challengeId: 'A'.repeat(22), signature: 'AA==' }));
     expect(await t.post('/v1/verify/batch', { items: many })).toMatchObject({ status: 413, body: { code: 'too_many_items' } });
     seen.add('too_many_items');
@@ -188,7 +231,12 @@ describe('async bulk jobs (embedded: local pool, memory store)', () => {
     expect(((await (await get('?offset=1&limit=1')).json()) as typeof job).results).toHaveLength(1);
     expect((await get('', KEY_B)).status).toBe(404);
     expect((await get('?limit=5000')).status).toBe(400);
-    const tooMany = Array.from({ length: t.config.jobs.maxItems + 1 }, () => ({ type: 'auth', certificate: 'AA==', challengeId: 'A'.repeat(22), signature: 'AA==' }));
+    const tooMany = Array.from({ length: t.config.jobs.maxItems + 1 }, () => ({
+      type: 'auth',
+      certificate: 'AA==',
+      challengeId: 'A'.repeat(22),
+      signature: 'AA==',
+    }));
     expect(await t.post('/v1/jobs', { items: tooMany })).toMatchObject({ status: 413, body: { code: 'too_many_items' } });
   });
 });
@@ -228,9 +276,19 @@ describe('observability', () => {
   it('exports latency, verdict, pool, batch, cache, CRL and event-loop metrics', async () => {
     const text = await (await fetch(`${t.url}/metrics`)).text();
     for (const m of [
-      'jpki_http_request_duration_seconds_bucket', 'jpki_verdicts_total{kind="verdict",code="revoked"}', 'jpki_batch_size_bucket', 'jpki_batch_wait_seconds_bucket',
-      'jpki_queue_wait_seconds_bucket', 'jpki_worker_time_seconds_bucket', 'jpki_path_cache_lookups_total{result="miss"}', 'jpki_pool_utilization', 'jpki_pool_threads',
-      'jpki_crl_age_seconds{issuer_key=', 'jpki_crl_entries{issuer_key=', 'jpki_crl_next_update_seconds', 'jpki_process_nodejs_eventloop_lag_seconds',
+      'jpki_http_request_duration_seconds_bucket',
+      'jpki_verdicts_total{kind="verdict",code="revoked"}',
+      'jpki_batch_size_bucket',
+      'jpki_batch_wait_seconds_bucket',
+      'jpki_queue_wait_seconds_bucket',
+      'jpki_worker_time_seconds_bucket',
+      'jpki_path_cache_lookups_total{result="miss"}',
+      'jpki_pool_utilization',
+      'jpki_pool_threads',
+      'jpki_crl_age_seconds{issuer_key=',
+      'jpki_crl_entries{issuer_key=',
+      'jpki_crl_next_update_seconds',
+      'jpki_process_nodejs_eventloop_lag_seconds',
     ]) {
       expect(text, m).toContain(m);
     }
@@ -240,11 +298,20 @@ describe('observability', () => {
     // Everything personal the tests sent or received.
     const secrets: string[] = [];
     for (const h of [...t.pki.holders('authentication'), ...t.pki.holders('signing')]) secrets.push(h.serial, h.serial.toUpperCase());
-    const info = (await t.post('/v1/verify/signature', (() => {
-      const s = t.holder('s3');
-      const d = Buffer.from('x');
-      return { certificate: Buffer.from(s.cert).toString('base64'), data: d.toString('base64'), signature: Buffer.from(cardSign(t.pki.keys[s.key], d)).toString('base64') };
-    })())).body.basicInfo;
+    const info = (
+      await t.post(
+        '/v1/verify/signature',
+        (() => {
+          const s = t.holder('s3');
+          const d = Buffer.from('x');
+          return {
+            certificate: Buffer.from(s.cert).toString('base64'),
+            data: d.toString('base64'),
+            signature: Buffer.from(cardSign(t.pki.keys[s.key], d)).toString('base64'),
+          };
+        })(),
+      )
+    ).body.basicInfo;
     secrets.push(info.name, info.address, 'tenant-a-key', 'tenant-b-key');
     const all = t.logs.join('');
     expect(t.logs.length).toBeGreaterThan(20); // requests really were logged
@@ -254,7 +321,9 @@ describe('observability', () => {
   it('serves an OpenAPI document naming every code', async () => {
     const doc = (await (await fetch(`${t.url}/openapi.json`)).json()) as any;
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/challenges', '/v1/verify/auth', '/v1/verify/signature', '/v1/verify/batch', '/readyz']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/v1/challenges', '/v1/verify/auth', '/v1/verify/signature', '/v1/verify/batch', '/readyz']),
+    );
     expect(doc.components.schemas.Error.properties.code.enum).toEqual(Object.keys(CODES));
   });
 });

@@ -106,7 +106,9 @@ describe('public endpoints say little', () => {
   });
 
   it('the OpenAPI document lists the operator route', async () => {
-    const doc = (await (await get(t, '/openapi.json')).json()) as { paths: Record<string, { get?: { security?: unknown; responses: Record<string, unknown> } }> };
+    const doc = (await (await get(t, '/openapi.json')).json()) as {
+      paths: Record<string, { get?: { security?: unknown; responses: Record<string, unknown> } }>;
+    };
     expect(doc.paths['/v1/operator/crl'].get).toMatchObject({ security: [{ apiKey: [] }], responses: { '200': expect.anything(), '4XX': expect.anything() } });
   });
 });

@@ -9,14 +9,23 @@ let pgs: PrivatePostgres;
 let t: TestService;
 beforeAll(async () => {
   pgs = await privatePostgres();
-  t = await startTestService({ database: testDatabaseConfig(pgs.url), jobs: { maxItems: 10_000, chunkSize: 1, retentionSec: 86_400, webhookAttempts: 1, webhookTimeoutMs: 1000, maxBodyBytes: 40_960_000 } });
+  t = await startTestService({
+    database: testDatabaseConfig(pgs.url),
+    jobs: { maxItems: 10_000, chunkSize: 1, retentionSec: 86_400, webhookAttempts: 1, webhookTimeoutMs: 1000, maxBodyBytes: 40_960_000 },
+  });
 }, 120_000);
 afterAll(async () => {
   await t?.svc.close().catch(() => undefined);
   await pgs?.destroy();
 });
 
-const job = async (id: string) => (await (await fetch(`${t.url}/v1/jobs/${id}?limit=1`, { headers: { 'x-api-key': 'tenant-a-key-0123456789' } })).json()) as { state: string; done: number; total: number; code?: string };
+const job = async (id: string) =>
+  (await (await fetch(`${t.url}/v1/jobs/${id}?limit=1`, { headers: { 'x-api-key': 'tenant-a-key-0123456789' } })).json()) as {
+    state: string;
+    done: number;
+    total: number;
+    code?: string;
+  };
 
 it('a job running across a 1 s database outage completes once the database is back', async () => {
   const h = t.holder('s1');

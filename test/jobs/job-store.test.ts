@@ -20,11 +20,41 @@ describe.each(['pglite', 'postgres'] as const)('%s job store', (kind) => {
     const j = id();
     await store.create({ id: j, tenant: 'a', total: 5, createdAt: 1, webhook: null }, [[4, '{"error":{"code":"malformed_base64"}}', true]]);
     expect(await store.get(j)).toMatchObject({ tenant: 'a', total: 5, done: 1, errors: 1, state: 'running', completedAt: null });
-    expect(await store.record(j, 0, [[0, '"r0"', false], [1, '"r1"', false]], 10)).toBe('recorded');
+    expect(
+      await store.record(
+        j,
+        0,
+        [
+          [0, '"r0"', false],
+          [1, '"r1"', false],
+        ],
+        10,
+      ),
+    ).toBe('recorded');
     // The same chunk again (its worker died after recording): not counted twice.
-    expect(await store.record(j, 0, [[0, '"r0"', false], [1, '"r1"', false]], 11)).toBe('duplicate');
+    expect(
+      await store.record(
+        j,
+        0,
+        [
+          [0, '"r0"', false],
+          [1, '"r1"', false],
+        ],
+        11,
+      ),
+    ).toBe('duplicate');
     expect((await store.get(j))!.done).toBe(3);
-    expect(await store.record(j, 1, [[2, '"r2"', false], [3, '"r3"', false]], 12)).toBe('completed');
+    expect(
+      await store.record(
+        j,
+        1,
+        [
+          [2, '"r2"', false],
+          [3, '"r3"', false],
+        ],
+        12,
+      ),
+    ).toBe('completed');
     expect(await store.get(j)).toMatchObject({ done: 5, errors: 1, state: 'completed', completedAt: 12 });
     expect(await store.results(j, 0, 5)).toEqual(['"r0"', '"r1"', '"r2"', '"r3"', '{"error":{"code":"malformed_base64"}}']);
     expect(await store.results(j, 3, 1)).toEqual(['"r3"']);
@@ -33,7 +63,17 @@ describe.each(['pglite', 'postgres'] as const)('%s job store', (kind) => {
   it('counts chunks recorded concurrently once each', async () => {
     const j = id();
     await store.create({ id: j, tenant: 'a', total: 40, createdAt: 1, webhook: null }, []);
-    const runs = Array.from({ length: 40 }, (_, c) => store.record(j, c % 20, [[c % 20, `"${c % 20}"`, false], [20 + (c % 20), '"x"', false]], 5));
+    const runs = Array.from({ length: 40 }, (_, c) =>
+      store.record(
+        j,
+        c % 20,
+        [
+          [c % 20, `"${c % 20}"`, false],
+          [20 + (c % 20), '"x"', false],
+        ],
+        5,
+      ),
+    );
     const outcomes = await Promise.all(runs);
     expect(outcomes.filter((o) => o === 'duplicate')).toHaveLength(20);
     expect(outcomes.filter((o) => o === 'completed')).toHaveLength(1);

@@ -127,19 +127,28 @@ describe('webhooks.allowPrivate true', () => {
 describe('deliverWebhook', () => {
   it('checks the policy at every delivery: a refused resolution rejects with WebhookRefused, naming no URL', async () => {
     const before = hits.length;
-    const err = await deliverWebhook(`http://${HOST}:${p4}/direct?token=${TOKEN}`, 's', { x: 1 }, { attempts: 3, timeoutMs: 1000, backoffMs: 1, policy: webhooks(false), wallClock: Date.now }).catch((e: Error) => e);
+    const err = await deliverWebhook(
+      `http://${HOST}:${p4}/direct?token=${TOKEN}`,
+      's',
+      { x: 1 },
+      { attempts: 3, timeoutMs: 1000, backoffMs: 1, policy: webhooks(false), wallClock: Date.now },
+    ).catch((e: Error) => e);
     expect(err).toBeInstanceOf(WebhookRefused);
     expect((err as Error).message).not.toContain(TOKEN);
     expect((err as Error).message).not.toContain('/direct');
     expect(hits.length).toBe(before);
-    expect(await deliverWebhook(`http://${HOST}:${p4}/direct-open`, 's', { x: 1 }, { attempts: 1, timeoutMs: 1000, policy: webhooks(true), wallClock: Date.now })).toBe(1);
+    expect(
+      await deliverWebhook(`http://${HOST}:${p4}/direct-open`, 's', { x: 1 }, { attempts: 1, timeoutMs: 1000, policy: webhooks(true), wallClock: Date.now }),
+    ).toBe(1);
   });
 
   it('follows no redirect', async () => {
     const p = await listen('redirector', '127.0.0.1');
     servers[servers.length - 1].removeAllListeners('request');
     servers[servers.length - 1].on('request', (_req, res) => res.writeHead(302, { location: `http://127.0.0.1:${p4}/redirected` }).end());
-    const err = await deliverWebhook(`http://127.0.0.1:${p}/r`, 's', {}, { attempts: 1, timeoutMs: 1000, policy: webhooks(true), wallClock: Date.now }).catch((e: Error) => e);
+    const err = await deliverWebhook(`http://127.0.0.1:${p}/r`, 's', {}, { attempts: 1, timeoutMs: 1000, policy: webhooks(true), wallClock: Date.now }).catch(
+      (e: Error) => e,
+    );
     expect((err as Error).message).toMatch(/HTTP 302/);
     expect(hits.some((h) => h.path === '/redirected')).toBe(false);
   });

@@ -9,10 +9,24 @@ import { commands } from '../../src/cli/commands.js';
 import { validateConfig } from '../../src/config/config.js';
 import { REPO_ROOT } from '../conformance/shared.js';
 
-interface Service { build?: string; image?: string; command?: string[]; entrypoint?: string[]; environment?: Record<string, string>; ports?: string[]; volumes?: string[]; deploy?: { replicas?: number }; healthcheck?: { test: string[] }; depends_on?: Record<string, unknown> }
+interface Service {
+  build?: string;
+  image?: string;
+  command?: string[];
+  entrypoint?: string[];
+  environment?: Record<string, string>;
+  ports?: string[];
+  volumes?: string[];
+  deploy?: { replicas?: number };
+  healthcheck?: { test: string[] };
+  depends_on?: Record<string, unknown>;
+}
 const compose = parse(readFileSync(join(REPO_ROOT, 'docker-compose.yml'), 'utf8')) as { services: Record<string, Service>; volumes: Record<string, unknown> };
 const dockerfile = readFileSync(join(REPO_ROOT, 'Dockerfile'), 'utf8');
-const prom = parse(readFileSync(join(REPO_ROOT, 'ops', 'prometheus.yml'), 'utf8')) as { rule_files: string[]; scrape_configs: { job_name: string; metrics_path: string; static_configs?: { targets: string[] }[]; dns_sd_configs?: { names: string[]; port: number }[] }[] };
+const prom = parse(readFileSync(join(REPO_ROOT, 'ops', 'prometheus.yml'), 'utf8')) as {
+  rule_files: string[];
+  scrape_configs: { job_name: string; metrics_path: string; static_configs?: { targets: string[] }[]; dns_sd_configs?: { names: string[]; port: number }[] }[];
+};
 const S = compose.services;
 
 /** host:container mounts of a service, as [hostPath, containerPath]. */
@@ -114,7 +128,9 @@ describe('docker-compose.yml: the queue-mode cluster', () => {
 
   it('Grafana gets the datasource and the dashboards from grafana/', () => {
     expect(mountFor(S.grafana, './grafana/provisioning')).toBe('/etc/grafana/provisioning');
-    const ds = parse(readFileSync(join(REPO_ROOT, 'grafana/provisioning/datasources/prometheus.yml'), 'utf8')) as { datasources: { url: string; uid: string }[] };
+    const ds = parse(readFileSync(join(REPO_ROOT, 'grafana/provisioning/datasources/prometheus.yml'), 'utf8')) as {
+      datasources: { url: string; uid: string }[];
+    };
     expect(ds.datasources[0].url).toBe('http://prometheus:9090');
     const provider = parse(readFileSync(join(REPO_ROOT, 'grafana/provisioning/dashboards/jpki.yml'), 'utf8')) as { providers: { options: { path: string } }[] };
     const dashMount = mountFor(S.grafana, './grafana/dashboards');

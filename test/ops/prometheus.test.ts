@@ -26,10 +26,13 @@ let prom: ChildProcess;
 let promUrl = '';
 const exported = new Set<string>();
 
-interface Panel { title: string; type: string; targets?: { expr: string }[] }
+interface Panel {
+  title: string;
+  type: string;
+  targets?: { expr: string }[];
+}
 const dashboard = JSON.parse(readFileSync(join(REPO_ROOT, 'grafana', 'dashboards', 'jpki-overview.json'), 'utf8')) as { panels: Panel[] };
 const rulesFile = join(REPO_ROOT, 'ops', 'alerts.yml');
-
 
 async function query(expr: string): Promise<{ status: string; data: { result: unknown[] }; error?: string }> {
   const r = await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent(expr)}`);
@@ -70,7 +73,11 @@ beforeAll(async () => {
       ],
     }),
   );
-  prom = spawn('prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  prom = spawn(
+    'prometheus',
+    [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   let promErr = '';
   prom.stderr!.on('data', (d) => (promErr += String(d)));
   promUrl = `http://127.0.0.1:${port}`;
@@ -114,7 +121,21 @@ describe('Grafana dashboard and Prometheus rules on a real Prometheus', () => {
 
   it('the dashboard has the panels operators need', () => {
     const titles = dashboard.panels.map((p) => p.title).join(' | ');
-    for (const want of ['Requests/s', 'Latency p50 / p95 / p99', 'Verdicts/s by code', 'Pool utilisation', 'Mean batch size', 'Jobs by state', 'Job round trip', 'Dead letters', 'CRL age', 'refresh failures', 'Status changes found', 'Redis connection', 'Event-loop lag']) {
+    for (const want of [
+      'Requests/s',
+      'Latency p50 / p95 / p99',
+      'Verdicts/s by code',
+      'Pool utilisation',
+      'Mean batch size',
+      'Jobs by state',
+      'Job round trip',
+      'Dead letters',
+      'CRL age',
+      'refresh failures',
+      'Status changes found',
+      'Redis connection',
+      'Event-loop lag',
+    ]) {
       expect(titles).toContain(want);
     }
     expect(targets.length).toBeGreaterThan(30);
@@ -135,7 +156,9 @@ describe('Grafana dashboard and Prometheus rules on a real Prometheus', () => {
     const file = parse(readFileSync(rulesFile, 'utf8')) as { groups: { rules: { alert: string; expr: string }[] }[] };
     const declared = file.groups.flatMap((g) => g.rules);
     const loaded = await until(async () => {
-      const r = (await (await fetch(`${promUrl}/api/v1/rules`)).json()) as { data: { groups: { rules: { name: string; health: string; lastError?: string; lastEvaluation: string }[] }[] } };
+      const r = (await (await fetch(`${promUrl}/api/v1/rules`)).json()) as {
+        data: { groups: { rules: { name: string; health: string; lastError?: string; lastEvaluation: string }[] }[] };
+      };
       const rules = r.data.groups.flatMap((g) => g.rules);
       return rules.length === declared.length && rules.every((x) => x.lastEvaluation && !x.lastEvaluation.startsWith('0001')) ? rules : null;
     });
@@ -147,12 +170,17 @@ describe('Grafana dashboard and Prometheus rules on a real Prometheus', () => {
       }
     }
     // On a healthy cluster under light load, nothing critical fires.
-    const firing = (await (await fetch(`${promUrl}/api/v1/alerts`)).json()) as { data: { alerts: { labels: { alertname: string; severity: string }; state: string }[] } };
+    const firing = (await (await fetch(`${promUrl}/api/v1/alerts`)).json()) as {
+      data: { alerts: { labels: { alertname: string; severity: string }; state: string }[] };
+    };
     expect(firing.data.alerts.filter((a) => a.labels.severity === 'critical' && a.state === 'firing')).toEqual([]);
   });
 
   it('the indeterminate-rate rule and panel name every indeterminate verdict code', () => {
-    const indeterminate = Object.entries(VERDICT_CODES).filter(([, v]) => v[0] === 'indeterminate').map(([k]) => k).sort();
+    const indeterminate = Object.entries(VERDICT_CODES)
+      .filter(([, v]) => v[0] === 'indeterminate')
+      .map(([k]) => k)
+      .sort();
     const rules = readFileSync(rulesFile, 'utf8');
     const m = /code=~"([a-z_|]+)"/.exec(rules)!;
     expect(m[1].split('|').sort()).toEqual(indeterminate);

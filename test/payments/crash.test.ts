@@ -36,15 +36,19 @@ const forward = (req: IncomingMessage, res: ServerResponse): void => {
   let body = '';
   req.on('data', (d) => (body += String(d)));
   req.on('end', () => {
-    const up = request(`${bankUrl}${req.url}`, { method: req.method, headers: { 'content-type': 'application/json', 'x-jpki-signature': String(req.headers['x-jpki-signature']) } }, (answer) => {
-      let text = '';
-      answer.on('data', (d) => (text += String(d)));
-      answer.on('end', () => {
-        if (hold) return void held.push({ body: text, res }); // the approval exists; the relay never hears it
-        res.writeHead(answer.statusCode!, { 'content-type': 'application/json', 'x-jpki-signature': String(answer.headers['x-jpki-signature']) });
-        res.end(text);
-      });
-    });
+    const up = request(
+      `${bankUrl}${req.url}`,
+      { method: req.method, headers: { 'content-type': 'application/json', 'x-jpki-signature': String(req.headers['x-jpki-signature']) } },
+      (answer) => {
+        let text = '';
+        answer.on('data', (d) => (text += String(d)));
+        answer.on('end', () => {
+          if (hold) return void held.push({ body: text, res }); // the approval exists; the relay never hears it
+          res.writeHead(answer.statusCode!, { 'content-type': 'application/json', 'x-jpki-signature': String(answer.headers['x-jpki-signature']) });
+          res.end(text);
+        });
+      },
+    );
     up.end(body);
   });
 };
@@ -52,7 +56,11 @@ const forward = (req: IncomingMessage, res: ServerResponse): void => {
 const balance = async () => Number(await redis.hget(`${prefix}:inst:{bank-x}:acct:1111222233334444`, 'balance'));
 const bankStats = async () => (await (await fetch(`${bankUrl}/stats`)).json()) as { requests: number; approved: number };
 const post = async (path: string, body: unknown) => {
-  const r = await fetch(`${relay.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': KEY }, body: JSON.stringify(body) });
+  const r = await fetch(`${relay.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': KEY },
+    body: JSON.stringify(body),
+  });
   return { status: r.status, body: (await r.json()) as any, headers: r.headers };
 };
 const auth = async () => {
@@ -63,8 +71,22 @@ const auth = async () => {
 beforeAll(async () => {
   const bankPort = await freePort();
   const bankFile = join(dir, 'bank.json');
-  writeFileSync(bankFile, JSON.stringify({ id: 'bank-x', port: bankPort, secret: SECRET, pinKey: PIN_KEY, redisUrl: 'redis://127.0.0.1:6379', prefix, accounts: [{ accountRef: '1111222233334444', kind: 'debit', balance: 10_000, pin: '1234' }] }));
-  bank = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), 'institution', '--config', bankFile], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  writeFileSync(
+    bankFile,
+    JSON.stringify({
+      id: 'bank-x',
+      port: bankPort,
+      secret: SECRET,
+      pinKey: PIN_KEY,
+      redisUrl: 'redis://127.0.0.1:6379',
+      prefix,
+      accounts: [{ accountRef: '1111222233334444', kind: 'debit', balance: 10_000, pin: '1234' }],
+    }),
+  );
+  bank = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), 'institution', '--config', bankFile], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let out = '';
   bank.stdout!.on('data', (d) => (out += String(d)));
   bankUrl = await until(async () => /"url":"(http:[^"]+)"/.exec(out)?.[1], 30_000, 50);
@@ -81,11 +103,18 @@ beforeAll(async () => {
       pool: { threads: 1 },
       database: { url: DB, poolSize: 4, timeoutMs: 3000 },
       tenants: [{ id: 'shop', apiKeySha256: sha(KEY), linkedCards: true }],
-      payments: { institutions: [{ id: 'bank-x', endpoint: `http://127.0.0.1:${(proxy.address() as { port: number }).port}`, secret: SECRET, timeoutMs: 1500 }], callMarginMs: 300 },
+      payments: {
+        institutions: [{ id: 'bank-x', endpoint: `http://127.0.0.1:${(proxy.address() as { port: number }).port}`, secret: SECRET, timeoutMs: 1500 }],
+        callMarginMs: 300,
+      },
     }),
   );
   relay = await spawnService(configFile);
-  const enrol = await post('/v1/links', { ...(await auth()), customerRef: 'cust-30', cards: [{ institution: 'bank-x', kind: 'debit', accountRef: '1111222233334444' }] });
+  const enrol = await post('/v1/links', {
+    ...(await auth()),
+    customerRef: 'cust-30',
+    cards: [{ institution: 'bank-x', kind: 'debit', accountRef: '1111222233334444' }],
+  });
   expect(enrol.status).toBe(201);
 }, 90_000);
 

@@ -21,7 +21,12 @@ let inst: Institution;
 
 beforeAll(async () => {
   inst = await startInstitution({
-    id: 'card-y', port: 0, secret: SECRET, pinKey: 'pin-key-unused', redisUrl: 'redis://127.0.0.1:6379', prefix,
+    id: 'card-y',
+    port: 0,
+    secret: SECRET,
+    pinKey: 'pin-key-unused',
+    redisUrl: 'redis://127.0.0.1:6379',
+    prefix,
     accounts: [
       { accountRef: '4111111111111111', kind: 'credit', limit: 100_000 },
       { accountRef: '4333333333333333', kind: 'credit', limit: 100_000 },
@@ -35,7 +40,13 @@ beforeAll(async () => {
       // Tenant ids are free text (config.ts accepts any non-empty string).
       { id: 'shop:x', apiKeySha256: sha(KEY_SHOPX), linkedCards: true },
     ],
-    payments: { institutions: [{ id: 'card-y', endpoint: inst.url, secret: SECRET, timeoutMs: 3000 }], circuitFailures: 5, circuitOpenMs: 10_000, idempotencyTtlSec: 60, callMarginMs: 1000 },
+    payments: {
+      institutions: [{ id: 'card-y', endpoint: inst.url, secret: SECRET, timeoutMs: 3000 }],
+      circuitFailures: 5,
+      circuitOpenMs: 10_000,
+      idempotencyTtlSec: 60,
+      callMarginMs: 1000,
+    },
   });
 }, 90_000);
 
@@ -50,7 +61,11 @@ afterAll(async () => {
 const used = async (ref: string) => Number(await redis.hget(`${prefix}:inst:{card-y}:acct:${ref}`, 'used'));
 const auth = async (id: string, key: string) => t.authBody(t.holder(id), await t.challenge(key));
 const enrol = async (id: string, key: string, accountRef: string) => {
-  const r = await t.post('/v1/links', { ...(await auth(id, key)), customerRef: `cust-${id}`, cards: [{ institution: 'card-y', kind: 'credit', accountRef }] }, { key });
+  const r = await t.post(
+    '/v1/links',
+    { ...(await auth(id, key)), customerRef: `cust-${id}`, cards: [{ institution: 'card-y', kind: 'credit', accountRef }] },
+    { key },
+  );
   expect(r.status).toBe(201);
 };
 const pay = async (id: string, key: string, body: Record<string, unknown>) =>

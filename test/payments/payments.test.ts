@@ -24,7 +24,8 @@ let t: TestService;
 const institutions: { id: string; child: ChildProcess; url: string }[] = [];
 let hanging: Server;
 
-const stats = async (id: string) => (await (await fetch(`${institutions.find((i) => i.id === id)!.url}/stats`)).json()) as { requests: number; approved: number };
+const stats = async (id: string) =>
+  (await (await fetch(`${institutions.find((i) => i.id === id)!.url}/stats`)).json()) as { requests: number; approved: number };
 
 beforeAll(async () => {
   hanging = createServer(() => undefined); // accepts, never answers
@@ -53,7 +54,10 @@ beforeAll(async () => {
     const port = ports[id];
     const file = join(t.dir, `${id}.json`);
     writeFileSync(file, JSON.stringify({ id, port, secret: SECRET[id], pinKey: PIN_KEY[id], redisUrl: 'redis://127.0.0.1:6379', prefix, accounts }));
-    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), 'institution', '--config', file], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), 'institution', '--config', file], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout!.on('data', (d) => (out += String(d)));
     const url = await until(async () => /"url":"(http:[^"]+)"/.exec(out)?.[1], 30_000, 50);
@@ -91,7 +95,11 @@ const enrol = async (id: string, key: string, cards: unknown[]) => {
 };
 let n = 0;
 const pay = async (id: string, key: string, body: Record<string, unknown>) =>
-  t.post('/v1/payments/authorize', { ...(await auth(id, key)), terminalId: 'shop-terminal-01', currency: 'JPY', idempotencyKey: `pay-${Date.now()}-${n++}`, ...body }, { key });
+  t.post(
+    '/v1/payments/authorize',
+    { ...(await auth(id, key)), terminalId: 'shop-terminal-01', currency: 'JPY', idempotencyKey: `pay-${Date.now()}-${n++}`, ...body },
+    { key },
+  );
 
 describe('payment relay', () => {
   it('credit: approved within the limit, declined over it', async () => {
@@ -117,7 +125,7 @@ describe('payment relay', () => {
     expect(good.body).toMatchObject({ decision: 'approved' });
   });
 
-  it('ATM: the own bank\'s ATM and another bank\'s ATM both reach the holder\'s bank through the relay', async () => {
+  it("ATM: the own bank's ATM and another bank's ATM both reach the holder's bank through the relay", async () => {
     const link = await enrol('a22', KEY_ATM, [{ institution: 'bank-x', kind: 'bank', accountRef: '0099887766' }]);
     const before = await stats('bank-x');
     const own = await pay('a22', KEY_ATM, { method: 'atm', amount: 10_000, terminalId: 'bank-x-atm-01', pinBlock: encryptPin('4321', PIN_KEY['bank-x']) });
@@ -167,7 +175,8 @@ describe('payment relay', () => {
     const other = await t.post('/v1/payments/authorize', { ...(await auth('a27', KEY_SHOP)), ...body }, { key: KEY_SHOP });
     expect(other.body).toMatchObject({ decision: 'error', code: 'idempotency_conflict', repeat: false });
     const leaked = JSON.stringify(other.body);
-    for (const secret of [first.body.authorizationId, first.body.conversionId, first.body.card.id, first.body.card.masked]) expect(leaked).not.toContain(secret);
+    for (const secret of [first.body.authorizationId, first.body.conversionId, first.body.card.id, first.body.card.masked])
+      expect(leaked).not.toContain(secret);
     // The first holder's certificate with a bogus signature: declined by the JPKI check.
     const forged: Record<string, unknown> & { signature: string } = { ...(await auth('a20', KEY_SHOP)), ...body } as never;
     const sig = Buffer.from(forged.signature, 'base64');
@@ -210,7 +219,14 @@ describe('payment relay', () => {
 
   it('the same idempotency key twice gives one decision and moves money once', async () => {
     await enrol('a26', KEY_SHOP, [{ institution: 'bank-x', kind: 'debit', accountRef: '1111222233334444' }]);
-    const body = { method: 'debit', amount: 2_500, currency: 'JPY', terminalId: 'shop-terminal-02', idempotencyKey: 'order-778899-payment', pinBlock: encryptPin('1234', PIN_KEY['bank-x']) };
+    const body = {
+      method: 'debit',
+      amount: 2_500,
+      currency: 'JPY',
+      terminalId: 'shop-terminal-02',
+      idempotencyKey: 'order-778899-payment',
+      pinBlock: encryptPin('1234', PIN_KEY['bank-x']),
+    };
     const a = await t.post('/v1/payments/authorize', { ...(await auth('a26', KEY_SHOP)), ...body }, { key: KEY_SHOP });
     const b = await t.post('/v1/payments/authorize', { ...(await auth('a26', KEY_SHOP)), ...body }, { key: KEY_SHOP });
     expect(a.body).toMatchObject({ decision: 'approved', repeat: false });
@@ -235,11 +251,28 @@ describe('payment relay', () => {
     const all = await redis.keys(`${prefix}:*`);
     for (const k of all) {
       const type = await redis.type(k);
-      const dump = type === 'string' ? await redis.get(k) : type === 'hash' ? JSON.stringify(await redis.hgetall(k)) : type === 'stream' ? JSON.stringify(await redis.xrange(k, '-', '+')) : '';
+      const dump =
+        type === 'string'
+          ? await redis.get(k)
+          : type === 'hash'
+            ? JSON.stringify(await redis.hgetall(k))
+            : type === 'stream'
+              ? JSON.stringify(await redis.xrange(k, '-', '+'))
+              : '';
       expect(dump ?? '', k).not.toContain(block);
     }
-    const audit = (await (await fetch(`${t.url}/v1/audit?limit=1000`, { headers: { 'x-api-key': KEY_SHOP } })).json()) as { records: { route: string; code: string }[] };
+    const audit = (await (await fetch(`${t.url}/v1/audit?limit=1000`, { headers: { 'x-api-key': KEY_SHOP } })).json()) as {
+      records: { route: string; code: string }[];
+    };
     const codes = audit.records.filter((r) => r.route === '/v1/payments/authorize').map((r) => r.code);
-    for (const c of ['approved:approved', 'declined:over_limit', 'declined:insufficient_funds', 'choose_card:choose_card', 'declined:jpki_revoked', 'error:institution_timeout']) expect(codes).toContain(c);
+    for (const c of [
+      'approved:approved',
+      'declined:over_limit',
+      'declined:insufficient_funds',
+      'choose_card:choose_card',
+      'declined:jpki_revoked',
+      'error:institution_timeout',
+    ])
+      expect(codes).toContain(c);
   });
 });

@@ -17,27 +17,36 @@ afterAll(async () => {
 });
 
 const enrol = async (t: TestService, id: string) => {
-  const r = await t.post('/v1/links', { ...t.authBody(t.holder(id), await t.challenge()), customerRef: `cust-${id}`, cards: [{ institution: 'bank-x', kind: 'debit', accountRef: '0012345678' }] });
+  const r = await t.post('/v1/links', {
+    ...t.authBody(t.holder(id), await t.challenge()),
+    customerRef: `cust-${id}`,
+    cards: [{ institution: 'bank-x', kind: 'debit', accountRef: '0012345678' }],
+  });
   expect(r.status).toBe(201);
   return r.body.link.conversionId as string;
 };
 const getLink = async (t: TestService, cid: string) => fetch(`${t.url}/v1/links/${cid}`, { headers: { 'x-api-key': KEY_A } });
-const auditCount = async (t: TestService) => ((await (await fetch(`${t.url}/v1/audit?limit=1000`, { headers: { 'x-api-key': KEY_A } })).json()) as { records: unknown[] }).records.length;
+const auditCount = async (t: TestService) =>
+  ((await (await fetch(`${t.url}/v1/audit?limit=1000`, { headers: { 'x-api-key': KEY_A } })).json()) as { records: unknown[] }).records.length;
 
 async function startRedis(port: number): Promise<ChildProcess> {
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  await until(async () => {
-    const probe = new Redis({ port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    probe.on('error', () => undefined);
-    try {
-      await probe.connect();
-      return (await probe.ping()) === 'PONG';
-    } catch {
-      return false;
-    } finally {
-      probe.disconnect();
-    }
-  }, 10_000, 50);
+  await until(
+    async () => {
+      const probe = new Redis({ port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      probe.on('error', () => undefined);
+      try {
+        await probe.connect();
+        return (await probe.ping()) === 'PONG';
+      } catch {
+        return false;
+      } finally {
+        probe.disconnect();
+      }
+    },
+    10_000,
+    50,
+  );
   return child;
 }
 
@@ -50,7 +59,11 @@ describe('durability', () => {
     const audited = await auditCount(first);
     expect(audited).toBeGreaterThan(0);
     await first.svc.close();
-    const second = await startTestService({ database: { url: null, dir: dbDir, poolSize: 1, timeoutMs: 3000 }, trust: first.config.trust, crl: first.config.crl });
+    const second = await startTestService({
+      database: { url: null, dir: dbDir, poolSize: 1, timeoutMs: 3000 },
+      trust: first.config.trust,
+      crl: first.config.crl,
+    });
     cleanups.push(() => second.svc.close());
     const again = await getLink(second, cid);
     expect(again.status).toBe(200);
@@ -62,7 +75,10 @@ describe('durability', () => {
     const port = await freePort();
     let redis = await startRedis(port);
     cleanups.push(() => void redis.kill('SIGKILL'));
-    const t = await startTestService({ challenge: { ttlSec: 120, store: 'redis' }, redis: { url: `redis://127.0.0.1:${port}`, prefix: `dur${process.pid}`, cluster: false } });
+    const t = await startTestService({
+      challenge: { ttlSec: 120, store: 'redis' },
+      redis: { url: `redis://127.0.0.1:${port}`, prefix: `dur${process.pid}`, cluster: false },
+    });
     cleanups.push(() => t.svc.close());
     const cid = await enrol(t, 'a32');
     const audited = await auditCount(t);
@@ -77,7 +93,10 @@ describe('durability', () => {
           await new Promise((w) => setTimeout(w, 20));
           continue;
         }
-        const r = await t.post('/v1/verify/auth', t.authBody(t.holder('a33'), { challengeId: ch.body.challengeId, challenge: Buffer.from(ch.body.challenge, 'base64') }));
+        const r = await t.post(
+          '/v1/verify/auth',
+          t.authBody(t.holder('a33'), { challengeId: ch.body.challengeId, challenge: Buffer.from(ch.body.challenge, 'base64') }),
+        );
         outcomes.push(`verify ${r.status} ${r.body.code ?? r.body.verdict?.code}`);
       }
     };
@@ -102,7 +121,11 @@ describe('durability', () => {
     // Every caller got a verdict or a typed 503 (a challenge consumed as Redis went away is
     // challenge_unknown or store_unavailable), never a 500; and the load recovered by itself.
     const kinds = new Set(outcomes.map((o) => o.replace(/ \d+$/, '')));
-    expect([...kinds].filter((k) => !['verify 200 ok', 'challenge 503 store_unavailable', 'verify 503 store_unavailable', 'verify 200 challenge_unknown'].includes(k))).toEqual([]);
+    expect(
+      [...kinds].filter(
+        (k) => !['verify 200 ok', 'challenge 503 store_unavailable', 'verify 503 store_unavailable', 'verify 200 challenge_unknown'].includes(k),
+      ),
+    ).toEqual([]);
     expect(outcomes.slice(-20).every((o) => o === 'verify 200 ok')).toBe(true);
     expect((await getLink(t, cid)).status).toBe(200);
     expect(await auditCount(t)).toBeGreaterThanOrEqual(audited);

@@ -143,7 +143,7 @@ describe('linking (紐付管理)', () => {
     expect(dl.body.link.serial).toBe(serialOf('a24'));
   });
 
-  it('keeps tenants apart: no tenant reads another one\'s links; unentitled tenants are refused', async () => {
+  it("keeps tenants apart: no tenant reads another one's links; unentitled tenants are refused", async () => {
     const mine = await get('/v1/links?limit=1000', KEY_P);
     const cid = mine.body.links[0].conversionId;
     expect((await get(`/v1/links/${cid}`, KEY_P)).status).toBe(200);
@@ -157,7 +157,11 @@ describe('linking (紐付管理)', () => {
 
 describe('renewals and change confirmation', () => {
   it('follows a renewal: the renewed card identifies as the same customer with the same conversion ID', async () => {
-    const enrol = await t.post('/v1/links', { ...(await auth('a40', KEY_P)), customerRef: 'cust-40', cards: [{ institution: 'bank-x', kind: 'bank', accountRef: '9999000040' }] }, { key: KEY_P });
+    const enrol = await t.post(
+      '/v1/links',
+      { ...(await auth('a40', KEY_P)), customerRef: 'cust-40', cards: [{ institution: 'bank-x', kind: 'bank', accountRef: '9999000040' }] },
+      { key: KEY_P },
+    );
     const cid = enrol.body.link.conversionId;
     const { renewed, file } = renewHolders({ dir: t.dir, now: T0, ids: ['a40'] });
     expect(renewed[0].serial).not.toBe(t.holder('a40').serial);
@@ -168,23 +172,47 @@ describe('renewals and change confirmation', () => {
     expect(refused.status).toBe(403);
     const imported = await fetch(`${t.url}/v1/admin/link-data`, { method: 'POST', headers: { 'x-api-key': KEY_OP, 'content-type': 'text/csv' }, body: csv });
     expect(await imported.json()).toMatchObject({ records: 1, renewals: 1, skipped: 0 });
-    const badData = await fetch(`${t.url}/v1/admin/link-data`, { method: 'POST', headers: { 'x-api-key': KEY_OP, 'content-type': 'text/csv' }, body: 'renewal,zz,01\n' });
+    const badData = await fetch(`${t.url}/v1/admin/link-data`, {
+      method: 'POST',
+      headers: { 'x-api-key': KEY_OP, 'content-type': 'text/csv' },
+      body: 'renewal,zz,01\n',
+    });
     expect(await badData.json()).toMatchObject({ code: 'bad_link_data' });
     const ch = await t.challenge(KEY_P);
     const sig = cardSign(t.pki.keys[renewed[0].key], ch.challenge);
-    const who = await t.post('/v1/links/identify', { certificate: Buffer.from(renewed[0].cert).toString('base64'), challengeId: ch.challengeId, signature: Buffer.from(sig).toString('base64') }, { key: KEY_P });
+    const who = await t.post(
+      '/v1/links/identify',
+      { certificate: Buffer.from(renewed[0].cert).toString('base64'), challengeId: ch.challengeId, signature: Buffer.from(sig).toString('base64') },
+      { key: KEY_P },
+    );
     expect(who.body.verdict.code).toBe('ok');
     expect(who.body).toMatchObject({ conversionId: cid, next: 'linked', link: { customerRef: 'cust-40' } });
     // A pair record joins a signing certificate to the holder: same conversion ID.
-    await fetch(`${t.url}/v1/admin/link-data`, { method: 'POST', headers: { 'x-api-key': KEY_OP, 'content-type': 'application/json' }, body: JSON.stringify({ records: [{ type: 'pair', from: t.holder('s5').serial, to: renewed[0].serial }] }) });
+    await fetch(`${t.url}/v1/admin/link-data`, {
+      method: 'POST',
+      headers: { 'x-api-key': KEY_OP, 'content-type': 'application/json' },
+      body: JSON.stringify({ records: [{ type: 'pair', from: t.holder('s5').serial, to: renewed[0].serial }] }),
+    });
     const doc = Buffer.from('contract 40');
-    const s = await t.post('/v1/verify/signature', { certificate: Buffer.from(t.holder('s5').cert).toString('base64'), data: doc.toString('base64'), signature: Buffer.from(cardSign(t.pki.keys[t.holder('s5').key], doc)).toString('base64') }, { key: KEY_P });
+    const s = await t.post(
+      '/v1/verify/signature',
+      {
+        certificate: Buffer.from(t.holder('s5').cert).toString('base64'),
+        data: doc.toString('base64'),
+        signature: Buffer.from(cardSign(t.pki.keys[t.holder('s5').key], doc)).toString('base64'),
+      },
+      { key: KEY_P },
+    );
     expect(s.body.certificate.conversionId).toBe(cid);
   });
 
   it('re-checks watched signing certificates after a CRL refresh; the tenant pulls the change and gets a signed webhook', async () => {
     const doc = Buffer.from('loan contract');
-    const body = (id: string) => ({ certificate: Buffer.from(t.holder(id).cert).toString('base64'), data: doc.toString('base64'), signature: Buffer.from(cardSign(t.pki.keys[t.holder(id).key], doc)).toString('base64') });
+    const body = (id: string) => ({
+      certificate: Buffer.from(t.holder(id).cert).toString('base64'),
+      data: doc.toString('base64'),
+      signature: Buffer.from(cardSign(t.pki.keys[t.holder(id).key], doc)).toString('base64'),
+    });
     const w = await t.post('/v1/watches', { ...body('s3'), customerRef: 'cust-s3' }, { key: KEY_P });
     expect(w.status).toBe(201);
     expect(w.body).toMatchObject({ status: 'good', customerRef: 'cust-s3' });
@@ -203,7 +231,15 @@ describe('renewals and change confirmation', () => {
       if (!changes.length) await new Promise((r) => setTimeout(r, 20));
     }
     expect(changes).toHaveLength(1);
-    expect(changes[0]).toMatchObject({ watchId: w.body.watchId, customerRef: 'cust-s3', from: 'good', to: 'revoked', reason: 'affiliationChanged', action: 'ask_customer_to_update_details', crl: { crlNumber: '02' } });
+    expect(changes[0]).toMatchObject({
+      watchId: w.body.watchId,
+      customerRef: 'cust-s3',
+      from: 'good',
+      to: 'revoked',
+      reason: 'affiliationChanged',
+      action: 'ask_customer_to_update_details',
+      crl: { crlNumber: '02' },
+    });
     expect((await get(`/v1/watches/${w.body.watchId}`, KEY_P)).body).toMatchObject({ status: 'revoked', reason: 'affiliationChanged' });
     expect((await get(`/v1/watches/${w2.body.watchId}`, KEY_P)).body.status).toBe('good');
     // Paging from the cursor: nothing newer.

@@ -7,9 +7,39 @@ import type { Change, Link, PaymentCall, Watch } from '../../src/platform/store.
 import { openTestDatabase } from '../helpers/db.js';
 
 const clock = { now: 1_000_000 };
-const link = (cid: string, ref: string): Link => ({ conversionId: cid, customerRef: ref, cards: [{ id: 'c1', institution: 'bank', kind: 'bank', accountRef: '12345678', label: null }], createdAt: 1, updatedAt: 2 });
-const watch = (id: string, tenant: string): Watch => ({ id, tenant, conversionId: 'cid', customerRef: null, issuerKeyId: 'ab', partitions: ['p'], serialHex: '0102', fingerprint: 'f', status: 'good', reason: null, registeredAt: 1, checkedAt: 1 });
-const change = (n: number): Change => ({ watchId: `w${n}`, conversionId: 'cid', customerRef: null, from: 'good', to: 'revoked', reason: 'superseded', action: 'stop_using_certificate', revokedAt: n, crl: null, at: n });
+const link = (cid: string, ref: string): Link => ({
+  conversionId: cid,
+  customerRef: ref,
+  cards: [{ id: 'c1', institution: 'bank', kind: 'bank', accountRef: '12345678', label: null }],
+  createdAt: 1,
+  updatedAt: 2,
+});
+const watch = (id: string, tenant: string): Watch => ({
+  id,
+  tenant,
+  conversionId: 'cid',
+  customerRef: null,
+  issuerKeyId: 'ab',
+  partitions: ['p'],
+  serialHex: '0102',
+  fingerprint: 'f',
+  status: 'good',
+  reason: null,
+  registeredAt: 1,
+  checkedAt: 1,
+});
+const change = (n: number): Change => ({
+  watchId: `w${n}`,
+  conversionId: 'cid',
+  customerRef: null,
+  from: 'good',
+  to: 'revoked',
+  reason: 'superseded',
+  action: 'stop_using_certificate',
+  revokedAt: n,
+  crl: null,
+  at: n,
+});
 const call: PaymentCall = { cardId: 'card_1', institution: 'bank', accountRef: '4111', institutionKey: 'a:k1' };
 
 describe.each(['pglite', 'postgres'] as const)('%s platform store', (kind) => {
@@ -126,10 +156,16 @@ describe.each(['pglite', 'postgres'] as const)('%s platform store', (kind) => {
       { tenant: 'aud', at: 20, route: '/v1/verify/auth', code: 'revoked', certificate: 'f2' },
     ]);
     const audit = await s.audit('aud', null, 10);
-    expect(audit.items.map((x) => [x.code, x.certificate, x.at])).toEqual([['ok', 'f1', 10], ['revoked', 'f2', 20]]);
+    expect(audit.items.map((x) => [x.code, x.certificate, x.at])).toEqual([
+      ['ok', 'f1', 10],
+      ['revoked', 'f2', 20],
+    ]);
     expect((await s.audit('aud2', null, 10)).items).toHaveLength(1);
     expect((await s.audit('nobody', null, 10)).items).toEqual([]);
-    for (let i = 0; i < 5; i++) await s.appendAudit(Array.from({ length: 100 }, (_, j) => ({ tenant: 'cap', at: 1000 + i * 100 + j, route: '/v1/verify/auth', code: 'ok', certificate: null })));
+    for (let i = 0; i < 5; i++)
+      await s.appendAudit(
+        Array.from({ length: 100 }, (_, j) => ({ tenant: 'cap', at: 1000 + i * 100 + j, route: '/v1/verify/auth', code: 'ok', certificate: null })),
+      );
     await s.prune(clock.now, 15, 100);
     const kept = (await s.audit('cap', null, 1000)).items;
     expect(kept).toHaveLength(100);
@@ -160,7 +196,9 @@ describe.each(['pglite', 'postgres'] as const)('%s platform store', (kind) => {
     expect(await s.finishPayment('a', 'k1', 'fp1', d1, audit('approved:approved'), o(true))).toEqual({ stored: true });
     expect((await s.audit('a', null, 1000)).items.length).toBe(before + 1); // with its audit record
     // A slower run that finishes later does not overwrite it, and adds no audit record.
-    expect(await s.finishPayment('a', 'k1', 'fp1', '{"decision":"declined"}', audit('declined:x'), o(true))).toEqual({ record: { state: 'done', requestFp: 'fp1', call, callDeadline: t + 10_000, decision: d1 } });
+    expect(await s.finishPayment('a', 'k1', 'fp1', '{"decision":"declined"}', audit('declined:x'), o(true))).toEqual({
+      record: { state: 'done', requestFp: 'fp1', call, callDeadline: t + 10_000, decision: d1 },
+    });
     expect((await s.audit('a', null, 1000)).items.length).toBe(before + 1);
     expect(await s.startCall('a', 'k1', 'fp1', call, t + 50_000, t + 55_000, 60_000)).toMatchObject({ record: { state: 'done', decision: d1 } });
   });
@@ -169,7 +207,9 @@ describe.each(['pglite', 'postgres'] as const)('%s platform store', (kind) => {
     const t = clock.now;
     const audit = { at: t, route: 'r', code: 'c', certificate: null };
     expect(await s.finishPayment('a', 'k3', 'fp', '{"decision":"declined"}', audit, { now: t, ttlMs: 1000, afterCall: false })).toEqual({ stored: true });
-    expect(await s.finishPayment('a', 'k3', 'fp', '{"decision":"other"}', audit, { now: t, ttlMs: 1000, afterCall: false })).toMatchObject({ record: { state: 'done', decision: '{"decision":"declined"}' } });
+    expect(await s.finishPayment('a', 'k3', 'fp', '{"decision":"other"}', audit, { now: t, ttlMs: 1000, afterCall: false })).toMatchObject({
+      record: { state: 'done', decision: '{"decision":"declined"}' },
+    });
     // Past its TTL a done record is gone for the key, which then starts afresh.
     expect(await s.peekPayment('a', 'k3', t + 2000)).toBeNull();
     expect(await s.startCall('a', 'k3', 'fp9', call, t + 2000, t + 3000, 1000)).toEqual({ call });
@@ -199,12 +239,20 @@ describe.each(['pglite', 'postgres'] as const)('%s platform store', (kind) => {
     expect(starts.filter((x) => 'record' in x).every((x) => 'record' in x && x.record.state === 'pending')).toBe(true);
     const before = (await s.audit('bt', null, 1000)).items.length;
     const o = { now: t, ttlMs: 60_000, afterCall: true };
-    const fins = await Promise.all(keys.flatMap((k, i) => [0, 1].map((j) => s.finishPayment('bt', k, 'fp', JSON.stringify({ i, j }), { at: t, route: 'r', code: `c${i}`, certificate: null }, o))));
+    const fins = await Promise.all(
+      keys.flatMap((k, i) =>
+        [0, 1].map((j) => s.finishPayment('bt', k, 'fp', JSON.stringify({ i, j }), { at: t, route: 'r', code: `c${i}`, certificate: null }, o)),
+      ),
+    );
     expect(fins.filter((x) => 'stored' in x)).toHaveLength(10);
     expect((await s.audit('bt', null, 1000)).items.length - before).toBe(10); // one record per decision
     const peeks = await Promise.all(keys.map((k) => s.peekPayment('bt', k, t)));
     expect(peeks.every((p) => p?.state === 'done')).toBe(true);
-    const free = await Promise.all(Array.from({ length: 6 }, (_, i) => s.finishPayment('bt', `nocall-${i % 3}`, 'fp', '{"d":1}', { at: t, route: 'r', code: 'n', certificate: null }, { ...o, afterCall: false })));
+    const free = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        s.finishPayment('bt', `nocall-${i % 3}`, 'fp', '{"d":1}', { at: t, route: 'r', code: 'n', certificate: null }, { ...o, afterCall: false }),
+      ),
+    );
     expect(free.filter((x) => 'stored' in x)).toHaveLength(3);
   });
 

@@ -6,10 +6,14 @@ const errors = { overloaded: (max: number) => new Error(`more than ${max} pendin
 describe('micro-batcher', () => {
   it('gathers single items into batches of batchSize, answering each caller with its own result', async () => {
     const sent: number[][] = [];
-    const b = new MicroBatcher<number, number>({ batchSize: 3, batchDelayUs: 100, maxPending: 100 }, async (items) => {
-      sent.push(items);
-      return items.map((x) => x * 10);
-    }, errors);
+    const b = new MicroBatcher<number, number>(
+      { batchSize: 3, batchDelayUs: 100, maxPending: 100 },
+      async (items) => {
+        sent.push(items);
+        return items.map((x) => x * 10);
+      },
+      errors,
+    );
     const results = await Promise.all([1, 2, 3, 4].map((x) => b.submit(x)));
     expect(results).toEqual([10, 20, 30, 40]);
     expect(sent).toEqual([[1, 2, 3], [4]]);
@@ -37,7 +41,11 @@ describe('micro-batcher', () => {
 
   it('releases the count when a whole batch fails, and refuses everything while draining', async () => {
     const b = new MicroBatcher<number, number>({ batchSize: 4, batchDelayUs: 100, maxPending: 10 }, async (items) => items, errors);
-    await expect(b.whole(5, async () => { throw new Error('worker died'); })).rejects.toThrow('worker died');
+    await expect(
+      b.whole(5, async () => {
+        throw new Error('worker died');
+      }),
+    ).rejects.toThrow('worker died');
     expect(b.pending).toBe(0);
     await b.drain();
     await expect(b.whole(1, async () => [1])).rejects.toThrow('closing');

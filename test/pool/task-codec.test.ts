@@ -34,7 +34,10 @@ describe('packed pool tasks', () => {
       }
     });
     // Exactly the items' bytes plus fixed headers: a view does not drag its slab along.
-    const payload = items.reduce((n, it) => n + it.cert.length + it.signature.length + (it.kind === 'auth' ? it.challenge.length : (it.digest ?? it.data!).length), 0);
+    const payload = items.reduce(
+      (n, it) => n + it.cert.length + it.signature.length + (it.kind === 'auth' ? it.challenge.length : (it.digest ?? it.data!).length),
+      0,
+    );
     expect(packed.byteLength).toBe(4 + items.length * (12 + 3 * 4) + payload);
   });
 

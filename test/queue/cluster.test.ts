@@ -27,7 +27,15 @@ beforeAll(async () => {
   cpSync(join(t.dir, 'crl'), join(t.dir, 'crl-day0'), { recursive: true });
   symlinkSync(join(t.dir, 'crl-day0'), join(t.dir, 'crl-live'));
   const cfg = workerConfig(t, 'worker', queueSettings(prefix, DB), {
-    crl: { sources: [join(t.dir, 'crl-live')], cacheDir: join(t.dir, 'cache-workers'), refreshIntervalSec: 1, graceSec: 3600, policy: 'hard-fail', retries: 1, backoffMs: 0 },
+    crl: {
+      sources: [join(t.dir, 'crl-live')],
+      cacheDir: join(t.dir, 'cache-workers'),
+      refreshIntervalSec: 1,
+      graceSec: 3600,
+      policy: 'hard-fail',
+      retries: 1,
+      backoffMs: 0,
+    },
   });
   workers = await Promise.all([spawnWorker(cfg), spawnWorker(cfg)]);
 }, 60_000);
@@ -42,7 +50,11 @@ afterAll(async () => {
 
 const signatureBody = (id: string, doc = Buffer.from('契約書 queue')) => {
   const h = t.holder(id);
-  return { certificate: Buffer.from(h.cert).toString('base64'), data: doc.toString('base64'), signature: Buffer.from(cardSign(t.pki.keys[h.key], doc)).toString('base64') };
+  return {
+    certificate: Buffer.from(h.cert).toString('base64'),
+    data: doc.toString('base64'),
+    signature: Buffer.from(cardSign(t.pki.keys[h.key], doc)).toString('base64'),
+  };
 };
 
 describe('queue mode with two worker processes', () => {
@@ -89,7 +101,9 @@ describe('queue mode with two worker processes', () => {
       ...Array.from({ length: 600 }, () => t.post('/v1/verify/signature', sig)),
     ]);
     expect(all.every((r) => r.status === 200 && r.body.verdict.code === 'ok')).toBe(true);
-    const per = await Promise.all(workers.map(async (w) => metricValue(await (await fetch(`${w.url}/metrics`)).text(), 'jpki_queue_worker_jobs_total', 'outcome="completed"')));
+    const per = await Promise.all(
+      workers.map(async (w) => metricValue(await (await fetch(`${w.url}/metrics`)).text(), 'jpki_queue_worker_jobs_total', 'outcome="completed"')),
+    );
     for (const n of per) expect(n).toBeGreaterThan(0);
     const m = await (await fetch(`${t.url}/metrics`)).text();
     // 640 requests in fewer jobs: the API batched them.
@@ -159,28 +173,43 @@ describe('queue mode with two worker processes', () => {
   it('runs change confirmation on the workers after a CRL refresh, once per CRL set across both', async () => {
     const doc = Buffer.from('contract kept for change confirmation');
     const h = t.holder('s6');
-    const w = await t.post('/v1/watches', { certificate: Buffer.from(h.cert).toString('base64'), data: doc.toString('base64'), signature: Buffer.from(cardSign(t.pki.keys[h.key], doc)).toString('base64'), customerRef: 'cust-s6' });
+    const w = await t.post('/v1/watches', {
+      certificate: Buffer.from(h.cert).toString('base64'),
+      data: doc.toString('base64'),
+      signature: Buffer.from(cardSign(t.pki.keys[h.key], doc)).toString('base64'),
+      customerRef: 'cust-s6',
+    });
     expect(w).toMatchObject({ status: 201, body: { status: 'good' } });
     // The next day's CRLs: s6 moved. Both workers load them within a second or two.
     publishCrls({ dir: t.dir, now: Date.now(), day: 1, revokedShare: 0, revoke: { ...REVOKED, s6: 3 } });
     cpSync(join(t.dir, 'crl'), join(t.dir, 'crl-day1'), { recursive: true });
     symlinkSync(join(t.dir, 'crl-day1'), join(t.dir, 'crl-next'));
     renameSync(join(t.dir, 'crl-next'), join(t.dir, 'crl-live')); // atomic flip to the whole new day
-    const changes = await until(async () => {
-      const r = await fetch(`${t.url}/v1/changes`, { headers: { 'x-api-key': 'tenant-a-key-0123456789' } });
-      const c = ((await r.json()) as { changes: { watchId: string; reason: string }[] }).changes;
-      return c.length ? c : null;
-    }, 30_000, 200);
+    const changes = await until(
+      async () => {
+        const r = await fetch(`${t.url}/v1/changes`, { headers: { 'x-api-key': 'tenant-a-key-0123456789' } });
+        const c = ((await r.json()) as { changes: { watchId: string; reason: string }[] }).changes;
+        return c.length ? c : null;
+      },
+      30_000,
+      200,
+    );
     expect(changes).toEqual([expect.objectContaining({ watchId: w.body.watchId, reason: 'affiliationChanged', action: 'ask_customer_to_update_details' })]);
     // Both workers swapped to the same set; the claim let only one re-check it.
-    await until(async () => {
-      const n = await Promise.all(workers.map(async (x) => metricValue(await (await fetch(`${x.url}/metrics`)).text(), 'jpki_crl_refreshes_total')));
-      return n.every((v) => v >= 2);
-    }, 30_000, 200);
+    await until(
+      async () => {
+        const n = await Promise.all(workers.map(async (x) => metricValue(await (await fetch(`${x.url}/metrics`)).text(), 'jpki_crl_refreshes_total')));
+        return n.every((v) => v >= 2);
+      },
+      30_000,
+      200,
+    );
     await new Promise((r) => setTimeout(r, 1500));
     const again = (await (await fetch(`${t.url}/v1/changes`, { headers: { 'x-api-key': 'tenant-a-key-0123456789' } })).json()) as { changes: unknown[] };
     expect(again.changes).toHaveLength(1);
-    const checked = await Promise.all(workers.map(async (x) => metricValue(await (await fetch(`${x.url}/metrics`)).text(), 'jpki_change_confirmation_seconds_count')));
+    const checked = await Promise.all(
+      workers.map(async (x) => metricValue(await (await fetch(`${x.url}/metrics`)).text(), 'jpki_change_confirmation_seconds_count')),
+    );
     expect(checked.reduce((a, b) => a + b, 0)).toBe(2); // one re-check per set: the first set at start, then this one
   }, 60_000);
 

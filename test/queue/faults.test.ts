@@ -31,7 +31,11 @@ async function dropKeys(prefix: string): Promise<void> {
 function signatureBody(t: TestService, id: string): Record<string, string> {
   const h = t.holder(id);
   const doc = Buffer.from(`faults ${id}`);
-  return { certificate: Buffer.from(h.cert).toString('base64'), data: doc.toString('base64'), signature: Buffer.from(cardSign(t.pki.keys[h.key], doc)).toString('base64') };
+  return {
+    certificate: Buffer.from(h.cert).toString('base64'),
+    data: doc.toString('base64'),
+    signature: Buffer.from(cardSign(t.pki.keys[h.key], doc)).toString('base64'),
+  };
 }
 
 const activeJobs = (prefix: string): Promise<number> => redis.llen(`{${prefix}}:verify:active`);
@@ -42,9 +46,17 @@ describe('queue faults', () => {
     // One big bulk chunk and no path cache make the killed worker's job last long enough to be
     // caught active; the short lock lets the stalled check find it within seconds.
     const settings = queueSettings(prefix, DB);
-    const t = await startTestService({ ...settings, jobs: { maxItems: 10_000, chunkSize: 4096, retentionSec: 3600, webhookAttempts: 1, webhookTimeoutMs: 1000 } }, { t0: Date.now() - 60_000 });
-    cleanups.push(() => t.svc.close(), () => dropKeys(prefix));
-    const cfg = workerConfig(t, 'slow', settings, { pool: { threads: 1, batchSize: 16, batchDelayUs: 200, maxPending: 20_000, concurrentTasksPerWorker: 1, pathCacheSize: 0 } });
+    const t = await startTestService(
+      { ...settings, jobs: { maxItems: 10_000, chunkSize: 4096, retentionSec: 3600, webhookAttempts: 1, webhookTimeoutMs: 1000 } },
+      { t0: Date.now() - 60_000 },
+    );
+    cleanups.push(
+      () => t.svc.close(),
+      () => dropKeys(prefix),
+    );
+    const cfg = workerConfig(t, 'slow', settings, {
+      pool: { threads: 1, batchSize: 16, batchDelayUs: 200, maxPending: 20_000, concurrentTasksPerWorker: 1, pathCacheSize: 0 },
+    });
     const first = await spawnWorker(cfg);
     cleanups.push(() => void first.child.kill('SIGKILL'));
 
@@ -62,11 +74,15 @@ describe('queue faults', () => {
     cleanups.push(() => void second.child.kill('SIGKILL'));
     const answers = await Promise.all(sync);
     for (const a of answers) expect(a).toMatchObject({ status: 200, body: { verdict: { code: 'ok' } } });
-    const job = await until(async () => {
-      const r = await fetch(`${t.url}/v1/jobs/${created.body.jobId}`, { headers: { 'x-api-key': 'tenant-a-key-0123456789' } });
-      const j = (await r.json()) as { state: string; done: number; total: number };
-      return j.state === 'completed' ? j : null;
-    }, 40_000, 100);
+    const job = await until(
+      async () => {
+        const r = await fetch(`${t.url}/v1/jobs/${created.body.jobId}`, { headers: { 'x-api-key': 'tenant-a-key-0123456789' } });
+        const j = (await r.json()) as { state: string; done: number; total: number };
+        return j.state === 'completed' ? j : null;
+      },
+      40_000,
+      100,
+    );
     expect(job).toMatchObject({ total: 3000, done: 3000, errors: 0 });
     // The second worker found the first one's jobs stalled and put them back.
     const m = await (await fetch(`${second.url}/metrics`)).text();
@@ -78,7 +94,10 @@ describe('queue faults', () => {
     await until(async () => (await activeJobs(prefix)) >= 1, 20_000, 2);
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
-    const j2 = (await (await fetch(`${t.url}/v1/jobs/${again.body.jobId}`, { headers: { 'x-api-key': 'tenant-a-key-0123456789' } })).json()) as { state: string; done: number };
+    const j2 = (await (await fetch(`${t.url}/v1/jobs/${again.body.jobId}`, { headers: { 'x-api-key': 'tenant-a-key-0123456789' } })).json()) as {
+      state: string;
+      done: number;
+    };
     expect(j2).toMatchObject({ state: 'completed', done: 3000 });
     expect(second.out()).toContain('queue worker stopped');
     // Its heartbeat is withdrawn at once: the API sees no live worker and is not ready.
@@ -91,9 +110,16 @@ describe('queue faults', () => {
     const prefix = uniquePrefix('d');
     const settings = queueSettings(prefix, DB, undefined, { attempts: 3, backoffMs: 20, batchDelayUs: 20_000 });
     const t = await startTestService(settings, { t0: Date.now() - 60_000 });
-    cleanups.push(() => t.svc.close(), () => dropKeys(prefix));
+    cleanups.push(
+      () => t.svc.close(),
+      () => dropKeys(prefix),
+    );
     // A worker whose pool takes at most 10 items: a 20-item job is refused on every attempt.
-    const w = await spawnWorker(workerConfig(t, 'tiny', settings, { pool: { threads: 1, batchSize: 16, batchDelayUs: 200, maxPending: 10, concurrentTasksPerWorker: 1, pathCacheSize: 100 } }));
+    const w = await spawnWorker(
+      workerConfig(t, 'tiny', settings, {
+        pool: { threads: 1, batchSize: 16, batchDelayUs: 200, maxPending: 10, concurrentTasksPerWorker: 1, pathCacheSize: 100 },
+      }),
+    );
     cleanups.push(() => void w.child.kill('SIGKILL'));
     // 20 items in one batch request join one micro-batch, so one 20-item job: refused every time.
     const body = signatureBody(t, 's2');
@@ -166,20 +192,23 @@ describe('queue faults', () => {
   }, 90_000);
 });
 
-
 async function startRedis(port: number): Promise<ChildProcess> {
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   const probe = new Redis({ port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
   probe.on('error', () => undefined); // refused until the server listens
-  await until(async () => {
-    try {
-      if (probe.status !== 'ready') await probe.connect();
-      return (await probe.ping()) === 'PONG';
-    } catch {
-      probe.disconnect();
-      return false;
-    }
-  }, 10_000, 50);
+  await until(
+    async () => {
+      try {
+        if (probe.status !== 'ready') await probe.connect();
+        return (await probe.ping()) === 'PONG';
+      } catch {
+        probe.disconnect();
+        return false;
+      }
+    },
+    10_000,
+    50,
+  );
   probe.disconnect();
   return child;
 }

@@ -19,18 +19,47 @@ let t: TestService;
 let worker: WorkerProc;
 const prefix = `jpkitest${process.pid}rc`;
 
-
 beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'redis-cluster-'));
   ports = [await freePort(), await freePort(), await freePort()];
   for (const port of ports) {
-    servers.push(spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--cluster-config-file', join(dir, `nodes-${port}.conf`), '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' }));
+    servers.push(
+      spawn(
+        'redis-server',
+        [
+          '--port',
+          String(port),
+          '--bind',
+          '127.0.0.1',
+          '--cluster-enabled',
+          'yes',
+          '--cluster-config-file',
+          join(dir, `nodes-${port}.conf`),
+          '--save',
+          '',
+          '--appendonly',
+          'no',
+          '--dir',
+          dir,
+        ],
+        { stdio: 'ignore' },
+      ),
+    );
   }
   await until(async () => ports.every((p) => spawnSync('redis-cli', ['-p', String(p), 'ping'], { encoding: 'utf8' }).stdout.trim() === 'PONG'), 10_000, 50);
-  const made = spawnSync('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes'], { encoding: 'utf8' });
+  const made = spawnSync('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes'], {
+    encoding: 'utf8',
+  });
   expect(made.status, made.stdout + made.stderr).toBe(0);
-  await until(async () => ports.every((p) => spawnSync('redis-cli', ['-p', String(p), 'cluster', 'info'], { encoding: 'utf8' }).stdout.includes('cluster_state:ok')), 20_000, 100);
-  const settings = { ...queueSettings(prefix, DB, ports.map((p) => `redis://127.0.0.1:${p}`).join(',')), redis: { url: ports.map((p) => `redis://127.0.0.1:${p}`).join(','), prefix, cluster: true } };
+  await until(
+    async () => ports.every((p) => spawnSync('redis-cli', ['-p', String(p), 'cluster', 'info'], { encoding: 'utf8' }).stdout.includes('cluster_state:ok')),
+    20_000,
+    100,
+  );
+  const settings = {
+    ...queueSettings(prefix, DB, ports.map((p) => `redis://127.0.0.1:${p}`).join(',')),
+    redis: { url: ports.map((p) => `redis://127.0.0.1:${p}`).join(','), prefix, cluster: true },
+  };
   t = await startTestService(settings, { t0: Date.now() - 60_000 });
   worker = await spawnWorker(workerConfig(t, 'rc', settings as ReturnType<typeof queueSettings>));
 }, 90_000);
@@ -55,14 +84,19 @@ describe('queue mode on a three-master Redis Cluster', () => {
 
     const ids: string[] = [];
     for (let j = 0; j < 4; j++) {
-      const items = await Promise.all(Array.from({ length: 5 }, async (_, i) => ({ type: 'auth', ...t.authBody(t.holder(`a${30 + i}`), await t.challenge()) })));
+      const items = await Promise.all(
+        Array.from({ length: 5 }, async (_, i) => ({ type: 'auth', ...t.authBody(t.holder(`a${30 + i}`), await t.challenge()) })),
+      );
       const created = await t.post('/v1/jobs', { items });
       expect(created.status).toBe(202);
       ids.push(created.body.jobId);
     }
     for (const id of ids) {
       const job = await until(async () => {
-        const j = (await (await fetch(`${t.url}/v1/jobs/${id}`, { headers: { 'x-api-key': 'tenant-a-key-0123456789' } })).json()) as { state: string; results: { verdict: { code: string } }[] };
+        const j = (await (await fetch(`${t.url}/v1/jobs/${id}`, { headers: { 'x-api-key': 'tenant-a-key-0123456789' } })).json()) as {
+          state: string;
+          results: { verdict: { code: string } }[];
+        };
         return j.state === 'completed' ? j : null;
       });
       expect(job.results.map((r) => r.verdict.code)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok']);

@@ -79,8 +79,14 @@ export async function startInstitution(o: InstitutionOptions): Promise<Instituti
       const pin = r.pinBlock ? decryptPin(r.pinBlock, o.pinKey) : null;
       if (pin === null || !a.pin || pinHash(o.id, pin) !== a.pin) return { decision: 'declined', code: 'wrong_pin', authorizationId: null };
     }
-    const code = (await (redis as unknown as { instDebit(k: string, kind: string, amount: number): Promise<string> }).instDebit(acct(r.accountRef), r.method === 'credit' ? 'credit' : 'debit', r.amount));
-    return code === 'approved' ? { decision: 'approved', code, authorizationId: `${o.id}-${randomUUID()}` } : { decision: 'declined', code, authorizationId: null };
+    const code = await (redis as unknown as { instDebit(k: string, kind: string, amount: number): Promise<string> }).instDebit(
+      acct(r.accountRef),
+      r.method === 'credit' ? 'credit' : 'debit',
+      r.amount,
+    );
+    return code === 'approved'
+      ? { decision: 'approved', code, authorizationId: `${o.id}-${randomUUID()}` }
+      : { decision: 'declined', code, authorizationId: null };
   };
 
   const server: Server = createServer((req, res) => {
@@ -97,7 +103,8 @@ export async function startInstitution(o: InstitutionOptions): Promise<Instituti
     req.on('end', () => {
       void (async () => {
         stats.requests++;
-        if (!verifySignature(o.secret, body, req.headers['x-jpki-signature'] as string | undefined, Math.floor(Date.now() / 1000))) return send(401, { code: 'bad_signature' });
+        if (!verifySignature(o.secret, body, req.headers['x-jpki-signature'] as string | undefined, Math.floor(Date.now() / 1000)))
+          return send(401, { code: 'bad_signature' });
         const r = JSON.parse(body) as AuthorizationRequest;
         // One decision per idempotency key: a repeat gets the first answer and moves no money.
         // The key is claimed before deciding, so two concurrent repeats cannot both move money.

@@ -43,7 +43,11 @@ export async function serveCrls(o: CrlServerOptions): Promise<CrlServer> {
       return;
     }
     if (url.pathname === '/crl/' || url.pathname === '/crl') {
-      const list = existsSync(crlDir) ? readdirSync(crlDir).filter((f) => f.endsWith('.crl')).sort() : [];
+      const list = existsSync(crlDir)
+        ? readdirSync(crlDir)
+            .filter((f) => f.endsWith('.crl'))
+            .sort()
+        : [];
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(list.map((f) => `/crl/${f}`)));
       return;
     }

@@ -55,8 +55,7 @@ export interface CrlSpec {
   readonly badSignature?: boolean;
 }
 
-const reasonExt = (reason: number): Uint8Array =>
-  d.seq(d.seq(d.oid(CRL_EXT.reasonCode), d.octets(d.enumerated(reason))));
+const reasonExt = (reason: number): Uint8Array => d.seq(d.seq(d.oid(CRL_EXT.reasonCode), d.octets(d.enumerated(reason))));
 const REASON_EXT = Array.from({ length: 11 }, (_, i) => (i === 7 ? null : reasonExt(i)));
 
 function entryDer(serial: Uint8Array, revokedAt: number, reason: number | null): Uint8Array {
@@ -158,7 +157,9 @@ export function writeCrl(path: string, spec: CrlSpec): { bytes: number; entries:
     d.extension(EXT.authorityKeyIdentifier, false, d.seq(d.implicit(0, spec.issuerKeyId))),
     d.extension(CRL_EXT.cRLNumber, false, d.integer(spec.crlNumber)),
     ...(spec.deltaOf !== undefined ? [d.extension(CRL_EXT.deltaCRLIndicator, true, d.integer(spec.deltaOf))] : []),
-    ...(spec.partitionName ? [d.extension(CRL_EXT.issuingDistributionPoint, true, d.seq(d.explicit(0, d.implicit(0, d.explicit(4, spec.partitionName), true))))] : []),
+    ...(spec.partitionName
+      ? [d.extension(CRL_EXT.issuingDistributionPoint, true, d.seq(d.explicit(0, d.implicit(0, d.explicit(4, spec.partitionName), true))))]
+      : []),
   ];
   const head = d.concat([d.integer(1), SHA256_WITH_RSA, spec.issuerName, d.time(spec.thisUpdate), d.time(spec.nextUpdate)]);
   const extsTlv = d.explicit(0, d.seq(...crlExts));

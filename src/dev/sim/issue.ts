@@ -113,7 +113,12 @@ export function rootSpec(purpose: Purpose, spki: Der, serial: bigint, notBefore:
     spki,
     extensions: [
       ext.keyUsage([KU.keyCertSign, KU.cRLSign]),
-      ext.subjectAltNameDir(d.name([[ATTR.C, 'JP', 'printable'], [ATTR.O, '公的個人認証サービス']])),
+      ext.subjectAltNameDir(
+        d.name([
+          [ATTR.C, 'JP', 'printable'],
+          [ATTR.O, '公的個人認証サービス'],
+        ]),
+      ),
       ext.basicConstraintsCA(),
       ext.crlDistributionPoint(dn),
       ext.subjectKeyId(keyIdentifier(spki)),
@@ -143,7 +148,10 @@ export function endEntitySpec(i: EndEntityInput): CertSpec {
   const subject =
     i.purpose === 'signing'
       ? d.name([[ATTR.C, 'JP', 'printable'], ...(i.locality ?? []).map((l) => [ATTR.L, l, 'printable'] as const), [ATTR.CN, i.subjectCN, 'printable']])
-      : d.name([[ATTR.C, 'JP', 'printable'], [ATTR.CN, i.subjectCN, 'printable']]);
+      : d.name([
+          [ATTR.C, 'JP', 'printable'],
+          [ATTR.CN, i.subjectCN, 'printable'],
+        ]);
   const policy = i.policy ?? (i.purpose === 'signing' ? JPKI.signingPolicy : JPKI.authPolicy);
   const extensions = [
     ext.keyUsage(i.purpose === 'signing' ? [KU.digitalSignature, KU.nonRepudiation] : [KU.digitalSignature]),

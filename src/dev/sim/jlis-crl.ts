@@ -100,8 +100,14 @@ export function publishCrls(o: CrlPublishOptions): { crls: PublishedCrl[]; revok
             // 0x7e…: a serial space no simulated holder uses (holders start at 0x1…).
             serial: (i, out) => {
               const v = base + i;
-              out[0] = 0x7e; out[1] = 0x7e; out[2] = 0; out[3] = 0;
-              out[4] = (v / 2 ** 24) & 255; out[5] = (v >>> 16) & 255; out[6] = (v >>> 8) & 255; out[7] = v & 255;
+              out[0] = 0x7e;
+              out[1] = 0x7e;
+              out[2] = 0;
+              out[3] = 0;
+              out[4] = (v / 2 ** 24) & 255;
+              out[5] = (v >>> 16) & 255;
+              out[6] = (v >>> 8) & 255;
+              out[7] = v & 255;
             },
             seed: day * 1000 + groupNo,
           }

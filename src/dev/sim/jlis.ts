@@ -88,7 +88,17 @@ export function makeTestRoot(now: number): RootCA {
   const nb = Math.floor((now - 2 * YEAR) / 1000) * 1000;
   const na = nb + Math.floor((10 * YEAR) / 1000) * 1000;
   const cert = issueCertificate(rootSpec('authentication', spki, 7n, nb, na, JPKI.testOrganization), privateKey);
-  return { purpose: 'authentication', generation: 0, label: 'test-root', cert, key: privateKey, keyId: keyIdentifier(spki), name: rootName('authentication', JPKI.testOrganization), notBefore: nb, notAfter: na };
+  return {
+    purpose: 'authentication',
+    generation: 0,
+    label: 'test-root',
+    cert,
+    key: privateKey,
+    keyId: keyIdentifier(spki),
+    name: rootName('authentication', JPKI.testOrganization),
+    notBefore: nb,
+    notAfter: na,
+  };
 }
 
 export function makeKeyPool(size: number): PoolKey[] {
@@ -154,7 +164,11 @@ export function initPki(o: InitOptions): { roots: RootCA[]; testRoot: RootCA; ho
     writeFileSync(join(dir, 'ca', `${r.label}.key.pem`), r.key.export({ format: 'pem', type: 'pkcs8' }) as string, { mode: 0o600 });
   }
   const pool = makeKeyPool(o.poolSize ?? 8);
-  pool.forEach((k, i) => writeFileSync(join(dir, 'keys', `pool-${String(i).padStart(2, '0')}.key.pem`), k.privateKey.export({ format: 'pem', type: 'pkcs8' }) as string, { mode: 0o600 }));
+  pool.forEach((k, i) =>
+    writeFileSync(join(dir, 'keys', `pool-${String(i).padStart(2, '0')}.key.pem`), k.privateKey.export({ format: 'pem', type: 'pkcs8' }) as string, {
+      mode: 0o600,
+    }),
+  );
 
   const r = rng(o.seed ?? 1);
   const total = o.authUsers + o.signingUsers + (o.testUsers ?? 0);
@@ -178,8 +192,24 @@ export function initPki(o: InitOptions): { roots: RootCA[]; testRoot: RootCA; ho
       const root = purpose === 'test' ? testRoot : issuingRoot(roots, purpose, issued);
       const keyIndex = Math.floor(r() * pool.length);
       const serial = serialBase + ++counter;
-      const cert = issueEndEntity({ purpose: purpose === 'test' ? 'authentication' : purpose, root, key: pool[keyIndex], serial, person: p, notBefore: issued, policy: purpose === 'test' ? JPKI.testPolicy : undefined });
-      const holder: Holder = { id: `${purpose === 'signing' ? 's' : purpose === 'test' ? 't' : 'a'}${i}`, purpose, serial: serial.toString(16), key: keyIndex, root: root.label, cert, partition: p.partition };
+      const cert = issueEndEntity({
+        purpose: purpose === 'test' ? 'authentication' : purpose,
+        root,
+        key: pool[keyIndex],
+        serial,
+        person: p,
+        notBefore: issued,
+        policy: purpose === 'test' ? JPKI.testPolicy : undefined,
+      });
+      const holder: Holder = {
+        id: `${purpose === 'signing' ? 's' : purpose === 'test' ? 't' : 'a'}${i}`,
+        purpose,
+        serial: serial.toString(16),
+        key: keyIndex,
+        root: root.label,
+        cert,
+        partition: p.partition,
+      };
       buf.push(JSON.stringify({ ...holder, cert: Buffer.from(cert).toString('base64') }));
       if (buf.length >= 1000) {
         writeSync(fd, buf.join('\n') + '\n');
@@ -196,7 +226,13 @@ export function initPki(o: InitOptions): { roots: RootCA[]; testRoot: RootCA; ho
       {
         kind: 'simulated-jlis',
         now: new Date(o.now).toISOString(),
-        roots: [...roots, testRoot].map((x) => ({ label: x.label, purpose: x.purpose, generation: x.generation, notBefore: new Date(x.notBefore).toISOString(), notAfter: new Date(x.notAfter).toISOString() })),
+        roots: [...roots, testRoot].map((x) => ({
+          label: x.label,
+          purpose: x.purpose,
+          generation: x.generation,
+          notBefore: new Date(x.notBefore).toISOString(),
+          notAfter: new Date(x.notAfter).toISOString(),
+        })),
         users: { authentication: o.authUsers, signing: o.signingUsers, test: o.testUsers ?? 0 },
         keyPool: pool.length,
       },
@@ -220,8 +256,13 @@ export interface PkiDir {
 
 export function openPki(dir: string): PkiDir {
   const trustDir = join(dir, 'trust');
-  const trustPems = readdirSync(trustDir).filter((f) => f.endsWith('.pem')).sort().map((f) => join(trustDir, f));
-  const keyFiles = readdirSync(join(dir, 'keys')).filter((f) => f.endsWith('.key.pem')).sort();
+  const trustPems = readdirSync(trustDir)
+    .filter((f) => f.endsWith('.pem'))
+    .sort()
+    .map((f) => join(trustDir, f));
+  const keyFiles = readdirSync(join(dir, 'keys'))
+    .filter((f) => f.endsWith('.key.pem'))
+    .sort();
   const keys = keyFiles.map((f) => createPrivateKey(readFileSync(join(dir, 'keys', f), 'utf8')));
   const file = { authentication: 'auth.ndjson', signing: 'sign.ndjson', test: 'test.ndjson' } as const;
   return {

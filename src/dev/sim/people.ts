@@ -14,8 +14,50 @@ export function rng(seed: number): () => number {
   };
 }
 
-const SURNAMES = ['佐藤', '鈴木', '高橋', '田中', '伊藤', '渡辺', '山本', '中村', '小林', '加藤', '吉田', '山田', '佐々木', '山口', '松本', '井上', '木村', '林', '斎藤', '清水'];
-const GIVEN = ['翔太', '陽菜', '大輔', '美咲', '健一', '由美', '誠', '愛', '拓也', '結衣', '直樹', '花子', '太郎', '恵子', '蓮', '葵', '悠真', 'さくら', '一郎', '裕子'];
+const SURNAMES = [
+  '佐藤',
+  '鈴木',
+  '高橋',
+  '田中',
+  '伊藤',
+  '渡辺',
+  '山本',
+  '中村',
+  '小林',
+  '加藤',
+  '吉田',
+  '山田',
+  '佐々木',
+  '山口',
+  '松本',
+  '井上',
+  '木村',
+  '林',
+  '斎藤',
+  '清水',
+];
+const GIVEN = [
+  '翔太',
+  '陽菜',
+  '大輔',
+  '美咲',
+  '健一',
+  '由美',
+  '誠',
+  '愛',
+  '拓也',
+  '結衣',
+  '直樹',
+  '花子',
+  '太郎',
+  '恵子',
+  '蓮',
+  '葵',
+  '悠真',
+  'さくら',
+  '一郎',
+  '裕子',
+];
 /** Names whose register form uses a character outside JIS X 0208, written with a substitute
  *  (代替文字) in the certificate: the flagged position is the substituted character. */
 const SUBSTITUTED: readonly (readonly [string, string])[] = [

@@ -35,11 +35,28 @@ export function renewHolders(o: RenewOptions): { renewed: Holder[]; file: string
     if (!old) throw new Error(`no authentication holder ${id}`);
     const rootDer = pki.rootCert(old.root);
     const rc = parseCertificate(rootDer);
-    const root: RootCA = { purpose: 'authentication', generation: 3, label: old.root, cert: rootDer, key: pki.rootKey(old.root), keyId: rc.extensions.subjectKeyId!, name: rc.subject.der, notBefore: rc.notBefore, notAfter: rc.notAfter };
+    const root: RootCA = {
+      purpose: 'authentication',
+      generation: 3,
+      label: old.root,
+      cert: rootDer,
+      key: pki.rootKey(old.root),
+      keyId: rc.extensions.subjectKeyId!,
+      name: rc.subject.der,
+      notBefore: rc.notBefore,
+      notAfter: rc.notAfter,
+    };
     const spki = spkiOf(createPublicKey(pki.keys[old.key]));
     const serial = BigInt(`0x${randomBytes(8).toString('hex')}`) | (1n << 62n);
     const p = { ...person(r, o.now), partition: old.partition };
-    const cert = issueEndEntity({ purpose: 'authentication', root, key: { privateKey: pki.keys[old.key], spki, keyId: keyIdentifier(spki) }, serial, person: p, notBefore: o.now - 60_000 });
+    const cert = issueEndEntity({
+      purpose: 'authentication',
+      root,
+      key: { privateKey: pki.keys[old.key], spki, keyId: keyIdentifier(spki) },
+      serial,
+      person: p,
+      notBefore: o.now - 60_000,
+    });
     const h: Holder = { ...old, id: `${id}r`, serial: serial.toString(16), cert };
     renewed.push(h);
     records.push({ type: 'renewal', from: old.serial, to: h.serial });
@@ -50,7 +67,10 @@ export function renewHolders(o: RenewOptions): { renewed: Holder[]; file: string
     if (!s || !a) throw new Error(`no holders ${sid}, ${aid}`);
     records.push({ type: 'pair', from: s.serial, to: a.serial });
   }
-  appendFileSync(join(o.dir, 'users', 'auth.ndjson'), renewed.map((h) => JSON.stringify({ ...h, cert: Buffer.from(h.cert).toString('base64') })).join('\n') + (renewed.length ? '\n' : ''));
+  appendFileSync(
+    join(o.dir, 'users', 'auth.ndjson'),
+    renewed.map((h) => JSON.stringify({ ...h, cert: Buffer.from(h.cert).toString('base64') })).join('\n') + (renewed.length ? '\n' : ''),
+  );
   mkdirSync(join(o.dir, 'link-data'), { recursive: true });
   const file = join(o.dir, 'link-data', `${new Date(o.now).toISOString().slice(0, 10).replaceAll('-', '')}.csv`);
   writeFileSync(file, formatLinkCsv(records));
