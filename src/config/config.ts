@@ -354,6 +354,12 @@ const SCHEMA = object('The service configuration.', {
       10_000 * 4096,
       'The body limit of POST /v1/jobs alone (other routes: limits.bodyBytes). The API key is checked before any of it is read.',
     ),
+    maxPendingItemsPerTenant: int(
+      1,
+      100_000_000,
+      100_000,
+      'Items a tenant may have waiting in its running jobs; beyond it POST /v1/jobs answers 429 too_many_jobs (bounds the work and storage one tenant can queue).',
+    ),
   }),
   webhooks: object(
     'Where webhooks (bulk jobs, change confirmation) may go: https anywhere public; plain http only to allowHosts; loopback, private, link-local, CGNAT and metadata addresses (checked after DNS, at send time) only with allowPrivate.',

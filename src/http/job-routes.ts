@@ -43,6 +43,11 @@ export function registerJobRoutes(app: FastifyInstance, deps: JobRouteDeps): voi
       // Scheme, allow-list and literal addresses now; resolved addresses again at every delivery.
       const refused = webhook ? refusedUrl(webhook, config.webhooks) : null;
       if (refused) throw new ApiError('bad_request', `webhook refused: ${refused}`);
+      // Before any challenge is used: a tenant's waiting work (and what it stores) is bounded.
+      const waiting = await bulk.store.pendingItems(req.tenant!.id);
+      if (waiting + items.length > config.jobs.maxPendingItemsPerTenant) {
+        throw new ApiError('too_many_jobs', `${waiting} items wait in this tenant's running jobs; at most ${config.jobs.maxPendingItemsPerTenant}`, 5);
+      }
       const now = clock();
       const prepared: BulkItem[] = [];
       for (const it of items) {

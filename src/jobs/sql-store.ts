@@ -69,6 +69,14 @@ export class SqlJobStore implements JobStore {
     };
   }
 
+  async pendingItems(tenant: string): Promise<number> {
+    const r = await this.db.query<{ n: unknown }>(
+      "SELECT coalesce(sum(total - done), 0) AS n FROM bulk_jobs WHERE tenant = $1 AND state = 'running' AND expires_at > $2",
+      [tenant, this.clock()],
+    );
+    return Number(r[0].n);
+  }
+
   async results(jobId: string, offset: number, limit: number): Promise<(string | null)[]> {
     const job = await this.get(jobId);
     if (!job) return [];

@@ -25,6 +25,8 @@ export interface JobStore {
    *  time the job has every result; 'gone' if the job has expired. */
   record(jobId: string, chunk: number, results: ChunkResults, now: number): Promise<'recorded' | 'duplicate' | 'completed' | 'gone'>;
   get(jobId: string): Promise<BulkJobRecord | null>;
+  /** Items still without a result in the tenant's running (unexpired) jobs. */
+  pendingItems(tenant: string): Promise<number>;
   /** Result JSON for indexes offset…offset+limit-1 (null where none yet). */
   results(jobId: string, offset: number, limit: number): Promise<(string | null)[]>;
   close(): Promise<void>;

@@ -15,6 +15,7 @@ beforeAll(async () => {
       { id: 'a', apiKeySha256: sha(KEY_A), basicInfo: true, webhookSecret: WEBHOOK_SECRET_A, linkedCards: true, mode: 'proxy' },
       { id: 'b', apiKeySha256: sha(KEY_B), basicInfo: false, linkedCards: true, mode: 'proxy' },
     ],
+    jobs: { maxItems: 100, chunkSize: 8, retentionSec: 3600, webhookAttempts: 1, webhookTimeoutMs: 1000, maxBodyBytes: 1_000_000, maxPendingItemsPerTenant: 5 },
   });
   port = Number(new URL(t.url).port);
 });
@@ -75,5 +76,37 @@ describe('bulk jobs are audited like any verification', () => {
     expect(done.results[0].verdict.status).toBe('valid');
     const audit = (await get('/v1/audit?limit=1000')).body.records;
     expect(audit.slice(before).some((r: { code: string }) => r.code === 'ok')).toBe(true);
+  });
+});
+
+describe("a tenant's waiting bulk work is bounded", () => {
+  it('POST /v1/jobs beyond jobs.maxPendingItemsPerTenant is 429 too_many_jobs, before any challenge is used', async () => {
+    // Four items of tenant b already wait in a running job.
+    await t.svc.db.query("INSERT INTO bulk_jobs (id, tenant, total, state, created_at, expires_at) VALUES ('waiting-b', 'b', 4, 'running', 1, $1)", [
+      Date.now() + 3_600_000,
+    ]);
+    const ch = await t.challenge(KEY_B);
+    const two = [
+      { type: 'auth', ...t.authBody(t.holder('a45'), ch) },
+      { type: 'auth', ...t.authBody(t.holder('a46'), await t.challenge(KEY_B)) },
+    ];
+    const refused = await t.post('/v1/jobs', { items: two }, { key: KEY_B });
+    expect(refused.status).toBe(429);
+    expect(refused.body.code).toBe('too_many_jobs');
+    expect(refused.headers.get('retry-after')).toBe('5');
+    // The refused request used no challenge: the first one still verifies.
+    const r = await t.post('/v1/verify/auth', t.authBody(t.holder('a45'), ch), { key: KEY_B });
+    expect(r.body.verdict.code).toBe('ok');
+    // One item fits; another tenant is not held back by b's work.
+    expect((await t.post('/v1/jobs', { items: [{ type: 'auth', ...t.authBody(t.holder('a47'), await t.challenge(KEY_B)) }] }, { key: KEY_B })).status).toBe(
+      202,
+    );
+    expect(
+      (
+        await t.post('/v1/jobs', {
+          items: two.map(() => ({ type: 'auth', ...t.authBody(t.holder('a48'), { challengeId: 'AAAAAAAAAAAAAAAAAAAAAA', challenge: Buffer.alloc(32) }) })),
+        })
+      ).status,
+    ).toBe(202);
   });
 });

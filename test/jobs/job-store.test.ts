@@ -93,6 +93,27 @@ describe.each(['pglite', 'postgres'] as const)('%s job store', (kind) => {
     expect((await store.get(j))!.webhook).toBe('http://x/y');
   });
 
+  it("counts the items still waiting in a tenant's running jobs", async () => {
+    const tenant = `pending-${kind}`;
+    expect(await store.pendingItems(tenant)).toBe(0);
+    const a = id();
+    const b = id();
+    await store.create({ id: a, tenant, total: 5, createdAt: 1, webhook: null }, [[0, '"x"', false]]);
+    await store.create({ id: b, tenant, total: 2, createdAt: 1, webhook: null }, []);
+    expect(await store.pendingItems(tenant)).toBe(6);
+    await store.record(
+      b,
+      0,
+      [
+        [0, '"y"', false],
+        [1, '"z"', false],
+      ],
+      2,
+    ); // b completes
+    expect(await store.pendingItems(tenant)).toBe(4);
+    expect(await store.pendingItems('someone-else')).toBe(0);
+  });
+
   it('forgets a job after the retention time', async () => {
     const j = id();
     await store.create({ id: j, tenant: 'a', total: 1, createdAt: clock.now, webhook: null }, []);
