@@ -18,6 +18,7 @@ import { serveCrls } from '../dev/sim/crl-server.js';
 import { loadTrustStore, readCertificateDers } from '../app/trust-store.js';
 import { UsageError, parse, type Flags } from './args.js';
 import { progressBar } from './progress.js';
+import { configDocs, configJsonSchema } from '../config/generated.js';
 import { renewHolders } from '../dev/sim/renewal.js';
 import { clientCmd, institutionCmd, serveCmd, startCmd, workerCmd } from './serve.js';
 
@@ -345,7 +346,18 @@ async function demoCmd(argv: string[]): Promise<number> {
   return 0;
 }
 
+/** `config schema` (the JSON Schema of a configuration file) or `config docs` (the field
+ *  reference), both generated from the configuration table. */
+async function configCmd(argv: string[]): Promise<number> {
+  const { positionals } = parse(argv, {});
+  if (positionals[0] === 'schema') console.log(JSON.stringify(configJsonSchema(), null, 2));
+  else if (positionals[0] === 'docs') process.stdout.write(configDocs());
+  else throw new UsageError('config: give schema or docs');
+  return 0;
+}
+
 export const commands: Record<string, Command> = {
+  config: configCmd,
   start: startCmd,
   serve: serveCmd,
   worker: workerCmd,

@@ -9,6 +9,7 @@ import { commands } from './commands.js';
 const USAGE = `jpki-verify — JPKI certificate and signature verifier
 
 Commands:
+  config (schema|docs)                     print the configuration's JSON Schema, or its field reference (Markdown)
   start [--dir D]                          the embedded default: demo J-LIS + CRLs, HTTP service, printed try-it commands
   serve --config FILE                      run the HTTP service (config file + JPKI_* environment overrides);
                                            with "mode": "queue" it enqueues verifications for worker processes
