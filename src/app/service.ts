@@ -5,6 +5,7 @@
 import type { DestinationStream, Logger } from 'pino';
 import { createLogger } from '../ops/logging.js';
 import { listenUrl } from './listen.js';
+import { CloseStack } from './close-stack.js';
 import { openRecordStores } from './record-stores.js';
 import { MemoryChallengeStore } from '../challenges/memory.js';
 import { RedisChallengeStore } from '../challenges/redis.js';
@@ -51,6 +52,11 @@ export const WALL_CLOCK = (): number => Date.now();
 
 export async function startService(config: Config, opts: ServiceOptions = {}): Promise<Service> {
   const logger = createLogger(config.logLevel, opts.logDestination);
+  const stack = new CloseStack(logger);
+  return stack.starting(() => build(config, opts, logger, stack));
+}
+
+async function build(config: Config, opts: ServiceOptions, logger: Logger, stack: CloseStack): Promise<Service> {
   const clock = opts.clock ?? Date.now;
   const metrics = new Metrics(config.mode === 'queue' ? 'api' : 'embedded');
   const keys = redisKeys(config.redis.prefix);
@@ -59,6 +65,7 @@ export async function startService(config: Config, opts: ServiceOptions = {}): P
   let bulk: BulkJobs;
   // The system of record (PostgreSQL, or PGlite in this process): platform, payments, audit, jobs.
   const records = await openRecordStores(config, logger, metrics, clock);
+  stack.defer('system of record', () => records.close());
   const { db, platform, present, bulkDeps } = records;
   const relay = new PaymentRelay(
     platform,
@@ -76,8 +83,13 @@ export async function startService(config: Config, opts: ServiceOptions = {}): P
   );
   if (config.mode === 'queue') {
     const q = config.queue;
-    const dispatcher = await QueueDispatcher.start({ ...q, redis: config.redis, keys, wallClock: WALL_CLOCK }, metrics.dispatchObserver(), logger);
+    const dispatcher: QueueDispatcher = await QueueDispatcher.start(
+      { ...q, redis: config.redis, keys, wallClock: WALL_CLOCK },
+      metrics.dispatchObserver(),
+      logger,
+    );
     verifier = dispatcher;
+    stack.defer('queue dispatcher', () => dispatcher.close());
     // Bulk chunks go to the workers behind synchronous traffic (BullMQ serves prioritised jobs
     // after plain ones); the workers record their results in Redis.
     const chunkRunner: ChunkRunner = async (chunk) => {
@@ -100,6 +112,7 @@ export async function startService(config: Config, opts: ServiceOptions = {}): P
   } else {
     const lv = (local = await LocalVerifier.start(config, metrics, logger, clock));
     verifier = lv;
+    stack.defer('local verifier', () => lv.close());
     const runner = localChunkRunner(
       (item) => lv.verify(item),
       () => bulk,
@@ -112,10 +125,12 @@ export async function startService(config: Config, opts: ServiceOptions = {}): P
   let challenges: ChallengeStore;
   let challengeRedis: RedisClient | null = null;
   if (config.challenge.store === 'redis') {
-    challengeRedis = redisClient(config.redis, 'fail-fast', (err) => logger.warn({ err: { message: err.message } }, 'redis error'));
-    await whenReady(challengeRedis);
-    challenges = new RedisChallengeStore(challengeRedis, keys);
+    const redis = (challengeRedis = redisClient(config.redis, 'fail-fast', (err) => logger.warn({ err: { message: err.message } }, 'redis error')));
+    stack.defer('challenge redis', () => redis.disconnect());
+    await whenReady(redis);
+    challenges = new RedisChallengeStore(redis, keys);
   } else challenges = new MemoryChallengeStore(clock);
+  stack.defer('challenge store', () => challenges.close());
 
   // Readiness: this node cannot serve while its database or its challenge Redis is unreachable.
   const storesNotReady = async (): Promise<string[]> => {
@@ -125,10 +140,11 @@ export async function startService(config: Config, opts: ServiceOptions = {}): P
   };
 
   const app = buildApp({ config, verifier, bulk, platform, present, relay, challenges, metrics, logger, storesNotReady, clock });
+  stack.defer('http', () => app.close()); // first to close: stops accepting, in-flight requests complete
   const url = await listenUrl(app, config.host, config.port);
   logger.info({ url, mode: config.mode, threads: local ? config.pool.threads : 0 }, 'listening');
+  let stopped: Promise<void> | null = null;
 
-  let closing: Promise<void> | null = null;
   return {
     app,
     url,
@@ -139,15 +155,7 @@ export async function startService(config: Config, opts: ServiceOptions = {}): P
     metrics,
     logger,
     close() {
-      closing ??= (async () => {
-        await app.close(); // stops accepting; in-flight requests complete
-        await verifier.close();
-        await challenges.close();
-        challengeRedis?.disconnect();
-        await records.close();
-        logger.info('stopped');
-      })();
-      return closing;
+      return (stopped ??= stack.close().then(() => logger.info('stopped')));
     },
   };
 }

@@ -23,6 +23,7 @@ import { BulkJobs } from '../jobs/bulk-jobs.js';
 import { watchFeed } from '../platform/wiring.js';
 import { buildOpsApp } from '../http/ops-app.js';
 import { listenUrl } from './listen.js';
+import { CloseStack } from './close-stack.js';
 import { openRecordStores } from './record-stores.js';
 
 export interface QueueWorkerProcess {
@@ -42,23 +43,38 @@ export interface QueueWorkerOptions {
 
 export async function startQueueWorker(config: Config, opts: QueueWorkerOptions = {}): Promise<QueueWorkerProcess> {
   const logger = createLogger(config.logLevel, opts.logDestination).child({ role: 'worker' });
+  const stack = new CloseStack(logger);
+  return stack.starting(() => build(config, opts, logger, stack));
+}
+
+async function build(config: Config, opts: QueueWorkerOptions, logger: Logger, stack: CloseStack): Promise<QueueWorkerProcess> {
   const clock = opts.clock ?? Date.now;
   const metrics = new Metrics('worker');
   const keys = redisKeys(config.redis.prefix);
   const q = config.queue;
   const id = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const local = await LocalVerifier.start(config, metrics, logger, clock);
+  stack.defer('local verifier', () => local.close());
+  // The ops port closes late (after the jobs), so it reports while the worker drains.
+  let ops: ReturnType<typeof buildOpsApp> | null = null;
+  stack.defer('ops server', () => ops?.close());
   const onError = (err: Error): void => logger.warn({ err: { message: err.message } }, 'worker redis error');
   const redis: RedisClient = redisClient(config.redis, 'fail-fast', onError);
   const owned: RedisClient[] = []; // clients handed to BullMQ, closed here
+  stack.defer('redis', () => {
+    redis.disconnect();
+    for (const c of owned) c.disconnect();
+  });
   const deadLetters = new Queue(keys.deadLetterQueue(q.name), {
     connection: bullConnection(config.redis, 'fail-fast', onError, owned),
     prefix: keys.bullPrefix,
   });
   deadLetters.on('error', onError);
+  stack.defer('dead-letter queue', () => deadLetters.close());
   await whenReady(redis);
   // Workers share the API nodes' system of record: conversion IDs for proxy tenants, bulk results.
   const records = await openRecordStores(config, logger, metrics, clock);
+  stack.defer('system of record', () => records.close());
   if (local.feed) watchFeed(local.feed, records.platform, config.crl.graceSec * 1000, logger, (r) => metrics.changeRecheck(r));
   const bulk = new BulkJobs({ ...records.bulkDeps, runner: null });
 
@@ -161,12 +177,23 @@ export async function startQueueWorker(config: Config, opts: QueueWorkerOptions 
   beatSafely();
   const heartbeat = setInterval(beatSafely, q.heartbeatMs);
   heartbeat.unref();
+  // First to close: no new jobs, the active ones finish, then the heartbeat is withdrawn.
+  stack.defer('jobs and heartbeat', async () => {
+    clearInterval(heartbeat);
+    await worker.close(); // waits for the active jobs
+    await redis
+      .multi()
+      .zrem(keys.workers, id)
+      .del(keys.workerStatus(id))
+      .exec()
+      .catch(() => undefined);
+  });
   void worker.run().catch((err: Error) => logger.error({ err: { message: err.message } }, 'worker stopped'));
   await worker.waitUntilReady();
 
   // /metrics, /healthz and /readyz (Prometheus scrapes each worker): the API node's routes.
   const consuming = (): boolean => worker.isRunning() && redis.status === 'ready';
-  const ops = buildOpsApp(logger, {
+  ops = buildOpsApp(logger, {
     mode: 'worker',
     metrics,
     notReady: async () => {
@@ -182,7 +209,7 @@ export async function startQueueWorker(config: Config, opts: QueueWorkerOptions 
   const url = await listenUrl(ops, config.worker.host, config.worker.port);
   logger.info({ id, url, queue: q.name, concurrency: q.concurrency, threads: config.pool.threads }, 'queue worker started');
 
-  let closing: Promise<void> | null = null;
+  let stopped: Promise<void> | null = null;
   return {
     id,
     url,
@@ -190,24 +217,7 @@ export async function startQueueWorker(config: Config, opts: QueueWorkerOptions 
     metrics,
     logger,
     close() {
-      closing ??= (async () => {
-        clearInterval(heartbeat);
-        await worker.close(); // waits for the active jobs
-        await redis
-          .multi()
-          .zrem(keys.workers, id)
-          .del(keys.workerStatus(id))
-          .exec()
-          .catch(() => undefined);
-        await local.close();
-        await deadLetters.close();
-        await ops.close();
-        redis.disconnect();
-        for (const c of owned) c.disconnect();
-        await records.close();
-        logger.info({ id }, 'queue worker stopped');
-      })();
-      return closing;
+      return (stopped ??= stack.close().then(() => logger.info({ id }, 'queue worker stopped')));
     },
   };
 }
