@@ -87,11 +87,12 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   void app.register(
     async (v1) => {
       registerTenantAuth(v1, { config, metrics });
-      registerVerifyRoutes(v1, { config, challenges, metrics, clock, verification: verify });
-      registerJobRoutes(v1, { config, bulk, clock, verification: verify });
-      registerPlatformRoutes(v1, { config, platform, clock, authItem, signatureItem, present });
-      registerPaymentRoutes(v1, { relay, metrics, clock, authItem });
-      registerOperatorRoutes(v1, { config, verifier });
+      // One plugin per route group, each inside the authenticated scope (its hooks apply to them).
+      await v1.register(async (g) => registerVerifyRoutes(g, { config, challenges, metrics, clock, verification: verify }));
+      await v1.register(async (g) => registerJobRoutes(g, { config, bulk, clock, verification: verify }));
+      await v1.register(async (g) => registerPlatformRoutes(g, { config, platform, clock, authItem, signatureItem, present }));
+      await v1.register(async (g) => registerPaymentRoutes(g, { relay, metrics, clock, authItem }));
+      await v1.register(async (g) => registerOperatorRoutes(g, { config, verifier }));
     },
     { prefix: AUTHENTICATED_PREFIX },
   );

@@ -92,4 +92,17 @@ describe('imports', () => {
       expect(text, f).not.toMatch(/Date\.now\(\)|new Date\(\)|process\.env/);
     }
   });
+
+  it('keep store implementations inside their feature: only the feature itself and app/ (the composition) import them', () => {
+    // Interfaces (store.ts) are the features' public face; SQL, Redis and memory implementations
+    // are internals that other features must not reach into.
+    const implementation = /^src\/(platform|jobs|challenges)\/(sql-store|redis|memory)\.ts$/;
+    for (const [f, deps] of graph) {
+      for (const d of deps) {
+        if (!implementation.test(d)) continue;
+        const sameFeature = dirname(d) === dirname(f);
+        expect(sameFeature || f.startsWith('src/app/'), `${f} imports ${d}`).toBe(true);
+      }
+    }
+  });
 });
