@@ -54,6 +54,10 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const run = commands[cmd];
+  if (Object.hasOwn(commands, cmd) && (rest.includes('--help') || rest.includes('-h'))) {
+    console.log(usageOf(cmd));
+    return 0;
+  }
   if (!run) {
     console.error(`unknown command "${cmd}"\n\n${USAGE}`);
     return 2;
@@ -69,6 +73,21 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`${cmd}: ${e.name === 'Error' ? '' : `${e.name}: `}${e.message}`);
     return 2;
   }
+}
+
+/** The usage lines of one command (its entries in USAGE, continuation lines included). */
+function usageOf(cmd: string): string {
+  const lines = USAGE.split('\n');
+  const out: string[] = [];
+  let inside = false;
+  for (const line of lines) {
+    if (/^  \S/.test(line)) inside = line.startsWith(`  ${cmd} `) || line === `  ${cmd}`;
+    else if (!/^ {3,}\S/.test(line)) inside = false;
+    if (inside) out.push(line);
+  }
+  return out.length
+    ? `jpki-verify ${cmd}\n\n${out.join('\n')}\n\nExit codes: 0 success, 1 a verification or conformance mismatch, 2 bad usage or input.`
+    : USAGE;
 }
 
 /** The version in the package's own package.json: the nearest one above this module (it sits in

@@ -3,7 +3,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadConfig, validateConfig, type Config } from '../config/config.js';
+import { ConfigError, loadConfig, validateConfig, type Config } from '../config/config.js';
 import { startService } from '../app/service.js';
 import { startQueueWorker } from '../app/worker.js';
 import { startInstitution, type InstitutionOptions } from '../dev/institution/server.js';
@@ -39,14 +39,23 @@ export async function serveCmd(argv: string[]): Promise<number> {
   if (config.tenants.length === 0) throw new UsageError('config tenants: at least one tenant is required (or use `start` for the embedded demo)');
   if (config.mode === 'embedded' && config.trust.roots.length === 0)
     throw new UsageError('config trust.roots: at least one trust anchor file or folder is required');
+  checkRoots(config);
   return runUntilSignal(config);
 }
 
 /** A queue worker process: consumes verification jobs until SIGTERM, then finishes the active ones. */
+/** Every trust root is there before anything starts: a missing one is named, not a bare ENOENT. */
+function checkRoots(config: Config): void {
+  config.trust.roots.forEach((p, i) => {
+    if (!existsSync(p)) throw new ConfigError(`trust.roots[${i}]`, `${p} does not exist (a PEM/DER file or a folder of them)`);
+  });
+}
+
 export async function workerCmd(argv: string[]): Promise<number> {
   const { flags } = parse(argv, { config: { type: 'string' } });
   const config = loadConfig(str(flags, 'config') ?? null);
   if (config.trust.roots.length === 0) throw new UsageError('config trust.roots: at least one trust anchor file or folder is required');
+  checkRoots(config);
   return untilSignal(await startQueueWorker(config));
 }
 
@@ -112,6 +121,15 @@ export async function clientCmd(argv: string[]): Promise<number> {
   };
   const url = need('url');
   const headers = { 'content-type': 'application/json', 'x-api-key': need('key') };
+  /** A request to the service; an unreachable service is a clear error naming the URL and why. */
+  const send = async (path: string, init: RequestInit): Promise<Response> => {
+    try {
+      return await fetch(`${url}${path}`, init);
+    } catch (err) {
+      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+      throw new Error(`cannot reach ${url}: ${cause?.code ?? cause?.message ?? (err as Error).message}`);
+    }
+  };
   const pki = openPki(resolve(need('dir')));
   const id = need('holder');
   const holder = pki.holders(id.startsWith('s') ? 'signing' : id.startsWith('t') ? 'test' : 'authentication').find((h) => h.id === id);
@@ -124,15 +142,14 @@ export async function clientCmd(argv: string[]): Promise<number> {
   };
   /** A fresh challenge signed by the holder's card: the authentication part of every request. */
   const authentication = async (): Promise<{ certificate: string; challengeId: string; signature: string }> => {
-    const ch = (await (await fetch(`${url}/v1/challenges`, { method: 'POST', headers: { 'x-api-key': headers['x-api-key'] } })).json()) as {
-      challengeId: string;
-      challenge: string;
-    };
+    const r = await send('/v1/challenges', { method: 'POST', headers: { 'x-api-key': headers['x-api-key'] } });
+    const ch = (await r.json()) as { challengeId: string; challenge: string; code?: string; message?: string };
+    if (r.status !== 200) throw new Error(`POST /v1/challenges answered ${r.status} ${ch.code ?? ''}: ${ch.message ?? 'no message'}`);
     return { certificate, challengeId: ch.challengeId, signature: tamper(cardSign(pki.keys[holder.key], Buffer.from(ch.challenge, 'base64'))) };
   };
   let res: Response;
   if (positionals[0] === 'auth') {
-    res = await fetch(`${url}/v1/verify/auth`, { method: 'POST', headers, body: JSON.stringify(await authentication()) });
+    res = await send('/v1/verify/auth', { method: 'POST', headers, body: JSON.stringify(await authentication()) });
   } else if (positionals[0] === 'enrol') {
     // --card institution:kind:accountRef (repeatable as a comma list)
     const cards = (str(flags, 'card') ?? '')
@@ -142,7 +159,7 @@ export async function clientCmd(argv: string[]): Promise<number> {
         const [institution, kind, accountRef] = c.split(':');
         return { institution, kind, accountRef };
       });
-    res = await fetch(`${url}/v1/links`, {
+    res = await send('/v1/links', {
       method: 'POST',
       headers,
       body: JSON.stringify({ ...(await authentication()), customerRef: need('customer'), cards }),
@@ -163,14 +180,14 @@ export async function clientCmd(argv: string[]): Promise<number> {
       // The terminal encrypts the PIN for the institution; the relay only passes it on.
       ...(pin ? { pinBlock: encryptPin(pin, need('pin-key')) } : {}),
     };
-    res = await fetch(`${url}/v1/payments/authorize`, { method: 'POST', headers, body: JSON.stringify(body) });
+    res = await send('/v1/payments/authorize', { method: 'POST', headers, body: JSON.stringify(body) });
     const out = (await res.json()) as { decision?: string };
     console.log(JSON.stringify(out, null, 2));
     return out.decision === 'approved' ? 0 : 1;
   } else if (positionals[0] === 'signature') {
     const doc = Buffer.from(`契約書 ${new Date().toISOString()}`);
     const signature = tamper(cardSign(pki.keys[holder.key], doc));
-    res = await fetch(`${url}/v1/verify/signature`, {
+    res = await send('/v1/verify/signature', {
       method: 'POST',
       headers,
       body: JSON.stringify({ certificate, data: doc.toString('base64'), signature }),

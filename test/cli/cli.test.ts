@@ -123,5 +123,39 @@ describe('the command as installed', () => {
     const bad = await exec('serve', '--config', cfg);
     expect(bad.code).toBe(2);
     expect(bad.err).toContain('pool.threads');
+    const noRoot = join(mkdtempSync(join(tmpdir(), 'jpki-cfg-')), 'no-root.json');
+    writeFileSync(noRoot, JSON.stringify({ trust: { roots: ['/nonexistent/roots'] }, tenants: [{ id: 'a', apiKeySha256: 'a'.repeat(64) }] }));
+    const missing = await exec('serve', '--config', noRoot);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain('config trust.roots[0]: /nonexistent/roots does not exist');
+  });
+});
+
+describe('first contact', () => {
+  it("COMMAND --help prints that command's usage and exits 0", async () => {
+    for (const cmd of ['worker', 'verify', 'start', 'serve', 'client']) {
+      const r = await run(cmd, '--help');
+      expect(r.code, cmd).toBe(0);
+      expect(r.out, cmd).toContain(`  ${cmd} `);
+      expect(r.err, cmd).toBe('');
+    }
+  });
+
+  it('client: a dead URL and a wrong key are clear errors, not a TypeError or a bare "fetch failed"', async () => {
+    const { startTestService } = await import('../helpers/service.js');
+    const { freePort } = await import('../helpers/cluster.js');
+    const t = await startTestService();
+    try {
+      const port = await freePort(); // nothing listens there
+      const dead = await run('client', '--url', `http://127.0.0.1:${port}`, '--key', 'x', '--dir', t.dir, 'auth', '--holder', 'a30');
+      expect(dead.code).toBe(2);
+      expect(dead.err).toContain(`cannot reach http://127.0.0.1:${port}: ECONNREFUSED`);
+      const wrong = await run('client', '--url', t.url, '--key', 'not-a-key', '--dir', t.dir, 'auth', '--holder', 'a30');
+      expect(wrong.code).toBe(2);
+      expect(wrong.err).toContain('POST /v1/challenges answered 401 unauthorized');
+      expect(wrong.err).not.toMatch(/TypeError/);
+    } finally {
+      await t.svc.close();
+    }
   });
 });
