@@ -216,7 +216,8 @@ export class Metrics {
     }[role];
     for (const name of drop) this.registry.removeSingleMetric(name);
     this.role = role;
-    collectDefaultMetrics({ register: this.registry, prefix: 'jpki_process_', eventLoopMonitoringPrecision: 10 });
+    // Default names (process_*, nodejs_*), unprefixed: stock Node.js dashboards and alerts find them.
+    collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 10 });
     // Labelled counters start at 0 for every known label value, so dashboards and alert rules
     // see a series before the first failure.
     if (role !== 'api') for (const reason of [...CRL_REJECTIONS, 'unreadable']) this.crlRefreshFailures.inc({ reason }, 0);

@@ -288,7 +288,8 @@ describe('observability', () => {
       'jpki_crl_age_seconds{issuer_key=',
       'jpki_crl_entries{issuer_key=',
       'jpki_crl_next_update_seconds',
-      'jpki_process_nodejs_eventloop_lag_seconds',
+      'nodejs_eventloop_lag_seconds',
+      'process_cpu_seconds_total',
     ]) {
       expect(text, m).toContain(m);
     }
