@@ -1,0 +1,20 @@
+// The package's public API: `import { verifyAuthentication, … } from 'jpki-verify'`. Named
+// exports only (no `export *`), so what is public is decided here.
+export { parseCertificate, CertificateError, type Certificate } from './core/certificate.js';
+export { CertificatePool } from './core/cert-pool.js';
+export {
+  verifyAuthentication,
+  verifyDocumentSignature,
+  type AuthRequest,
+  type SignatureRequest,
+  type VerifyContext,
+  type VerificationResult,
+  type SignatureVerificationResult,
+  type CertificateFacts,
+} from './core/verify.js';
+export type { Verdict, VerdictCode, RevocationPolicy } from './core/verdict.js';
+export type { BasicFourInfo, CertificateKind, Purpose } from './core/jpki.js';
+export { loadTrustStore, TrustStoreError } from './app/trust-store.js';
+export { loadConfig, validateConfig, ConfigError, DEFAULTS, type Config, type TenantConfig } from './config/config.js';
+export { startService, type Service, type ServiceOptions } from './app/service.js';
+export { startQueueWorker, type QueueWorkerProcess } from './app/worker.js';
