@@ -138,7 +138,24 @@ describe('docker-compose.yml: the queue-mode cluster', () => {
     const home = S.grafana.environment!.GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH;
     expect(home.startsWith(dashMount)).toBe(true);
     expect(existsSync(join(REPO_ROOT, 'grafana/dashboards', home.slice(dashMount.length + 1)))).toBe(true);
-    const dash = JSON.parse(readFileSync(join(REPO_ROOT, 'grafana/dashboards/jpki-overview.json'), 'utf8')) as { panels: { datasource?: { uid: string } }[] };
-    for (const p of dash.panels) if (p.datasource) expect(p.datasource.uid).toBe(ds.datasources[0].uid);
+    // No datasource uid is hard-coded (a dashboard imported elsewhere would break): every panel and
+    // query names the dashboard's datasource variable, whose type is the provisioned datasource's.
+    const text = readFileSync(join(REPO_ROOT, 'grafana/dashboards/jpki-overview.json'), 'utf8');
+    const dash = JSON.parse(text) as { templating: { list: { name: string; type: string; query: unknown }[] } };
+    expect(text).not.toContain(`"uid": "${ds.datasources[0].uid}"`);
+    const uids: string[] = [];
+    JSON.parse(text, (key, value) => {
+      if (key === 'datasource' && value && typeof value === 'object') uids.push((value as { uid: string }).uid);
+      return value;
+    });
+    expect(uids.length).toBeGreaterThan(30);
+    expect(new Set(uids)).toEqual(new Set(['${datasource}']));
+    const vars = Object.fromEntries(dash.templating.list.map((v) => [v.name, v]));
+    expect(vars.datasource).toMatchObject({ type: 'datasource', query: (ds.datasources[0] as unknown as { type: string }).type });
+    expect(vars.instance).toMatchObject({ type: 'query', query: { query: 'label_values(jpki_ready, instance)' } });
+    // …and every query follows the instance picker.
+    const exprs = [...text.matchAll(/"expr": "((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]);
+    expect(exprs.length).toBeGreaterThan(30);
+    for (const e of exprs) expect(e, e).toContain('instance=~\\"$instance\\"');
   });
 });
