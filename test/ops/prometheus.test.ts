@@ -117,7 +117,9 @@ afterAll(async () => {
 });
 
 describe('Grafana dashboard and Prometheus rules on a real Prometheus', () => {
-  const targets = dashboard.panels.flatMap((p) => (p.targets ?? []).map((x) => ({ panel: p.title, expr: x.expr.replaceAll('$__rate_interval', '30s').replaceAll('$instance', '.*') })));
+  const targets = dashboard.panels.flatMap((p) =>
+    (p.targets ?? []).map((x) => ({ panel: p.title, expr: x.expr.replaceAll('$__rate_interval', '30s').replaceAll('$instance', '.*') })),
+  );
 
   it('the dashboard has the panels operators need', () => {
     const titles = dashboard.panels.map((p) => p.title).join(' | ');
