@@ -15,6 +15,8 @@ export class LocalVerifier implements Verifier {
     readonly pool: VerifierPool,
     readonly feed: CrlFeed | null,
     readonly anchors: number,
+    /** The configured CRL sources: the bounded label set of the per-source failure gauge. */
+    private readonly sources: readonly string[],
   ) {}
 
   static async start(config: Config, metrics: Metrics, logger: Logger, clock: () => number): Promise<LocalVerifier> {
@@ -38,7 +40,7 @@ export class LocalVerifier implements Verifier {
       metrics.poolObserver(),
     );
     const feed = await startCrlFeed(config, anchors.certificates(), pool, metrics, logger, clock);
-    return new LocalVerifier(pool, feed, anchors.size);
+    return new LocalVerifier(pool, feed, anchors.size, config.crl.sources);
   }
 
   verify(item: VerifyItem): Promise<ItemResult> {
@@ -66,12 +68,27 @@ export class LocalVerifier implements Verifier {
     metrics.poolUtilization.set(this.pool.utilization);
     metrics.poolPending.set(this.pool.pending);
     metrics.poolThreads.set(this.pool.threads);
-    // Per source, read at scrape time: a failed fetch ends a refresh without any event to hook.
-    for (const s of this.feed?.status() ?? []) metrics.crlSourceFailures.set({ source: s.id }, s.failures);
+    // Per configured source (a folder or an index expands to many files: one series each would be
+    // hundreds), the worst of its files, read at scrape time: a failed fetch ends a refresh
+    // without any event to hook.
+    const worst = new Map<string, number>(this.sources.map((src) => [src, 0]));
+    for (const st of this.feed?.status() ?? []) {
+      const src = sourceOf(this.sources, st.id);
+      worst.set(src, Math.max(worst.get(src) ?? 0, st.failures));
+    }
+    for (const [source, failures] of worst) metrics.crlSourceFailures.set({ source }, failures);
   }
 
   async close(): Promise<void> {
     await this.pool.close();
     this.feed?.stop();
   }
+}
+
+/** The configured source a fetched file or URL came from: the longest one it starts with (`other`
+ *  for a URL an index listed elsewhere, so the label set stays the configuration's). */
+export function sourceOf(sources: readonly string[], id: string): string {
+  let best = '';
+  for (const src of sources) if ((id === src || id.startsWith(src.endsWith('/') ? src : `${src}/`)) && src.length > best.length) best = src;
+  return best || 'other';
 }
