@@ -159,8 +159,9 @@ export class PaymentRelay {
     };
 
     const rec = await store.peekPayment(tenant.id, req.idempotencyKey, this.clock());
-    // A pending record past its deadline is taken over below; anything else answers now.
-    if (rec && (rec.requestFp !== requestFp || rec.state === 'done' || rec.callDeadline === null || rec.callDeadline > this.clock())) return inTheWay(rec);
+    // This request's own pending record past its deadline is taken over below; any other answers now.
+    const takeover = rec?.state === 'pending' && rec.requestFp === requestFp && rec.callDeadline !== null && rec.callDeadline <= this.clock();
+    if (rec && !takeover) return inTheWay(rec);
 
     // A call recorded earlier (pending past its deadline) is asked again as it was: same account,
     // same institution key, whatever card this retry names.
@@ -177,8 +178,6 @@ export class PaymentRelay {
       } else if (eligible.length > 1) {
         return answer({ ...base, decision: 'choose_card', code: 'choose_card', conversionId, cards: eligible.map(view), verdict });
       } else card = eligible[0];
-      if (!this.clients.has(card.institution))
-        return answer(error('unknown_institution', `no institution ${card.institution} is configured`, { card: view(card) }));
       // The institution's key is new for every record: a key the relay reuses after its record
       // expired, or another tenant's key that spells the same, must never meet an old answer at
       // the institution. A retry of this record's pending call reuses it (startCall keeps it).
@@ -188,10 +187,10 @@ export class PaymentRelay {
     const cardView: CardView = linked
       ? view(linked)
       : { id: call.cardId, institution: call.institution, kind: req.method === 'credit' ? 'credit' : 'debit', label: null, masked: maskRef(call.accountRef) };
-    if ((req.method === 'debit' || req.method === 'atm') && !req.pinBlock)
-      return answer(error('pin_required', 'debit and ATM need the card PIN (pinBlock)', { card: cardView }));
     const client = this.clients.get(call.institution);
     if (!client) return answer(error('unknown_institution', `no institution ${call.institution} is configured`, { card: cardView }));
+    if ((req.method === 'debit' || req.method === 'atm') && !req.pinBlock)
+      return answer(error('pin_required', 'debit and ATM need the card PIN (pinBlock)', { card: cardView }));
 
     // Durable before the call: from here a crash leaves a pending record that a retry resolves.
     const deadline = this.clock() + client.config.timeoutMs + this.opts.callMarginMs;

@@ -103,12 +103,8 @@ export class Platform {
 
   // ---- ID conversion ----
 
-  /** The serial a chain of renewals and pairings started from. */
-  subject(serial: string): Promise<string> {
-    // A longer chain (or a loop) stops after MAX_ALIAS_HOPS: still one stable answer per serial.
-    return this.store.rootSerial(normSerial(serial), MAX_ALIAS_HOPS);
-  }
-
+  /** The tenant's conversion ID for the subject a serial's chain of renewals and pairings started
+   *  from (a longer chain, or a loop, stops after MAX_ALIAS_HOPS: still one stable answer). */
   async conversionId(tenant: TenantConfig, serial: string): Promise<string> {
     return (await this.store.resolve(tenant.id, normSerial(serial), MAX_ALIAS_HOPS, false)).conversionId;
   }
@@ -301,7 +297,7 @@ export class Platform {
   // ---- audit trail ----
 
   /** Appends a verification or decision to the tenant's audit trail. Resolves once the record is
-   *  committed (group commit: one statement for every record within auditFlushMs); rejects with
+   *  committed (group commit, paced as PlatformOptions.auditFlushMs says); rejects with
    *  StoreError when it could not be, so the caller fails the request instead of answering 200
    *  without its record. */
   audit(tenant: TenantConfig, route: string, code: string, fingerprint: string | null): Promise<void> {

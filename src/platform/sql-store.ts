@@ -35,6 +35,16 @@ const callOf = (r: Pick<PaymentRow, 'card_id' | 'institution' | 'account_ref' | 
 /** jsonb comes back parsed from both drivers; the relay keeps decisions as JSON text. */
 const jsonText = (v: unknown): string | null => (v === null || v === undefined ? null : typeof v === 'string' ? v : JSON.stringify(v));
 
+/** The serial an alias chain from `serial` ends at, at most `hops` hops (a loop still ends): one
+ *  query over serial_aliases, for one serial or inside a LATERAL join over many. */
+const aliasRoot = (serial: string, hops: string): string => `
+  WITH RECURSIVE chain (s, depth) AS (
+    SELECT ${serial}, 0
+    UNION ALL
+    SELECT a.target, chain.depth + 1 FROM serial_aliases a JOIN chain ON a.serial = chain.s WHERE chain.depth < ${hops}
+  )
+  SELECT s FROM chain ORDER BY depth DESC LIMIT 1`;
+
 const linkOf = (r: Record<string, unknown>): Link => ({
   conversionId: r.conversion_id as string,
   customerRef: r.customer_ref as string,
@@ -112,15 +122,7 @@ export class SqlPlatformStore implements PlatformStore {
   }
 
   async rootSerial(serial: string, maxHops: number): Promise<string> {
-    const r = await this.db.query<{ s: string }>(
-      `WITH RECURSIVE chain (s, depth) AS (
-         SELECT $1::text, 0
-         UNION ALL
-         SELECT a.target, c.depth + 1 FROM serial_aliases a JOIN chain c ON a.serial = c.s WHERE c.depth < $2
-       )
-       SELECT s FROM chain ORDER BY depth DESC LIMIT 1`,
-      [serial, maxHops],
-    );
+    const r = await this.db.query<{ s: string }>(aliasRoot('$1::text', '$2'), [serial, maxHops]);
     return r[0].s;
   }
 
@@ -134,14 +136,7 @@ export class SqlPlatformStore implements PlatformStore {
     const rows = await this.db.query(
       `SELECT q.n, r.s AS subject, c.conversion_id, l.customer_ref, l.cards, l.created_at, l.updated_at
        FROM unnest($1::text[], $2::text[], $3::boolean[], $4::integer[]) WITH ORDINALITY AS q(tenant, serial, with_link, hops, n)
-       CROSS JOIN LATERAL (
-         WITH RECURSIVE chain (s, depth) AS (
-           SELECT q.serial, 0
-           UNION ALL
-           SELECT a.target, chain.depth + 1 FROM serial_aliases a JOIN chain ON a.serial = chain.s WHERE chain.depth < q.hops
-         )
-         SELECT s FROM chain ORDER BY depth DESC LIMIT 1
-       ) r
+       CROSS JOIN LATERAL (${aliasRoot('q.serial', 'q.hops')}) r
        LEFT JOIN conversion_ids c ON c.tenant = q.tenant AND c.subject = r.s
        LEFT JOIN links l ON q.with_link AND l.tenant = q.tenant AND l.conversion_id = c.conversion_id
        ORDER BY q.n`,
