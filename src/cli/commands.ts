@@ -8,12 +8,14 @@ import { assembleSet } from '../core/revocation-assembly.js';
 import { IndexRevocationChecker } from '../core/revocation-lookup.js';
 import { loadCrl, type LoadedCrl } from '../core/crl-load.js';
 import { verifyAuthentication, verifyDocumentSignature, type VerifyContext } from '../core/verify.js';
+import type { RevocationReport } from '../core/verdict.js';
 import { defaultExceptionsPath, loadExceptions } from '../dev/conformance/exceptions.js';
 import { inScope, runLimboCase, summarize, type LimboCase } from '../dev/conformance/limbo.js';
 import { runPkits } from '../dev/conformance/pkits.js';
 import { cardSign, cardSignDigest } from '../dev/sim/card.js';
 import { initPki, openPki } from '../dev/sim/jlis.js';
-import { publishCrls, rotateCrls } from '../dev/sim/jlis-crl.js';
+import { publishCrls, recordRevocations, rotateCrls } from '../dev/sim/jlis-crl.js';
+import { serveOcsp } from '../dev/sim/ocsp-responder.js';
 import { serveCrls } from '../dev/sim/crl-server.js';
 import { loadTrustStore, readCertificateDers } from '../app/trust-store.js';
 import { UsageError, parse, type Flags } from './args.js';
@@ -83,6 +85,8 @@ async function pkiCmd(argv: string[]): Promise<number> {
     holders: { type: 'string' },
     pairs: { type: 'string' },
     host: { type: 'string' },
+    validity: { type: 'string' },
+    'ocsp-url': { type: 'string' },
   });
   const dir = resolve(need(flags, 'dir'));
   if (positionals[0] === 'crl') return pkiCrl(dir, flags);
@@ -97,7 +101,12 @@ async function pkiCmd(argv: string[]): Promise<number> {
     return 0;
   }
   if (positionals[0] === 'serve') return pkiServe(dir, flags);
-  if (positionals[0] !== 'init') throw new UsageError('expected "pki init", "pki crl", "pki renew" or "pki serve"');
+  if (positionals[0] === 'revoke') return pkiRevoke(dir, flags);
+  if (positionals[0] === 'ocsp') {
+    if (positionals[1] !== 'serve') throw new UsageError('expected "pki ocsp serve"');
+    return pkiOcspServe(dir, flags);
+  }
+  if (positionals[0] !== 'init') throw new UsageError('expected "pki init", "pki crl", "pki revoke", "pki renew", "pki serve" or "pki ocsp serve"');
   const bar = progressBar('issuing certificates');
   const t0 = performance.now();
   const res = initPki({
@@ -108,6 +117,7 @@ async function pkiCmd(argv: string[]): Promise<number> {
     testUsers: int(flags, 'test', 10),
     poolSize: Math.max(1, int(flags, 'pool', 8)),
     seed: int(flags, 'seed', 1),
+    ocspUrl: str(flags, 'ocsp-url'),
     onProgress: bar,
   });
   console.error(`wrote ${res.holders} holder certificates and ${res.roots.length + 1} roots to ${dir} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
@@ -127,14 +137,20 @@ const REASON_CODES: Record<string, number> = {
   aACompromise: 10,
 };
 
-/** `pki crl`: publish CRLs for the holders of a PKI (plus bulk entries), or rotate to the next day. */
-async function pkiCrl(dir: string, flags: Flags): Promise<number> {
+/** --revoke / --holders as ID[:REASON],… → holder id → reason code (keyCompromise by default). */
+function revocationsFlag(list: string): Record<string, number> {
   const revoke: Record<string, number> = {};
-  for (const item of (str(flags, 'revoke') ?? '').split(',').filter(Boolean)) {
+  for (const item of list.split(',').filter(Boolean)) {
     const [id, reason = 'keyCompromise'] = item.split(':');
     if (!(reason in REASON_CODES)) throw new UsageError(`unknown reason "${reason}" (one of ${Object.keys(REASON_CODES).join(', ')})`);
     revoke[id] = REASON_CODES[reason];
   }
+  return revoke;
+}
+
+/** `pki crl`: publish CRLs for the holders of a PKI (plus bulk entries), or rotate to the next day. */
+async function pkiCrl(dir: string, flags: Flags): Promise<number> {
+  const revoke = revocationsFlag(str(flags, 'revoke') ?? '');
   const t0 = performance.now();
   const res = rotateCrls({ dir, now: timeFlag(flags, 'now'), bulkEntries: int(flags, 'entries', 0), revoke });
   const total = res.crls.reduce((n, c) => n + c.entries, 0);
@@ -154,6 +170,40 @@ async function pkiServe(dir: string, flags: Flags): Promise<number> {
     onRotate: (d) => console.error(`rotated: day ${d}`),
   });
   console.error(`serving ${join(dir, 'crl')} at ${srv.url}/crl/ (index: ${srv.url}/crl/)${every ? `, rotating every ${every} s` : ''}`);
+  await new Promise<void>((r) => {
+    process.once('SIGINT', r);
+    process.once('SIGTERM', r);
+  });
+  await srv.close();
+  return 0;
+}
+
+/** `pki revoke`: record revocations now; OCSP answers revoked at once, the next `pki crl` publishes them. */
+async function pkiRevoke(dir: string, flags: Flags): Promise<number> {
+  const revoke = revocationsFlag(need(flags, 'holders'));
+  if (Object.keys(revoke).length === 0) throw new UsageError('--holders names no holder');
+  let added;
+  try {
+    added = recordRevocations(dir, revoke, timeFlag(flags, 'now'));
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  console.error(
+    `recorded ${added.length} revocation(s) (${added.map((r) => r.id).join(', ') || 'all already revoked'}): OCSP answers revoked now; the next "pki crl" publishes them`,
+  );
+  return 0;
+}
+
+/** `pki ocsp serve`: the simulated J-LIS OCSP responder. Runs until interrupted. */
+async function pkiOcspServe(dir: string, flags: Flags): Promise<number> {
+  if (!existsSync(join(dir, 'trust'))) throw new UsageError(`${dir} holds no PKI (run "pki init" first)`);
+  const srv = await serveOcsp({
+    dir,
+    port: int(flags, 'port', 8090),
+    host: str(flags, 'host'),
+    validityMs: int(flags, 'validity', 3600) * 1000,
+  });
+  console.error(`OCSP responder for ${dir} at ${srv.url} (delegated responder certificates in ${join(dir, 'ocsp')})`);
   await new Promise<void>((r) => {
     process.once('SIGINT', r);
     process.once('SIGTERM', r);
@@ -308,15 +358,15 @@ async function demoCmd(argv: string[]): Promise<number> {
   const show = (
     label: string,
     r: {
-      verdict: { status: string; code: string; detail: string; revocation: { checked: boolean; source?: { crlNumber: string | null; thisUpdate: number } } };
+      verdict: { status: string; code: string; detail: string; revocation: RevocationReport };
     },
-  ): void =>
+  ): void => {
+    const src = r.verdict.revocation.source;
     console.log(
       `${label.padEnd(44)} ${r.verdict.status.padEnd(8)} ${r.verdict.code.padEnd(24)} ${r.verdict.detail}` +
-        (r.verdict.revocation.source
-          ? `  [CRL #${r.verdict.revocation.source.crlNumber} of ${new Date(r.verdict.revocation.source.thisUpdate).toISOString()}]`
-          : ''),
+        (src?.kind === 'crl' ? `  [CRL #${src.crlNumber} of ${new Date(src.thisUpdate).toISOString()}]` : ''),
     );
+  };
   show('auth: valid signature over the challenge', verifyAuthentication({ certificate: a.cert, challenge, signature: sig, time: now }, ctx));
   show(
     'auth: revoked card',

@@ -21,10 +21,16 @@ Commands:
   client pay … --method credit|debit|atm --amount N [--card-ref ID] [--pin PIN --pin-key KEY]
                                            link the holder to cards; pay with the My Number Card
   demo                                     make a demo PKI and CRLs; show valid / revoked / tampered / wrong-type verdicts
-  pki init --dir D [--auth N] [--signing N] [--test N] [--pool K] [--seed S] [--now ISO]
-                                           write a simulated J-LIS PKI (roots, holders, keys) into D
+  pki init --dir D [--auth N] [--signing N] [--test N] [--pool K] [--seed S] [--now ISO] [--ocsp-url URL]
+                                           write a simulated J-LIS PKI (roots, holders, keys) into D; the holders'
+                                           certificates name URL as their OCSP responder (default http://127.0.0.1:8090/)
   pki crl --dir D [--entries N] [--revoke ID:REASON,...] [--now ISO]
                                            publish partitioned CRLs for D's holders into D/crl (rotates on repeat)
+  pki revoke --dir D --holders ID[:REASON],... [--now ISO]
+                                           revoke now: OCSP answers revoked at once, the next "pki crl" publishes it
+  pki ocsp serve --dir D [--port 8090] [--host 127.0.0.1] [--validity SECONDS]
+                                           the simulated J-LIS OCSP responder (POST and GET), signing with a
+                                           delegated responder per root (D/ocsp), from the same data as the CRLs
   pki renew --dir D --holders ID,... [--pairs SIGNING:AUTH,...] [--now ISO]
                                            renew authentication certificates; write J-LIS link data to D/link-data
   pki serve --dir D [--port 8089] [--host 127.0.0.1] [--rotate-every SECONDS]

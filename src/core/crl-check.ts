@@ -93,7 +93,7 @@ export class CrlSetChecker implements RevocationChecker {
         const signer = this.signer(crl, issuer, time);
         if (!signer) continue;
         if (!this.usable(crl, time)) continue;
-        const src = { issuer: formatName(crl.issuer), crlNumber: crl.crlNumber, thisUpdate: crl.thisUpdate, nextUpdate: crl.nextUpdate };
+        const src = { kind: 'crl' as const, issuer: formatName(crl.issuer), crlNumber: crl.crlNumber, thisUpdate: crl.thisUpdate, nextUpdate: crl.nextUpdate };
         // A delta over this CRL, from the same issuer and scope, speaks first.
         const delta = this.deltaFor(crl, signer, time);
         if (delta) {

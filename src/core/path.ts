@@ -349,7 +349,7 @@ function validate(s: Search, path: Certificate[]): PathResult {
   if (checker && !selfAnchored) {
     for (let i = n - 1; i >= 0; i--) {
       const st = checker.check(certs[i], path[i + 1], s.time);
-      const r: RevocationReport = { checked: true, status: st.status, reason: st.reason, revokedAt: st.revokedAt, source: st.source };
+      const r: RevocationReport = { checked: true, ...st };
       if (i === 0) report = r;
       if (st.status === 'revoked') {
         return failed(verdict('revoked', i, `revoked (${st.reason ?? 'unspecified'})`, r));

@@ -4,14 +4,17 @@ import { REASONS } from './crl.js';
 import type { RevocationChecker } from './path.js';
 import { DEFAULT_STALE_GRACE_MS, isStale } from './revocation-freshness.js';
 import { keyIdOf, type CrlMeta, type RevocationSet } from './revocation-set.js';
-import type { RevocationSource, RevocationStatus, RevocationReason } from './verdict.js';
+import type { CrlSource, RevocationStatus, RevocationReason } from './verdict.js';
 
 export function reasonName(code: number): RevocationReason {
   return (REASONS[code] ?? 'unspecified') as RevocationReason;
 }
 
-export function sourceOf(m: CrlMeta): RevocationSource {
-  return { issuer: m.issuer, crlNumber: m.crlNumber, thisUpdate: m.thisUpdate, nextUpdate: m.nextUpdate };
+/** What a CRL lookup answers: a status and the CRL it rests on. */
+export type CrlStatus = Omit<RevocationStatus, 'source'> & { readonly source?: CrlSource };
+
+export function sourceOf(m: CrlMeta): CrlSource {
+  return { kind: 'crl', issuer: m.issuer, crlNumber: m.crlNumber, thisUpdate: m.thisUpdate, nextUpdate: m.nextUpdate };
 }
 
 /** Partition names (dirName distribution points) a certificate says its status is published in. */
@@ -43,7 +46,7 @@ export class IndexRevocationChecker implements RevocationChecker {
     this.graceMs = opts.graceMs ?? DEFAULT_STALE_GRACE_MS;
   }
 
-  check(cert: Certificate, issuer: Certificate, time: number): RevocationStatus {
+  check(cert: Certificate, issuer: Certificate, time: number): CrlStatus {
     return lookupStatus(this.current(), keyIdOf(issuer), partitionsOf(cert), cert.serial, time, this.graceMs);
   }
 }
@@ -60,7 +63,7 @@ export function lookupStatus(
   serial: Uint8Array,
   time: number,
   graceMs: number,
-): RevocationStatus {
+): CrlStatus {
   const iss = set.issuer(issuerKeyId);
   if (!iss) return { status: 'unknown' };
   let base: CrlMeta | undefined;

@@ -1,6 +1,7 @@
 // Verdicts: one enum of codes for every outcome, each with a status and a rank. When every
 // candidate path fails, the failure with the highest rank is reported: it is the one that got
 // furthest or says most (after rustls/webpki's Error::rank).
+import type { OcspFailure } from './ocsp-failure.js';
 
 export type VerdictStatus = 'valid' | 'invalid' | 'indeterminate';
 
@@ -39,7 +40,8 @@ export const VERDICT_CODES = {
   // revocation
   revoked: ['invalid', 90, 'a certificate in the path is revoked'],
   crl_stale: ['indeterminate', 50, 'the CRL covering the certificate is past nextUpdate (plus grace)'],
-  revocation_unavailable: ['indeterminate', 45, 'no CRL covers the certificate'],
+  revocation_unavailable: ['indeterminate', 45, 'no revocation data covers the certificate (no CRL, or the OCSP responder answered unknown)'],
+  ocsp_unavailable: ['indeterminate', 46, 'OCSP had to decide and gave no usable answer (revocation.failure names why)'],
 
   // the challenge (電子利用者証明)
   challenge_unknown: ['invalid', 95, 'no such challenge (never issued, or forgotten long after expiry)'],
@@ -53,12 +55,28 @@ export const VERDICT_CODES = {
 
 export type VerdictCode = keyof typeof VERDICT_CODES;
 
-export interface RevocationSource {
+/** The CRL that decided: its issuer, number and dates. */
+export interface CrlSource {
+  readonly kind: 'crl';
   readonly issuer: string; // readable issuer name of the CRL
   readonly crlNumber: string | null; // hex
   readonly thisUpdate: number; // epoch ms
   readonly nextUpdate: number | null;
 }
+
+/** The OCSP response that decided: who signed it, where it came from, and its dates. */
+export interface OcspSource {
+  readonly kind: 'ocsp';
+  /** Readable name of the signer: the issuing CA, or the responder it delegated to. */
+  readonly responder: string;
+  readonly url: string;
+  readonly producedAt: number; // epoch ms
+  readonly thisUpdate: number;
+  readonly nextUpdate: number | null;
+}
+
+/** The revocation data a verdict rests on. */
+export type RevocationSource = CrlSource | OcspSource;
 
 export type RevocationReason =
   | 'unspecified'
@@ -73,10 +91,15 @@ export type RevocationReason =
   | 'aACompromise';
 
 export interface RevocationStatus {
-  readonly status: 'good' | 'revoked' | 'stale' | 'unknown';
+  /** pending: this source does not decide; OCSP must (core/revocation-plan.ts). Never in an
+   *  answered verdict: the shell settles it first. */
+  readonly status: 'good' | 'revoked' | 'stale' | 'unknown' | 'pending';
   readonly reason?: RevocationReason;
   readonly revokedAt?: number;
   readonly source?: RevocationSource;
+  /** With pending: what the CRL index said, when it was asked (it stands under soft-fail if OCSP
+   *  gives no answer). */
+  readonly crl?: 'good' | 'stale' | 'unknown';
 }
 
 /** How revocation was handled for a verdict: whether it ran, and the data it used. */
@@ -86,6 +109,11 @@ export interface RevocationReport {
   readonly reason?: RevocationReason;
   readonly revokedAt?: number;
   readonly source?: RevocationSource;
+  /** With pending only (internal: settled before any answer): what the CRL index said. */
+  readonly crl?: RevocationStatus['crl'];
+  /** Why OCSP, when it had to decide, gave no status (the verdict is ocsp_unavailable, or passes
+   *  under soft-fail). */
+  readonly failure?: OcspFailure;
 }
 
 export interface Verdict {

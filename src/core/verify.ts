@@ -3,18 +3,23 @@
 // digest). Time comes in as a parameter; the shell stamps it once per request.
 import { createHash, type KeyObject } from 'node:crypto';
 import { HASH_LENGTH, type HashName } from './algorithms.js';
-import { CertificateError, fingerprintDer, parseCertificate, type Certificate } from './certificate.js';
+import { CertificateError, fingerprint, fingerprintDer, parseCertificate, type Certificate } from './certificate.js';
 import { KeyUsage } from './extensions.js';
 import { JPKI, basicFourInfo, checkProfile, classify, ProfileError, type BasicFourInfo, type CertificateKind, type Purpose } from './jpki.js';
 import type { CertificatePool } from './cert-pool.js';
 import { validatePath, type PathResult, type RevocationChecker } from './path.js';
 import { KeyError, importPublicKey, verifyData, verifyRsaPkcs1Digest } from './signature.js';
+import { ocspUrls } from './ocsp-certid.js';
+import { awaitingOcsp, encodePlan, plannedChecker, validVerdict, type OcspPending, type RevocationPlan } from './revocation-plan.js';
 import { NOT_CHECKED, verdict, type RevocationPolicy, type RevocationReport, type Verdict } from './verdict.js';
 
 export interface VerifyContext {
   readonly anchors: CertificatePool;
   readonly revocation?: RevocationChecker;
   readonly revocationPolicy?: RevocationPolicy;
+  /** Which source decides (revocation.mode) and the policy for this verification; overrides
+   *  revocationPolicy. Where OCSP must decide, the result carries `pending`. */
+  readonly revocationPlan?: RevocationPlan;
   /** Accept test-hierarchy (O=JPKI-TEST) certificates: only for test environments. */
   readonly allowTestHierarchy?: boolean;
   /** Cache of path results by certificate fingerprint (the shell supplies an LRU). */
@@ -50,6 +55,9 @@ export interface CertificateFacts {
 export interface VerificationResult {
   readonly verdict: Verdict;
   readonly certificate: CertificateFacts | null;
+  /** Everything but revocation checked out and OCSP must decide: the shell asks and settles
+   *  (settleOcsp); until then the verdict is ocsp_unavailable. */
+  readonly pending?: OcspPending;
 }
 
 export interface SignatureVerificationResult extends VerificationResult {
@@ -96,9 +104,12 @@ function checkCertificate(input: Uint8Array | Certificate, want: Purpose, time: 
   // profile checks and path validation: all of them depend on the bytes alone.
   const der = input instanceof Uint8Array ? input : input.der;
   const fp = fingerprintDer(der);
-  const cached = ctx.pathCache?.get(fp);
+  // A path result holds its revocation outcome, which depends on the plan: one entry per plan.
+  const plan = ctx.revocationPlan;
+  const cacheKey = plan ? `${fp}/${encodePlan(plan)}` : fp;
+  const cached = ctx.pathCache?.get(cacheKey);
   if (cached && cached.want === want && stillValidAt(cached.path, time)) {
-    return { cert: cached.cert, facts: cached.facts, path: cached.path, failure: null, fp, cachedKey: cached.key };
+    return { cert: cached.cert, facts: cached.facts, path: cached.path, failure: null, fp: cacheKey, cachedKey: cached.key };
   }
   let cert: Certificate;
   try {
@@ -124,13 +135,13 @@ function checkCertificate(input: Uint8Array | Certificate, want: Purpose, time: 
     requiredKeyUsage: want === 'signing' ? KeyUsage.digitalSignature | KeyUsage.nonRepudiation : KeyUsage.digitalSignature,
     initialPolicies: [policy],
     requireExplicitPolicy: true,
-    revocation: ctx.revocation,
-    revocationPolicy: ctx.revocationPolicy,
+    revocation: plan ? plannedChecker(ctx.revocation, plan, want) : ctx.revocation,
+    revocationPolicy: plan?.policy ?? ctx.revocationPolicy,
   });
   const f = facts(cert, kind, fp, path);
   // Only clean results are cached; a failure is recomputed, so a fix (new CRL, new root) shows.
-  if (ctx.pathCache && path.verdict.status === 'valid') ctx.pathCache.set(fp, { want, cert, facts: f, path, key: null });
-  return { cert, facts: f, path, failure: path.verdict.status === 'valid' ? null : path.verdict, fp, cachedKey: null };
+  if (ctx.pathCache && path.verdict.status === 'valid') ctx.pathCache.set(cacheKey, { want, cert, facts: f, path, key: null });
+  return { cert, facts: f, path, failure: path.verdict.status === 'valid' ? null : path.verdict, fp: cacheKey, cachedKey: null };
 }
 
 /** A cached path stays usable while every certificate in it is within its validity and the
@@ -157,14 +168,29 @@ function endEntityKey(
   }
 }
 
-/** The valid verdict, saying what was checked. */
-function success(revocation: RevocationReport): Verdict {
-  const rev = !revocation.checked
-    ? 'revocation not checked'
-    : revocation.status === 'good'
-      ? 'not revoked'
-      : `revocation data ${revocation.status} (soft-fail)`;
-  return verdict('ok', -1, `path to a J-LIS root valid, ${rev}, signature verified`, revocation);
+type PathChecked = Extract<Checked, { path: PathResult | null }>;
+
+/** The revocation report a failed verification carries: a decision left to OCSP was never asked
+ *  for (the verification fails whatever it says), so revocation counts as not checked. */
+function reportOf(c: PathChecked): RevocationReport {
+  const r = c.path?.verdict.revocation ?? NOT_CHECKED;
+  return r.status === 'pending' ? NOT_CHECKED : r;
+}
+
+/** A verification whose path, profile and signature check out: valid, or waiting for OCSP when
+ *  the revocation step left the decision to it. */
+function success(c: PathChecked, time: number, ctx: VerifyContext, basicInfo: BasicFourInfo | null): { verdict: Verdict; pending?: OcspPending } {
+  const revocation = c.path?.verdict.revocation ?? NOT_CHECKED;
+  if (revocation.status !== 'pending' || !c.path?.path) return { verdict: validVerdict(revocation) };
+  const crlSource = revocation.source?.kind === 'crl' ? revocation.source : undefined;
+  const pending: OcspPending = {
+    // path[1]: the CA that issued the end entity (JPKI paths have no intermediates).
+    target: { issuer: fingerprint(c.path.path[1]), serial: c.cert.serialHex, urls: ocspUrls(c.cert), time },
+    policy: ctx.revocationPlan?.policy ?? ctx.revocationPolicy ?? 'hard-fail',
+    crl: revocation.crl ? { status: revocation.crl, source: crlSource } : null,
+    basicInfo,
+  };
+  return { verdict: awaitingOcsp(crlSource), pending };
 }
 
 /** 電子利用者証明: the card signed the service's challenge with its authentication key. */
@@ -176,12 +202,10 @@ export function verifyAuthentication(req: AuthRequest, ctx: VerifyContext): Veri
   const { key, failure } = endEntityKey(c, 'authentication', ctx);
   if (!key) return { verdict: failure, certificate: f };
   const hash = req.digestAlgorithm ?? 'sha256';
-  const ok = verifyData({ kind: 'rsa-pkcs1', hash }, key, req.challenge, req.signature);
-  const revocation = c.path?.verdict.revocation ?? NOT_CHECKED;
-  return {
-    verdict: ok ? success(revocation) : verdict('signature_invalid', 0, 'signature over the challenge does not verify', revocation),
-    certificate: f,
-  };
+  if (!verifyData({ kind: 'rsa-pkcs1', hash }, key, req.challenge, req.signature)) {
+    return { verdict: verdict('signature_invalid', 0, 'signature over the challenge does not verify', reportOf(c)), certificate: f };
+  }
+  return { ...success(c, req.time, ctx, null), certificate: f };
 }
 
 /** 電子署名: the card signed a document (or the digest the client computed) with its signing key. */
@@ -193,7 +217,7 @@ export function verifyDocumentSignature(req: SignatureRequest, ctx: VerifyContex
   const { key, failure } = endEntityKey(c, 'signing', ctx);
   if (!key) return { verdict: failure, certificate: f, basicInfo: null };
   const hash = req.digestAlgorithm ?? 'sha256';
-  const revocation = c.path?.verdict.revocation ?? NOT_CHECKED;
+  const revocation = reportOf(c);
   let digest: Uint8Array;
   if (req.digest !== undefined) {
     if (req.digest.length !== HASH_LENGTH[hash]) {
@@ -215,5 +239,7 @@ export function verifyDocumentSignature(req: SignatureRequest, ctx: VerifyContex
       throw err;
     }
   }
-  return { verdict: success(revocation), certificate: f, basicInfo: info };
+  const done = success(c, req.time, ctx, info);
+  // Waiting for OCSP, the 基本4情報 stay in `pending` until a valid verdict releases them.
+  return { ...done, certificate: f, basicInfo: done.pending ? null : info };
 }

@@ -110,7 +110,7 @@ describe('path building across J-LIS root generations', () => {
 
 describe('revocation as a pluggable step', () => {
   const { cert } = pki.issue({ purpose: 'authentication' });
-  const source = { issuer: 'auth-gen3', crlNumber: '2a', thisUpdate: NOW - DAY, nextUpdate: NOW + DAY };
+  const source = { kind: 'crl' as const, issuer: 'auth-gen3', crlNumber: '2a', thisUpdate: NOW - DAY, nextUpdate: NOW + DAY };
   const checker = (st: RevocationStatus): RevocationChecker & { seen: Certificate[] } => {
     const seen: Certificate[] = [];
     return { seen, check: (c) => (seen.push(c), st) };

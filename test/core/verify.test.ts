@@ -100,7 +100,7 @@ describe('電子利用者証明 (authentication)', () => {
 
   it('a cached path is not used past its CRL nextUpdate: staleness is judged again', () => {
     const store = new Map<string, CachedPath>();
-    const source = { issuer: 'x', crlNumber: '01', thisUpdate: NOW - DAY, nextUpdate: NOW + DAY };
+    const source = { kind: 'crl' as const, issuer: 'x', crlNumber: '01', thisUpdate: NOW - DAY, nextUpdate: NOW + DAY };
     const checker = { check: () => ({ status: 'good' as const, source }) };
     const c3: VerifyContext = {
       anchors: pki.anchors,

@@ -24,6 +24,7 @@ export interface TestPki {
     notAfter?: number;
     policy?: string;
     person?: Person;
+    ocspUrl?: string;
   }): { der: Uint8Array; cert: Certificate; key: PoolKey };
 }
 
@@ -59,6 +60,7 @@ export function makeTestPki(): TestPki {
         notBefore: o.notBefore ?? NOW - 100 * DAY,
         notAfter: o.notAfter,
         policy: o.policy,
+        ocspUrl: o.ocspUrl,
       });
       return { der, cert: parseCertificate(der), key };
     },

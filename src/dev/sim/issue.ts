@@ -6,6 +6,7 @@ import * as d from '../../core/der-writer.js';
 import { EXT } from '../../core/extensions.js';
 import { JPKI } from '../../core/jpki.js';
 import { parseSpki } from '../../core/certificate.js';
+import { OCSP_OID, ocspAccessExtension } from '../../core/ocsp-certid.js';
 
 export type Der = Uint8Array;
 
@@ -141,6 +142,8 @@ export interface EndEntityInput {
   readonly basicInfo?: readonly (readonly [string, string])[];
   readonly policy?: string; // defaults to the purpose's JPKI policy
   readonly organization?: string; // 'JPKI', or 'JPKI-TEST' for the test hierarchy
+  /** The OCSP responder named in authorityInfoAccess, as real JPKI certificates carry one. */
+  readonly ocspUrl?: string;
 }
 
 export function endEntitySpec(i: EndEntityInput): CertSpec {
@@ -160,6 +163,43 @@ export function endEntitySpec(i: EndEntityInput): CertSpec {
     ext.crlDistributionPoint(partitionName(i.purpose, i.partition, org)),
     ext.authorityKeyId(i.issuerKeyId),
     ext.subjectKeyId(i.spkiKeyId),
+    ...(i.ocspUrl ? [ocspAccessExtension(i.ocspUrl)] : []),
   ];
   return { serial: i.serial, issuer: i.issuer, subject, notBefore: i.notBefore, notAfter: i.notAfter, spki: i.spki, extensions };
+}
+
+export interface ResponderInput {
+  readonly serial: bigint;
+  readonly issuer: Der;
+  readonly issuerKeyId: Der;
+  readonly subject: Der;
+  readonly notBefore: number;
+  readonly notAfter: number;
+  readonly spki: Der;
+  /** id-pkix-ocsp-nocheck (default true): clients need not check this certificate's status. */
+  readonly noCheck?: boolean;
+  /** id-kp-OCSPSigning (default true); false makes a certificate that may not answer. */
+  readonly ocspSigning?: boolean;
+}
+
+/** A delegated OCSP responder (RFC 6960 §4.2.2.2): issued by the CA it answers for. */
+export function responderSpec(i: ResponderInput): CertSpec {
+  const extensions = [
+    ext.keyUsage([KU.digitalSignature]),
+    ...(i.ocspSigning === false ? [] : [d.extension(EXT.extKeyUsage, false, d.seq(d.oid(OCSP_OID.ocspSigning)))]),
+    ...(i.noCheck === false ? [] : [d.extension(OCSP_OID.noCheck, false, d.nullValue())]),
+    ext.authorityKeyId(i.issuerKeyId),
+    ext.subjectKeyId(keyIdentifier(i.spki)),
+  ];
+  return { serial: i.serial, issuer: i.issuer, subject: i.subject, notBefore: i.notBefore, notAfter: i.notAfter, spki: i.spki, extensions };
+}
+
+/** The subject of the delegated responder of a root (label: e.g. auth-gen3). */
+export function responderName(purpose: Purpose, label: string, organization = 'JPKI'): Der {
+  return d.name([
+    [ATTR.C, 'JP', 'printable'],
+    [ATTR.O, organization, 'printable'],
+    [ATTR.OU, purpose === 'signing' ? JPKI.signingRootOU : JPKI.authRootOU, 'printable'],
+    [ATTR.CN, `OCSP Responder ${label}`, 'printable'],
+  ]);
 }

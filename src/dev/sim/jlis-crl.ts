@@ -117,8 +117,32 @@ export function publishCrls(o: CrlPublishOptions): { crls: PublishedCrl[]; revok
     crls.push({ file, root: g.root, partition: g.partition, entries: res.entries });
   }
   const revoked = [...known.values()];
-  writeFileSync(stateFile, JSON.stringify({ day, revoked }, null, 1));
+  writeFileSync(`${stateFile}.tmp`, JSON.stringify({ day, revoked }, null, 1));
+  renameSync(`${stateFile}.tmp`, stateFile); // the OCSP responder reads it as it changes
   return { crls, revoked };
+}
+
+/**
+ * Records revocations now, before any CRL carries them (`pki revoke`): the OCSP responder answers
+ * revoked at once; the next `pki crl` publishes them. A holder already revoked keeps its record.
+ * Returns the holders newly recorded.
+ */
+export function recordRevocations(dir: string, revoke: Readonly<Record<string, number | null>>, now: number): RevokedHolder[] {
+  const pki = openPki(dir);
+  const known = new Set([...pki.holders('authentication'), ...pki.holders('signing')].map((h) => h.id));
+  for (const id of Object.keys(revoke)) if (!known.has(id)) throw new Error(`no holder ${id} in ${dir}`);
+  const outDir = join(dir, 'crl');
+  mkdirSync(outDir, { recursive: true });
+  const stateFile = join(outDir, 'revoked.json');
+  const state = existsSync(stateFile) ? (JSON.parse(readFileSync(stateFile, 'utf8')) as { day: number; revoked: RevokedHolder[] }) : { day: -1, revoked: [] };
+  const have = new Set(state.revoked.map((r) => r.id));
+  const added = Object.entries(revoke)
+    .filter(([id]) => !have.has(id))
+    .map(([id, reason]) => ({ id, reason, revokedAt: Math.floor(now / 1000) * 1000 }));
+  const tmp = `${stateFile}.tmp`;
+  writeFileSync(tmp, JSON.stringify({ day: state.day, revoked: [...state.revoked, ...added] }, null, 1));
+  renameSync(tmp, stateFile); // the responder reads the old or the new record, never half of one
+  return added;
 }
 
 /** The next day's publication: CRL numbers and thisUpdate move on; more holders are revoked. */

@@ -47,8 +47,15 @@ export interface InitOptions {
   readonly testUsers?: number;
   readonly poolSize?: number;
   readonly seed?: number;
+  /** The OCSP responder URL the holders' certificates name (authorityInfoAccess); default
+   *  DEFAULT_OCSP_URL, where `pki ocsp serve` listens by default. */
+  readonly ocspUrl?: string;
   readonly onProgress?: (done: number, total: number) => void;
 }
+
+/** Where `pki ocsp serve` listens unless told otherwise, and what `pki init` writes into the
+ *  holders' authorityInfoAccess (real JPKI certificates name http://ocspauthnorm.jpki.go.jp). */
+export const DEFAULT_OCSP_URL = 'http://127.0.0.1:8090/';
 
 export function generateRsaKey(): { privateKey: KeyObject; publicKey: KeyObject } {
   return generateKeyPairSync('rsa', { modulusLength: 2048, publicExponent: 65537 });
@@ -119,6 +126,8 @@ export interface IssueOptions {
   readonly notAfter?: number;
   readonly subjectCN?: string;
   readonly policy?: string;
+  /** authorityInfoAccess OCSP URL (none when absent). */
+  readonly ocspUrl?: string;
 }
 
 /** Issues one end-entity certificate in the JPKI profile. */
@@ -140,6 +149,7 @@ export function issueEndEntity(o: IssueOptions): Der {
       basicInfo: o.purpose === 'signing' ? basicInfoFields(o.person) : undefined,
       policy: o.policy,
       organization: o.root.generation === 0 ? JPKI.testOrganization : 'JPKI',
+      ocspUrl: o.ocspUrl,
     }),
     o.root.key,
   );
@@ -171,6 +181,7 @@ export function initPki(o: InitOptions): { roots: RootCA[]; testRoot: RootCA; ho
   );
 
   const r = rng(o.seed ?? 1);
+  const ocspUrl = o.ocspUrl ?? DEFAULT_OCSP_URL;
   const total = o.authUsers + o.signingUsers + (o.testUsers ?? 0);
   let done = 0;
   // Serials: a random 32-bit prefix per run, then a counter, so partitions and CRLs can be made
@@ -200,6 +211,7 @@ export function initPki(o: InitOptions): { roots: RootCA[]; testRoot: RootCA; ho
         person: p,
         notBefore: issued,
         policy: purpose === 'test' ? JPKI.testPolicy : undefined,
+        ocspUrl,
       });
       const holder: Holder = {
         id: `${purpose === 'signing' ? 's' : purpose === 'test' ? 't' : 'a'}${i}`,
@@ -235,6 +247,7 @@ export function initPki(o: InitOptions): { roots: RootCA[]; testRoot: RootCA; ho
         })),
         users: { authentication: o.authUsers, signing: o.signingUsers, test: o.testUsers ?? 0 },
         keyPool: pool.length,
+        ocspUrl,
       },
       null,
       2,

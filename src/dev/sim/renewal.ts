@@ -10,6 +10,7 @@ import { formatLinkCsv, type LinkRecord } from '../../platform/link-data.js';
 import { keyIdentifier, spkiOf } from './issue.js';
 import { issueEndEntity, openPki, type Holder, type RootCA } from './jlis.js';
 import { parseCertificate } from '../../core/certificate.js';
+import { ocspUrls } from '../../core/ocsp-certid.js';
 import { person, rng } from './people.js';
 
 export interface RenewOptions {
@@ -56,6 +57,7 @@ export function renewHolders(o: RenewOptions): { renewed: Holder[]; file: string
       serial,
       person: p,
       notBefore: o.now - 60_000,
+      ocspUrl: ocspUrls(parseCertificate(old.cert))[0], // the renewed card names the same responder
     });
     const h: Holder = { ...old, id: `${id}r`, serial: serial.toString(16), cert };
     renewed.push(h);
