@@ -13,7 +13,19 @@ describe('config', () => {
     [{ port: 70000 }, 'port'],
     [{ pool: { threads: 0 } }, 'pool.threads'],
     [{ pool: { batchSize: 'big' } }, 'pool.batchSize'],
-    [{ crl: { policy: 'maybe' } }, 'crl.policy'],
+    [{ revocation: { policy: 'maybe' } }, 'revocation.policy'],
+    [{ crl: { policy: 'soft-fail' } }, 'crl.policy'], // moved to revocation.policy
+    [{ revocation: { mode: 'ocsp-only' } }, 'revocation.mode'],
+    [{ revocation: { ocspAboveAmount: -1 } }, 'revocation.ocspAboveAmount'],
+    [{ revocation: { routes: [{ route: '/verify/everything', mode: 'ocsp' }] } }, 'revocation.routes[0].route'],
+    [{ revocation: { routes: [{ route: '/jobs' }, { route: '/jobs', mode: 'ocsp' }] } }, 'revocation.routes'],
+    [
+      { tenants: [{ id: 'a', apiKeySha256: 'a'.repeat(64), revocation: { mode: 'crl+ocsp', routes: [{ mode: 'ocsp' }] } }] },
+      'tenants[0].revocation.routes[0].route',
+    ],
+    [{ ocsp: { timeoutMs: 0 } }, 'ocsp.timeoutMs'],
+    [{ ocsp: { url: 'ldap://x' } }, 'ocsp.url'],
+    [{ ocsp: { hash: 'md5' } }, 'ocsp.hash'],
     [{ crl: { sources: ['ok', 3] } }, 'crl.sources[1]'],
     [{ tenants: [{ id: 'a', apiKeySha256: 'short' }] }, 'tenants[0].apiKeySha256'],
     [{ tenants: [{ id: 'a', apiKeySha256: 'a'.repeat(64), extra: 1 }] }, 'tenants[0].extra'],
@@ -74,15 +86,15 @@ describe('config', () => {
 
   it('lists every error at once, in table order: err.field is the first, err.errors has each', () => {
     try {
-      validateConfig({ pool: { threads: 0 }, crl: { policy: 'maybe' }, tenants: [{ apiKeySha256: 'a'.repeat(64) }] });
+      validateConfig({ pool: { threads: 0 }, revocation: { policy: 'maybe' }, tenants: [{ apiKeySha256: 'a'.repeat(64) }] });
       expect.unreachable();
     } catch (err) {
       expect(err).toBeInstanceOf(ConfigError);
       const e = err as ConfigError;
-      expect(e.field).toBe('crl.policy');
-      expect(e.errors.map((x) => x.field)).toEqual(['crl.policy', 'pool.threads', 'tenants[0].id']);
+      expect(e.field).toBe('revocation.policy');
+      expect(e.errors.map((x) => x.field)).toEqual(['revocation.policy', 'pool.threads', 'tenants[0].id']);
       expect(e.message).toBe(
-        'config: 3 errors: crl.policy: must be one of hard-fail, soft-fail, got "maybe"; pool.threads: must be an integer from 1 to 256, got 0; tenants[0].id: must be a non-empty string, got undefined',
+        'config: 3 errors: revocation.policy: must be one of hard-fail, soft-fail, got "maybe"; pool.threads: must be an integer from 1 to 256, got 0; tenants[0].id: must be a non-empty string, got undefined',
       );
     }
   });
@@ -168,6 +180,8 @@ describe('config', () => {
   const EXAMPLES: Record<string, Record<string, unknown>> = {
     tenants: { ...tenant, rateLimit: { perSecond: 10, burst: 20 } },
     'payments.institutions': bank,
+    'revocation.routes': { route: '/payments/authorize', mode: 'crl+ocsp', ocspAboveAmount: 100_000 },
+    'tenants[].revocation.routes': { route: '/verify/signature', mode: 'ocsp' },
   };
 
   /** Wrong values for a field, each with the field the error must name. */
@@ -209,15 +223,25 @@ describe('config', () => {
       expect(typeof inner, `no object at ${k} for ${path}`).toBe('object');
       return { ...o, [k]: put(inner as Record<string, unknown>, rest, v) };
     };
-    const [list, inside] = path.split('[].');
-    if (inside === undefined) return [put({}, path.split('.'), value), path];
-    const example = EXAMPLES[list];
-    expect(example, `EXAMPLES needs a valid element of ${list}`).toBeDefined();
-    return [put({}, list.split('.'), [put(example, inside.split('.'), value)]), `${list}[0].${inside}`];
+    // Lists inside list elements (tenants[].revocation.routes[].mode): placed from the innermost out.
+    const parts = path.split('[].');
+    let v = value;
+    let at = parts[parts.length - 1];
+    for (let i = parts.length - 2; i >= 0; i--) {
+      const list = parts.slice(0, i + 1).join('[].');
+      const example = EXAMPLES[list];
+      expect(example, `EXAMPLES needs a valid element of ${list}`).toBeDefined();
+      v = [put(example, parts[i + 1].split('.'), v)];
+      at = `${parts[i]}[0].${at}`;
+    }
+    return [put({}, parts[0].split('.'), v), at];
   }
 
   it('the examples of list elements are valid', () => {
-    for (const [list, example] of Object.entries(EXAMPLES)) expect(() => validateConfig(placed(`${list}[].id`, example.id)[0])).not.toThrow();
+    for (const [list, example] of Object.entries(EXAMPLES)) {
+      const [first] = Object.keys(example);
+      expect(() => validateConfig(placed(`${list}[].${first}`, example[first])[0])).not.toThrow();
+    }
   });
 
   it.each(fields.map((f) => [f.path, f] as const))('a wrong %s is refused naming it', (_, f) => {

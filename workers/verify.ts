@@ -10,6 +10,7 @@ import { verifyAuthentication, verifyDocumentSignature, type CachedPath, type Pa
 import { Lru } from '../src/pool/lru.js';
 import type { ItemResult, TaskResult, VerifyItem, VerifyTask, WorkerSetup } from '../src/verifier/messages.js';
 import { unpackItems } from '../src/pool/task-codec.js';
+import { CRL_PLAN } from '../src/core/revocation-plan.js';
 
 const setup = workerData as WorkerSetup;
 const anchors = new CertificatePool(setup.trust.map((d) => parseCertificate(d)));
@@ -37,12 +38,12 @@ function context(task: VerifyTask): VerifyContext {
     anchors,
     allowTestHierarchy: setup.allowTestHierarchy,
     revocation: task.revocation && snapshot ? new IndexRevocationChecker(() => snapshot, { graceMs: setup.graceMs }) : undefined,
-    revocationPolicy: setup.revocationPolicy,
     pathCache,
   };
 }
 
-function one(item: VerifyItem, ctx: VerifyContext): ItemResult {
+function one(item: VerifyItem, task: VerifyContext): ItemResult {
+  const ctx: VerifyContext = { ...task, revocationPlan: item.revocation ?? CRL_PLAN };
   if (item.kind === 'auth') {
     return verifyAuthentication(
       { certificate: item.cert, challenge: item.challenge, signature: item.signature, digestAlgorithm: item.hash, time: item.time },

@@ -92,7 +92,7 @@ async function build(config: Config, opts: QueueWorkerOptions, logger: Logger, s
     // join the pool's micro-batches, so many 1-item jobs still make few tasks.
     const results =
       items.count >= config.pool.batchSize
-        ? await local.pool.verifyPacked(items.packed, items.count)
+        ? await local.verifyPacked(items.packed, items.count)
         : await Promise.all(unpackItems(items.packed).map((it) => local.verify(it)));
     metrics.workerJobSeconds.observe((performance.now() - t0) / 1000);
     if (job.name === 'bulk') {

@@ -4,6 +4,7 @@
 // rules between fields follow it, each named. Every error names the field, and all of them are
 // reported at once. This is the only module that reads the environment.
 import type { RevocationPolicy } from '../core/verdict.js';
+import { REVOCATION_MODES } from '../core/revocation-plan.js';
 import { readFileSync } from 'node:fs';
 import { refusedUrl } from '../net/address-policy.js';
 
@@ -110,8 +111,20 @@ function bool(def: boolean | NoDefault, doc: string): Kind<boolean> {
   return scalar('bool', def, doc, {}, (v) => (typeof v === 'boolean' ? null : `must be true or false, ${got(v)}`));
 }
 
-function oneOf<const V extends readonly string[]>(values: V, def: V[number] | NoDefault, doc: string): Kind<V[number]> {
-  return scalar<V[number]>('oneOf', def, doc, { values }, (v) => (values.includes(v as string) ? null : `must be one of ${values.join(', ')}, ${got(v)}`));
+/** One of `values`; a null default makes null valid too (a setting that inherits). */
+function oneOf<const V extends readonly string[]>(values: V, def: V[number] | NoDefault, doc: string): Kind<V[number]>;
+function oneOf<const V extends readonly string[]>(values: V, def: null, doc: string): Kind<V[number] | null>;
+function oneOf<const V extends readonly string[]>(values: V, def: V[number] | null | NoDefault, doc: string): Kind<V[number] | null> {
+  return scalar<V[number] | null>('oneOf', def, doc, { values }, (v) =>
+    values.includes(v as string) ? null : `must be one of ${values.join(', ')}${def === null ? ' or null' : ''}, ${got(v)}`,
+  );
+}
+
+/** An integer from min to max, or null (the default). */
+function intOrNull(min: number, max: number, doc: string): Kind<number | null> {
+  return scalar<number | null>('int', null, doc, { min, max }, (v) =>
+    typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max ? null : `must be an integer from ${min} to ${max} or null, ${got(v)}`,
+  );
 }
 
 /** A URL matching pattern; what names it in the error. listIf: the sibling boolean field that,
@@ -194,6 +207,48 @@ const rateLimit = object(
   null,
 );
 
+/** The /v1 routes that verify a card, as revocation policies name them. */
+export const VERIFYING_ROUTES = [
+  '/verify/auth',
+  '/verify/signature',
+  '/verify/batch',
+  '/jobs',
+  '/payments/authorize',
+  '/links',
+  '/links/identify',
+  '/watches',
+] as const;
+export type VerifyingRoute = (typeof VERIFYING_ROUTES)[number];
+
+const POLICIES = ['hard-fail', 'soft-fail'] satisfies RevocationPolicy[];
+const MODE_DOC =
+  'crl: the CRL index decides. ocsp: OCSP decides. crl+ocsp: the CRL index first (a revocation there is final); OCSP decides when the CRL data is stale or missing, for 電子署名 always, and for payments above ocspAboveAmount.';
+const POLICY_DOC =
+  "When the source that must decide gives no usable answer (stale or missing CRL data; OCSP unreachable, refused or answering unknown): 'hard-fail' → indeterminate, 'soft-fail' → pass (the verdict says why).";
+const AMOUNT_DOC = 'crl+ocsp: a payment (POST /v1/payments/authorize) of more than this amount is checked by OCSP even when the CRL is current.';
+
+/** Settings that inherit when null: a route's from its tenant's or the global ones. */
+const revocationFields = (inherit: string) => ({
+  mode: oneOf(REVOCATION_MODES, null, `As revocation.mode; null: ${inherit}.`),
+  policy: oneOf(POLICIES, null, `As revocation.policy; null: ${inherit}.`),
+  ocspAboveAmount: intOrNull(0, Number.MAX_SAFE_INTEGER, `As revocation.ocspAboveAmount; null: ${inherit}.`),
+});
+
+const routeRevocation = (inherit: string) =>
+  object('The revocation policy of one route.', {
+    route: oneOf(VERIFYING_ROUTES, required, 'The route (under /v1) this entry applies to.'),
+    ...revocationFields(inherit),
+  });
+
+const tenantRevocation = object(
+  "This tenant's revocation policy (null: the global revocation settings). Its routes entries come first, then its own fields, then the global ones.",
+  {
+    ...revocationFields("the global revocation settings (revocation.routes for this route, then revocation's own)"),
+    routes: list("Per-route settings for this tenant, at most one per route (null fields: this tenant's own).", routeRevocation("this tenant's own setting")),
+  },
+  null,
+);
+
 const tenant = object('A tenant: a caller of the API with its own key and permissions.', {
   id: str(required, 'Unique tenant id: in logs, audit records and (with metrics.tenantLabels) metric labels.'),
   apiKeySha256: str(required, "SHA-256 (hex) of the tenant's API key: keys themselves are never stored.", (s) =>
@@ -215,6 +270,7 @@ const tenant = object('A tenant: a caller of the API with its own key and permis
     'Where change-confirmation notices are POSTed (signed with webhookSecret); must pass the webhook policy (webhooks.*).',
   ),
   rateLimit,
+  revocation: tenantRevocation,
 });
 
 const institution = object('A bank or card company the payment relay forwards authorisations to.', {
@@ -243,14 +299,39 @@ const SCHEMA = object('The service configuration.', {
     sources: strs([], 'CRL files, folders of *.crl files, or http(s) URLs.'),
     cacheDir: str('var/crl-cache', 'Where last-good copies of the CRLs and the feed state live.'),
     refreshIntervalSec: int(1, 86_400 * 7, 3600, 'How often every source is fetched again.'),
-    graceSec: int(0, 86_400 * 7, 3600, 'Past nextUpdate by more than this, a source is stale (readiness turns false; see crl.policy).'),
-    policy: oneOf(
-      ['hard-fail', 'soft-fail'] satisfies RevocationPolicy[],
-      'hard-fail',
-      "Stale or missing CRL data: 'hard-fail' → indeterminate (default), 'soft-fail' → pass.",
-    ),
+    graceSec: int(0, 86_400 * 7, 3600, 'Past nextUpdate by more than this, a source is stale (readiness turns false; see revocation.policy).'),
     retries: int(1, 20, 3, 'Download attempts per source per refresh.'),
     backoffMs: int(0, 600_000, 500, 'Wait before the second download attempt (doubling after each).'),
+  }),
+  revocation: object('Which revocation source decides and what happens when it cannot: the default of every tenant and route.', {
+    mode: oneOf(REVOCATION_MODES, 'crl', MODE_DOC),
+    policy: oneOf(POLICIES, 'hard-fail', POLICY_DOC),
+    ocspAboveAmount: intOrNull(0, Number.MAX_SAFE_INTEGER, `${AMOUNT_DOC} null: never by amount.`),
+    routes: list('Per-route settings for every tenant, at most one per route (null fields: the settings above).', routeRevocation('the setting above')),
+  }),
+  // 2 s: J-LIS answers from Japan to Japan; a lookup slower than that is better refused (or passed,
+  // by policy) than left holding a payment. SHA-1 CertIDs: what responders index by (RFC 5019 §2.1.1).
+  ocsp: object('The OCSP client (revocation.mode ocsp or crl+ocsp).', {
+    url: url(
+      HTTP_URL,
+      'an http(s) URL or null',
+      null,
+      "Ask this responder for every certificate instead of the one in the certificate's authorityInfoAccess (a relay, or a test responder).",
+    ),
+    timeoutMs: int(50, 60_000, 2000, 'The most one lookup may take, retries included; then the lookup fails (timeout) and counts against the circuit breaker.'),
+    retries: int(0, 10, 1, 'Further attempts after a failure the responder may recover from (refused connection, HTTP 5xx, tryLater), within timeoutMs.'),
+    backoffMs: int(0, 60_000, 50, 'Wait before the second attempt (doubling after each).'),
+    maxResponseBytes: int(1024, 16 * 1024 * 1024, 64 * 1024, 'A larger response is refused (too_large) and the connection closed.'),
+    skewSec: int(0, 3600, 300, 'Clock skew allowed against the responder: thisUpdate up to this far ahead, nextUpdate up to this far behind.'),
+    maxAgeSec: int(1, 86_400 * 7, 3600, 'A response without nextUpdate is stale once its thisUpdate is older than this (and is never cached).'),
+    nonce: bool(true, 'Send a nonce (RFC 8954) and require it back: a replayed response is refused.'),
+    get: bool(true, 'Use GET for requests under 255 bytes once encoded (RFC 6960 A.1), POST otherwise.'),
+    hash: oneOf(['sha1', 'sha256'], 'sha1', 'Hash of the CertID (issuer name and key).'),
+    batchMax: int(1, 256, 16, 'Most certificates of one issuer asked in one request; lookups that arrive together are batched.'),
+    batchDelayUs: int(0, 1_000_000, 500, 'A batch goes out this long after its first lookup (under 1000: at the end of the event-loop turn).'),
+    cacheEntries: int(0, 10_000_000, 100_000, 'Responses cached per process by CertID until their nextUpdate (0: none), shared by every pool thread.'),
+    circuitFailures: int(1, 1000, 5, "Failed lookups in a row that open a responder's circuit…"),
+    circuitOpenMs: int(100, 3_600_000, 10_000, '…and how long it stays open (lookups then fail at once with circuit_open).'),
   }),
   // 32 items per task and two tasks in flight per worker: piscina's measured sweet spot on 2 cores
   // (performance-facts.md: 1 per task caps at 20k/s, 32 per task reaches 77-84k/s).
@@ -452,6 +533,23 @@ const RULES: readonly Rule[] = [
         if (seen.has(t.id)) fail('tenants', `duplicate tenant id "${t.id}"`);
         seen.add(t.id);
       });
+    },
+  },
+  {
+    name: 'one revocation entry per route',
+    check(c, ok, fail) {
+      const lists: [string, readonly { route: string }[]][] = [['revocation.routes', c.revocation.routes]];
+      each(c.tenants).forEach((t, i) => {
+        if (t.revocation) lists.push([`tenants[${i}].revocation.routes`, t.revocation.routes]);
+      });
+      for (const [field, routes] of lists) {
+        if (!ok(field)) continue;
+        const seen = new Set<string>();
+        for (const r of each(routes)) {
+          if (seen.has(r.route)) fail(field, `route ${r.route} listed twice`);
+          seen.add(r.route);
+        }
+      }
     },
   },
   {

@@ -4,6 +4,8 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { PoolObserver } from '../pool/verifier-pool.js';
 import type { DispatchObserver } from '../queue/dispatcher.js';
 import { CRL_REJECTIONS } from '../core/crl-rejections.js';
+import { OCSP_FAILURE_CODES } from '../core/ocsp-failure.js';
+import type { OcspObserver } from '../ocsp/client.js';
 
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 
@@ -94,6 +96,46 @@ export class Metrics {
     buckets: [0.05, 0.1, 0.5, 1, 2, 5, 10, 30],
     registers: [this.registry],
   });
+  // OCSP (revocation.mode ocsp / crl+ocsp). `responder`: the responder's host, from the
+  // configuration or J-LIS-signed certificates (a handful).
+  readonly ocspRequestSeconds = new Histogram({
+    name: 'jpki_ocsp_request_seconds',
+    help: 'OCSP exchanges (one request, possibly several certificates) by responder and result (ok, error)',
+    labelNames: ['responder', 'result'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly ocspResponderErrors = new Counter({
+    name: 'jpki_ocsp_responder_errors_total',
+    help: 'Failed OCSP exchanges by responder and failure code (timeout, bad_signature, …)',
+    labelNames: ['responder', 'code'] as const,
+    registers: [this.registry],
+  });
+  readonly ocspLookups = new Counter({
+    name: 'jpki_ocsp_lookups_total',
+    help: 'OCSP lookups by cache result: hit (cached response), joined (a lookup in flight), miss (asked the responder)',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+  readonly ocspOutcomes = new Counter({
+    name: 'jpki_ocsp_outcomes_total',
+    help: 'OCSP lookups by outcome: good, revoked, unknown, or the failure code',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly ocspWait = new Histogram({
+    name: 'jpki_ocsp_wait_seconds',
+    help: 'What OCSP added to a verification that needed it (cache, batching and exchange)',
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly ocspCircuitOpen = new Gauge({
+    name: 'jpki_ocsp_circuit_open',
+    help: "1 while an OCSP responder's circuit breaker is open",
+    labelNames: ['responder'] as const,
+    registers: [this.registry],
+  });
+  readonly ocspCacheEntries = new Gauge({ name: 'jpki_ocsp_cache_entries', help: 'OCSP responses cached in this process', registers: [this.registry] });
   // Queue mode: API side.
   readonly queueJobs = new Counter({
     name: 'jpki_queue_jobs_total',
@@ -208,10 +250,19 @@ export class Metrics {
       'jpki_crl_build_seconds',
     ];
     const change = ['jpki_change_confirmation_checked_total', 'jpki_change_confirmation_changes_total', 'jpki_change_confirmation_seconds'];
+    const ocsp = [
+      'jpki_ocsp_request_seconds',
+      'jpki_ocsp_responder_errors_total',
+      'jpki_ocsp_lookups_total',
+      'jpki_ocsp_outcomes_total',
+      'jpki_ocsp_wait_seconds',
+      'jpki_ocsp_circuit_open',
+      'jpki_ocsp_cache_entries',
+    ];
     const payments = ['jpki_payment_decisions_total', 'jpki_institution_call_seconds', 'jpki_institution_circuit_open'];
     const drop = {
       embedded: [...apiQueue, ...workerQueue, 'jpki_queue_connected'],
-      api: [...workerQueue, ...pool, ...crl, ...change],
+      api: [...workerQueue, ...pool, ...crl, ...change, ...ocsp],
       worker: [...apiQueue, ...payments, 'jpki_http_request_duration_seconds', 'jpki_rate_limited_total', 'jpki_challenges_issued_total'],
     }[role];
     for (const name of drop) this.registry.removeSingleMetric(name);
@@ -224,6 +275,20 @@ export class Metrics {
     if (role === 'api') for (const outcome of ['ok', 'failed', 'timeout', 'unavailable']) this.queueJobs.inc({ outcome }, 0);
     if (role === 'worker') for (const outcome of ['completed', 'retried', 'dead_lettered']) this.workerJobs.inc({ outcome }, 0);
     if (role !== 'api') for (const result of ['hit', 'miss']) this.pathCache.inc({ result }, 0);
+    if (role !== 'api') for (const result of ['hit', 'miss', 'joined']) this.ocspLookups.inc({ result }, 0);
+    if (role !== 'api') for (const outcome of ['good', 'revoked', 'unknown', ...OCSP_FAILURE_CODES]) this.ocspOutcomes.inc({ outcome }, 0);
+  }
+
+  ocspObserver(): OcspObserver {
+    return {
+      lookup: (result) => this.ocspLookups.inc({ result }),
+      exchange: (responder, seconds, outcome) => {
+        this.ocspRequestSeconds.observe({ responder, result: outcome === 'ok' ? 'ok' : 'error' }, seconds);
+        if (outcome !== 'ok') this.ocspResponderErrors.inc({ responder, code: outcome });
+      },
+      outcome: (outcome) => this.ocspOutcomes.inc({ outcome }),
+      circuit: (responder, open) => this.ocspCircuitOpen.set({ responder }, open ? 1 : 0),
+    };
   }
 
   changeRecheck(r: { checked: number; changed: number; ms: number }): void {

@@ -5,7 +5,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { InstitutionConfig } from '../config/config.js';
 import { signWebhook } from '../net/webhook.js';
-import { CircuitBreaker } from './circuit.js';
+import { CircuitBreaker } from '../net/circuit.js';
 
 export interface AuthorizationRequest {
   readonly requestId: string;

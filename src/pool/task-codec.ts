@@ -1,10 +1,12 @@
 // A batch of verify items packed into one ArrayBuffer that is transferred to the worker, not
 // cloned: structured clone of 32 items costs a dozen ArrayBuffer copies (a pooled Buffer's view
 // clones its whole 8 KiB slab), and was the largest single cost of dispatch on the main thread.
-// Layout per item: kind u8, hash u8, field count u8, pad u8, time f64, then each field as
+// Layout per item: kind u8, hash u8, field count u8, revocation plan u8 (core/revocation-plan.ts
+// encodePlan), time f64, then each field as
 // u32 length + bytes. Fields: auth = cert, challenge, signature; signature = cert, signature,
 // data | digest (a flag in the kind byte says which).
 import type { HashName } from '../core/algorithms.js';
+import { CRL_PLAN, decodePlan, encodePlan } from '../core/revocation-plan.js';
 import type { VerifyItem } from '../verifier/messages.js';
 
 const HASHES: readonly HashName[] = ['sha1', 'sha256', 'sha384', 'sha512'];
@@ -35,6 +37,7 @@ export function packItems(items: readonly VerifyItem[]): ArrayBuffer {
     dv.setUint8(o, it.kind === 'auth' ? AUTH : it.digest ? SIG_DIGEST : SIG_DATA);
     dv.setUint8(o + 1, HASHES.indexOf(it.hash));
     dv.setUint8(o + 2, fields.length);
+    dv.setUint8(o + 3, encodePlan(it.revocation ?? CRL_PLAN));
     dv.setFloat64(o + 4, it.time, true);
     o += HEAD;
     for (const f of fields) {
@@ -56,7 +59,8 @@ export function countPacked(buf: ArrayBuffer): number | null {
   for (let i = 0; i < n; i++) {
     if (o + HEAD > buf.byteLength) return null;
     const kind = dv.getUint8(o);
-    if (kind > SIG_DIGEST || dv.getUint8(o + 1) >= HASHES.length || dv.getUint8(o + 2) !== 3 || !Number.isFinite(dv.getFloat64(o + 4, true))) return null;
+    if (kind > SIG_DIGEST || dv.getUint8(o + 1) >= HASHES.length || dv.getUint8(o + 2) !== 3 || !decodePlan(dv.getUint8(o + 3))) return null;
+    if (!Number.isFinite(dv.getFloat64(o + 4, true))) return null;
     o += HEAD;
     for (let k = 0; k < 3; k++) {
       if (o + 4 > buf.byteLength) return null;
@@ -77,6 +81,7 @@ export function unpackItems(buf: ArrayBuffer): VerifyItem[] {
     const kind = dv.getUint8(o);
     const hash = HASHES[dv.getUint8(o + 1)];
     const count = dv.getUint8(o + 2);
+    const revocation = decodePlan(dv.getUint8(o + 3)) ?? CRL_PLAN;
     const time = dv.getFloat64(o + 4, true);
     o += HEAD;
     const f: Uint8Array[] = [];
@@ -85,9 +90,9 @@ export function unpackItems(buf: ArrayBuffer): VerifyItem[] {
       f.push(new Uint8Array(buf, o + 4, len));
       o += 4 + len;
     }
-    if (kind === AUTH) items[i] = { kind: 'auth', time, hash, cert: f[0], challenge: f[1], signature: f[2] };
-    else if (kind === SIG_DIGEST) items[i] = { kind: 'signature', time, hash, cert: f[0], signature: f[1], digest: f[2] };
-    else items[i] = { kind: 'signature', time, hash, cert: f[0], signature: f[1], data: f[2] };
+    if (kind === AUTH) items[i] = { kind: 'auth', time, hash, cert: f[0], challenge: f[1], signature: f[2], revocation };
+    else if (kind === SIG_DIGEST) items[i] = { kind: 'signature', time, hash, cert: f[0], signature: f[1], digest: f[2], revocation };
+    else items[i] = { kind: 'signature', time, hash, cert: f[0], signature: f[1], data: f[2], revocation };
   }
   return items;
 }

@@ -4,7 +4,8 @@ import { TypedError } from '../core/typed-error.js';
 import type { ItemResult, VerifyItem } from '../verifier/messages.js';
 import { countPacked, packItems, unpackItems } from '../pool/task-codec.js';
 
-export const JOB_VERSION = 2;
+// 3: each item carries its revocation plan (a version-2 worker would check every item by CRL).
+export const JOB_VERSION = 3;
 
 /** The items of a job: packed as for the pool (pool/task-codec.ts), base64 in the JSON BullMQ
  *  stores. One string instead of three per item, and a worker hands the decoded buffer to its pool

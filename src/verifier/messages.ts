@@ -2,17 +2,31 @@
 import type { HashName } from '../core/algorithms.js';
 import type { BasicFourInfo } from '../core/jpki.js';
 import type { RevocationSetData } from '../core/revocation-set.js';
-import type { RevocationPolicy, Verdict } from '../core/verdict.js';
+import type { OcspPending, RevocationPlan } from '../core/revocation-plan.js';
+import type { Verdict } from '../core/verdict.js';
 import type { CertificateFacts } from '../core/verify.js';
 
+/** One verification. `revocation`: which source decides (resolved per tenant and route by
+ *  verifier/revocation-policy.ts); absent: CRL_PLAN. */
 export type VerifyItem =
-  | { kind: 'auth'; time: number; cert: Uint8Array; challenge: Uint8Array; signature: Uint8Array; hash: HashName }
-  | { kind: 'signature'; time: number; cert: Uint8Array; data?: Uint8Array; digest?: Uint8Array; signature: Uint8Array; hash: HashName };
+  | { kind: 'auth'; time: number; cert: Uint8Array; challenge: Uint8Array; signature: Uint8Array; hash: HashName; revocation?: RevocationPlan }
+  | {
+      kind: 'signature';
+      time: number;
+      cert: Uint8Array;
+      data?: Uint8Array;
+      digest?: Uint8Array;
+      signature: Uint8Array;
+      hash: HashName;
+      revocation?: RevocationPlan;
+    };
 
 export interface ItemResult {
   verdict: Verdict;
   certificate: CertificateFacts | null;
   basicInfo?: BasicFourInfo | null;
+  /** From a pool worker only: OCSP must decide; the verifier settles it before anyone sees it. */
+  pending?: OcspPending;
 }
 
 export interface VerifyTask {
@@ -33,7 +47,6 @@ export interface TaskResult {
 export interface WorkerSetup {
   trust: Uint8Array[];
   allowTestHierarchy: boolean;
-  revocationPolicy: RevocationPolicy;
   graceMs: number;
   pathCacheSize: number;
   /** Source mode only: the TypeScript module the bootstrap loads. */

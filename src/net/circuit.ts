@@ -1,6 +1,7 @@
-// A circuit breaker per institution: after `failures` failed calls in a row (timeouts, network
-// errors, 5xx, bad signatures) the circuit opens and calls fail at once for `openMs`; then one
-// trial call is let through (half-open): success closes the circuit, failure opens it again.
+// A circuit breaker per remote party (a payment institution, an OCSP responder): after `failures`
+// failed calls in a row (timeouts, network errors, 5xx, bad signatures) the circuit opens and
+// calls fail at once for `openMs`; then one trial call is let through (half-open): success closes
+// the circuit, failure opens it again.
 export type CircuitState = 'closed' | 'open' | 'half_open';
 
 export class CircuitBreaker {
