@@ -61,7 +61,6 @@ export function benchConfig(dir: string, name: string, port: number, over: Recor
         cacheDir: join(dir, 'cache'),
         refreshIntervalSec: 3600,
         graceSec: 3600,
-        policy: 'hard-fail',
         retries: 1,
         backoffMs: 0,
       },

@@ -418,6 +418,7 @@ export interface components {
         | 'revoked'
         | 'crl_stale'
         | 'revocation_unavailable'
+        | 'ocsp_unavailable'
         | 'challenge_unknown'
         | 'challenge_expired'
         | 'challenge_replayed'
@@ -456,7 +457,9 @@ export interface components {
       error: components['schemas']['Error'];
     };
     /** @description the CRL that decided the revocation status */
-    RevocationSource: {
+    CrlSource: {
+      /** @enum {string} */
+      kind: 'crl';
       /**
        * @description readable issuer name of the CRL
        * @example OU=Japan Agency for Local Authority Information Systems, …
@@ -478,6 +481,38 @@ export interface components {
        */
       nextUpdate?: string;
     };
+    /** @description the OCSP response that decided the revocation status */
+    OcspSource: {
+      /** @enum {string} */
+      kind: 'ocsp';
+      /**
+       * @description readable name of the signer: the issuing CA, or the responder it delegated to
+       * @example CN=OCSP Responder auth-gen3, OU=JPKI for user authentication, O=JPKI, C=JP
+       */
+      responder: string;
+      /**
+       * @description the responder asked
+       * @example http://ocspauthnorm.jpki.go.jp
+       */
+      url: string;
+      /**
+       * Format: date-time
+       * @description producedAt of the response
+       */
+      producedAt: string;
+      /**
+       * Format: date-time
+       * @description thisUpdate of the certificate’s status
+       */
+      thisUpdate: string;
+      /**
+       * Format: date-time
+       * @description nextUpdate of the status; absent when the responder gives none
+       */
+      nextUpdate?: string;
+    };
+    /** @description the revocation data that decided: a CRL or an OCSP response (`kind`) */
+    RevocationSource: components['schemas']['CrlSource'] | components['schemas']['OcspSource'];
     Revocation: {
       /**
        * @description not_checked: no CRL data was consulted (CLI without --crl); stale/unknown: see the verdict code
@@ -505,6 +540,31 @@ export interface components {
        */
       revokedAt?: string;
       source?: components['schemas']['RevocationSource'];
+      /**
+       * @description why OCSP, when it had to decide, gave no status (the verdict is ocsp_unavailable, or passed under soft-fail): malformed_request: the responder says the request was malformed; internal_error: the responder reports an internal error; try_later: the responder is busy or cannot answer now; sig_required: the responder wants signed requests; unauthorized: the responder will not answer for this certificate or this client; malformed_response: the response is not a well-formed OCSPResponse (truncated, bad DER, wrong structure); unsupported_response: the response is not of type id-pkix-ocsp-basic; bad_signature: the response's signature does not verify (forged or corrupted); weak_signature: the response is signed with an algorithm this client refuses (SHA-1, unknown); unauthorized_responder: the signer is neither the issuing CA nor a valid responder it delegated to (id-kp-OCSPSigning); not_yet_valid: thisUpdate or producedAt lies in the future beyond the allowed clock skew; stale: nextUpdate has passed (or, without nextUpdate, thisUpdate is older than the maximum age); nonce_mismatch: the response does not carry the nonce of the request; missing_status: the response does not answer for the certificate asked about; timeout: no complete answer within the timeout; unreachable: the responder could not be reached (connection refused, reset, DNS); http_error: the responder answered with an HTTP error or a content type other than application/ocsp-response; too_large: the response exceeds the size limit; circuit_open: the responder's circuit breaker is open after repeated failures; no_responder: the certificate names no OCSP responder and none is configured
+       * @enum {string}
+       */
+      failure?:
+        | 'malformed_request'
+        | 'internal_error'
+        | 'try_later'
+        | 'sig_required'
+        | 'unauthorized'
+        | 'malformed_response'
+        | 'unsupported_response'
+        | 'bad_signature'
+        | 'weak_signature'
+        | 'unauthorized_responder'
+        | 'not_yet_valid'
+        | 'stale'
+        | 'nonce_mismatch'
+        | 'missing_status'
+        | 'timeout'
+        | 'unreachable'
+        | 'http_error'
+        | 'too_large'
+        | 'circuit_open'
+        | 'no_responder';
     };
     /**
      * @example {
@@ -514,6 +574,7 @@ export interface components {
      *       "revocation": {
      *         "status": "good",
      *         "source": {
+     *           "kind": "crl",
      *           "issuer": "JPKI authentication root 2019",
      *           "crlNumber": "2a",
      *           "thisUpdate": "2026-12-02T00:00:00.000Z"
@@ -555,6 +616,7 @@ export interface components {
         | 'revoked'
         | 'crl_stale'
         | 'revocation_unavailable'
+        | 'ocsp_unavailable'
         | 'challenge_unknown'
         | 'challenge_expired'
         | 'challenge_replayed'

@@ -31,7 +31,6 @@ beforeAll(async () => {
         cacheDir: join(pki.dir, 'cache'),
         refreshIntervalSec: 3600,
         graceSec: 3600,
-        policy: 'hard-fail',
         retries: 1,
         backoffMs: 0,
       },

@@ -63,7 +63,6 @@ export function workerConfig(t: TestService, name: string, settings: ReturnType<
       cacheDir: join(t.dir, 'cache-workers'),
       refreshIntervalSec: 3600,
       graceSec: 3600,
-      policy: 'hard-fail',
       retries: 1,
       backoffMs: 0,
     },

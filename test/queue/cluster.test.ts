@@ -32,7 +32,6 @@ beforeAll(async () => {
       cacheDir: join(t.dir, 'cache-workers'),
       refreshIntervalSec: 1,
       graceSec: 3600,
-      policy: 'hard-fail',
       retries: 1,
       backoffMs: 0,
     },
