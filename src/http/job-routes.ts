@@ -18,7 +18,7 @@ export interface JobRouteDeps {
   readonly config: Pick<Config, 'jobs' | 'webhooks'>;
   readonly bulk: BulkJobs;
   readonly clock: () => number;
-  readonly verification: Pick<Verification, 'authInput' | 'signatureInput'>;
+  readonly verification: Pick<Verification, 'plan' | 'authInput' | 'signatureInput'>;
 }
 
 const jobView = (j: BulkJobRecord) => ({
@@ -35,7 +35,7 @@ const jobView = (j: BulkJobRecord) => ({
 export function registerJobRoutes(scope: FastifyInstance, deps: JobRouteDeps): void {
   const app = scope.withTypeProvider<TypeBoxTypeProvider>();
   const { config, bulk, clock } = deps;
-  const { authInput, signatureInput } = deps.verification;
+  const { plan, authInput, signatureInput } = deps.verification;
 
   app.post('/jobs', { schema: jobCreateRoute, bodyLimit: config.jobs.maxBodyBytes }, async (req, reply) => {
     const { items, webhook } = req.body;
@@ -50,10 +50,11 @@ export function registerJobRoutes(scope: FastifyInstance, deps: JobRouteDeps): v
       throw new ApiError('too_many_jobs', `${waiting} items wait in this tenant's running jobs; at most ${config.jobs.maxPendingItemsPerTenant}`, 5);
     }
     const now = clock();
+    const revocation = plan(req); // each item keeps it until its chunk runs
     const prepared: BulkItem[] = [];
     for (const it of items) {
       try {
-        const x = it.type === 'auth' ? await authInput(req.tenant!, it, now) : signatureInput(it, now);
+        const x = it.type === 'auth' ? await authInput(req.tenant!, it, now, revocation) : signatureInput(it, now, revocation);
         if ('kind' in x) prepared.push({ item: x });
         else prepared.push({ answer: resultView(x.verdict, null), error: false });
       } catch (err) {

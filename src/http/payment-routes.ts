@@ -15,6 +15,7 @@ export interface PaymentRouteDeps {
   readonly metrics: Metrics;
   readonly clock: () => number;
   readonly authItem: Verification['authItem'];
+  readonly plan: Verification['plan'];
 }
 
 // Decisions stored by earlier versions may carry nulls (authorizationId, a card's label); the
@@ -37,7 +38,8 @@ export function registerPaymentRoutes(scope: FastifyInstance, deps: PaymentRoute
     if (!tenant.linkedCards) throw new ApiError('forbidden', 'this tenant is not entitled to the payment relay (linkedCards)');
     const b = req.body;
     const out = await deps.relay.authorize(tenant, b, async () => {
-      const r = await deps.authItem(tenant, b, deps.clock());
+      // crl+ocsp: a payment above revocation.ocspAboveAmount is checked by OCSP as well.
+      const r = await deps.authItem(tenant, b, deps.clock(), deps.plan(req, { amount: b.amount }));
       deps.metrics.verdicts.inc({ kind: 'verdict', code: r.verdict.code });
       return r;
     });

@@ -36,6 +36,7 @@ export interface PlatformRouteDeps {
   /** Verifies an authentication for `tenant` (its challenge must be one `tenant` was issued). */
   readonly authItem: Verification['authItem'];
   readonly signatureItem: Verification['signatureItem'];
+  readonly plan: Verification['plan'];
   readonly present: Verification['present'];
 }
 
@@ -108,13 +109,13 @@ export function registerPlatformRoutes(scope: FastifyInstance, deps: PlatformRou
   app.post('/links', { schema: enrolRoute }, async (req, reply) => {
     const tenant = entitled(req);
     const now = clock();
-    const r = await deps.authItem(tenant, req.body, now);
+    const r = await deps.authItem(tenant, req.body, now, deps.plan(req));
     const verdict = await deps.present(req, r);
     mustBeValid(r, 'authentication');
     const link = await wrap(() => platform.enrol(tenant, r.certificate!, req.body.customerRef, req.body.cards ?? []));
     let watch;
     if (req.body.signing) {
-      const s = await deps.signatureItem(req.body.signing, now);
+      const s = await deps.signatureItem(req.body.signing, now, deps.plan(req));
       await deps.present(req, s);
       watch = watchView(tenant, await registerWatch(tenant, req.body.signing, s, req.body.customerRef));
     }
@@ -124,7 +125,7 @@ export function registerPlatformRoutes(scope: FastifyInstance, deps: PlatformRou
 
   app.post('/links/identify', { schema: identifyRoute }, async (req) => {
     const tenant = entitled(req);
-    const r = await deps.authItem(tenant, req.body, clock());
+    const r = await deps.authItem(tenant, req.body, clock(), deps.plan(req));
     const out = await deps.present(req, r);
     req.outcome = r.verdict.status;
     if (r.verdict.status !== 'valid') return { ...out, next: 'rejected' as const };
@@ -156,7 +157,7 @@ export function registerPlatformRoutes(scope: FastifyInstance, deps: PlatformRou
   app.post('/watches', { schema: watchRoute }, async (req, reply) => {
     const tenant = entitled(req);
     const { customerRef, ...sig } = req.body;
-    const r = await deps.signatureItem(sig, clock());
+    const r = await deps.signatureItem(sig, clock(), deps.plan(req));
     await deps.present(req, r);
     const w = await registerWatch(tenant, sig, r, customerRef ?? null);
     req.outcome = 'ok';

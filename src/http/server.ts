@@ -90,8 +90,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   registerRequestMetrics(app, metrics);
   registerErrorHandlers(app, { bodyBytes: config.limits.bodyBytes, platform, countError });
 
-  const verify = verification({ verifier, challenges, metrics, platform, present: deps.present });
-  const { authItem, signatureItem, present } = verify;
+  const verify = verification({ config, verifier, challenges, metrics, platform, present: deps.present });
+  const { plan, authItem, signatureItem, present } = verify;
 
   // ---- /v1: every route here passes the API key check and the tenant's rate limit first ----
   void app.register(
@@ -100,8 +100,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       // One plugin per route group, each inside the authenticated scope (its hooks apply to them).
       await v1.register(async (g) => registerVerifyRoutes(g, { config, challenges, metrics, clock, verification: verify }));
       await v1.register(async (g) => registerJobRoutes(g, { config, bulk, clock, verification: verify }));
-      await v1.register(async (g) => registerPlatformRoutes(g, { config, platform, clock, authItem, signatureItem, present }));
-      await v1.register(async (g) => registerPaymentRoutes(g, { relay, metrics, clock, authItem }));
+      await v1.register(async (g) => registerPlatformRoutes(g, { config, platform, clock, authItem, signatureItem, plan, present }));
+      await v1.register(async (g) => registerPaymentRoutes(g, { relay, metrics, clock, authItem, plan }));
       await v1.register(async (g) => registerOperatorRoutes(g, { config, verifier }));
     },
     { prefix: AUTHENTICATED_PREFIX },

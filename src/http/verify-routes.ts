@@ -11,26 +11,32 @@ import type { Metrics } from '../ops/metrics.js';
 import type { Platform } from '../platform/platform.js';
 import type { Presenter } from '../platform/present.js';
 import type { ItemResult, VerifyItem } from '../verifier/messages.js';
+import type { RevocationPlan } from '../core/revocation-plan.js';
+import { revocationPlan } from '../verifier/revocation-policy.js';
 import type { Verifier } from '../verifier/verifier.js';
 import { ApiError, CODES } from './codes.js';
 import { decodeBase64, decodeCertificate } from './decode.js';
 import { authRoute, batchRoute, challengeRoute, signatureRoute, type AuthBody, type SignatureBody } from './schemas/verify.js';
 import type { ResultView } from '../verifier/wire.js';
 
-/** How the /v1 routes verify. Built once per app by verification(); no state of its own. */
+/** How the /v1 routes verify. Built once per app by verification(); no state of its own. Every
+ *  verification carries its revocation plan: which source decides for this tenant and route. */
 export interface Verification {
+  /** The revocation plan of a request (its tenant and route; a payment's amount may escalate it). */
+  readonly plan: (req: FastifyRequest, payment?: { amount: number }) => RevocationPlan;
   /** The item to verify, or the answer already (its challenge is unknown, expired or used). */
-  readonly authInput: (tenant: TenantConfig, b: AuthBody, now: number) => Promise<VerifyItem | ItemResult>;
-  readonly signatureInput: (b: SignatureBody, now: number) => VerifyItem;
+  readonly authInput: (tenant: TenantConfig, b: AuthBody, now: number, plan: RevocationPlan) => Promise<VerifyItem | ItemResult>;
+  readonly signatureInput: (b: SignatureBody, now: number, plan: RevocationPlan) => VerifyItem;
   /** Verifies an authentication for `tenant` (its challenge must be one `tenant` was issued). */
-  readonly authItem: (tenant: TenantConfig, b: AuthBody, now: number) => Promise<ItemResult>;
-  readonly signatureItem: (b: SignatureBody, now: number) => Promise<ItemResult>;
+  readonly authItem: (tenant: TenantConfig, b: AuthBody, now: number, plan: RevocationPlan) => Promise<ItemResult>;
+  readonly signatureItem: (b: SignatureBody, now: number, plan: RevocationPlan) => Promise<ItemResult>;
   /** The answer for this tenant (presenter), counted and committed to the tenant's audit trail
    *  first: no verdict is answered without its record (a failed write is 503 store_unavailable). */
   readonly present: (req: FastifyRequest, r: ItemResult) => Promise<ResultView>;
 }
 
 export interface VerificationDeps {
+  readonly config: Pick<Config, 'revocation'>;
   readonly verifier: Verifier;
   readonly challenges: ChallengeStore;
   readonly metrics: Metrics;
@@ -53,15 +59,18 @@ export function verification(deps: VerificationDeps): Verification {
     return r;
   };
 
-  const authInput = async (tenant: TenantConfig, b: AuthBody, now: number): Promise<VerifyItem | ItemResult> => {
+  const plan = (req: FastifyRequest, payment?: { amount: number }): RevocationPlan =>
+    revocationPlan(deps.config, req.tenant ?? null, req.routeOptions.url ?? '', payment);
+
+  const authInput = async (tenant: TenantConfig, b: AuthBody, now: number, revocation: RevocationPlan): Promise<VerifyItem | ItemResult> => {
     const cert = decodeCertificate(b.certificate, 'certificate');
     const signature = decodeBase64(b.signature, 'signature');
     const ch = await challenges.consume(b.challengeId, tenant.id, now);
     if (!ch.ok) return challengeVerdict(ch.code);
-    return { kind: 'auth', time: now, cert, challenge: ch.challenge, signature, hash: b.digestAlgorithm ?? 'sha256' };
+    return { kind: 'auth', time: now, cert, challenge: ch.challenge, signature, hash: b.digestAlgorithm ?? 'sha256', revocation };
   };
 
-  const signatureInput = (b: SignatureBody, now: number): VerifyItem => {
+  const signatureInput = (b: SignatureBody, now: number, revocation: RevocationPlan): VerifyItem => {
     const cert = decodeCertificate(b.certificate, 'certificate');
     const signature = decodeBase64(b.signature, 'signature');
     if ((b.data === undefined) === (b.digest === undefined)) throw new ApiError('bad_request', 'give exactly one of data and digest');
@@ -72,16 +81,16 @@ export function verification(deps: VerificationDeps): Verification {
     }
     const hash = b.digestAlgorithm ?? 'sha256';
     return b.digest !== undefined
-      ? { kind: 'signature', time, cert, digest: decodeBase64(b.digest, 'digest'), signature, hash }
-      : { kind: 'signature', time, cert, data: decodeBase64(b.data!, 'data'), signature, hash };
+      ? { kind: 'signature', time, cert, digest: decodeBase64(b.digest, 'digest'), signature, hash, revocation }
+      : { kind: 'signature', time, cert, data: decodeBase64(b.data!, 'data'), signature, hash, revocation };
   };
 
-  const authItem = async (tenant: TenantConfig, b: AuthBody, now: number): Promise<ItemResult> => {
-    const x = await authInput(tenant, b, now);
+  const authItem = async (tenant: TenantConfig, b: AuthBody, now: number, revocation: RevocationPlan): Promise<ItemResult> => {
+    const x = await authInput(tenant, b, now, revocation);
     return 'kind' in x ? run(x) : x;
   };
 
-  const signatureItem = (b: SignatureBody, now: number): Promise<ItemResult> => run(signatureInput(b, now));
+  const signatureItem = (b: SignatureBody, now: number, revocation: RevocationPlan): Promise<ItemResult> => run(signatureInput(b, now, revocation));
 
   const present = async (req: FastifyRequest, r: ItemResult): Promise<ResultView> => {
     metrics.verdicts.inc({ kind: 'verdict', code: r.verdict.code });
@@ -92,7 +101,7 @@ export function verification(deps: VerificationDeps): Verification {
     return view;
   };
 
-  return { authInput, signatureInput, authItem, signatureItem, present };
+  return { plan, authInput, signatureInput, authItem, signatureItem, present };
 }
 
 export interface VerifyRouteDeps {
@@ -111,7 +120,7 @@ const record = (req: FastifyRequest, r: ItemResult): void => {
 export function registerVerifyRoutes(scope: FastifyInstance, deps: VerifyRouteDeps): void {
   const app = scope.withTypeProvider<TypeBoxTypeProvider>();
   const { config, challenges, metrics, clock } = deps;
-  const { authItem, signatureItem, present } = deps.verification;
+  const { plan, authItem, signatureItem, present } = deps.verification;
 
   app.post('/challenges', { schema: challengeRoute }, async (req) => {
     const now = clock();
@@ -130,13 +139,13 @@ export function registerVerifyRoutes(scope: FastifyInstance, deps: VerifyRouteDe
   });
 
   app.post('/verify/auth', { schema: authRoute }, async (req) => {
-    const r = await authItem(req.tenant!, req.body, clock());
+    const r = await authItem(req.tenant!, req.body, clock(), plan(req));
     record(req, r);
     return present(req, r);
   });
 
   app.post('/verify/signature', { schema: signatureRoute }, async (req) => {
-    const r = await signatureItem(req.body, clock());
+    const r = await signatureItem(req.body, clock(), plan(req));
     record(req, r);
     return present(req, r);
   });
@@ -145,10 +154,11 @@ export function registerVerifyRoutes(scope: FastifyInstance, deps: VerifyRouteDe
     const items = req.body.items;
     if (items.length > config.limits.batchItems) throw new ApiError('too_many_items', `at most ${config.limits.batchItems} items per batch`);
     const now = clock();
+    const revocation = plan(req);
     const results = await Promise.all(
       items.map(async (it) => {
         try {
-          return await present(req, it.type === 'auth' ? await authItem(req.tenant!, it, now) : await signatureItem(it, now));
+          return await present(req, it.type === 'auth' ? await authItem(req.tenant!, it, now, revocation) : await signatureItem(it, now, revocation));
         } catch (err) {
           if (err instanceof ApiError && err.status < 500) return { error: { code: err.code, message: err.message } };
           throw err; // overload and worker failure fail the whole batch: retry it

@@ -11,6 +11,7 @@ import { startService, type Service } from '../../src/app/service.js';
 import { cardSign } from '../../src/dev/sim/card.js';
 import { initPki, issueEndEntity, openPki, type Holder, type PkiDir, type RootCA } from '../../src/dev/sim/jlis.js';
 import { publishCrls } from '../../src/dev/sim/jlis-crl.js';
+import { serveOcsp, type OcspServer } from '../../src/dev/sim/ocsp-responder.js';
 import { person, rng } from '../../src/dev/sim/people.js';
 import { keyIdentifier, spkiOf } from '../../src/dev/sim/issue.js';
 
@@ -29,6 +30,8 @@ export interface TestService {
   dir: string;
   logs: string[];
   clock: { now: number };
+  /** The simulated J-LIS OCSP responder (opts.ocsp), on the test's clock; ocsp.url points at it. */
+  ocsp: OcspServer | null;
   holder(id: string): Holder;
   post(
     path: string,
@@ -60,7 +63,10 @@ export function authBodyFor(pki: PkiDir, h: Holder, ch: { challengeId: string; c
   return { certificate: Buffer.from(h.cert).toString('base64'), challengeId: ch.challengeId, signature: Buffer.from(sig).toString('base64') };
 }
 
-export async function startTestService(overrides: Partial<Record<keyof Config, unknown>> = {}, opts: { t0?: number } = {}): Promise<TestService> {
+export async function startTestService(
+  overrides: Partial<Record<keyof Config, unknown>> = {},
+  opts: { t0?: number; ocsp?: boolean } = {},
+): Promise<TestService> {
   const t0 = opts.t0 ?? T0;
   const { dir, pki, holder } = makeTestPki(t0);
   const logs: string[] = [];
@@ -71,6 +77,7 @@ export async function startTestService(overrides: Partial<Record<keyof Config, u
     },
   });
   const clock = { now: t0 + 60_000 };
+  const ocsp = opts.ocsp ? await serveOcsp({ dir, port: 0, clock: () => clock.now }) : null;
   const config = validateConfig({
     port: 0,
     logLevel: 'debug',
@@ -84,6 +91,7 @@ export async function startTestService(overrides: Partial<Record<keyof Config, u
       { id: 'a', apiKeySha256: sha(KEY_A), basicInfo: true, webhookSecret: WEBHOOK_SECRET_A, linkedCards: true },
       { id: 'b', apiKeySha256: sha(KEY_B), basicInfo: false },
     ],
+    ...(ocsp && { ocsp: { url: ocsp.url } }),
     ...overrides,
   });
   const svc = await startService(config, { logDestination: sink, clock: () => clock.now });
@@ -110,6 +118,7 @@ export async function startTestService(overrides: Partial<Record<keyof Config, u
     dir,
     logs,
     clock,
+    ocsp,
     holder,
     post,
     async challenge(key = KEY_A) {
