@@ -61,6 +61,7 @@ export class LocalVerifier implements Verifier {
       responderStatus: feed ? (r, issuer) => lookupStatus(feed.set, keyIdOf(issuer), partitionsOf(r), r.serial, clock(), graceMs).status : undefined,
       observer: metrics.ocspObserver(),
     });
+    if (config.ocsp.url) metrics.ocspResponders([new URL(config.ocsp.url).host]);
     return new LocalVerifier(pool, feed, ocsp, anchors.size, config.crl.sources, metrics);
   }
 

@@ -279,6 +279,16 @@ export class Metrics {
     if (role !== 'api') for (const outcome of ['good', 'revoked', 'unknown', ...OCSP_FAILURE_CODES]) this.ocspOutcomes.inc({ outcome }, 0);
   }
 
+  /** Series for responders known in advance (ocsp.url) before their first exchange, so panels and
+   *  alert rules see them at 0 (responders named only by certificates appear when first asked). */
+  ocspResponders(hosts: readonly string[]): void {
+    for (const responder of hosts) {
+      for (const code of OCSP_FAILURE_CODES) this.ocspResponderErrors.inc({ responder, code }, 0);
+      for (const result of ['ok', 'error']) this.ocspRequestSeconds.zero({ responder, result });
+      this.ocspCircuitOpen.set({ responder }, 0);
+    }
+  }
+
   ocspObserver(): OcspObserver {
     return {
       lookup: (result) => this.ocspLookups.inc({ result }),

@@ -114,7 +114,7 @@ describe('a card revoked after the last CRL', () => {
     expect(created.status).toBe(202);
     let job = { state: 'running', results: [] as { verdict?: { code: string; revocation: { source?: { kind: string } } } }[] };
     for (let i = 0; i < 200 && job.state !== 'completed'; i++) {
-      job = await (await fetch(`${t.url}/v1/jobs/${created.body.jobId}`, { headers: { 'x-api-key': KEY_B } })).json();
+      job = (await (await fetch(`${t.url}/v1/jobs/${created.body.jobId}`, { headers: { 'x-api-key': KEY_B } })).json()) as typeof job;
       if (job.state !== 'completed') await new Promise((r) => setTimeout(r, 20));
     }
     expect(job.results[0].verdict).toMatchObject({ code: 'revoked', revocation: { source: { kind: 'ocsp' } } });

@@ -20,6 +20,7 @@ const DB = await clusterDatabase();
 
 const prefix = `jpkitest${process.pid}o${Date.now().toString(36)}`;
 const KEY_R = 'rate-limited-tenant-key-01';
+const KEY_O = 'ocsp-tenant-key-000000001';
 let t: TestService;
 let workers: WorkerProc[] = [];
 let prom: ChildProcess;
@@ -53,11 +54,12 @@ beforeAll(async () => {
       tenants: [
         { id: 'a', apiKeySha256: sha(KEY_A), basicInfo: true, webhookSecret: WEBHOOK_SECRET_A },
         { id: 'r', apiKeySha256: sha(KEY_R), rateLimit: { perSecond: 1, burst: 1 } },
+        { id: 'o', apiKeySha256: sha(KEY_O), revocation: { mode: 'ocsp' } },
       ],
     },
-    { t0: Date.now() - 60_000 },
+    { t0: Date.now() - 60_000, ocsp: true },
   );
-  const cfg = workerConfig(t, 'ops', settings);
+  const cfg = workerConfig(t, 'ops', settings, { ocsp: t.config.ocsp });
   workers = await Promise.all([spawnWorker(cfg), spawnWorker(cfg)]);
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'prom-'));
@@ -90,6 +92,8 @@ beforeAll(async () => {
   await until(async () => (await fetch(`${t.url}/readyz`)).status === 200);
   const bodies = await Promise.all(Array.from({ length: 30 }, async (_, i) => t.authBody(t.holder(`a${20 + i}`), await t.challenge(), i % 10 === 0)));
   await Promise.all(bodies.map((b) => t.post('/v1/verify/auth', b)));
+  // OCSP (the simulated J-LIS responder): a tenant whose verifications OCSP decides.
+  for (const id of ['a50', 'a51', 'a1']) await t.post('/v1/verify/auth', t.authBody(t.holder(id), await t.challenge(KEY_O)), { key: KEY_O });
   for (const id of ['a1', 'a2', 'a3']) await t.post('/v1/verify/auth', t.authBody(t.holder(id), await t.challenge()));
   await t.post('/v1/verify/auth', { ...t.authBody(t.holder('a20'), await t.challenge()), signature: '!!' });
   await t.post('/v1/jobs', { items: [{ type: 'auth', ...t.authBody(t.holder('a40'), await t.challenge()) }] });
@@ -109,6 +113,7 @@ beforeAll(async () => {
 afterAll(async () => {
   prom?.kill('SIGKILL');
   await t?.svc.close();
+  await t?.ocsp?.close();
   for (const w of workers) w.child.kill('SIGKILL');
   const redis = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
   const keys = [...(await redis.keys(`{${prefix}}*`)), ...(await redis.keys(`${prefix}:*`))];
@@ -137,6 +142,8 @@ describe('Grafana dashboard and Prometheus rules on a real Prometheus', () => {
       'Status changes found',
       'Redis connection',
       'Event-loop lag',
+      'OCSP lookups/s by outcome',
+      'OCSP cache hit ratio',
     ]) {
       expect(titles).toContain(want);
     }
