@@ -48,7 +48,7 @@ function barChart(file: string, title: string, bars: { label: string; value: num
 
 export function writeReport(): string {
   const out: string[] = [];
-  const any = ['core', 'peers', 'revocation', 'http', 'queue', 'change', 'payments'].map(runsOf).find((r) => r.length)?.[0];
+  const any = ['core', 'peers', 'revocation', 'http', 'queue', 'change', 'payments', 'ocsp'].map(runsOf).find((r) => r.length)?.[0];
   const m = (any?.machine ?? {}) as J;
   out.push('# jpki-verify benchmark report', '');
   out.push(
@@ -73,7 +73,7 @@ export function writeReport(): string {
     '```sh',
     'npm run bench                      # everything below, then this report',
     'BENCH_RUNS=3 npm run bench         # each benchmark three times: medians and spread',
-    'npm run bench -- core | peers | revocation | http | queue | change | payments',
+    'npm run bench -- core | peers | revocation | http | queue | change | payments | ocsp',
     '```',
     '',
   );
@@ -341,6 +341,38 @@ export function writeReport(): string {
     out.push(
       '',
       `Plain authentication of the same holders in the same run (embedded default, audit committed before each answer): ${spread(pay.map((x) => x.verify.rps))}/s.`,
+      '',
+    );
+  }
+
+  const ocsp = runsOf('ocsp');
+  if (ocsp.length) {
+    const o = ocsp[ocsp.length - 1];
+    const [crl, both] = o.phases as J[];
+    out.push(
+      '## OCSP: what same-day status costs',
+      '',
+      `${fmt(o.items)} verifications per phase through the local verifier (2 pool threads, ${o.concurrency} in flight): 95% 電子利用者証明, 5% 電子署名, which \`crl+ocsp\` always sends to OCSP — the simulated J-LIS responder in its own process, response cache off. ${o.note}.`,
+      '',
+      '| revocation.mode | verifications/s | p50 / p99 | 電子署名 p50 / p99 | OCSP lookups |',
+      '|---|---|---|---|---|',
+      ...[crl, both].map(
+        (p) =>
+          `| ${p.mode} | ${spread(ocsp.map((x) => (x.phases as J[]).find((y) => y.mode === p.mode)!.rps))} | ${p.all.p50} / ${p.all.p99} ms | ${p.signing.p50} / ${p.signing.p99} ms | ${fmt(p.ocspLookups)} |`,
+      ),
+      '',
+      `crl+ocsp ÷ crl: ${spread(
+        ocsp.map((x) => x.ratio),
+        3,
+      )}. What OCSP adds to a verification that asks it (its lookup: batching and the exchange): p50 ${spread(
+        ocsp.map((x) => x.ocspWait.p50),
+        1,
+        ' ms',
+      )}, p99 ${spread(
+        ocsp.map((x) => x.ocspWait.p99),
+        1,
+        ' ms',
+      )}.`,
       '',
     );
   }

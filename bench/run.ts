@@ -11,6 +11,7 @@ import { benchQueue } from './queue.js';
 import { benchChange } from './change.js';
 import { benchPayments } from './payments.js';
 import { benchPeers } from './peers.js';
+import { benchOcsp } from './ocsp.js';
 import { writeReport } from './report.js';
 
 const RESULTS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results');
@@ -24,6 +25,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   queue: () => benchQueue(),
   change: () => benchChange(),
   payments: () => benchPayments(),
+  ocsp: () => benchOcsp(),
 };
 if (only && !(only in benches) && only !== 'report') throw new Error(`no benchmark ${only}; one of ${Object.keys(benches).join(', ')}, report`);
 

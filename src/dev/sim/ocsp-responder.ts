@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parseCertificate, pemBlocks, toPem, type Certificate } from '../../core/certificate.js';
 import { loadCrl, type LoadedCrl } from '../../core/crl-load.js';
 import { toHex } from '../../core/der.js';
-import { certIdMatches, type CertId } from '../../core/ocsp-certid.js';
+import { certIdFor, type CertId } from '../../core/ocsp-certid.js';
 import { OcspRequestError, parseOcspRequest } from '../../core/ocsp-request.js';
 import { assembleSet } from '../../core/revocation-assembly.js';
 import { keyIdOf, type RevocationSet } from '../../core/revocation-set.js';
@@ -30,6 +30,7 @@ export interface ResponderRoot {
   readonly label: string;
   readonly root: Certificate;
   readonly responderDer: Uint8Array;
+  readonly responderName: Uint8Array;
   readonly responderKey: KeyObject;
 }
 
@@ -66,7 +67,13 @@ export function ensureResponders(dir: string, now: number): ResponderRoot[] {
         writeFileSync(keyFile, privateKey.export({ format: 'pem', type: 'pkcs8' }) as string, { mode: 0o600 });
       }
       const responderDer = pemBlocks(readFileSync(certFile, 'utf8'), 'CERTIFICATE')[0];
-      roots.push({ label, root, responderDer, responderKey: createPrivateKey(readFileSync(keyFile, 'utf8')) });
+      roots.push({
+        label,
+        root,
+        responderDer,
+        responderName: parseCertificate(responderDer).subject.der,
+        responderKey: createPrivateKey(readFileSync(keyFile, 'utf8')),
+      });
     }
   }
   return roots;
@@ -86,18 +93,28 @@ class RevocationData {
     private readonly roots: readonly ResponderRoot[],
   ) {}
 
-  private files(): string[] {
-    const crlDir = join(this.dir, 'crl');
-    const crls = existsSync(crlDir) ? readdirSync(crlDir).filter((f) => f.endsWith('.crl') || f === 'revoked.json') : [];
-    return [...crls.map((f) => join(crlDir, f)), ...['auth.ndjson', 'sign.ndjson', 'test.ndjson'].map((f) => join(this.dir, 'users', f))];
+  /** What is watched: the CRL folder (CRLs and revoked.json are replaced by rename, which changes
+   *  the folder), the revocation record itself, and the holders. A few stats per request. */
+  private watched(): string[] {
+    return [
+      join(this.dir, 'crl'),
+      join(this.dir, 'crl', 'revoked.json'),
+      ...['auth.ndjson', 'sign.ndjson', 'test.ndjson'].map((f) => join(this.dir, 'users', f)),
+    ];
   }
 
-  /** Reloads when any file changed (size or mtime): a `pki revoke` shows in the next answer. */
+  /** Reloads when anything watched changed: a `pki revoke` shows in the next answer. */
   refresh(now: number): void {
-    const files = this.files();
-    const stamp = files.map((f) => (existsSync(f) ? `${f}:${statSync(f).mtimeMs}:${statSync(f).size}` : f)).join('|');
+    const stamp = this.watched()
+      .map((f) => {
+        const st = statSync(f, { throwIfNoEntry: false });
+        return st ? `${st.mtimeMs}:${st.size}` : '-';
+      })
+      .join('|');
     if (stamp === this.stamp) return;
     this.stamp = stamp;
+    const crlDir = join(this.dir, 'crl');
+    const files = existsSync(crlDir) ? readdirSync(crlDir).map((f) => join(crlDir, f)) : [];
     const pki = openPki(this.dir);
     this.holders = new Map();
     for (const purpose of ['authentication', 'signing', 'test'] as const) {
@@ -155,8 +172,17 @@ export class SimOcspResponder {
     this.data = new RevocationData(o.dir, this.roots);
   }
 
+  private readonly byIssuer = new Map<string, ResponderRoot>(); // hash:nameHash:keyHash → root
+  private readonly indexed = new Set<CertId['hash']>();
+
+  /** The root a CertID names, by its issuer hashes (computed once per root and hash). */
   private rootOf(id: CertId): ResponderRoot | undefined {
-    return this.roots.find((r) => certIdMatches(id, r.root, id.serial));
+    const key = (x: CertId): string => `${x.hash}:${toHex(x.issuerNameHash)}:${toHex(x.issuerKeyHash)}`;
+    if (!this.indexed.has(id.hash)) {
+      for (const r of this.roots) this.byIssuer.set(key(certIdFor(r.root, new Uint8Array([1]), id.hash)), r);
+      this.indexed.add(id.hash);
+    }
+    return this.byIssuer.get(key(id));
   }
 
   /** The DER OCSPResponse to a DER OCSPRequest. */
@@ -184,7 +210,7 @@ export class SimOcspResponder {
       return { id, ...st, thisUpdate, nextUpdate };
     });
     return writeOcspResponse({
-      responderId: { kind: 'name', name: parseCertificate(signer.responderDer).subject.der },
+      responderId: { kind: 'name', name: signer.responderName },
       producedAt: thisUpdate,
       responses,
       nonce: req.nonce,
