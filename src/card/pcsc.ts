@@ -69,6 +69,16 @@ function pcscError(err: unknown, doing: string): CardError {
   return new CardError('transport', `${doing}: ${m}`);
 }
 
+/** pcscd notices a removal on its next poll of the reader (vpcd: within a second): look for a
+ *  short while before calling an empty answer anything but a removal. */
+async function settledGone(gone: () => boolean): Promise<boolean> {
+  for (let i = 0; i < 20; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    if (gone()) return true;
+  }
+  return false;
+}
+
 export function openPcsc(): CardReaders {
   const b = loadBinding();
   let ctx: NativeContext;
@@ -115,16 +125,26 @@ export function openPcsc(): CardReaders {
         atr,
         async transmit(command: Uint8Array): Promise<Uint8Array> {
           if (!open) throw new CardError('transport', `the session with "${name}" is closed`);
+          // A failed exchange, or an answer with no status word, with no card in the reader
+          // afterwards is a removal, whatever the driver called it (vpcd, for one, answers
+          // a pulled card with zero bytes).
+          const gone = (): boolean => {
+            const now = readers().find((x) => x.name === name);
+            return !now || !present(now) || (now.atr !== null && !Buffer.from(now.atr).equals(Buffer.from(atr)));
+          };
+          let answer: Uint8Array;
           try {
-            return new Uint8Array(await card.transmit(Buffer.from(command), { maxRecvLength: MAX_RECV }));
+            answer = new Uint8Array(await card.transmit(Buffer.from(command), { maxRecvLength: MAX_RECV }));
           } catch (err) {
             const e = pcscError(err, `transmit to "${name}"`);
-            // A failed exchange with the reader still there and no card in it is a removal,
-            // whatever the driver called it.
-            const now = readers().find((x) => x.name === name);
-            if (e.code !== 'card_removed' && (!now || !present(now))) throw new CardError('card_removed', `the card left "${name}" during the operation`);
+            if (e.code !== 'card_removed' && gone()) throw new CardError('card_removed', `the card left "${name}" during the operation`);
             throw e;
           }
+          if (answer.length < 2) {
+            if (gone() || (await settledGone(gone))) throw new CardError('card_removed', `the card left "${name}" during the operation`);
+            throw new CardError('bad_response', `"${name}" answered ${answer.length} bytes`);
+          }
+          return answer;
         },
         async close(): Promise<void> {
           if (!open) return;
