@@ -75,8 +75,9 @@ export interface CardSummary {
   readonly form: TokenForm;
   readonly authenticationCertificate: Uint8Array;
   readonly authenticationCa: Uint8Array;
-  /** Retry counters (no PIN needed to read them). */
-  readonly triesLeft: Record<CardPurpose, number | 'blocked'>;
+  /** Retry counters (no PIN needed to read them); 'absent' where the card has no such PIN (no
+   *  signing certificate issued, as for holders under 15). */
+  readonly triesLeft: Record<CardPurpose, number | 'blocked' | 'absent'>;
   /** Read only when the signing password was given. */
   readonly signingCertificate?: Uint8Array;
   readonly signingCa?: Uint8Array;
@@ -106,11 +107,12 @@ export async function readCard(card: JpkiCard, signingPassword?: string): Promis
   };
 }
 
-async function triesOrBlocked(card: JpkiCard, purpose: CardPurpose): Promise<number | 'blocked'> {
+async function triesOrBlocked(card: JpkiCard, purpose: CardPurpose): Promise<number | 'blocked' | 'absent'> {
   try {
     return await card.pinTriesLeft(purpose);
   } catch (err) {
     if (err instanceof CardError && err.code === 'pin_blocked') return 'blocked';
+    if (err instanceof CardError && err.code === 'file_not_found') return 'absent';
     throw err;
   }
 }

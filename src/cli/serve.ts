@@ -11,7 +11,10 @@ import { encryptPin } from '../dev/institution/pin.js';
 import { cardSign } from '../dev/sim/card.js';
 import { initPki, openPki } from '../dev/sim/jlis.js';
 import { rotateCrls } from '../dev/sim/jlis-crl.js';
-import { UsageError, parse, type Flags } from './args.js';
+import { UsageError, optionalValue, parse, type Flags } from './args.js';
+import { readPin } from './secret.js';
+import type { JpkiCard } from '../card/jpki-ap.js';
+import { authenticate, openJpkiCard, signDocument, type CardSignature } from '../card/terminal.js';
 import { progressBar } from './progress.js';
 
 const str = (f: Flags, k: string): string | undefined => (typeof f[k] === 'string' ? (f[k] as string) : undefined);
@@ -100,7 +103,7 @@ export async function startCmd(argv: string[]): Promise<number> {
 
 /** Drives the HTTP API as a relay platform would: challenge, card signature, verification. */
 export async function clientCmd(argv: string[]): Promise<number> {
-  const { flags, positionals } = parse(argv, {
+  const { flags, positionals } = parse(optionalValue(argv, '--reader'), {
     url: { type: 'string' },
     key: { type: 'string' },
     dir: { type: 'string' },
@@ -113,6 +116,9 @@ export async function clientCmd(argv: string[]): Promise<number> {
     'card-ref': { type: 'string' },
     pin: { type: 'string' },
     'pin-key': { type: 'string' },
+    reader: { type: 'string' },
+    'pin-stdin': { type: 'boolean' },
+    extended: { type: 'boolean' },
   });
   const need = (k: string): string => {
     const v = str(flags, k);
@@ -130,11 +136,7 @@ export async function clientCmd(argv: string[]): Promise<number> {
       throw new Error(`cannot reach ${url}: ${cause?.code ?? cause?.message ?? (err as Error).message}`);
     }
   };
-  const pki = openPki(resolve(need('dir')));
-  const id = need('holder');
-  const holder = pki.holders(id.startsWith('s') ? 'signing' : id.startsWith('t') ? 'test' : 'authentication').find((h) => h.id === id);
-  if (!holder) throw new UsageError(`no holder ${id}`);
-  const certificate = Buffer.from(holder.cert).toString('base64');
+  const signer = flags.reader !== undefined ? cardSigner(flags) : simulatedSigner(need);
   const tamper = (sig: Uint8Array): string => {
     const s = Uint8Array.from(sig);
     if (flags.tamper) s[s.length - 1] ^= 1;
@@ -145,7 +147,8 @@ export async function clientCmd(argv: string[]): Promise<number> {
     const r = await send('/v1/challenges', { method: 'POST', headers: { 'x-api-key': headers['x-api-key'] } });
     const ch = (await r.json()) as { challengeId: string; challenge: string; code?: string; message?: string };
     if (r.status !== 200) throw new Error(`POST /v1/challenges answered ${r.status} ${ch.code ?? ''}: ${ch.message ?? 'no message'}`);
-    return { certificate, challengeId: ch.challengeId, signature: tamper(cardSign(pki.keys[holder.key], Buffer.from(ch.challenge, 'base64'))) };
+    const signed = await signer.authenticate(Buffer.from(ch.challenge, 'base64'));
+    return { certificate: Buffer.from(signed.certificate).toString('base64'), challengeId: ch.challengeId, signature: tamper(signed.signature) };
   };
   let res: Response;
   if (positionals[0] === 'auth') {
@@ -186,16 +189,55 @@ export async function clientCmd(argv: string[]): Promise<number> {
     return out.decision === 'approved' ? 0 : 1;
   } else if (positionals[0] === 'signature') {
     const doc = Buffer.from(`契約書 ${new Date().toISOString()}`);
-    const signature = tamper(cardSign(pki.keys[holder.key], doc));
+    const signed = await signer.signDocument(doc);
     res = await send('/v1/verify/signature', {
       method: 'POST',
       headers,
-      body: JSON.stringify({ certificate, data: doc.toString('base64'), signature }),
+      body: JSON.stringify({
+        certificate: Buffer.from(signed.certificate).toString('base64'),
+        data: doc.toString('base64'),
+        signature: tamper(signed.signature),
+      }),
     });
   } else throw new UsageError('expected "client auth", "client signature", "client enrol" or "client pay"');
   const body = (await res.json()) as { verdict?: { status: string } };
   console.log(JSON.stringify(body, null, 2));
   return res.status === 200 && body.verdict?.status === 'valid' ? 0 : 1;
+}
+
+/** Who signs for `client`: the card in a reader (after its PIN), or a holder of a simulated
+ *  PKI folder. */
+interface ClientSigner {
+  authenticate(challenge: Uint8Array): Promise<CardSignature>;
+  signDocument(doc: Uint8Array): Promise<CardSignature>;
+}
+
+function cardSigner(flags: Flags): ClientSigner {
+  const withCard = async <T>(fn: (card: JpkiCard) => Promise<T>): Promise<T> => {
+    const card = await openJpkiCard({ reader: str(flags, 'reader') || undefined, extendedLength: flags.extended === true });
+    try {
+      return await fn(card);
+    } finally {
+      await card.close();
+    }
+  };
+  const stdin = flags['pin-stdin'] === true;
+  return {
+    authenticate: (challenge) => withCard(async (card) => authenticate(card, challenge, await readPin(stdin, 'authentication PIN (4 digits): '))),
+    signDocument: (doc) => withCard(async (card) => signDocument(card, doc, await readPin(stdin, 'signing password (6-16 A-Z 0-9): '))),
+  };
+}
+
+function simulatedSigner(need: (k: string) => string): ClientSigner {
+  const pki = openPki(resolve(need('dir')));
+  const id = need('holder');
+  const holder = pki.holders(id.startsWith('s') ? 'signing' : id.startsWith('t') ? 'test' : 'authentication').find((h) => h.id === id);
+  if (!holder) throw new UsageError(`no holder ${id}`);
+  const key = pki.keys[holder.key];
+  return {
+    authenticate: async (challenge) => ({ certificate: holder.cert, signature: cardSign(key, challenge) }),
+    signDocument: async (doc) => ({ certificate: holder.cert, signature: cardSign(key, doc) }),
+  };
 }
 
 /** The reference institution (tests, benchmark, demo): `institution --config FILE` with

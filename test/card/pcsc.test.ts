@@ -299,6 +299,7 @@ describe('the card leaves, another program holds it, two readers', () => {
     const c1 = await openJpkiCard({ readers, reader: READER1 });
     try {
       expect((await codeOf(c1.pinTriesLeft('signing'))).code).toBe('file_not_found');
+      expect((await readCard(c1)).triesLeft).toEqual({ authentication: 3, signing: 'absent' });
     } finally {
       await c1.close();
     }
