@@ -98,6 +98,15 @@ describe('terminal commands through pcscd', () => {
     expect(JSON.parse(r.out).verdict.status).toBe('valid');
   });
 
+  it('client enrol --reader links the holder of the card in the reader', async () => {
+    await insert({ holder: 'a17' });
+    const r = await client('enrol', '1234\n', '--customer', 'card-customer-17');
+    expect(r.code, r.out + r.err).toBe(0);
+    const body = JSON.parse(r.out);
+    expect(body.verdict.status).toBe('valid');
+    expect(body.link.customerRef).toBe('card-customer-17');
+  });
+
   it('a wrong PIN: typed error with tries left, nothing sent to the API, the PIN nowhere', async () => {
     const vc = await insert();
     const r = await client('auth', '0000\n');
