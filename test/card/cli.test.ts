@@ -167,6 +167,8 @@ describe('terminal commands through pcscd', () => {
         'auth',
         '--roots',
         join(t.dir, 'trust'),
+        '--crl',
+        join(t.dir, 'crl'),
         '--cert',
         file,
         '--challenge',
