@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // jpki-verify: command-line entry. Each command is a thin shell over the core, the processes in src/app and the tools in src/dev.
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from './args.js';
 import { commands } from './commands.js';
+import { packageVersion } from '../ops/package-info.js';
 
 const USAGE = `jpki-verify — JPKI certificate and signature verifier
 
@@ -88,16 +88,6 @@ function usageOf(cmd: string): string {
   return out.length
     ? `jpki-verify ${cmd}\n\n${out.join('\n')}\n\nExit codes: 0 success, 1 a verification or conformance mismatch, 2 bad usage or input.`
     : USAGE;
-}
-
-/** The version in the package's own package.json: the nearest one above this module (it sits in
- *  src/cli from source and in dist/src/cli when built or installed). */
-function packageVersion(): string {
-  for (let dir = dirname(fileURLToPath(import.meta.url)); dir !== dirname(dir); dir = dirname(dir)) {
-    const file = join(dir, 'package.json');
-    if (existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
-  }
-  return 'unknown';
 }
 
 /** Executed directly (not imported by tests)? An installed `jpki-verify` is a symlink into the
