@@ -105,7 +105,7 @@ run() {
   say "$name: ok"
 }
 run 'valid authentication (a2)' 0 '"status": "valid"' auth --holder a2
-run 'revoked authentication (a1)' 1 '"status": "revoked"' auth --holder a1
+run 'revoked authentication (a1)' 1 '"code": "revoked"' auth --holder a1
 run 'enrol c5 with a credit and a debit card' 0 '"customerRef": "c5"' enrol --holder a5 --customer c5 \
   --card demo-bank:credit:4111111111111111,demo-bank:debit:5555666677778888
 pin_key=$(cat var/secrets/pin_key)
