@@ -11,7 +11,8 @@ import { ApiError } from './codes.js';
 import { pageLimit } from './decode.js';
 import { jobCreateRoute, jobGetRoute } from './schemas/jobs.js';
 import type { Verification } from './verify-routes.js';
-import { resultView, type ItemErrorView, type ResultView } from '../verifier/wire.js';
+import { resultView, type ResultView } from '../verifier/wire.js';
+import type { ItemError } from './schemas/common.js';
 
 export interface JobRouteDeps {
   readonly config: Pick<Config, 'jobs' | 'webhooks'>;
@@ -73,6 +74,6 @@ export function registerJobRoutes(scope: FastifyInstance, deps: JobRouteDeps): v
     if (!found) throw new ApiError('not_found', 'no such job');
     req.outcome = 'ok';
     // Stored as this module wrote them: results presented by the presenter, or item errors.
-    return { ...jobView(found.job), offset, results: found.results as (ResultView | ItemErrorView | null)[] };
+    return { ...jobView(found.job), offset, results: found.results as (ResultView | ItemError | null)[] };
   });
 }

@@ -5,14 +5,14 @@
 // generated from it (npm run contract; a test checks both are current).
 import swagger from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
-import { ErrorBody } from './schemas/common.js';
+import { ErrorBody, ItemError } from './schemas/common.js';
 import { Job } from './schemas/jobs.js';
 import { PaymentDecision } from './schemas/payments.js';
 import { PLATFORM_SCHEMAS } from './schemas/platform.js';
 import { RESULT_SCHEMAS } from '../verifier/wire.js';
 
 /** The named schemas: registered once, referenced by $ref, components of the document. */
-export const SHARED_SCHEMAS = [ErrorBody, ...RESULT_SCHEMAS, Job, ...PLATFORM_SCHEMAS, PaymentDecision];
+export const SHARED_SCHEMAS = [ErrorBody, ItemError, ...RESULT_SCHEMAS, Job, ...PLATFORM_SCHEMAS, PaymentDecision];
 
 const TAGS = [
   { name: 'verify', description: 'Challenges and verifications: 電子利用者証明 (authentication) and 電子署名 (document signatures)' },

@@ -5,7 +5,7 @@
 // answer so a relay can join its logs with ours.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { FastifyInstance } from 'fastify';
+import { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 
 const PROBES = new Set(['/healthz', '/readyz', '/metrics']);
 const SANE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -16,23 +16,33 @@ export function requestId(req: IncomingMessage): string {
   return typeof given === 'string' && SANE_ID.test(given) ? given : randomUUID();
 }
 
-export function registerRequestLog(app: FastifyInstance, opts: { logProbes: boolean }): void {
+/** fastify's own request lines replaced by one line at completion. */
+export class RequestLog extends LogController {
+  constructor(private readonly opts: { logProbes: boolean }) {
+    super({ requestIdLogLabel: 'reqId' });
+  }
+
+  override incomingRequest(): void {}
+
+  override requestCompleted(error: Error | null, req: FastifyRequest, reply: FastifyReply): void {
+    const route = req.routeOptions.url;
+    if (!this.opts.logProbes && route !== undefined && PROBES.has(route)) return;
+    const line = {
+      method: req.method,
+      route: route ?? 'unmatched',
+      status: reply.statusCode,
+      outcome: req.outcome || undefined,
+      tenant: req.tenant?.id,
+      ms: Math.round(reply.elapsedTime * 10) / 10,
+    };
+    if (error) reply.log.error({ ...line, err: { type: error.name, message: error.message } }, 'request');
+    else reply.log.info(line, 'request');
+  }
+}
+
+/** Echoes the request id on every answer. */
+export function registerRequestIdEcho(app: FastifyInstance): void {
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
-  });
-  app.addHook('onResponse', async (req, reply) => {
-    const route = req.routeOptions.url;
-    if (!opts.logProbes && route !== undefined && PROBES.has(route)) return;
-    req.log.info(
-      {
-        method: req.method,
-        route: route ?? 'unmatched',
-        status: reply.statusCode,
-        outcome: req.outcome || undefined,
-        tenant: req.tenant?.id,
-        ms: Math.round(reply.elapsedTime * 10) / 10,
-      },
-      'request',
-    );
   });
 }

@@ -29,7 +29,7 @@ import { registerPaymentRoutes } from './payment-routes.js';
 import { registerPlatformRoutes } from './platform-routes.js';
 import { registerRequestMetrics } from './request-metrics.js';
 import { registerOpenApi, SHARED_SCHEMAS } from './openapi.js';
-import { registerRequestLog, requestId } from './request-log.js';
+import { registerRequestIdEcho, RequestLog, requestId } from './request-log.js';
 import { registerResponseCheck } from './response-check.js';
 import { packageVersion } from '../ops/package-info.js';
 import { registerVerifyRoutes, verification } from './verify-routes.js';
@@ -67,10 +67,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
 
   const app = Fastify({
     loggerInstance: deps.logger as unknown as FastifyBaseLogger,
-    // One line per request, written by request-log.ts; ids from x-request-id when sane.
-    disableRequestLogging: true,
+    // One line per request (request-log.ts); ids from x-request-id when sane.
+    logController: new RequestLog({ logProbes: config.http.logProbes }),
     genReqId: requestId,
-    requestIdLogLabel: 'reqId',
     ...limitOptions(config.limits),
     // While draining, requests on open connections get our typed shutting_down (drain.ts).
     return503OnClosing: false,
@@ -84,7 +83,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   registerAuthScopeGuard(app); // first: it must see every route
   registerOpenApi(app, packageVersion()); // before any route: the document is made from them
   if (config.http.checkResponses) registerResponseCheck(app, SHARED_SCHEMAS); // likewise
-  registerRequestLog(app, { logProbes: config.http.logProbes });
+  registerRequestIdEcho(app);
   registerDrain(app);
   registerUrlLimit(app, config.limits.maxUrlBytes);
   registerJsonBody(app);

@@ -108,24 +108,12 @@ export const ResultSchema = Type.Object(
   { $id: 'Result', additionalProperties: false },
 );
 
-/** An item of a batch or job answered with an error instead of a verdict. */
-export const ItemErrorSchema = Type.Object(
-  {
-    error: Type.Object(
-      { code: Type.String({ description: 'a request-error code (README), e.g. malformed_base64' }), message: Type.String() },
-      { additionalProperties: false },
-    ),
-  },
-  { $id: 'ItemError', additionalProperties: false },
-);
-
-export const RESULT_SCHEMAS = [RevocationSourceSchema, RevocationSchema, VerdictSchema, CertificateSchema, BasicInfoSchema, ResultSchema, ItemErrorSchema];
+export const RESULT_SCHEMAS = [RevocationSourceSchema, RevocationSchema, VerdictSchema, CertificateSchema, BasicInfoSchema, ResultSchema];
 
 export type RevocationView = Static<typeof RevocationSchema>;
 export type VerdictView = Static<typeof VerdictSchema>;
 export type CertificateView = Static<typeof CertificateSchema>;
 export type ResultView = Static<typeof ResultSchema>;
-export type ItemErrorView = Static<typeof ItemErrorSchema>;
 
 /** Certificate facts, or a tenant's view of them (platform.publicFacts). */
 export type CertificateInput = Pick<CertificateFacts, 'kind' | 'notBefore' | 'notAfter' | 'issuerGeneration'> &

@@ -3,7 +3,7 @@
 // @fastify/swagger, the OpenAPI document. Shared objects are named schemas ($id), registered once
 // (http/openapi.ts) and referenced with `ref` (verifier/schema-kit.ts), so the document has them as components.
 import { Type, type Static, type TSchema } from 'typebox';
-import { StringEnum } from '../../verifier/schema-kit.js';
+import { ref, StringEnum } from '../../verifier/schema-kit.js';
 import { CODES, type ApiCode } from '../codes.js';
 
 /** Base64 (or PEM for certificates). No maxLength on large fields: the body limit bounds them,
@@ -36,10 +36,17 @@ export const ErrorBody = Type.Object(
 );
 export type ErrorBody = Static<typeof ErrorBody>;
 
+/** An item of a batch or job answered with an error instead of a verdict. */
+export const ItemError = Type.Object({ error: ref(ErrorBody) }, { $id: 'ItemError', additionalProperties: false });
+export type ItemError = Static<typeof ItemError>;
+
 const RETRY_AFTER = { 'retry-after': { type: 'integer', minimum: 1, description: 'seconds to wait before retrying' } } as const;
 
-// Errors any /v1 route can answer, before or around its own work.
-const V1 = ['bad_request', 'unauthorized', 'rate_limited', 'request_timeout', 'uri_too_long', 'headers_too_large', 'shutting_down', 'internal'] as const;
+// Errors any route can answer: the HTTP parser's and router's (a malformed request or URL, too
+// slow, too long), draining, and the unexpected.
+const ANY = ['bad_request', 'request_timeout', 'uri_too_long', 'headers_too_large', 'shutting_down', 'internal'] as const;
+// …and any /v1 route, before or around its own work.
+const V1 = [...ANY, 'unauthorized', 'rate_limited'] as const;
 // …and any /v1 route that takes a JSON body.
 const BODY = ['body_too_large', 'unsupported_media_type'] as const;
 
@@ -49,7 +56,7 @@ const BODY = ['body_too_large', 'unsupported_media_type'] as const;
 type ErrorStatus = 400 | 401 | 403 | 404 | 408 | 409 | 413 | 414 | 415 | 422 | 429 | 431 | 500 | 503;
 
 export function errorResponses(codes: readonly ApiCode[], opts: { body?: boolean; public?: boolean } = {}): Partial<Record<ErrorStatus, TSchema>> {
-  const all = new Set<ApiCode>([...(opts.public ? [] : V1), ...(opts.body ? BODY : []), ...codes]);
+  const all = new Set<ApiCode>([...(opts.public ? ANY : V1), ...(opts.body ? BODY : []), ...codes]);
   const byStatus = new Map<number, ApiCode[]>();
   for (const c of all) {
     const s = CODES[c].status;

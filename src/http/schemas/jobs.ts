@@ -1,8 +1,8 @@
 // Contract of async bulk jobs: POST /v1/jobs, GET /v1/jobs/{id}.
 import { Type } from 'typebox';
-import { API_KEY, errorResponses, IdParams } from './common.js';
+import { API_KEY, errorResponses, IdParams, ItemError } from './common.js';
 import { IsoTime, ref, StringEnum } from '../../verifier/schema-kit.js';
-import { ItemErrorSchema, ResultSchema } from '../../verifier/wire.js';
+import { ResultSchema } from '../../verifier/wire.js';
 import { BatchItems } from './verify.js';
 
 export const Job = Type.Object(
@@ -63,7 +63,7 @@ export const jobGetRoute = {
       {
         ...Job.properties,
         offset: Type.Integer({ minimum: 0 }),
-        results: Type.Array(Type.Union([ref(ResultSchema), ref(ItemErrorSchema), Type.Null()]), { description: 'results[offset…]; null where not yet done' }),
+        results: Type.Array(Type.Union([ref(ResultSchema), ref(ItemError), Type.Null()]), { description: 'results[offset…]; null where not yet done' }),
       },
       { additionalProperties: false, description: 'the job with one page of results' },
     ),

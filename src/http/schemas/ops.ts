@@ -11,7 +11,10 @@ export const healthRoute = {
   tags: ['operations'],
   summary: 'Liveness: the process answers',
   security: PUBLIC,
-  response: { 200: Type.Object({ status: Type.Literal('ok') }, { additionalProperties: false, description: 'alive' }) },
+  response: {
+    200: Type.Object({ status: Type.Literal('ok') }, { additionalProperties: false, description: 'alive' }),
+    ...errorResponses([], { public: true }),
+  },
 };
 
 export const readyRoute = {
@@ -31,8 +34,13 @@ export const metricsRoute = {
   tags: ['operations'],
   summary: 'Prometheus metrics (text exposition format)',
   security: PUBLIC,
-  produces: ['text/plain'],
-  response: { 200: Type.String({ description: 'Prometheus text exposition format, version 0.0.4' }) },
+  response: {
+    200: {
+      description: 'the metrics',
+      content: { 'text/plain': { schema: Type.String({ description: 'Prometheus text exposition format, version 0.0.4' }) } },
+    },
+    ...errorResponses([], { public: true }),
+  },
 };
 
 export const openapiRoute = {
@@ -40,7 +48,10 @@ export const openapiRoute = {
   tags: ['operations'],
   summary: 'This document',
   security: PUBLIC,
-  response: { 200: Type.Object({}, { additionalProperties: true, description: 'the OpenAPI 3.1 document of this API' }) },
+  response: {
+    200: Type.Object({}, { additionalProperties: true, description: 'the OpenAPI 3.1 document of this API' }),
+    ...errorResponses([], { public: true }),
+  },
 };
 
 export const crlRoute = {
