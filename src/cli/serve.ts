@@ -3,7 +3,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ConfigError, loadConfig, validateConfig, type Config } from '../config/config.js';
+import { ConfigError, loadConfig, readSecret, systemSecrets, validateConfig, type Config } from '../config/config.js';
 import { startService } from '../app/service.js';
 import { startQueueWorker } from '../app/worker.js';
 import { startInstitution, type InstitutionOptions } from '../dev/institution/server.js';
@@ -247,12 +247,19 @@ function simulatedSigner(need: (k: string) => string): ClientSigner {
 }
 
 /** The reference institution (tests, benchmark, demo): `institution --config FILE` with
- *  {id, host, port, secret, pinKey, redisUrl, prefix, accounts: [...]}. */
+ *  {id, host, port, secret, pinKey, redisUrl, prefix, accounts: [...]}; secret and pinKey may be
+ *  {"file": PATH} or {"env": NAME}, as the service's secret fields. */
 export async function institutionCmd(argv: string[]): Promise<number> {
   const { flags } = parse(argv, { config: { type: 'string' } });
   const file = str(flags, 'config');
   if (!file) throw new UsageError('--config is required');
-  const o = JSON.parse(readFileSync(file, 'utf8')) as InstitutionOptions;
+  const raw = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  for (const k of ['secret', 'pinKey'] as const) {
+    const got = readSecret(raw[k], systemSecrets());
+    if ('error' in got) throw new UsageError(`institution config ${k}: ${got.error}`);
+    raw[k] = got.value;
+  }
+  const o = raw as unknown as InstitutionOptions;
   for (const k of ['id', 'secret', 'pinKey', 'redisUrl', 'prefix'] as const)
     if (typeof o[k] !== 'string' || !o[k]) throw new UsageError(`institution config ${k}: required`);
   const inst = await startInstitution(o);
