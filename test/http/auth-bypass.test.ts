@@ -9,7 +9,7 @@
 // minted, no verification run, no verdict counted for any keyless request.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryChallengeStore } from '../../src/challenges/memory.js';
-import { CODES } from '../../src/http/codes.js';
+import { CODES } from '../../src/contract/codes.js';
 import { buildApp } from '../../src/http/server.js';
 import { Metrics } from '../../src/ops/metrics.js';
 import { KEY_A, startTestService, type TestService } from '../helpers/service.js';
@@ -132,7 +132,7 @@ describe('authentication cannot be routed around', () => {
     );
 
     const after = await metricsText();
-    for (const m of ['jpki_challenges_issued_total', 'jpki_batch_size_count', 'jpki_worker_time_seconds_count'])
+    for (const m of ['jpki_challenges_issued_total', 'jpki_batch_items_count', 'jpki_worker_time_seconds_count'])
       expect(metricSum(after, m), `${m} moved on keyless requests`).toBe(metricSum(before, m));
     expect(metricSum(after, 'jpki_verdicts_total', 'kind="verdict"'), 'a verdict was counted for a keyless request').toBe(
       metricSum(before, 'jpki_verdicts_total', 'kind="verdict"'),

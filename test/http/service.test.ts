@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VERDICT_CODES } from '../../src/core/verdict.js';
-import { CODES, REQUEST_ERRORS } from '../../src/http/codes.js';
+import { CODES, REQUEST_ERRORS } from '../../src/contract/codes.js';
 import { cardSign } from '../../src/dev/sim/card.js';
 import { makeRoots } from '../../src/dev/sim/jlis.js';
 import { issueEndEntity, makeKeyPool } from '../../src/dev/sim/jlis.js';
@@ -283,12 +283,12 @@ describe('observability', () => {
     for (const m of [
       'jpki_http_request_duration_seconds_bucket',
       'jpki_verdicts_total{kind="verdict",code="revoked"}',
-      'jpki_batch_size_bucket',
+      'jpki_batch_items_bucket',
       'jpki_batch_wait_seconds_bucket',
       'jpki_queue_wait_seconds_bucket',
       'jpki_worker_time_seconds_bucket',
       'jpki_path_cache_lookups_total{result="miss"}',
-      'jpki_pool_utilization',
+      'jpki_pool_utilization_ratio',
       'jpki_pool_threads',
       'jpki_crl_age_seconds{issuer_key=',
       'jpki_crl_entries{issuer_key=',
