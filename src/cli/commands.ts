@@ -89,6 +89,7 @@ async function pkiCmd(argv: string[]): Promise<number> {
     host: { type: 'string' },
     validity: { type: 'string' },
     'ocsp-url': { type: 'string' },
+    'ocsp-port': { type: 'string' },
   });
   const dir = resolve(need(flags, 'dir'));
   if (positionals[0] === 'crl') return pkiCrl(dir, flags);
@@ -160,23 +161,27 @@ async function pkiCrl(dir: string, flags: Flags): Promise<number> {
   return 0;
 }
 
-/** `pki serve`: the simulated J-LIS CRL distribution point. Runs until interrupted. */
+/** `pki serve`: the simulated J-LIS CRL distribution point (and, with --ocsp-port, its OCSP
+ *  responder in the same process). Runs until interrupted. */
 async function pkiServe(dir: string, flags: Flags): Promise<number> {
   if (!existsSync(join(dir, 'crl'))) publishCrls({ dir, now: Date.now() });
   const every = int(flags, 'rotate-every', 0);
+  const host = typeof flags.host === 'string' ? flags.host : undefined;
   const srv = await serveCrls({
     dir,
     port: int(flags, 'port', 8089),
-    host: typeof flags.host === 'string' ? flags.host : undefined,
+    host,
     rotateEveryMs: every * 1000,
     onRotate: (d) => console.error(`rotated: day ${d}`),
   });
   console.error(`serving ${join(dir, 'crl')} at ${srv.url}/crl/ (index: ${srv.url}/crl/)${every ? `, rotating every ${every} s` : ''}`);
+  const ocsp = str(flags, 'ocsp-port') === undefined ? null : await serveOcsp({ dir, port: int(flags, 'ocsp-port', 8091), host });
+  if (ocsp) console.error(`OCSP responder at ${ocsp.url}`);
   await new Promise<void>((r) => {
     process.once('SIGINT', r);
     process.once('SIGTERM', r);
   });
-  await srv.close();
+  await Promise.all([srv.close(), ocsp?.close()]);
   return 0;
 }
 
@@ -201,7 +206,7 @@ async function pkiOcspServe(dir: string, flags: Flags): Promise<number> {
   if (!existsSync(join(dir, 'trust'))) throw new UsageError(`${dir} holds no PKI (run "pki init" first)`);
   const srv = await serveOcsp({
     dir,
-    port: int(flags, 'port', 8090),
+    port: int(flags, 'port', 8091),
     host: str(flags, 'host'),
     validityMs: int(flags, 'validity', 3600) * 1000,
   });

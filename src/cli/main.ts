@@ -26,18 +26,19 @@ Commands:
   demo                                     make a demo PKI and CRLs; show valid / revoked / tampered / wrong-type verdicts
   pki init --dir D [--auth N] [--signing N] [--test N] [--pool K] [--seed S] [--now ISO] [--ocsp-url URL]
                                            write a simulated J-LIS PKI (roots, holders, keys) into D; the holders'
-                                           certificates name URL as their OCSP responder (default http://127.0.0.1:8090/)
+                                           certificates name URL as their OCSP responder (default http://127.0.0.1:8091/)
   pki crl --dir D [--entries N] [--revoke ID:REASON,...] [--now ISO]
                                            publish partitioned CRLs for D's holders into D/crl (rotates on repeat)
   pki revoke --dir D --holders ID[:REASON],... [--now ISO]
                                            revoke now: OCSP answers revoked at once, the next "pki crl" publishes it
-  pki ocsp serve --dir D [--port 8090] [--host 127.0.0.1] [--validity SECONDS]
+  pki ocsp serve --dir D [--port 8091] [--host 127.0.0.1] [--validity SECONDS]
                                            the simulated J-LIS OCSP responder (POST and GET), signing with a
                                            delegated responder per root (D/ocsp), from the same data as the CRLs
   pki renew --dir D --holders ID,... [--pairs SIGNING:AUTH,...] [--now ISO]
                                            renew authentication certificates; write J-LIS link data to D/link-data
-  pki serve --dir D [--port 8089] [--host 127.0.0.1] [--rotate-every SECONDS]
-                                           serve D/crl over HTTP with ETags (the simulated J-LIS distribution point)
+  pki serve --dir D [--port 8089] [--host 127.0.0.1] [--rotate-every SECONDS] [--ocsp-port 8091]
+                                           serve D/crl over HTTP with ETags (the simulated J-LIS distribution point);
+                                           with --ocsp-port, its OCSP responder too (as pki ocsp serve)
   card sign --dir D --holder ID (--challenge HEX | --data-file F | --digest HEX) [--hash sha256]
                                            sign as the card does; prints the signature in base64
   card cert --dir D --holder ID            print the holder's certificate (PEM), as read from the card

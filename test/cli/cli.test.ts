@@ -91,6 +91,24 @@ describe('jpki-verify CLI', () => {
     expect(JSON.parse(r.out).basicInfo.name).toMatch(/　/);
   });
 
+  it('pki revoke records a revocation now (the next pki crl publishes it); an unknown holder or reason is bad usage', async () => {
+    const r = await run('pki', 'revoke', '--dir', dir, '--holders', 'a7:keyCompromise,s2');
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/recorded 2 revocation\(s\) \(a7, s2\)/);
+    const revoked = JSON.parse(readFileSync(join(dir, 'crl', 'revoked.json'), 'utf8')).revoked as { id: string; reason: number }[];
+    expect(revoked.filter((x) => x.id === 'a7' || x.id === 's2').map((x) => [x.id, x.reason])).toEqual([
+      ['a7', 1],
+      ['s2', 1],
+    ]);
+    expect((await run('pki', 'revoke', '--dir', dir, '--holders', 'a7')).err).toMatch(/all already revoked/);
+    expect((await run('pki', 'revoke', '--dir', dir, '--holders', 'zz9')).code).toBe(2);
+    expect((await run('pki', 'revoke', '--dir', dir, '--holders', 'a8:lost')).code).toBe(2);
+    // Published by the next CRL.
+    expect((await run('pki', 'crl', '--dir', dir)).code).toBe(0);
+    const ids = (JSON.parse(readFileSync(join(dir, 'crl', 'revoked.json'), 'utf8')).revoked as { id: string }[]).map((x) => x.id);
+    expect(ids).toEqual(expect.arrayContaining(['a7', 's2']));
+  });
+
   it('limbo: one JSON line per case, a summary, exit 0 on the shared suite', async () => {
     const r = await run('limbo', join(CONFORMANCE, 'limbo', 'limbo.json'));
     expect(r.code).toBe(0);

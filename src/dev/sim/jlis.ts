@@ -55,7 +55,7 @@ export interface InitOptions {
 
 /** Where `pki ocsp serve` listens unless told otherwise, and what `pki init` writes into the
  *  holders' authorityInfoAccess (real JPKI certificates name http://ocspauthnorm.jpki.go.jp). */
-export const DEFAULT_OCSP_URL = 'http://127.0.0.1:8090/';
+export const DEFAULT_OCSP_URL = 'http://127.0.0.1:8091/';
 
 export function generateRsaKey(): { privateKey: KeyObject; publicKey: KeyObject } {
   return generateKeyPairSync('rsa', { modulusLength: 2048, publicExponent: 65537 });
