@@ -95,6 +95,13 @@ describe('responses: statuses', () => {
     }
   });
 
+  it('a delegated responder with an ECDSA P-384 key (ecdsa-with-SHA384)', () => {
+    const ec = makeResponder(root, { ec: true });
+    const [a] = check(respond(root, [{ serial: leaf.cert.serial }], { by: ec, hash: 'sha384' })) as OcspAnswer[];
+    expect(a.status).toBe('good');
+    expect(failure(() => check(respond(root, [{ serial: leaf.cert.serial }], { by: ec, hash: 'sha384', corruptSignature: true })))).toBe('bad_signature');
+  });
+
   it('a CertID in SHA-256 is matched too', () => {
     expect(check(respond(root, [{ serial: leaf.cert.serial, hash: 'sha256' }]))[0]).toMatchObject({ status: 'good' });
   });

@@ -1,6 +1,6 @@
 // OCSP material for tests: delegated responder certificates under the test PKI's roots, and
 // responses to order (good, revoked, stale, forged, another nonce, another signer).
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { parseCertificate, type Certificate } from '../../src/core/certificate.js';
 import { certIdFor, type CertId } from '../../src/core/ocsp-certid.js';
 import { issueCertificate, responderName, responderSpec, spkiOf } from '../../src/dev/sim/issue.js';
@@ -15,8 +15,9 @@ export interface Responder {
 }
 
 /** A delegated responder issued by `root` (options make broken ones). */
-export function makeResponder(root: RootCA, o: { noCheck?: boolean; ocspSigning?: boolean; notAfter?: number } = {}): Responder {
-  const { privateKey, publicKey } = generateRsaKey();
+export function makeResponder(root: RootCA, o: { noCheck?: boolean; ocspSigning?: boolean; notAfter?: number; ec?: boolean } = {}): Responder {
+  // The next-generation card's ECDSA P-384, or RSA-2048 as J-LIS signs today.
+  const { privateKey, publicKey } = o.ec ? generateKeyPairSync('ec', { namedCurve: 'P-384' }) : generateRsaKey();
   const der = issueCertificate(
     responderSpec({
       serial: BigInt(`0x${randomBytes(6).toString('hex')}`) | 1n,

@@ -131,8 +131,9 @@ describe('OCSP client against the simulated J-LIS responder', () => {
 /** A responder answering whatever `answer` makes of each request. */
 async function scripted(
   answer: (req: IncomingMessage, body: Uint8Array, res: ServerResponse, socket: Socket) => void,
-): Promise<{ url: string; hits: () => number; close: () => Promise<void> }> {
+): Promise<{ url: string; hits: () => number; connections: () => number; close: () => Promise<void> }> {
   let hits = 0;
+  let connections = 0;
   const server: Server = createServer((req, res) => {
     hits++;
     const parts: Buffer[] = [];
@@ -143,10 +144,12 @@ async function scripted(
       answer(req, body, res, req.socket);
     });
   });
+  server.on('connection', () => connections++);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
     hits: () => hits,
+    connections: () => connections,
     close: () =>
       new Promise<void>((r) => {
         server.close(() => r());
@@ -227,6 +230,22 @@ describe('OCSP client: bad answers are refused with a typed reason', () => {
       expect(codeOf(await lookup(s.url, { get: false }))).toBe('good');
       expect(methods).toEqual(['GET', 'POST']);
     } finally {
+      await s.close();
+    }
+  });
+
+  it('keep-alive: one client asks the same responder over one connection', async () => {
+    const s = await scripted((_req, body, res) => ocspResponse(res, respond(root, [{ serial: leaf.cert.serial }], { by: responder, nonce: nonceOf(body) })));
+    const c = new OcspClient(
+      { ...OPTIONS, cacheEntries: 0 },
+      { issuer: () => ca, transport: new HttpTransport(), clock: () => NOW, nonce: () => randomBytes(32) },
+    );
+    try {
+      for (let i = 0; i < 3; i++) expect(codeOf(await c.lookup(target(s.url)))).toBe('good');
+      expect(s.hits()).toBe(3);
+      expect(s.connections()).toBe(1);
+    } finally {
+      await c.close();
       await s.close();
     }
   });
