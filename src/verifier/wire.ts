@@ -6,24 +6,15 @@
 // contract. The schemas below are the contract itself (the OpenAPI components, the response
 // serializers); the TypeScript types are derived from them, so the two cannot differ.
 import { Type, type Static } from 'typebox';
+import { REASONS, type ReasonName } from '../core/crl.js';
 import type { BasicFourInfo } from '../core/jpki.js';
 import { OCSP_FAILURES, OCSP_FAILURE_CODES } from '../core/ocsp-failure.js';
-import { VERDICT_CODES, type RevocationReason, type RevocationReport, type RevocationSource, type Verdict, type VerdictCode } from '../core/verdict.js';
+import { VERDICT_CODES, type RevocationReport, type RevocationSource, type Verdict, type VerdictCode } from '../core/verdict.js';
 import type { CertificateFacts } from '../core/verify.js';
 import { IsoTime, ref, StringEnum } from './schema-kit.js';
 
-const REASONS: readonly RevocationReason[] = [
-  'unspecified',
-  'keyCompromise',
-  'cACompromise',
-  'affiliationChanged',
-  'superseded',
-  'cessationOfOperation',
-  'certificateHold',
-  'removeFromCRL',
-  'privilegeWithdrawn',
-  'aACompromise',
-];
+// CRLReason names (RFC 5280 §5.3.1), from the core's table (code 7 is unassigned).
+const REASON_NAMES = REASONS.filter((r): r is ReasonName => r !== null);
 
 export const CrlSourceSchema = Type.Object(
   {
@@ -61,7 +52,7 @@ export const RevocationSchema = Type.Object(
     status: StringEnum(['good', 'revoked', 'stale', 'unknown', 'not_checked'], {
       description: 'not_checked: no CRL data was consulted (CLI without --crl); stale/unknown: see the verdict code',
     }),
-    reason: Type.Optional(StringEnum(REASONS, { description: 'CRL reason code of a revoked certificate' })),
+    reason: Type.Optional(StringEnum(REASON_NAMES, { description: 'CRL reason code of a revoked certificate' })),
     revokedAt: Type.Optional(IsoTime('revocation time of a revoked certificate')),
     source: Type.Optional(ref(RevocationSourceSchema)),
     failure: Type.Optional(
