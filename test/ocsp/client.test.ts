@@ -301,14 +301,14 @@ describe('OCSP client: bad answers are refused with a typed reason', () => {
     const sockets: Socket[] = [];
     const s = await scripted((_req, _b, _res, socket) => void sockets.push(socket)); // never answers
     const c = new OcspClient(
-      { ...OPTIONS, timeoutMs: 300, circuitFailures: 2, cacheEntries: 0 },
+      { ...OPTIONS, timeoutMs: 1000, circuitFailures: 2, cacheEntries: 0 },
       { issuer: () => ca, transport: new HttpTransport(), clock: () => NOW, nonce: () => randomBytes(32) },
     );
     try {
       const t0 = performance.now();
       expect(codeOf(await c.lookup(target(s.url)))).toBe('timeout');
-      // Bounded by the timeout (a generous margin for a loaded machine, far below a second try).
-      expect(performance.now() - t0).toBeLessThan(300 + 250);
+      // Bounded by the timeout: a margin for a loaded machine, below what a second attempt would cost.
+      expect(performance.now() - t0).toBeLessThan(1000 + 700);
       // The client hung up: the responder's side of the connection closes.
       await new Promise<void>((r) => (sockets[0].closed ? r() : sockets[0].once('close', () => r())));
       expect(codeOf(await c.lookup(target(s.url)))).toBe('timeout');
