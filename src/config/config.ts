@@ -396,7 +396,7 @@ const SCHEMA = object('The service configuration.', {
     batchMax: int(1, 256, 16, 'Most certificates of one issuer asked in one request; lookups that arrive together are batched.'),
     batchDelayUs: int(0, 1_000_000, 500, 'A batch goes out this long after its first lookup (under 1000: at the end of the event-loop turn).'),
     cacheEntries: int(0, 10_000_000, 100_000, 'Responses cached per process by CertID until their nextUpdate (0: none), shared by every pool thread.'),
-    circuitFailures: int(1, 1000, 5, "Failed exchanges with one responder in a row (a batch of lookups is one exchange) that open its circuit…"),
+    circuitFailures: int(1, 1000, 5, 'Failed exchanges with one responder in a row (a batch of lookups is one exchange) that open its circuit…'),
     circuitOpenMs: int(100, 3_600_000, 10_000, '…and how long it stays open (lookups then fail at once with circuit_open).'),
   }),
   // 32 items per task and two tasks in flight per worker: piscina's measured sweet spot on 2 cores
