@@ -3,11 +3,12 @@
 // The JPKI hot path uses the index (revocation.ts); this checker serves conformance suites and
 // small PKIs, and is the reference the index is measured against.
 import type { Certificate } from './certificate.js';
-import { bytesEqual, DerReader } from './der.js';
+import { bytesEqual } from './der.js';
+import { distributionPointNames, idpNames } from './distribution-point.js';
 import { crlNumberValue, type ParsedCrl } from './crl.js';
 import { KeyUsage, type DistributionPoint } from './extensions.js';
 import type { GeneralName } from './general-name.js';
-import { childName, formatName, readRdn, type Name } from './name.js';
+import { formatName, type Name } from './name.js';
 import type { CertificatePool } from './cert-pool.js';
 import { validatePath, type RevocationChecker } from './path.js';
 import { reasonName } from './revocation-lookup.js';
@@ -26,19 +27,6 @@ export interface CrlSetOptions {
 }
 
 type Dp = { names: GeneralName[] | null; reasons: number | null; crlIssuer: GeneralName[] | null };
-
-function relativeTo(raw: Uint8Array, parent: Name): Name {
-  const r = new DerReader(raw);
-  const set = r.enter(r.next());
-  return childName(parent, readRdn(set));
-}
-
-/** Names of a distribution point, relative names made absolute against `issuer`. */
-function dpNames(full: GeneralName[] | null, relative: Uint8Array | null, issuer: Name): GeneralName[] | null {
-  if (full) return full;
-  if (relative) return [{ kind: 'dir', name: relativeTo(relative, issuer) }];
-  return null;
-}
 
 function sameGeneralName(a: GeneralName, b: GeneralName): boolean {
   if (a.kind !== b.kind) return false;
@@ -78,7 +66,7 @@ export class CrlSetChecker implements RevocationChecker {
 
   check(cert: Certificate, issuer: Certificate, time: number): RevocationStatus {
     const dps: Dp[] = cert.extensions.crlDistributionPoints?.map((d: DistributionPoint) => ({
-      names: dpNames(d.fullName, d.relativeName, cert.issuer),
+      names: distributionPointNames(d, cert.issuer),
       reasons: d.reasons,
       crlIssuer: d.crlIssuer,
     })) ?? [{ names: null, reasons: null, crlIssuer: null }];
@@ -134,12 +122,12 @@ export class CrlSetChecker implements RevocationChecker {
       return false; // §6.3.3 (b)(1): without cRLIssuer, the CRL issuer is the certificate issuer
     }
     if (!idp) return true;
-    const idpNames = dpNames(idp.fullName, idp.relativeName, crl.issuer);
-    if (idpNames) {
+    const scope = idpNames(idp, crl.issuer);
+    if (scope) {
       if (dp.names) {
-        if (!anyCommon(idpNames, dp.names)) return false;
+        if (!anyCommon(scope, dp.names)) return false;
       } else if (dp.crlIssuer) {
-        if (!anyCommon(idpNames, dp.crlIssuer)) return false;
+        if (!anyCommon(scope, dp.crlIssuer)) return false;
       } else return false;
     }
     const isCA = cert.extensions.basicConstraints?.ca ?? false;

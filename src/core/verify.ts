@@ -8,6 +8,7 @@ import { KeyUsage } from './extensions.js';
 import { JPKI, basicFourInfo, checkProfile, classify, ProfileError, type BasicFourInfo, type CertificateKind, type Purpose } from './jpki.js';
 import type { CertificatePool } from './cert-pool.js';
 import { validatePath, type PathResult, type RevocationChecker } from './path.js';
+import { unsignedSerialHex } from './serial.js';
 import { KeyError, importPublicKey, verifyData, verifyRsaPkcs1Digest } from './signature.js';
 import { NOT_CHECKED, verdict, type RevocationPolicy, type RevocationReport, type Verdict } from './verdict.js';
 
@@ -77,7 +78,7 @@ function facts(cert: Certificate, kind: CertificateKind, fp: string, path: PathR
   return {
     kind,
     // Unsigned hex, as CRLs and J-LIS link data name serials (no DER sign byte).
-    serial: cert.serialHex.length > 2 && cert.serialHex.startsWith('00') ? cert.serialHex.slice(2) : cert.serialHex,
+    serial: unsignedSerialHex(cert.serialHex),
     fingerprint: fp,
     notBefore: new Date(cert.notBefore).toISOString(),
     notAfter: new Date(cert.notAfter).toISOString(),
