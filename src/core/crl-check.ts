@@ -50,10 +50,15 @@ function crlIssuerNames(dp: Dp): Name[] {
   return (dp.crlIssuer ?? []).flatMap((n) => (n.kind === 'dir' ? [n.name] : []));
 }
 
+/** Checkers made so far: each holds a fixed set of CRLs, so its number names its data. */
+let made = 0;
+
 export class CrlSetChecker implements RevocationChecker {
   private readonly complete: ParsedCrl[];
   private readonly deltas: ParsedCrl[];
   private readonly signerCache = new Map<ParsedCrl, Certificate | null>();
+  /** The CRLs are fixed at construction: one version per checker (RevocationChecker.dataVersion). */
+  readonly dataVersion = `crl-set.${++made}`;
 
   constructor(
     crls: readonly ParsedCrl[],

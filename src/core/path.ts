@@ -27,6 +27,12 @@ import {
 /** Revocation as a pluggable step: given a certificate and the issuer that signed it. */
 export interface RevocationChecker {
   check(cert: Certificate, issuer: Certificate, time: number): RevocationStatus;
+  /**
+   * Names the revocation data the answers come from; it must change whenever that data does. A
+   * path result cached under one version is reused whole only while the checker reports the same
+   * version; otherwise the revocation step runs again (core/verify.ts). Absent: never reused.
+   */
+  readonly dataVersion?: string;
 }
 
 export interface Budget {
@@ -383,27 +389,37 @@ function validate(s: Search, path: Certificate[]): PathResult {
   }
 
   // Revocation last: only a path that is otherwise valid is worth a lookup.
+  const rev =
+    s.opts.revocation && !selfAnchored ? checkPathRevocation(path, s.opts.revocation, s.time, s.opts.revocationPolicy) : { failure: null, report: NOT_CHECKED };
+  if (rev.failure) return failed(rev.failure);
+  const report = rev.report;
+  return { verdict: verdict('ok', -1, 'path valid', report), path, policies };
+}
+
+/**
+ * The revocation step of §6.3 over a validated path (end entity first, anchor last): every
+ * certificate below the anchor, top down, against the issuer above it. Also run alone on a cached
+ * path whose revocation data has changed since it was validated.
+ */
+export function checkPathRevocation(
+  path: readonly Certificate[],
+  checker: RevocationChecker,
+  time: number,
+  policy: RevocationPolicy = 'hard-fail',
+): { failure: Verdict | null; report: RevocationReport } {
   let report: RevocationReport = NOT_CHECKED;
-  const checker = s.opts.revocation;
-  if (checker && !selfAnchored) {
-    for (let i = n - 1; i >= 0; i--) {
-      const st = checker.check(certs[i], path[i + 1], s.time);
-      const r: RevocationReport = { checked: true, status: st.status, reason: st.reason, revokedAt: st.revokedAt, source: st.source };
-      if (i === 0) report = r;
-      if (st.status === 'revoked') {
-        return failed(verdict('revoked', i, `revoked (${st.reason ?? 'unspecified'})`, r));
-      }
-      if ((st.status === 'stale' || st.status === 'unknown') && s.opts.revocationPolicy !== 'soft-fail') {
-        return failed(
-          verdict(
-            st.status === 'stale' ? 'crl_stale' : 'revocation_unavailable',
-            i,
-            st.status === 'stale' ? 'CRL past nextUpdate' : 'no CRL covers this certificate',
-            r,
-          ),
-        );
-      }
+  for (let i = path.length - 2; i >= 0; i--) {
+    const st = checker.check(path[i], path[i + 1], time);
+    const r: RevocationReport = { checked: true, status: st.status, reason: st.reason, revokedAt: st.revokedAt, source: st.source };
+    if (i === 0) report = r;
+    if (st.status === 'revoked') return { failure: verdict('revoked', i, `revoked (${st.reason ?? 'unspecified'})`, r), report: r };
+    if ((st.status === 'stale' || st.status === 'unknown') && policy !== 'soft-fail') {
+      const stale = st.status === 'stale';
+      return {
+        failure: verdict(stale ? 'crl_stale' : 'revocation_unavailable', i, stale ? 'CRL past nextUpdate' : 'no CRL covers this certificate', r),
+        report: r,
+      };
     }
   }
-  return { verdict: verdict('ok', -1, 'path valid', report), path, policies };
+  return { failure: null, report };
 }

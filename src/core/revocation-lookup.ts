@@ -47,6 +47,11 @@ export class IndexRevocationChecker implements RevocationChecker {
   check(cert: Certificate, issuer: Certificate, time: number): RevocationStatus {
     return lookupStatus(this.current(), keyIdOf(issuer), partitionsOf(cert), cert.serial, time, this.graceMs);
   }
+
+  /** The set answering now: a swap changes it, so cached paths are re-checked (core/verify.ts). */
+  get dataVersion(): string {
+    return this.current().identity;
+  }
 }
 
 /**
