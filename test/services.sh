@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # What the test suites need on this machine, installed and started when missing (npm test runs
 # this first, through test/global-setup.ts): Redis at 127.0.0.1:6379, PostgreSQL at
-# 127.0.0.1:5432 with a superuser role for the current user, and Debian's prometheus and
-# redis-server binaries. A suite that still cannot reach them fails; none skips.
+# 127.0.0.1:5432 with a superuser role for the current user, Debian's prometheus and
+# redis-server binaries, and openssl (the differential suite's independent verifier). A suite that still cannot reach them fails; none skips.
 set -euo pipefail
 
 apt_install() {
@@ -15,6 +15,7 @@ missing=""
 command -v redis-server >/dev/null 2>&1 || missing="$missing redis-server"
 command -v prometheus >/dev/null 2>&1 || missing="$missing prometheus"
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing="$missing postgresql"
+command -v openssl >/dev/null 2>&1 || missing="$missing openssl"
 # shellcheck disable=SC2086
 [ -z "$missing" ] || apt_install $missing
 

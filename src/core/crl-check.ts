@@ -147,6 +147,9 @@ export class CrlSetChecker implements RevocationChecker {
     if (crl.hasCriticalEntryExtension) return false; // §5.3: unprocessable critical entry extension
     if (crl.version === 2 && crl.crlNumber === null) return false; // §5.2.3: cRLNumber is mandatory
     if (crl.nextUpdate !== null && crl.nextUpdate < time) return false; // stale
+    // Issued after the validation time: not evidence about that time (the feed's loader refuses
+    // such a CRL too, as crl_not_yet_valid).
+    if (crl.thisUpdate > time) return false;
     return true;
   }
 

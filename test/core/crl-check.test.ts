@@ -39,9 +39,10 @@ describe('CrlSetChecker', () => {
     );
   });
 
-  it('a CRL past nextUpdate, without cRLNumber, badly signed, by a key without cRLSign, or with an unknown critical entry extension is not used', () => {
+  it('a CRL past nextUpdate or not yet issued, without cRLNumber, badly signed, by a key without cRLSign, or with an unknown critical entry extension is not used', () => {
     const unusable = [
       caCrl({ thisUpdate: NOW - 3 * DAY, nextUpdate: NOW - DAY }),
+      caCrl({ thisUpdate: NOW + 60_000, nextUpdate: NOW + DAY }), // issued after the validation time
       caCrl({ number: null }),
       caCrl({ badSignature: true }),
       parseCrl(

@@ -1,7 +1,7 @@
 // A general X.509 builder for tests over the project's DER writer: certificates and CRLs of any
 // shape (deliberately broken ones included), signed by real keys. The JPKI-shaped issuance lives
 // in src/dev/sim/issue.ts; this one serves rule tests and the differential suite.
-import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { constants, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { OID } from '../../src/core/algorithms.js';
 import { CRL_EXT } from '../../src/core/crl.js';
 import * as d from '../../src/core/der-writer.js';
@@ -51,8 +51,18 @@ export function sigAlg(key: TestKey, hash: Hash = 'sha256'): Der {
   return key.kind === 'rsa' ? d.seq(d.oid(oid), d.nullValue()) : d.seq(d.oid(oid));
 }
 
-export function signWith(key: TestKey, hash: Hash, tbs: Der): Der {
+export function signWith(key: TestKey, hash: Hash, tbs: Der, pss = false): Der {
+  if (pss) return new Uint8Array(sign(hash, tbs, { key: key.privateKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: PSS_SALT[hash] }));
   return new Uint8Array(sign(key.kind === 'ed25519' ? null : hash, tbs, key.privateKey));
+}
+
+const PSS_SALT: Record<Hash, number> = { sha1: 20, sha256: 32, sha384: 48, sha512: 64 };
+const HASH_ALG_OID: Record<Hash, string> = { sha1: OID.sha1, sha256: OID.sha256, sha384: OID.sha384, sha512: OID.sha512 };
+
+/** RSASSA-PSS AlgorithmIdentifier (RFC 4055): the hash, MGF1 with the same hash, salt = hash length. */
+export function pssAlg(hash: Hash): Der {
+  const h = d.seq(d.oid(HASH_ALG_OID[hash]), d.nullValue());
+  return d.seq(d.oid(OID.rsaPss), d.seq(d.explicit(0, h), d.explicit(1, d.seq(d.oid(OID.mgf1), h)), d.explicit(2, d.integer(PSS_SALT[hash]))));
 }
 
 // ---- names ----
@@ -158,12 +168,14 @@ export interface CertInput {
   readonly version?: 1 | 3;
   /** Flip a bit of the signature. */
   readonly badSignature?: boolean;
+  /** Sign with RSASSA-PSS (an RSA signer). */
+  readonly pss?: boolean;
 }
 
 const time = (t: number | Der): Der => (typeof t === 'number' ? d.time(t) : t);
 
 export function certificate(o: CertInput): Der {
-  const alg = sigAlg(o.signer, o.hash);
+  const alg = o.pss ? pssAlg(o.hash ?? 'sha256') : sigAlg(o.signer, o.hash);
   const exts = o.extensions ?? [];
   const tbs = d.seq(
     ...(o.version === 1 ? [] : [d.explicit(0, d.integer(2))]),
@@ -175,7 +187,7 @@ export function certificate(o: CertInput): Der {
     o.key.spki,
     ...(exts.length ? [d.explicit(3, d.seq(...exts))] : []),
   );
-  const sig = signWith(o.signer, o.hash ?? 'sha256', tbs);
+  const sig = signWith(o.signer, o.hash ?? 'sha256', tbs, o.pss);
   if (o.badSignature) sig[sig.length >> 1] ^= 0x01;
   return d.seq(tbs, alg, d.bitString(sig));
 }
