@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { parseCertificate, pemBlocks, type Certificate } from '../core/certificate.js';
 import { CertificatePool } from '../core/cert-pool.js';
 import { anchorProblem } from '../core/path.js';
+import type { TrustReport } from '../core/trust-anchors.js';
+import type { Logger } from 'pino';
 
 export class TrustStoreError extends Error {
   override readonly name = 'TrustStoreError';
@@ -66,4 +68,11 @@ export function loadTrustStore(paths: readonly string[]): CertificatePool {
   }
   if (pool.size === 0) throw new TrustStoreError(paths.join(', '), 'trust store is empty');
   return pool;
+}
+
+/** The root generations a process loaded, at start: one line for the store, one per warning. */
+export function logTrust(trust: TrustReport, logger: Logger): void {
+  const short = trust.anchors.map((a) => `${a.hierarchy} ${a.generation}${a.expired ? ' (expired)' : ''}`);
+  logger.info({ anchors: trust.anchors.length, generations: trust.generations, roots: short }, 'trust store loaded');
+  for (const w of trust.warnings) logger.warn({ trust: true }, w);
 }

@@ -100,6 +100,38 @@ const crlSources = {
   },
 } as const;
 
+const trustAnchors = {
+  type: 'object',
+  required: ['mode', 'anchors', 'generations', 'warnings'],
+  properties: {
+    mode: { type: 'string', enum: ['embedded', 'queue'] },
+    anchors: {
+      type: 'array',
+      description: 'every trust anchor loaded (root certificates are public)',
+      items: {
+        type: 'object',
+        required: ['hierarchy', 'generation', 'subject', 'serial', 'key', 'notBefore', 'notAfter', 'expired', 'fingerprint'],
+        properties: {
+          hierarchy: { type: 'string', enum: ['signing', 'authentication', 'test', 'other'] },
+          generation: { type: 'integer', description: 'year the root is valid from (2015, 2019, 2023 …)' },
+          subject: { type: 'string' },
+          serial: { type: 'string', description: 'hex' },
+          key: { type: 'string', description: 'e.g. RSA 2048, EC P-384' },
+          notBefore: { type: 'string', format: 'date-time' },
+          notAfter: { type: 'string', format: 'date-time' },
+          expired: { type: 'boolean' },
+          fingerprint: { type: 'string', description: 'SHA-256 of the DER, hex' },
+        },
+      },
+    },
+    generations: {
+      type: 'object',
+      properties: { signing: { type: 'array', items: { type: 'integer' } }, authentication: { type: 'array', items: { type: 'integer' } } },
+    },
+    warnings: { type: 'array', items: { type: 'string' }, description: 'a hierarchy without roots, a generation loaded for one hierarchy only' },
+  },
+} as const;
+
 const ready = {
   type: 'object',
   required: ['status', 'mode'],
@@ -246,7 +278,7 @@ export function openApiDocument(config: Config): Record<string, unknown> {
     },
     components: {
       securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' } },
-      schemas: { Verdict: verdict, Result: result, Error: error, Job: job, CrlSources: crlSources },
+      schemas: { Verdict: verdict, Result: result, Error: error, Job: job, CrlSources: crlSources, TrustAnchors: trustAnchors },
     },
     paths: {
       '/v1/challenges': {
@@ -395,6 +427,13 @@ export function openApiDocument(config: Config): Record<string, unknown> {
             'Operator tenants only (else 403 forbidden): the CRL sources this node holds, with their dates (what /readyz listed before it became public-minimal)',
           security: secured,
           responses: { '200': { description: 'CRL sources', ...json(crlSources) }, ...errors },
+        },
+      },
+      '/v1/operator/trust': {
+        get: {
+          summary: 'Operator tenants only (else 403 forbidden): the J-LIS root generations this node loaded per hierarchy, and warnings for missing ones',
+          security: secured,
+          responses: { '200': { description: 'trust anchors', ...json(trustAnchors) }, ...errors },
         },
       },
       '/healthz': { get: { summary: 'Liveness', responses: { '200': { description: 'alive' } } } },

@@ -1,10 +1,12 @@
 // Operations: the public /healthz, /readyz, /metrics and /openapi.json, and the operator's
-// GET /v1/operator/crl (the CRL sources and their dates, which /readyz no longer shows).
+// GET /v1/operator/crl (the CRL sources and their dates, which /readyz no longer shows) and
+// GET /v1/operator/trust (the root generations loaded).
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/config.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { PaymentRelay } from '../payments/relay.js';
 import type { Verifier } from '../verifier/verifier.js';
+import type { TrustReport } from '../core/trust-anchors.js';
 import { ApiError, type ApiCode } from './codes.js';
 import { openApiDocument } from './openapi.js';
 
@@ -77,6 +79,7 @@ export function apiOps(d: {
 export interface OperatorRouteDeps {
   readonly config: Pick<Config, 'mode'>;
   readonly verifier: Verifier;
+  readonly trust: TrustReport;
 }
 
 /** Registers the operator's routes on `app`, the authenticated /v1 scope of server.ts. */
@@ -88,5 +91,12 @@ export function registerOperatorRoutes(app: FastifyInstance, deps: OperatorRoute
     if (!req.tenant!.operator) throw new ApiError('forbidden', 'only the platform operator reads the CRL sources');
     req.outcome = 'ok';
     return { mode: config.mode, crl: verifier.crlStatus() };
+  });
+
+  // The J-LIS root generations loaded per hierarchy, and what looks missing (docs/operations.md).
+  app.get('/operator/trust', async (req) => {
+    if (!req.tenant!.operator) throw new ApiError('forbidden', 'only the platform operator reads the trust store');
+    req.outcome = 'ok';
+    return { mode: config.mode, ...deps.trust };
   });
 }
