@@ -4,6 +4,7 @@
 import { createHash, type KeyObject } from 'node:crypto';
 import { HASH_LENGTH, type HashName } from './algorithms.js';
 import { CertificateError, fingerprintDer, parseCertificate, type Certificate } from './certificate.js';
+import { bytesEqual } from './der.js';
 import { KeyUsage } from './extensions.js';
 import { JPKI, basicFourInfo, checkProfile, classify, ProfileError, type BasicFourInfo, type CertificateKind, type Purpose } from './jpki.js';
 import type { CertificatePool } from './cert-pool.js';
@@ -85,8 +86,18 @@ export type SignatureRequest = {
   readonly time: number;
 } & ({ readonly data: Uint8Array; readonly digest?: undefined } | { readonly digest: Uint8Array; readonly data?: undefined });
 
-function facts(cert: Certificate, kind: CertificateKind, fp: string, path: PathResult | null): CertificateFacts {
-  const root = path?.path ? path.path[path.path.length - 1] : null;
+/** The root that issued `cert`: the end of its validated path, or, when no path validated (a
+ *  revoked or expired card, a bad signature), the one anchor whose key the certificate's AKI names. */
+function issuingRoot(cert: Certificate, path: PathResult | null, anchors: CertificatePool): Certificate | null {
+  if (path?.path) return path.path[path.path.length - 1];
+  const aki = cert.extensions.authorityKeyId?.keyId;
+  if (!aki) return null;
+  const named = anchors.issuersOf(cert).filter((a) => a.extensions.subjectKeyId && bytesEqual(a.extensions.subjectKeyId, aki));
+  return named.length === 1 ? named[0] : null;
+}
+
+function facts(cert: Certificate, kind: CertificateKind, fp: string, path: PathResult | null, anchors: CertificatePool): CertificateFacts {
+  const root = issuingRoot(cert, path, anchors);
   return {
     kind,
     // Unsigned hex, as CRLs and J-LIS link data name serials (no DER sign byte).
@@ -123,7 +134,7 @@ function checkCertificate(input: Uint8Array | Certificate, want: Purpose, time: 
     throw err;
   }
   const kind = classify(cert);
-  const early = (failure: Verdict): Checked => ({ cert, facts: facts(cert, kind, fp, null), path: null, failure, fp, cachedKey: null });
+  const early = (failure: Verdict): Checked => ({ cert, facts: facts(cert, kind, fp, null, ctx.anchors), path: null, failure, fp, cachedKey: null });
   if (kind === 'test' && !ctx.allowTestHierarchy) return early(verdict('test_hierarchy', 0, 'certificate of the JPKI test hierarchy'));
   if (kind !== 'test' && kind !== want) return early(verdict('wrong_certificate_type', 0, `${kind} certificate where ${want} is required`));
   if (kind !== 'test') {
@@ -141,7 +152,7 @@ function checkCertificate(input: Uint8Array | Certificate, want: Purpose, time: 
     revocation: ctx.revocation,
     revocationPolicy: ctx.revocationPolicy,
   });
-  const f = facts(cert, kind, fp, path);
+  const f = facts(cert, kind, fp, path, ctx.anchors);
   // Only clean results are cached; a failure is recomputed, so a fix (new CRL, new root) shows.
   if (ctx.pathCache && path.verdict.status === 'valid') ctx.pathCache.set(fp, { want, cert, facts: f, path, key: null, checkedWith: checkedWith(ctx) });
   return { cert, facts: f, path, failure: path.verdict.status === 'valid' ? null : path.verdict, fp, cachedKey: null };

@@ -52,17 +52,32 @@ describe('jpki-verify CLI', () => {
     expect(existsSync(join(dir, 'trust-test', 'test-root.pem'))).toBe(true);
   });
 
-  it('card sign + verify auth: exit 0 when valid, 1 when the challenge differs', async () => {
+  it('card sign + verify auth: exit 0 when valid, 1 when the challenge differs, 3 when revocation was not checked', async () => {
     const cert = join(dir, 'a3.pem');
     const pem = await run('card', 'cert', '--dir', dir, '--holder', 'a3');
     writeFileSync(cert, pem.out);
     const sig = (await run('card', 'sign', '--dir', dir, '--holder', 'a3', '--challenge', 'c0ffee')).out.trim();
-    const ok = await run('verify', 'auth', '--roots', join(dir, 'trust'), '--cert', cert, '--challenge', 'c0ffee', '--signature', sig);
+    const args = ['--roots', join(dir, 'trust'), '--cert', cert, '--signature', sig];
+    // No CRL and no --no-revocation: valid as far as it goes, but it says so and exits 3.
+    const unchecked = await run('verify', 'auth', ...args, '--challenge', 'c0ffee');
+    expect(unchecked.code).toBe(3);
+    expect(JSON.parse(unchecked.out).verdict).toMatchObject({ status: 'valid', code: 'ok', revocation: { status: 'not_checked' } });
+    expect(unchecked.err).toMatch(/revocation not checked/);
+    const ok = await run('verify', 'auth', ...args, '--challenge', 'c0ffee', '--no-revocation');
     expect(ok.code).toBe(0);
     expect(JSON.parse(ok.out).verdict.code).toBe('ok');
-    const bad = await run('verify', 'auth', '--roots', join(dir, 'trust'), '--cert', cert, '--challenge', 'c0ffef', '--signature', sig);
+    await run('pki', 'crl', '--dir', dir, '--revoke', 'a4:keyCompromise');
+    // The simulated J-LIS also revokes a share of holders at random: a3 may be one of them.
+    const listed = (JSON.parse(readFileSync(join(dir, 'crl', 'revoked.json'), 'utf8')) as { revoked: { id: string }[] }).revoked.some((r) => r.id === 'a3');
+    const withCrl = await run('verify', 'auth', ...args, '--challenge', 'c0ffee', '--crl', join(dir, 'crl'));
+    expect(withCrl.code).toBe(listed ? 1 : 0);
+    const v = JSON.parse(withCrl.out).verdict;
+    expect(v.revocation).toMatchObject({ status: listed ? 'revoked' : 'good', source: { thisUpdate: expect.stringMatching(/Z$/) } });
+    if (!listed) expect(v).not.toHaveProperty('depth');
+    const bad = await run('verify', 'auth', ...args, '--challenge', 'c0ffef', '--no-revocation');
     expect(bad.code).toBe(1);
     expect(JSON.parse(bad.out).verdict.code).toBe('signature_invalid');
+    expect((await run('verify', 'auth', ...args, '--challenge', 'c0ffee', '--no-revocation', '--crl', join(dir, 'crl'))).code).toBe(2);
   });
 
   it('verify signature over a file, with the 基本4情報 in the result', async () => {
@@ -71,7 +86,7 @@ describe('jpki-verify CLI', () => {
     const doc = join(dir, 'doc.txt');
     writeFileSync(doc, '契約書');
     const sig = (await run('card', 'sign', '--dir', dir, '--holder', 's1', '--data-file', doc)).out.trim();
-    const r = await run('verify', 'signature', '--roots', join(dir, 'trust'), '--cert', cert, '--data-file', doc, '--signature', sig);
+    const r = await run('verify', 'signature', '--roots', join(dir, 'trust'), '--no-revocation', '--cert', cert, '--data-file', doc, '--signature', sig);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out).basicInfo.name).toMatch(/　/);
   });
