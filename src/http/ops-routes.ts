@@ -8,8 +8,8 @@ import type { Metrics } from '../ops/metrics.js';
 import type { PaymentRelay } from '../payments/relay.js';
 import type { Verifier } from '../verifier/verifier.js';
 import type { TrustReport } from '../core/trust-anchors.js';
-import { ApiError } from './codes.js';
-import { crlRoute, healthRoute, metricsRoute, openapiRoute, readyRoute, trustRoute } from './schemas/ops.js';
+import { ApiError } from '../contract/codes.js';
+import { crlRoute, healthRoute, metricsRoute, openapiRoute, readyRoute, trustRoute } from '../contract/ops.js';
 
 export interface OpsRouteDeps {
   /** What /readyz names this process (embedded, queue, worker). */

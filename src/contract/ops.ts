@@ -3,7 +3,7 @@
 // GET /v1/operator/trust.
 import { Type } from 'typebox';
 import { API_KEY, errorResponses, PUBLIC } from './common.js';
-import { IsoTime, StringEnum } from '../../verifier/schema-kit.js';
+import { IsoTime, StringEnum } from '../verifier/schema-kit.js';
 
 const Mode = StringEnum(['embedded', 'queue', 'worker'], { description: 'what this process is' });
 
