@@ -7,7 +7,8 @@ import type { ItemResult, VerifyItem } from '../verifier/messages.js';
 import { VerifierPool } from '../pool/verifier-pool.js';
 import type { CrlFeed } from '../crl-feed/feed.js';
 import { startCrlFeed } from '../crl-feed/start-feed.js';
-import { loadTrustStore } from './trust-store.js';
+import { logTrust, loadTrustStore } from './trust-store.js';
+import { describeTrustAnchors, type TrustReport } from '../core/trust-anchors.js';
 import type { CrlSourceStatus, Verifier, VerifierGauges } from '../verifier/verifier.js';
 
 export class LocalVerifier implements Verifier {
@@ -15,13 +16,16 @@ export class LocalVerifier implements Verifier {
     readonly pool: VerifierPool,
     readonly feed: CrlFeed | null,
     readonly anchors: number,
+    /** The root generations loaded, for the operator (GET /v1/operator/trust). */
+    readonly trust: TrustReport,
     /** The configured CRL sources: the bounded label set of the per-source failure gauge. */
     private readonly sources: readonly string[],
   ) {}
 
   static async start(config: Config, metrics: Metrics, logger: Logger, clock: () => number): Promise<LocalVerifier> {
     const anchors = loadTrustStore(config.trust.roots);
-    logger.info({ anchors: anchors.size }, 'trust store loaded');
+    const trust = describeTrustAnchors(anchors.certificates(), clock());
+    logTrust(trust, logger);
     const pool = new VerifierPool(
       {
         threads: config.pool.threads,
@@ -40,7 +44,7 @@ export class LocalVerifier implements Verifier {
       metrics.poolObserver(),
     );
     const feed = await startCrlFeed(config, anchors.certificates(), pool, metrics, logger, clock);
-    return new LocalVerifier(pool, feed, anchors.size, config.crl.sources);
+    return new LocalVerifier(pool, feed, anchors.size, trust, config.crl.sources);
   }
 
   verify(item: VerifyItem): Promise<ItemResult> {

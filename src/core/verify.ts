@@ -8,7 +8,9 @@ import { bytesEqual } from './der.js';
 import { KeyUsage } from './extensions.js';
 import { JPKI, basicFourInfo, checkProfile, classify, ProfileError, type BasicFourInfo, type CertificateKind, type Purpose } from './jpki.js';
 import type { CertificatePool } from './cert-pool.js';
-import { validatePath, type PathResult, type RevocationChecker } from './path.js';
+import { checkPathRevocation, validatePath, type PathResult, type RevocationChecker } from './path.js';
+import { floorToSecond } from './time.js';
+import { unsignedSerialHex } from './serial.js';
 import { KeyError, importPublicKey, verifyData, verifyRsaPkcs1Digest } from './signature.js';
 import { NOT_CHECKED, verdict, type RevocationPolicy, type RevocationReport, type Verdict } from './verdict.js';
 
@@ -23,13 +25,24 @@ export interface VerifyContext {
 }
 
 /** A cached path result, with the end entity's imported key (repeat holders skip the import and
- *  OpenSSL's per-key setup). */
+ *  OpenSSL's per-key setup), and what it was checked against. */
 export interface CachedPath {
   readonly want: Purpose;
   readonly cert: Certificate;
   readonly facts: CertificateFacts;
   readonly path: PathResult;
   readonly key: KeyObject | null;
+  readonly checkedWith: CheckedWith;
+}
+
+/** The inputs a cached result depends on besides the certificate's bytes and the time. */
+export interface CheckedWith {
+  readonly anchors: CertificatePool;
+  readonly allowTestHierarchy: boolean;
+  /** RevocationChecker.dataVersion when the path was checked; null: no checker, undefined: a
+   *  checker that names no version (its answers are never reused). */
+  readonly revocationVersion: string | null | undefined;
+  readonly revocationPolicy: RevocationPolicy | undefined;
 }
 
 export interface PathCache {
@@ -88,7 +101,7 @@ function facts(cert: Certificate, kind: CertificateKind, fp: string, path: PathR
   return {
     kind,
     // Unsigned hex, as CRLs and J-LIS link data name serials (no DER sign byte).
-    serial: cert.serialHex.length > 2 && cert.serialHex.startsWith('00') ? cert.serialHex.slice(2) : cert.serialHex,
+    serial: unsignedSerialHex(cert.serialHex),
     fingerprint: fp,
     notBefore: new Date(cert.notBefore).toISOString(),
     notAfter: new Date(cert.notAfter).toISOString(),
@@ -103,13 +116,14 @@ type Checked =
 /** Parses, classifies, checks the profile and validates the path of an end-entity certificate. */
 function checkCertificate(input: Uint8Array | Certificate, want: Purpose, time: number, ctx: VerifyContext): Checked {
   // The SHA-256 of the DER is the cache key and the reported fingerprint: computed once. A
-  // certificate seen before (same DER, same purpose, path still within validity) skips parsing,
-  // profile checks and path validation: all of them depend on the bytes alone.
+  // certificate seen before skips parsing, profile checks and path validation when the cache rule
+  // (reuse) allows: those depend on the bytes and on the context the entry records.
   const der = input instanceof Uint8Array ? input : input.der;
   const fp = fingerprintDer(der);
   const cached = ctx.pathCache?.get(fp);
-  if (cached && cached.want === want && stillValidAt(cached.path, time)) {
-    return { cert: cached.cert, facts: cached.facts, path: cached.path, failure: null, fp, cachedKey: cached.key };
+  if (cached) {
+    const hit = reuse(cached, fp, want, time, ctx);
+    if (hit) return hit.failure ? { ...hit, fp, cachedKey: null } : { ...hit, fp, cachedKey: cached.key };
   }
   let cert: Certificate;
   try {
@@ -140,16 +154,51 @@ function checkCertificate(input: Uint8Array | Certificate, want: Purpose, time: 
   });
   const f = facts(cert, kind, fp, path, ctx.anchors);
   // Only clean results are cached; a failure is recomputed, so a fix (new CRL, new root) shows.
-  if (ctx.pathCache && path.verdict.status === 'valid') ctx.pathCache.set(fp, { want, cert, facts: f, path, key: null });
+  if (ctx.pathCache && path.verdict.status === 'valid') ctx.pathCache.set(fp, { want, cert, facts: f, path, key: null, checkedWith: checkedWith(ctx) });
   return { cert, facts: f, path, failure: path.verdict.status === 'valid' ? null : path.verdict, fp, cachedKey: null };
 }
 
-/** A cached path stays usable while every certificate in it is within its validity and the
- *  revocation data it used has not passed nextUpdate (past it, the checker must judge staleness). */
-function stillValidAt(p: PathResult, time: number): boolean {
-  const next = p.verdict.revocation.source?.nextUpdate;
-  if (next != null && time > next) return false;
-  return !!p.path && p.path.every((c) => time >= c.notBefore && time <= c.notAfter);
+function checkedWith(ctx: VerifyContext): CheckedWith {
+  return {
+    anchors: ctx.anchors,
+    allowTestHierarchy: ctx.allowTestHierarchy ?? false,
+    revocationVersion: ctx.revocation ? ctx.revocation.dataVersion : null,
+    revocationPolicy: ctx.revocationPolicy,
+  };
+}
+
+/**
+ * The cache rule (docs/conformance.md § Path cache). A cached path is reused while the purpose,
+ * the anchors, the test-hierarchy setting and the revocation policy are those it was checked
+ * with, and every certificate in it is within its validity. Its revocation result is reused only
+ * under the same revocation data version and before that data's nextUpdate; otherwise the
+ * revocation step runs again over the cached path, so a certificate revoked by newer data is
+ * refused whichever embedder supplies the checker.
+ */
+function reuse(
+  e: CachedPath,
+  fp: string,
+  want: Purpose,
+  time: number,
+  ctx: VerifyContext,
+): { cert: Certificate; facts: CertificateFacts; path: PathResult; failure: Verdict | null } | null {
+  const w = e.checkedWith;
+  if (e.want !== want || w.anchors !== ctx.anchors || w.allowTestHierarchy !== (ctx.allowTestHierarchy ?? false) || w.revocationPolicy !== ctx.revocationPolicy)
+    return null;
+  const certs = e.path.path;
+  if (!certs || !certs.every((c) => time >= c.notBefore && time <= c.notAfter)) return null;
+  const checker = ctx.revocation;
+  const version = checker ? checker.dataVersion : null;
+  const next = e.path.verdict.revocation.source?.nextUpdate;
+  if (version !== undefined && version === w.revocationVersion && (next == null || time <= next)) {
+    return { cert: e.cert, facts: e.facts, path: e.path, failure: null };
+  }
+  if (!checker) return null; // checked with revocation once, asked now without: validate afresh
+  const rev = checkPathRevocation(certs, checker, floorToSecond(time), ctx.revocationPolicy);
+  if (rev.failure) return { cert: e.cert, facts: e.facts, path: e.path, failure: rev.failure };
+  const path: PathResult = { ...e.path, verdict: { ...e.path.verdict, revocation: rev.report } };
+  if (version !== undefined) ctx.pathCache?.set(fp, { ...e, path, checkedWith: checkedWith(ctx) });
+  return { cert: e.cert, facts: e.facts, path, failure: null };
 }
 
 function endEntityKey(
@@ -160,7 +209,7 @@ function endEntityKey(
   if (c.cachedKey) return { key: c.cachedKey, failure: null };
   try {
     const key = importPublicKey(c.cert.spki);
-    if (ctx.pathCache && c.path) ctx.pathCache.set(c.fp, { want, cert: c.cert, facts: c.facts, path: c.path, key });
+    if (ctx.pathCache && c.path) ctx.pathCache.set(c.fp, { want, cert: c.cert, facts: c.facts, path: c.path, key, checkedWith: checkedWith(ctx) });
     return { key, failure: null };
   } catch (err) {
     if (err instanceof KeyError) return { key: null, failure: verdict(err.code === 'weak_key' ? 'weak_key' : 'unsupported_algorithm', 0, err.message) };
