@@ -251,6 +251,8 @@ function wellFormed(cert: Certificate, depth: number): Verdict | null {
   if (ext.nameConstraints && !ca) return bad('profile_violation', 'nameConstraints in an end-entity certificate');
   const san = ext.subjectAltName;
   if (cert.subject.rdns.length === 0) {
+    // §4.1.2.6: a CA's subject MUST be a non-empty DN (it is the issuer name of what it signs).
+    if (ca) return bad('profile_violation', 'CA certificate with an empty subject');
     if (!san) return bad('profile_violation', 'empty subject without subjectAltName');
     if (!ext.list.find((e) => e.oid === EXT.subjectAltName)?.critical)
       return bad('profile_violation', 'subjectAltName must be critical when the subject is empty');

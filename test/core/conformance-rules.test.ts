@@ -167,6 +167,23 @@ describe('trust anchors are inputs (RFC 5280 §6.1.1(d), RFC 5937)', () => {
     expect(verdictOf(leafOf(ica), { intermediates: [ica.der] }).code).toBe('ok');
   });
 
+  it('a CA certificate must have a non-empty subject (§4.1.2.6), anchor or not, SAN or not', () => {
+    const emptyRoot = certificate({
+      issuer: w.seq(),
+      subject: w.seq(),
+      notBefore: NOW - DAY,
+      notAfter: NOW + DAY,
+      key: k[1],
+      signer: k[1],
+      extensions: [ext.basicConstraints(true), ext.keyUsage([5, 6]), ext.ski(k[1].keyId), ext.san([gn.dns('ca.example')], true)],
+    });
+    expect(anchorProblem(parseCertificate(emptyRoot))?.detail).toBe('CA certificate with an empty subject');
+    const caLeaf = leafCert(root, w.seq(), k[2], NOW, { extensions: [ext.basicConstraints(true), ext.ski(k[2].keyId), ext.san([gn.dns('x.example')], true)] });
+    expect(verdictOf(caLeaf)).toMatchObject({ code: 'profile_violation', detail: 'CA certificate with an empty subject' });
+    const eeLeaf = leafCert(root, w.seq(), k[2], NOW, { extensions: [ext.san([gn.dns('x.example')], true)] });
+    expect(verdictOf(eeLeaf).code).toBe('ok');
+  });
+
   it('what an anchor carries must still be well formed', () => {
     const cases: [string, Uint8Array[]][] = [
       ['critical AKI', [ext.basicConstraints(true), ext.keyUsage([5, 6]), ext.ski(k[1].keyId), ext.aki(k[1].keyId, true)]],

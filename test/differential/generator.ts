@@ -640,6 +640,8 @@ export const COMBINATIONS: readonly (readonly string[])[] = [
   ['crl-entry-reason-critical', 'crl-delta-removes-hold'],
   ['crl-entry-unknown-critical-extension', 'crl-delta-removes-hold'],
   ['crl-delta-revokes', 'crl-idp-only-user'],
+  ['leaf-ku-absent', 'leaf-bc-ca-true'],
+  ['leaf-bc-ca-true', 'leaf-empty-subject-san-critical'],
 ];
 
 const byName = new Map(MUTATIONS.map((x) => [x.name, x]));
