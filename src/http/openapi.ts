@@ -6,7 +6,11 @@ import { CODES } from './codes.js';
 // No maxLength on large fields: the body limit bounds them, and ajv's code-point count of a long
 // string costs more than the rest of the validation.
 const b64 = (desc: string) => ({ type: 'string', minLength: 1, description: desc }) as const;
-const hash = { type: 'string', enum: ['sha256', 'sha384', 'sha512'], description: 'hash the client used (DigestInfo); default sha256' } as const;
+const hash = {
+  type: 'string',
+  enum: ['sha256', 'sha384', 'sha512'],
+  description: 'hash the client used; default by the key: sha256 for RSA cards, sha384 for ECDSA P-384 cards (the only hash they accept)',
+} as const;
 const certificate = b64('end-entity certificate: base64 DER, or PEM');
 const challengeId = { type: 'string', pattern: '^[A-Za-z0-9_-]{22}$', description: 'from POST /v1/challenges' } as const;
 
@@ -14,7 +18,12 @@ const authBody = {
   type: 'object',
   additionalProperties: false,
   required: ['certificate', 'challengeId', 'signature'],
-  properties: { certificate, challengeId, signature: b64('RSASSA-PKCS1-v1_5 signature by the card over the challenge, base64'), digestAlgorithm: hash },
+  properties: {
+    certificate,
+    challengeId,
+    signature: b64('signature by the card over the challenge, base64: RSASSA-PKCS1-v1_5, or a DER ECDSA-Sig-Value (P-384 cards)'),
+    digestAlgorithm: hash,
+  },
 } as const;
 
 const signatureBody = {
@@ -26,7 +35,7 @@ const signatureBody = {
     data: b64('the signed document, base64 (give data or digest)'),
     digest: b64('the document digest the client computed, base64'),
     digestAlgorithm: hash,
-    signature: b64('RSASSA-PKCS1-v1_5 signature by the card, base64'),
+    signature: b64('signature by the card, base64: RSASSA-PKCS1-v1_5, or a DER ECDSA-Sig-Value (P-384 cards)'),
     at: { type: 'string', format: 'date-time', description: 'verify as of this time (e.g. the signing time); default now' },
   },
 } as const;
