@@ -46,7 +46,8 @@ export function jobItemsOf(items: readonly VerifyItem[]): JobItems {
 /** A job's items as a packed buffer the pool takes as is, checked end to end; a JobDataError
  *  (that no retry can cure) otherwise. */
 export function jobPacked(data: { v?: unknown; n?: unknown; p?: unknown }): { packed: ArrayBuffer; count: number } {
-  if (!READABLE_VERSIONS.includes(data.v)) throw new JobDataError('bad_version', `job format ${JSON.stringify(data.v)}, this worker reads ${READABLE_VERSIONS.join(' and ')}`);
+  if (!READABLE_VERSIONS.includes(data.v))
+    throw new JobDataError('bad_version', `job format ${JSON.stringify(data.v)}, this worker reads ${READABLE_VERSIONS.join(' and ')}`);
   if (typeof data.p !== 'string') throw new JobDataError('bad_item', 'job has no items');
   const b = Buffer.from(data.p, 'base64');
   // Transferred to a pool thread: a small Buffer may be a view of a shared slab, so it is copied.
