@@ -9,6 +9,9 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Suites that start servers or use Redis isolate themselves; files run in parallel on 2 cores.
     pool: 'forks',
+    // Services the suites start as processes (serve, worker) check every answer against the
+    // documented contract too (http.checkResponses).
+    env: { JPKI_HTTP__CHECK_RESPONSES: 'true' },
     sequence: { concurrent: false },
   },
 });

@@ -193,19 +193,23 @@ async function build(config: Config, opts: QueueWorkerOptions, logger: Logger, s
 
   // /metrics, /healthz and /readyz (Prometheus scrapes each worker): the API node's routes.
   const consuming = (): boolean => worker.isRunning() && redis.status === 'ready';
-  ops = buildOpsApp(logger, {
-    mode: 'worker',
-    metrics,
-    notReady: async () => {
-      const reasons = await local.notReady(clock());
-      if (!consuming()) reasons.push('not consuming the queue (Redis unreachable or closing)');
-      return [...reasons, ...(await records.notReady())];
+  ops = buildOpsApp(
+    logger,
+    {
+      mode: 'worker',
+      metrics,
+      notReady: async () => {
+        const reasons = await local.notReady(clock());
+        if (!consuming()) reasons.push('not consuming the queue (Redis unreachable or closing)');
+        return [...reasons, ...(await records.notReady())];
+      },
+      refresh: async () => {
+        metrics.queueConnected.set(consuming() ? 1 : 0);
+        await local.scrape(metrics);
+      },
     },
-    refresh: async () => {
-      metrics.queueConnected.set(consuming() ? 1 : 0);
-      await local.scrape(metrics);
-    },
-  });
+    { logProbes: config.http.logProbes },
+  );
   const url = await listenUrl(ops, config.worker.host, config.worker.port);
   logger.info({ id, url, queue: q.name, concurrency: q.concurrency, threads: config.pool.threads }, 'queue worker started');
 

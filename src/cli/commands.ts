@@ -19,6 +19,7 @@ import { loadTrustStore, readCertificateDers } from '../app/trust-store.js';
 import { UsageError, parse, type Flags } from './args.js';
 import { progressBar } from './progress.js';
 import { configDocs, configJsonSchema } from '../config/generated.js';
+import { resultView } from '../verifier/wire.js';
 import { renewHolders } from '../dev/sim/renewal.js';
 import { clientCmd, institutionCmd, serveCmd, startCmd, workerCmd } from './serve.js';
 
@@ -197,6 +198,9 @@ async function cardCmd(argv: string[]): Promise<number> {
   return 0;
 }
 
+/** Exit code of a valid verdict whose revocation was not checked (no --crl, no --no-revocation). */
+export const EXIT_REVOCATION_NOT_CHECKED = 3;
+
 async function verifyCmd(argv: string[]): Promise<number> {
   const { flags, positionals } = parse(argv, {
     roots: { type: 'string', multiple: true },
@@ -211,11 +215,14 @@ async function verifyCmd(argv: string[]): Promise<number> {
     'accept-ecdsa': { type: 'boolean' },
     crl: { type: 'string', multiple: true },
     'soft-fail': { type: 'boolean' },
+    'no-revocation': { type: 'boolean' },
   });
   const roots = (flags.roots as string[] | undefined) ?? [];
   if (roots.length === 0) throw new UsageError('--roots is required (a PEM/DER file or a folder; repeatable)');
-  const anchors = loadTrustStore(roots);
   const crlPaths = (flags.crl as string[] | undefined) ?? [];
+  const noRevocation = flags['no-revocation'] === true;
+  if (noRevocation && crlPaths.length) throw new UsageError('give --crl or --no-revocation, not both');
+  const anchors = loadTrustStore(roots);
   const ctx: VerifyContext = {
     anchors,
     allowTestHierarchy: flags['allow-test'] === true,
@@ -227,17 +234,26 @@ async function verifyCmd(argv: string[]): Promise<number> {
   const time = timeFlag(flags, 'at');
   const signature = b64Flag(flags, 'signature');
   const hash = hashFlag(flags);
-  let result;
+  let view;
   if (positionals[0] === 'auth') {
-    result = verifyAuthentication({ certificate, challenge: hexFlag(flags, 'challenge'), signature, digestAlgorithm: hash, time }, ctx);
+    const r = verifyAuthentication({ certificate, challenge: hexFlag(flags, 'challenge'), signature, digestAlgorithm: hash, time }, ctx);
+    view = resultView(r.verdict, r.certificate);
   } else if (positionals[0] === 'signature') {
     const digest = str(flags, 'digest');
-    result = digest
+    const r = digest
       ? verifyDocumentSignature({ certificate, digest: hexFlag(flags, 'digest'), signature, digestAlgorithm: hash, time }, ctx)
       : verifyDocumentSignature({ certificate, data: readFileSync(need(flags, 'data-file')), signature, digestAlgorithm: hash, time }, ctx);
+    view = resultView(r.verdict, r.certificate, r.basicInfo);
   } else throw new UsageError('expected "verify auth" or "verify signature"');
-  print(result);
-  return result.verdict.status === 'valid' ? 0 : 1;
+  print(view);
+  if (view.verdict.status !== 'valid') return 1;
+  // Valid as far as it was checked: without CRL data that is not the whole answer, so it is not
+  // exit 0 unless the caller said revocation is out of scope.
+  if (view.verdict.revocation.status === 'not_checked' && !noRevocation) {
+    console.error('verify: revocation not checked (give --crl FILE|DIR, or --no-revocation to accept a verdict without it)');
+    return EXIT_REVOCATION_NOT_CHECKED;
+  }
+  return 0;
 }
 
 /** Loads CRL files (or folders of *.crl) into a revocation set; a refused CRL is an input error. */

@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // jpki-verify: command-line entry. Each command is a thin shell over the core, the processes in src/app and the tools in src/dev.
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from './args.js';
 import { commands } from './commands.js';
+import { packageVersion } from '../ops/package-info.js';
 
 const USAGE = `jpki-verify — JPKI certificate and signature verifier
 
@@ -34,17 +34,18 @@ Commands:
                                            sign as the card does (RSA: SHA-256, ECDSA P-384: SHA-384 unless
                                            --hash); prints the signature in base64
   card cert --dir D --holder ID            print the holder's certificate (PEM), as read from the card
-  verify auth --roots PATH... [--crl PATH...] --cert FILE --challenge HEX --signature B64 [--at ISO]
-  verify signature --roots PATH... [--crl PATH...] --cert FILE (--data-file F | --digest HEX) --signature B64 [--hash H] [--at ISO]
-                                           print the verdict as JSON; exit 0 only when valid. With --crl (files or
-                                           folders), revocation is checked; stale or missing CRL data is
-                                           indeterminate unless --soft-fail. --accept-ecdsa: accept the ECDSA
-                                           P-384 generation
+  verify auth --roots PATH... (--crl PATH... | --no-revocation) --cert FILE --challenge HEX --signature B64 [--at ISO]
+  verify signature --roots PATH... (--crl PATH... | --no-revocation) --cert FILE (--data-file F | --digest HEX) --signature B64 [--hash H] [--at ISO]
+                                           print the verdict as JSON (the API's shape); exit 0 only when valid.
+                                           With --crl (files or folders), revocation is checked; stale or missing
+                                           CRL data is indeterminate unless --soft-fail. Without either, a valid
+                                           verdict says revocation not_checked and exits 3. --accept-ecdsa:
+                                           accept the ECDSA P-384 generation (next-generation card)
   limbo FILE [--exceptions FILE|none] [--include-webpki]
                                            run x509-limbo cases; one JSON line per case and a summary
   pkits DIR                                run NIST PKITS from DIR (certs/, crls/)
 
-Exit codes: 0 success, 1 a verification or conformance mismatch, 2 bad usage or input.`;
+Exit codes: 0 success, 1 a verification or conformance mismatch, 2 bad usage or input, 3 valid but revocation not checked.`;
 
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
@@ -89,18 +90,8 @@ function usageOf(cmd: string): string {
     if (inside) out.push(line);
   }
   return out.length
-    ? `jpki-verify ${cmd}\n\n${out.join('\n')}\n\nExit codes: 0 success, 1 a verification or conformance mismatch, 2 bad usage or input.`
+    ? `jpki-verify ${cmd}\n\n${out.join('\n')}\n\nExit codes: 0 success, 1 a verification or conformance mismatch, 2 bad usage or input, 3 valid but revocation not checked.`
     : USAGE;
-}
-
-/** The version in the package's own package.json: the nearest one above this module (it sits in
- *  src/cli from source and in dist/src/cli when built or installed). */
-function packageVersion(): string {
-  for (let dir = dirname(fileURLToPath(import.meta.url)); dir !== dirname(dir); dir = dirname(dir)) {
-    const file = join(dir, 'package.json');
-    if (existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
-  }
-  return 'unknown';
 }
 
 /** Executed directly (not imported by tests)? An installed `jpki-verify` is a symlink into the

@@ -13,6 +13,7 @@ import { initPki, openPki } from '../dev/sim/jlis.js';
 import { rotateCrls } from '../dev/sim/jlis-crl.js';
 import { UsageError, parse, type Flags } from './args.js';
 import { progressBar } from './progress.js';
+import { createJpkiClient, JpkiApiError, JpkiConnectionError } from '../client/client.js';
 
 const str = (f: Flags, k: string): string | undefined => (typeof f[k] === 'string' ? (f[k] as string) : undefined);
 
@@ -98,7 +99,8 @@ export async function startCmd(argv: string[]): Promise<number> {
   );
 }
 
-/** Drives the HTTP API as a relay platform would: challenge, card signature, verification. */
+/** Drives the HTTP API as a relay platform would (challenge, card signature, verification),
+ *  through the package's typed client (src/client): every run exercises the contract. */
 export async function clientCmd(argv: string[]): Promise<number> {
   const { flags, positionals } = parse(argv, {
     url: { type: 'string' },
@@ -119,17 +121,12 @@ export async function clientCmd(argv: string[]): Promise<number> {
     if (!v) throw new UsageError(`--${k} is required`);
     return v;
   };
+  const action = positionals[0];
+  if (!['auth', 'signature', 'enrol', 'pay'].includes(action ?? ''))
+    throw new UsageError('expected "client auth", "client signature", "client enrol" or "client pay"');
   const url = need('url');
-  const headers = { 'content-type': 'application/json', 'x-api-key': need('key') };
-  /** A request to the service; an unreachable service is a clear error naming the URL and why. */
-  const send = async (path: string, init: RequestInit): Promise<Response> => {
-    try {
-      return await fetch(`${url}${path}`, init);
-    } catch (err) {
-      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-      throw new Error(`cannot reach ${url}: ${cause?.code ?? cause?.message ?? (err as Error).message}`);
-    }
-  };
+  if (!/^https?:\/\/[^/]/.test(url)) throw new UsageError(`--url must be an http(s) URL, got ${url}`);
+  const c = createJpkiClient({ baseUrl: url, apiKey: need('key') });
   const pki = openPki(resolve(need('dir')));
   const id = need('holder');
   const holder = pki.holders(id.startsWith('s') ? 'signing' : id.startsWith('t') ? 'test' : 'authentication').find((h) => h.id === id);
@@ -140,62 +137,71 @@ export async function clientCmd(argv: string[]): Promise<number> {
     if (flags.tamper) s[s.length - 1] ^= 1;
     return Buffer.from(s).toString('base64');
   };
+  const show = (body: unknown): void => console.log(JSON.stringify(body, null, 2));
   /** A fresh challenge signed by the holder's card: the authentication part of every request. */
-  const authentication = async (): Promise<{ certificate: string; challengeId: string; signature: string }> => {
-    const r = await send('/v1/challenges', { method: 'POST', headers: { 'x-api-key': headers['x-api-key'] } });
-    const ch = (await r.json()) as { challengeId: string; challenge: string; code?: string; message?: string };
-    if (r.status !== 200) throw new Error(`POST /v1/challenges answered ${r.status} ${ch.code ?? ''}: ${ch.message ?? 'no message'}`);
+  const authentication = async () => {
+    const ch = await c.call(c.api.POST('/v1/challenges'));
     return { certificate, challengeId: ch.challengeId, signature: tamper(cardSign(pki.keys[holder.key], Buffer.from(ch.challenge, 'base64'))) };
   };
-  let res: Response;
-  if (positionals[0] === 'auth') {
-    res = await send('/v1/verify/auth', { method: 'POST', headers, body: JSON.stringify(await authentication()) });
-  } else if (positionals[0] === 'enrol') {
-    // --card institution:kind:accountRef (repeatable as a comma list)
-    const cards = (str(flags, 'card') ?? '')
-      .split(',')
-      .filter(Boolean)
-      .map((c) => {
-        const [institution, kind, accountRef] = c.split(':');
-        return { institution, kind, accountRef };
-      });
-    res = await send('/v1/links', {
-      method: 'POST',
-      headers,
-      body: JSON.stringify({ ...(await authentication()), customerRef: need('customer'), cards }),
-    });
-    const body = (await res.json()) as unknown;
-    console.log(JSON.stringify(body, null, 2));
-    return res.status === 201 ? 0 : 1;
-  } else if (positionals[0] === 'pay') {
+
+  try {
+    if (action === 'auth') {
+      const r = await c.call(c.api.POST('/v1/verify/auth', { body: await authentication() }));
+      show(r);
+      return r.verdict.status === 'valid' ? 0 : 1;
+    }
+    if (action === 'signature') {
+      const doc = Buffer.from(`契約書 ${new Date().toISOString()}`);
+      const signature = tamper(cardSign(pki.keys[holder.key], doc));
+      const r = await c.call(c.api.POST('/v1/verify/signature', { body: { certificate, data: doc.toString('base64'), signature } }));
+      show(r);
+      return r.verdict.status === 'valid' ? 0 : 1;
+    }
+    if (action === 'enrol') {
+      // --card institution:kind:accountRef (repeatable as a comma list)
+      const cards = (str(flags, 'card') ?? '')
+        .split(',')
+        .filter(Boolean)
+        .map((spec) => {
+          const [institution, kind, accountRef] = spec.split(':');
+          if (!institution || !accountRef || (kind !== 'credit' && kind !== 'debit' && kind !== 'bank'))
+            throw new UsageError(`--card ${spec}: expected INSTITUTION:credit|debit|bank:ACCOUNT`);
+          return { institution, kind, accountRef } as const;
+        });
+      show(await c.call(c.api.POST('/v1/links', { body: { ...(await authentication()), customerRef: need('customer'), cards } })));
+      return 0;
+    }
+    const method = need('method');
+    if (method !== 'credit' && method !== 'debit' && method !== 'atm') throw new UsageError('--method must be credit, debit or atm');
+    const amount = Number(need('amount'));
+    if (!Number.isInteger(amount) || amount < 1) throw new UsageError('--amount must be a positive whole number (minor units: yen)');
     const pin = str(flags, 'pin');
-    const body = {
-      ...(await authentication()),
-      method: need('method'),
-      amount: Number(need('amount')),
-      currency: 'JPY',
-      terminalId: 'cli-terminal',
-      idempotencyKey: `cli-${Date.now()}-${Math.random().toString(36).slice(2)}`,
-      ...(str(flags, 'card-ref') ? { cardRef: str(flags, 'card-ref') } : {}),
-      // The terminal encrypts the PIN for the institution; the relay only passes it on.
-      ...(pin ? { pinBlock: encryptPin(pin, need('pin-key')) } : {}),
-    };
-    res = await send('/v1/payments/authorize', { method: 'POST', headers, body: JSON.stringify(body) });
-    const out = (await res.json()) as { decision?: string };
-    console.log(JSON.stringify(out, null, 2));
-    return out.decision === 'approved' ? 0 : 1;
-  } else if (positionals[0] === 'signature') {
-    const doc = Buffer.from(`契約書 ${new Date().toISOString()}`);
-    const signature = tamper(cardSign(pki.keys[holder.key], doc));
-    res = await send('/v1/verify/signature', {
-      method: 'POST',
-      headers,
-      body: JSON.stringify({ certificate, data: doc.toString('base64'), signature }),
-    });
-  } else throw new UsageError('expected "client auth", "client signature", "client enrol" or "client pay"');
-  const body = (await res.json()) as { verdict?: { status: string } };
-  console.log(JSON.stringify(body, null, 2));
-  return res.status === 200 && body.verdict?.status === 'valid' ? 0 : 1;
+    const cardRef = str(flags, 'card-ref');
+    const decision = await c.call(
+      c.api.POST('/v1/payments/authorize', {
+        body: {
+          ...(await authentication()),
+          method,
+          amount,
+          currency: 'JPY',
+          terminalId: 'cli-terminal',
+          idempotencyKey: `cli-${Date.now()}-${Math.random().toString(36).slice(2)}`,
+          ...(cardRef ? { cardRef } : {}),
+          // The terminal encrypts the PIN for the institution; the relay only passes it on.
+          ...(pin ? { pinBlock: encryptPin(pin, need('pin-key')) } : {}),
+        },
+      }),
+    );
+    show(decision);
+    return decision.decision === 'approved' ? 0 : 1;
+  } catch (err) {
+    // The service's refusal (status, code, message) or why it could not be reached: one line, exit 2.
+    if (err instanceof JpkiApiError || err instanceof JpkiConnectionError) {
+      console.error(`client: ${err.message}`);
+      return 2;
+    }
+    throw err;
+  }
 }
 
 /** The reference institution (tests, benchmark, demo): `institution --config FILE` with

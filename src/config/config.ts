@@ -235,6 +235,13 @@ const SCHEMA = object('The service configuration.', {
   host: str('127.0.0.1', 'Address the HTTP API listens on.'),
   port: int(0, 65535, 8080, 'Port the HTTP API listens on (0: any free port).'),
   logLevel: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info', 'Lowest level written to the log (pino levels; silent: none).'),
+  http: object('HTTP API behaviour.', {
+    logProbes: bool(false, 'Also write the request line of /healthz, /readyz and /metrics (off: probes and scrapes leave no log noise).'),
+    checkResponses: bool(
+      false,
+      'Check every answer against its documented schema (/openapi.json) before it is sent; a mismatch is a 500 internal and an error log. For development and tests: it costs CPU per request.',
+    ),
+  }),
   trust: object('Trust anchors.', {
     roots: strs([], 'Files or folders of JPKI root (CA) certificates: the trust anchors. serve and worker need at least one.'),
     allowTestHierarchy: bool(false, 'Accept certificates of the JPKI test hierarchy (else verdict test_hierarchy).'),

@@ -4,6 +4,7 @@
 import { createHash, type KeyObject } from 'node:crypto';
 import { HASH_LENGTH, OID, type HashName, type SignatureScheme } from './algorithms.js';
 import { CertificateError, fingerprintDer, parseCertificate, type Certificate } from './certificate.js';
+import { bytesEqual } from './der.js';
 import { KeyUsage } from './extensions.js';
 import {
   JPKI,
@@ -87,8 +88,18 @@ export type SignatureRequest = {
   readonly time: number;
 } & ({ readonly data: Uint8Array; readonly digest?: undefined } | { readonly digest: Uint8Array; readonly data?: undefined });
 
-function facts(cert: Certificate, kind: CertificateKind, fp: string, path: PathResult | null): CertificateFacts {
-  const root = path?.path ? path.path[path.path.length - 1] : null;
+/** The root that issued `cert`: the end of its validated path, or, when no path validated (a
+ *  revoked or expired card, a bad signature), the one anchor whose key the certificate's AKI names. */
+function issuingRoot(cert: Certificate, path: PathResult | null, anchors: CertificatePool): Certificate | null {
+  if (path?.path) return path.path[path.path.length - 1];
+  const aki = cert.extensions.authorityKeyId?.keyId;
+  if (!aki) return null;
+  const named = anchors.issuersOf(cert).filter((a) => a.extensions.subjectKeyId && bytesEqual(a.extensions.subjectKeyId, aki));
+  return named.length === 1 ? named[0] : null;
+}
+
+function facts(cert: Certificate, kind: CertificateKind, fp: string, path: PathResult | null, anchors: CertificatePool): CertificateFacts {
+  const root = issuingRoot(cert, path, anchors);
   return {
     kind,
     // Unsigned hex, as CRLs and J-LIS link data name serials (no DER sign byte).
@@ -124,7 +135,7 @@ function checkCertificate(input: Uint8Array | Certificate, want: Purpose, time: 
     throw err;
   }
   const kind = classify(cert);
-  const early = (failure: Verdict): Checked => ({ cert, facts: facts(cert, kind, fp, null), path: null, failure, fp, cachedKey: null });
+  const early = (failure: Verdict): Checked => ({ cert, facts: facts(cert, kind, fp, null, ctx.anchors), path: null, failure, fp, cachedKey: null });
   if (kind === 'test' && !ctx.allowTestHierarchy) return early(verdict('test_hierarchy', 0, 'certificate of the JPKI test hierarchy'));
   if (kind !== 'test' && kind !== want) return early(verdict('wrong_certificate_type', 0, `${kind} certificate where ${want} is required`));
   if (!ctx.acceptEcdsa && cert.spki.algorithm.oid === OID.ecPublicKey) {
@@ -145,7 +156,7 @@ function checkCertificate(input: Uint8Array | Certificate, want: Purpose, time: 
     revocation: ctx.revocation,
     revocationPolicy: ctx.revocationPolicy,
   });
-  const f = facts(cert, kind, fp, path);
+  const f = facts(cert, kind, fp, path, ctx.anchors);
   if (path.path && kind !== 'test') {
     const generation = keyGeneration(cert);
     const root = path.path[path.path.length - 1];

@@ -1,12 +1,13 @@
 // Operations: the public /healthz, /readyz, /metrics and /openapi.json, and the operator's
 // GET /v1/operator/crl (the CRL sources and their dates, which /readyz no longer shows).
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/config.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { PaymentRelay } from '../payments/relay.js';
 import type { Verifier } from '../verifier/verifier.js';
-import { ApiError, type ApiCode } from './codes.js';
-import { openApiDocument } from './openapi.js';
+import { ApiError } from './codes.js';
+import { crlRoute, healthRoute, metricsRoute, openapiRoute, readyRoute } from './schemas/ops.js';
 
 export interface OpsRouteDeps {
   /** What /readyz names this process (embedded, queue, worker). */
@@ -17,18 +18,20 @@ export interface OpsRouteDeps {
   readonly notReady: () => Promise<string[]>;
   /** Sets the gauges a scrape reads fresh (pool, queue, circuits). */
   readonly refresh: () => Promise<void>;
-  /** The OpenAPI document, where this process serves the API. */
-  readonly openapi?: () => unknown;
+  /** Serve /openapi.json (the process serves the API; its @fastify/swagger is registered). */
+  readonly openapi?: boolean;
 }
 
 /** The public operations routes on `app`, the root instance (no API key): the same on an API
  *  node and on a queue worker's ops port. */
-export function registerOpsRoutes(app: FastifyInstance, deps: OpsRouteDeps): void {
+export function registerOpsRoutes(root: FastifyInstance, deps: OpsRouteDeps): void {
+  const app = root.withTypeProvider<TypeBoxTypeProvider>();
   const { mode, metrics, notReady, refresh, openapi } = deps;
 
-  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/healthz', { schema: healthRoute }, async () => ({ status: 'ok' as const }));
 
-  app.get('/readyz', async (req, reply) => {
+  // The 503 is sent here, not through the error handler: readiness is not an error to count.
+  app.get('/readyz', { schema: readyRoute }, async (req, reply) => {
     const reasons = await notReady();
     metrics.ready.set(reasons.length ? 0 : 1);
     if (reasons.length) {
@@ -36,13 +39,13 @@ export function registerOpsRoutes(app: FastifyInstance, deps: OpsRouteDeps): voi
       // The reasons are fixed phrases today; anything path- or URL-like a future one carries is
       // cut here, as this endpoint answers anyone.
       const message = reasons.map((r) => r.replace(/\S*[/\\]\S*/g, '(source)')).join('; ');
-      return reply.status(503).send({ code: 'not_ready' satisfies ApiCode, message });
+      return reply.status(503).send({ code: 'not_ready', message });
     }
     // Public: status and mode only. The CRL sources are at GET /v1/operator/crl.
-    return { status: 'ready', mode };
+    return { status: 'ready' as const, mode };
   });
 
-  app.get('/metrics', async (_req, reply) => {
+  app.get('/metrics', { schema: metricsRoute }, async (_req, reply) => {
     await refresh();
     // Readiness as a metric, fresh at every scrape (not only when something calls /readyz).
     metrics.ready.set((await notReady()).length ? 0 : 1);
@@ -50,7 +53,7 @@ export function registerOpsRoutes(app: FastifyInstance, deps: OpsRouteDeps): voi
     return metrics.registry.metrics();
   });
 
-  if (openapi) app.get('/openapi.json', async () => openapi());
+  if (openapi) app.get('/openapi.json', { schema: openapiRoute }, async () => root.swagger() as unknown as Record<string, unknown>);
 }
 
 /** The API node's readiness and scrape: its verifier, its stores, its institutions' circuits. */
@@ -70,7 +73,7 @@ export function apiOps(d: {
       await d.verifier.scrape(d.metrics);
       for (const c of d.relay.institutions()) d.metrics.institutionCircuitOpen.set({ institution: c.config.id }, c.circuit.current === 'closed' ? 0 : 1);
     },
-    openapi: () => openApiDocument(d.config),
+    openapi: true,
   };
 }
 
@@ -80,13 +83,21 @@ export interface OperatorRouteDeps {
 }
 
 /** Registers the operator's routes on `app`, the authenticated /v1 scope of server.ts. */
-export function registerOperatorRoutes(app: FastifyInstance, deps: OperatorRouteDeps): void {
+export function registerOperatorRoutes(scope: FastifyInstance, deps: OperatorRouteDeps): void {
+  const app = scope.withTypeProvider<TypeBoxTypeProvider>();
   const { config, verifier } = deps;
+  const iso = (ms: number | null) => (ms === null ? undefined : new Date(ms).toISOString());
 
   // What /readyz listed before it went public: CRL sources (file paths, URLs) and their dates.
-  app.get('/operator/crl', async (req) => {
+  app.get('/operator/crl', { schema: crlRoute }, async (req) => {
     if (!req.tenant!.operator) throw new ApiError('forbidden', 'only the platform operator reads the CRL sources');
     req.outcome = 'ok';
-    return { mode: config.mode, crl: verifier.crlStatus() };
+    const crl = verifier.crlStatus().map((c) => ({
+      source: c.source,
+      ...(c.thisUpdate !== null && { thisUpdate: iso(c.thisUpdate) }),
+      ...(c.nextUpdate !== null && { nextUpdate: iso(c.nextUpdate) }),
+      ...(c.crlNumber !== null && { crlNumber: c.crlNumber }),
+    }));
+    return { mode: config.mode, crl };
   });
 }

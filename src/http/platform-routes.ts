@@ -1,18 +1,33 @@
 // HTTP routes of the platform functions: linking (紐付管理), change confirmation (変更確認), the
 // audit trail, and the operator's J-LIS link-data import. Every answer about a certificate holder
 // goes through the Platform, which gives proxy tenants conversion IDs, never serials.
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { parseCertificate } from '../core/certificate.js';
 import { toHex } from '../core/der.js';
 import { partitionsOf } from '../core/revocation-lookup.js';
 import type { Config, TenantConfig } from '../config/config.js';
 import { LinkDataError, parseLinkCsv, parseLinkJson } from '../platform/link-data.js';
-import { PlatformError, type CardInput, type Platform } from '../platform/platform.js';
+import { PlatformError, type Platform } from '../platform/platform.js';
+import { changeView } from '../platform/present.js';
 import type { ItemResult } from '../verifier/messages.js';
 import { ApiError } from './codes.js';
 import { decodeCertificate, pageLimit } from './decode.js';
-import { platformSchemas } from './openapi.js';
-import type { AuthBody, SignatureBody, Verification } from './verify-routes.js';
+import {
+  auditRoute,
+  changesRoute,
+  deleteLinkRoute,
+  deleteWatchRoute,
+  enrolRoute,
+  getLinkRoute,
+  getWatchRoute,
+  identifyRoute,
+  linkDataRoute,
+  listLinksRoute,
+  watchRoute,
+} from './schemas/platform.js';
+import type { SignatureBody } from './schemas/verify.js';
+import type { Verification } from './verify-routes.js';
 
 export interface PlatformRouteDeps {
   readonly config: Config;
@@ -38,7 +53,8 @@ function mustBeValid(r: ItemResult, what: string): void {
 
 /** Registers the routes on `app`, the authenticated /v1 scope of server.ts (paths are relative
  *  to its prefix; req.tenant is set). */
-export function registerPlatformRoutes(app: FastifyInstance, deps: PlatformRouteDeps): void {
+export function registerPlatformRoutes(scope: FastifyInstance, deps: PlatformRouteDeps): void {
+  const app = scope.withTypeProvider<TypeBoxTypeProvider>();
   const { platform, clock } = deps;
 
   const wrap = async <T>(f: () => Promise<T>): Promise<T> => {
@@ -78,9 +94,9 @@ export function registerPlatformRoutes(app: FastifyInstance, deps: PlatformRoute
   const watchView = (tenant: TenantConfig, w: Awaited<ReturnType<typeof registerWatch>>) => ({
     watchId: w.id,
     conversionId: w.conversionId,
-    customerRef: w.customerRef,
+    ...(w.customerRef !== null && { customerRef: w.customerRef }),
     status: w.status,
-    reason: w.reason,
+    ...(w.reason !== null && { reason: w.reason }),
     registeredAt: new Date(w.registeredAt).toISOString(),
     checkedAt: new Date(w.checkedAt).toISOString(),
     // Proxy tenants name the certificate by their own handle, never its serial or fingerprint.
@@ -89,59 +105,55 @@ export function registerPlatformRoutes(app: FastifyInstance, deps: PlatformRoute
       : { handle: platform.certificateHandle(tenant, w.fingerprint) }),
   });
 
-  app.post<{ Body: AuthBody & { customerRef: string; cards?: CardInput[]; signing?: SignatureBody } }>(
-    '/links',
-    { schema: platformSchemas.enrol },
-    async (req, reply) => {
-      const tenant = entitled(req);
-      const now = clock();
-      const r = await deps.authItem(tenant, req.body, now);
-      const verdict = await deps.present(req, r);
-      mustBeValid(r, 'authentication');
-      const link = await wrap(() => platform.enrol(tenant, r.certificate!, req.body.customerRef, req.body.cards ?? []));
-      let watch = null;
-      if (req.body.signing) {
-        const s = await deps.signatureItem(req.body.signing, now);
-        await deps.present(req, s);
-        watch = watchView(tenant, await registerWatch(tenant, req.body.signing, s, req.body.customerRef));
-      }
-      req.outcome = 'linked';
-      return reply.status(201).send({ verdict: verdict.verdict, link, watch });
-    },
-  );
+  app.post('/links', { schema: enrolRoute }, async (req, reply) => {
+    const tenant = entitled(req);
+    const now = clock();
+    const r = await deps.authItem(tenant, req.body, now);
+    const verdict = await deps.present(req, r);
+    mustBeValid(r, 'authentication');
+    const link = await wrap(() => platform.enrol(tenant, r.certificate!, req.body.customerRef, req.body.cards ?? []));
+    let watch;
+    if (req.body.signing) {
+      const s = await deps.signatureItem(req.body.signing, now);
+      await deps.present(req, s);
+      watch = watchView(tenant, await registerWatch(tenant, req.body.signing, s, req.body.customerRef));
+    }
+    req.outcome = 'linked';
+    return reply.status(201).send({ verdict: verdict.verdict, link, ...(watch && { watch }) });
+  });
 
-  app.post<{ Body: AuthBody }>('/links/identify', { schema: platformSchemas.identify }, async (req) => {
+  app.post('/links/identify', { schema: identifyRoute }, async (req) => {
     const tenant = entitled(req);
     const r = await deps.authItem(tenant, req.body, clock());
     const out = await deps.present(req, r);
     req.outcome = r.verdict.status;
-    if (r.verdict.status !== 'valid') return { ...out, next: 'rejected' };
+    if (r.verdict.status !== 'valid') return { ...out, next: 'rejected' as const };
     const found = await platform.identify(tenant, r.certificate!);
-    const next = !found.link ? 'not_linked' : found.cards.length > 1 ? 'choose_card' : 'linked';
-    return { ...out, conversionId: found.conversionId, link: found.link, next };
+    const next = !found.link ? ('not_linked' as const) : found.cards.length > 1 ? ('choose_card' as const) : ('linked' as const);
+    return { ...out, conversionId: found.conversionId, ...(found.link && { link: found.link }), next };
   });
 
-  app.get<{ Querystring: { cursor?: string; limit?: string } }>('/links', { schema: platformSchemas.list }, async (req) => {
+  app.get('/links', { schema: listLinksRoute }, async (req) => {
     const tenant = entitled(req);
     const { cursor, limit } = page(req.query);
     req.outcome = 'ok';
     return platform.listLinks(tenant, cursor, limit);
   });
 
-  app.get<{ Params: { id: string } }>('/links/:id', { schema: platformSchemas.byId }, async (req) => {
+  app.get('/links/:id', { schema: getLinkRoute }, async (req) => {
     const link = await platform.getLink(entitled(req), req.params.id);
     if (!link) throw new ApiError('not_found', 'no such link');
     req.outcome = 'ok';
     return link;
   });
 
-  app.delete<{ Params: { id: string } }>('/links/:id', { schema: platformSchemas.byId }, async (req, reply) => {
+  app.delete('/links/:id', { schema: deleteLinkRoute }, async (req, reply) => {
     if (!(await platform.unlink(entitled(req), req.params.id))) throw new ApiError('not_found', 'no such link');
     req.outcome = 'ok';
-    return reply.status(204).send();
+    return reply.status(204).send(null);
   });
 
-  app.post<{ Body: SignatureBody & { customerRef?: string } }>('/watches', { schema: platformSchemas.watch }, async (req, reply) => {
+  app.post('/watches', { schema: watchRoute }, async (req, reply) => {
     const tenant = entitled(req);
     const { customerRef, ...sig } = req.body;
     const r = await deps.signatureItem(sig, clock());
@@ -151,7 +163,7 @@ export function registerPlatformRoutes(app: FastifyInstance, deps: PlatformRoute
     return reply.status(201).send(watchView(tenant, w));
   });
 
-  app.get<{ Params: { id: string } }>('/watches/:id', { schema: platformSchemas.byId }, async (req) => {
+  app.get('/watches/:id', { schema: getWatchRoute }, async (req) => {
     const tenant = entitled(req);
     const w = await platform.getWatch(tenant, req.params.id);
     if (!w) throw new ApiError('not_found', 'no such watch');
@@ -159,30 +171,33 @@ export function registerPlatformRoutes(app: FastifyInstance, deps: PlatformRoute
     return watchView(tenant, w);
   });
 
-  app.delete<{ Params: { id: string } }>('/watches/:id', { schema: platformSchemas.byId }, async (req, reply) => {
+  app.delete('/watches/:id', { schema: deleteWatchRoute }, async (req, reply) => {
     if (!(await platform.unwatch(entitled(req), req.params.id))) throw new ApiError('not_found', 'no such watch');
     req.outcome = 'ok';
-    return reply.status(204).send();
+    return reply.status(204).send(null);
   });
 
-  app.get<{ Querystring: { cursor?: string; limit?: string } }>('/changes', { schema: platformSchemas.list }, async (req) => {
+  app.get('/changes', { schema: changesRoute }, async (req) => {
     const tenant = entitled(req);
     const { cursor, limit } = page(req.query);
     req.outcome = 'ok';
     const p = await platform.changes(tenant, cursor, limit);
-    return { changes: p.items.map((c) => ({ ...c, at: new Date(c.at).toISOString() })), next: p.next };
+    return { changes: p.items.map(changeView), next: p.next };
   });
 
-  app.get<{ Querystring: { cursor?: string; limit?: string } }>('/audit', { schema: platformSchemas.list }, async (req) => {
+  app.get('/audit', { schema: auditRoute }, async (req) => {
     const { cursor, limit } = page(req.query);
     req.outcome = 'ok';
     const p = await platform.readAudit(req.tenant!, cursor, limit);
-    return { records: p.items.map((a) => ({ ...a, at: new Date(a.at).toISOString() })), next: p.next };
+    return {
+      records: p.items.map(({ at, certificate, ...a }) => ({ ...a, at: new Date(at).toISOString(), ...(certificate !== null && { certificate }) })),
+      next: p.next,
+    };
   });
 
   // J-LIS link data: CSV (text/csv) or JSON ({records: […]}), operator tenants only.
   app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_req, body, done) => done(null, body));
-  app.post<{ Body: string | { records: unknown } }>('/admin/link-data', async (req) => {
+  app.post('/admin/link-data', { schema: linkDataRoute }, async (req) => {
     if (!req.tenant!.operator) throw new ApiError('forbidden', 'only the platform operator imports J-LIS link data');
     const records = await wrap(async () =>
       typeof req.body === 'string' ? parseLinkCsv(req.body) : parseLinkJson((req.body as { records?: unknown })?.records),

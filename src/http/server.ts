@@ -28,6 +28,10 @@ import { apiOps, registerOperatorRoutes, registerOpsRoutes } from './ops-routes.
 import { registerPaymentRoutes } from './payment-routes.js';
 import { registerPlatformRoutes } from './platform-routes.js';
 import { registerRequestMetrics } from './request-metrics.js';
+import { registerOpenApi, SHARED_SCHEMAS } from './openapi.js';
+import { registerRequestIdEcho, RequestLog, requestId } from './request-log.js';
+import { registerResponseCheck } from './response-check.js';
+import { packageVersion } from '../ops/package-info.js';
 import { registerVerifyRoutes, verification } from './verify-routes.js';
 
 export interface AppDeps {
@@ -63,6 +67,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
 
   const app = Fastify({
     loggerInstance: deps.logger as unknown as FastifyBaseLogger,
+    // One line per request (request-log.ts); ids from x-request-id when sane.
+    logController: new RequestLog({ logProbes: config.http.logProbes }),
+    genReqId: requestId,
     ...limitOptions(config.limits),
     // While draining, requests on open connections get our typed shutting_down (drain.ts).
     return503OnClosing: false,
@@ -74,6 +81,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   app.decorateRequest('outcome', '');
 
   registerAuthScopeGuard(app); // first: it must see every route
+  registerOpenApi(app, packageVersion()); // before any route: the document is made from them
+  if (config.http.checkResponses) registerResponseCheck(app, SHARED_SCHEMAS); // likewise
+  registerRequestIdEcho(app);
   registerDrain(app);
   registerUrlLimit(app, config.limits.maxUrlBytes);
   registerJsonBody(app);
@@ -97,6 +107,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     { prefix: AUTHENTICATED_PREFIX },
   );
 
-  registerOpsRoutes(app, apiOps({ config, verifier, metrics, relay, storesNotReady, clock }));
+  // In a plugin, like every route: registered once @fastify/swagger is loaded, so it sees them.
+  void app.register(async (ops) => registerOpsRoutes(ops, apiOps({ config, verifier, metrics, relay, storesNotReady, clock })));
   return app;
 }

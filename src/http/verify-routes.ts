@@ -3,7 +3,7 @@
 // request body → item for the pool → verdict, input-level verdicts as typed 4xx errors, and the
 // answer for the tenant committed to its audit trail first.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { HashName } from '../core/algorithms.js';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { verdict } from '../core/verdict.js';
 import type { ChallengeStore } from '../challenges/store.js';
 import type { Config, TenantConfig } from '../config/config.js';
@@ -14,23 +14,8 @@ import type { ItemResult, VerifyItem } from '../verifier/messages.js';
 import type { Verifier } from '../verifier/verifier.js';
 import { ApiError, CODES } from './codes.js';
 import { decodeBase64, decodeCertificate } from './decode.js';
-import { schemas } from './openapi.js';
-
-export interface AuthBody {
-  certificate: string;
-  challengeId: string;
-  signature: string;
-  digestAlgorithm?: HashName;
-}
-export interface SignatureBody {
-  certificate: string;
-  data?: string;
-  digest?: string;
-  digestAlgorithm?: HashName;
-  signature: string;
-  at?: string;
-}
-export type BatchItem = ({ type: 'auth' } & AuthBody) | ({ type: 'signature' } & SignatureBody);
+import { authRoute, batchRoute, challengeRoute, signatureRoute, type AuthBody, type SignatureBody } from './schemas/verify.js';
+import type { ResultView } from '../verifier/wire.js';
 
 /** How the /v1 routes verify. Built once per app by verification(); no state of its own. */
 export interface Verification {
@@ -42,7 +27,7 @@ export interface Verification {
   readonly signatureItem: (b: SignatureBody, now: number) => Promise<ItemResult>;
   /** The answer for this tenant (presenter), counted and committed to the tenant's audit trail
    *  first: no verdict is answered without its record (a failed write is 503 store_unavailable). */
-  readonly present: (req: FastifyRequest, r: ItemResult) => Promise<Record<string, unknown>>;
+  readonly present: (req: FastifyRequest, r: ItemResult) => Promise<ResultView>;
 }
 
 export interface VerificationDeps {
@@ -98,7 +83,7 @@ export function verification(deps: VerificationDeps): Verification {
 
   const signatureItem = (b: SignatureBody, now: number): Promise<ItemResult> => run(signatureInput(b, now));
 
-  const present = async (req: FastifyRequest, r: ItemResult): Promise<Record<string, unknown>> => {
+  const present = async (req: FastifyRequest, r: ItemResult): Promise<ResultView> => {
     metrics.verdicts.inc({ kind: 'verdict', code: r.verdict.code });
     const [view] = await Promise.all([
       deps.present(req.tenant!, r),
@@ -123,11 +108,12 @@ const record = (req: FastifyRequest, r: ItemResult): void => {
 };
 
 /** Registers the routes on `app`, the authenticated /v1 scope of server.ts (req.tenant is set). */
-export function registerVerifyRoutes(app: FastifyInstance, deps: VerifyRouteDeps): void {
+export function registerVerifyRoutes(scope: FastifyInstance, deps: VerifyRouteDeps): void {
+  const app = scope.withTypeProvider<TypeBoxTypeProvider>();
   const { config, challenges, metrics, clock } = deps;
   const { authItem, signatureItem, present } = deps.verification;
 
-  app.post('/challenges', { schema: schemas.challengeRoute }, async (req) => {
+  app.post('/challenges', { schema: challengeRoute }, async (req) => {
     const now = clock();
     const max = config.challenge.maxOutstandingPerTenant;
     const issued = await challenges.issue(req.tenant!.id, now, config.challenge.ttlSec * 1000, max);
@@ -143,26 +129,26 @@ export function registerVerifyRoutes(app: FastifyInstance, deps: VerifyRouteDeps
     return { challengeId: c.challengeId, challenge: Buffer.from(c.challenge).toString('base64'), expiresAt: new Date(c.expiresAt).toISOString() };
   });
 
-  app.post<{ Body: AuthBody }>('/verify/auth', { schema: schemas.authRoute }, async (req) => {
+  app.post('/verify/auth', { schema: authRoute }, async (req) => {
     const r = await authItem(req.tenant!, req.body, clock());
     record(req, r);
     return present(req, r);
   });
 
-  app.post<{ Body: SignatureBody }>('/verify/signature', { schema: schemas.signatureRoute }, async (req) => {
+  app.post('/verify/signature', { schema: signatureRoute }, async (req) => {
     const r = await signatureItem(req.body, clock());
     record(req, r);
     return present(req, r);
   });
 
-  app.post<{ Body: { items: BatchItem[] } }>('/verify/batch', { schema: schemas.batchRoute }, async (req) => {
+  app.post('/verify/batch', { schema: batchRoute }, async (req) => {
     const items = req.body.items;
     if (items.length > config.limits.batchItems) throw new ApiError('too_many_items', `at most ${config.limits.batchItems} items per batch`);
     const now = clock();
     const results = await Promise.all(
       items.map(async (it) => {
         try {
-          return present(req, it.type === 'auth' ? await authItem(req.tenant!, it, now) : await signatureItem(it, now));
+          return await present(req, it.type === 'auth' ? await authItem(req.tenant!, it, now) : await signatureItem(it, now));
         } catch (err) {
           if (err instanceof ApiError && err.status < 500) return { error: { code: err.code, message: err.message } };
           throw err; // overload and worker failure fail the whole batch: retry it

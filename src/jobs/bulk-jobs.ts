@@ -11,13 +11,14 @@ import type { ItemResult, VerifyItem } from '../verifier/messages.js';
 import { jobItems, jobItemsOf, type BulkChunkData } from '../queue/codec.js';
 import type { BulkJobRecord, ChunkResults, JobStore } from './store.js';
 import type { Presenter } from '../platform/present.js';
+import type { ResultView } from '../verifier/wire.js';
 import { deliverWebhook } from '../net/webhook.js';
 import type { WebhookPolicy } from '../net/address-policy.js';
 import { StoreError } from '../db/store-error.js';
 
 /** An item as submitted: ready to verify, or already answered (it did not decode, or its
  *  challenge was unusable). */
-export type BulkItem = { item: VerifyItem } | { answer: Record<string, unknown>; error: boolean };
+export type BulkItem = { item: VerifyItem } | { answer: ResultView | { error: { code: string; message: string } }; error: boolean };
 
 /** Runs one chunk somewhere; the chunk's results reach recordChunk (or failChunk) from there. */
 export type ChunkRunner = (chunk: BulkChunkData) => Promise<void>;

@@ -1,5 +1,6 @@
-// The process logger (pino): JSON lines; bodies and headers never logged, a request line carries
-// method, route and status only. Every process (API node, queue worker) builds it here.
+// The process logger (pino): JSON lines with ISO times and level names; bodies and headers never
+// logged (the one request line, http/request-log.ts, carries id, method, route pattern, status).
+// Every process (API node, queue worker) builds it here.
 import { pino, type DestinationStream, type Logger } from 'pino';
 import type { Config } from '../config/config.js';
 
@@ -9,6 +10,8 @@ export function createLogger(level: Config['logLevel'], destination?: Destinatio
     {
       level,
       base: { service: 'jpki-verify' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
       redact: { paths: ['req.headers', 'req.body', 'res.headers'], remove: true },
       serializers: {
         req: (req: { method: string; url: string; id: string }) => ({ id: req.id, method: req.method, url: req.url.split('?')[0] }),

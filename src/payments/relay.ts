@@ -19,7 +19,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { TenantConfig } from '../config/config.js';
 import type { CardView, Platform } from '../platform/platform.js';
-import { maskRef } from '../platform/platform.js';
+import { cardView, maskRef } from '../platform/platform.js';
 import type { Card, PaymentCall, PaymentRecord } from '../platform/store.js';
 import type { ItemResult } from '../verifier/messages.js';
 import type { InstitutionClient } from './institution-client.js';
@@ -47,20 +47,12 @@ export interface PaymentDecision {
   readonly card?: CardView;
   readonly cards?: readonly CardView[];
   readonly institution?: string;
-  readonly authorizationId?: string | null;
+  readonly authorizationId?: string;
   readonly verdict?: { status: string; code: string };
 }
 
 /** Which linked cards or accounts can pay by each method. */
 const KINDS: Record<PaymentMethod, readonly Card['kind'][]> = { credit: ['credit'], debit: ['debit'], atm: ['bank', 'debit'] };
-
-const view = (c: Pick<Card, 'id' | 'institution' | 'kind' | 'label' | 'accountRef'>): CardView => ({
-  id: c.id,
-  institution: c.institution,
-  kind: c.kind,
-  label: c.label,
-  masked: maskRef(c.accountRef),
-});
 
 /** What makes two requests with one idempotency key the same payment: the holder (conversion ID,
  *  stable across renewals), method, amount, currency and terminal. Not the card choice (the
@@ -176,7 +168,7 @@ export class PaymentRelay {
         card = eligible.find((c) => c.id === req.cardRef);
         if (!card) return answer(error('unknown_card', "cardRef is not one of this holder's cards for this method"));
       } else if (eligible.length > 1) {
-        return answer({ ...base, decision: 'choose_card', code: 'choose_card', conversionId, cards: eligible.map(view), verdict });
+        return answer({ ...base, decision: 'choose_card', code: 'choose_card', conversionId, cards: eligible.map(cardView), verdict });
       } else card = eligible[0];
       // The institution's key is new for every record: a key the relay reuses after its record
       // expired, or another tenant's key that spells the same, must never meet an old answer at
@@ -184,13 +176,13 @@ export class PaymentRelay {
       call = { cardId: card.id, institution: card.institution, accountRef: card.accountRef, institutionKey: `pay_${randomUUID()}` };
     }
     const linked = found.cards.find((c) => c.id === call.cardId);
-    const cardView: CardView = linked
-      ? view(linked)
-      : { id: call.cardId, institution: call.institution, kind: req.method === 'credit' ? 'credit' : 'debit', label: null, masked: maskRef(call.accountRef) };
+    const shown: CardView = linked
+      ? cardView(linked)
+      : { id: call.cardId, institution: call.institution, kind: req.method === 'credit' ? 'credit' : 'debit', masked: maskRef(call.accountRef) };
     const client = this.clients.get(call.institution);
-    if (!client) return answer(error('unknown_institution', `no institution ${call.institution} is configured`, { card: cardView }));
+    if (!client) return answer(error('unknown_institution', `no institution ${call.institution} is configured`, { card: shown }));
     if ((req.method === 'debit' || req.method === 'atm') && !req.pinBlock)
-      return answer(error('pin_required', 'debit and ATM need the card PIN (pinBlock)', { card: cardView }));
+      return answer(error('pin_required', 'debit and ATM need the card PIN (pinBlock)', { card: shown }));
 
     // Durable before the call: from here a crash leaves a pending record that a retry resolves.
     const deadline = this.clock() + client.config.timeoutMs + this.opts.callMarginMs;
@@ -208,13 +200,14 @@ export class PaymentRelay {
       acquirer: tenant.id,
       pinBlock: req.pinBlock ?? null,
     });
-    const common = { ...base, conversionId, card: cardView, institution: held.institution, verdict };
+    const common = { ...base, conversionId, card: shown, institution: held.institution, verdict };
     if (!out.ok) {
       // Not a decision: the institution may or may not have acted. The record stays pending with
       // its call; a retry with the same key asks again at once and gets the institution's answer.
       await store.endCall(tenant.id, req.idempotencyKey, this.clock());
       return answer({ ...common, decision: 'error', code: out.code, message: out.detail }, 1);
     }
-    return finish({ ...common, decision: out.answer.decision, code: out.answer.code, authorizationId: out.answer.authorizationId }, true);
+    const { authorizationId } = out.answer;
+    return finish({ ...common, decision: out.answer.decision, code: out.answer.code, ...(authorizationId !== null && { authorizationId }) }, true);
   }
 }

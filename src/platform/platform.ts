@@ -39,14 +39,19 @@ export interface CardView {
   readonly id: string;
   readonly institution: string;
   readonly kind: Card['kind'];
-  readonly label: string | null;
+  readonly label?: string;
   readonly masked: string;
+}
+
+/** A card as answers show it: the account reference masked, no label when it has none. */
+export function cardView(c: Pick<Card, 'id' | 'institution' | 'kind' | 'label' | 'accountRef'>): CardView {
+  return { id: c.id, institution: c.institution, kind: c.kind, ...(c.label !== null && { label: c.label }), masked: maskRef(c.accountRef) };
 }
 
 export interface LinkView {
   readonly conversionId: string;
   readonly customerRef: string;
-  readonly cards: readonly CardView[];
+  readonly cards: CardView[];
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly serial?: string;
@@ -141,7 +146,7 @@ export class Platform {
     return {
       conversionId: link.conversionId,
       customerRef: link.customerRef,
-      cards: link.cards.map((c) => ({ id: c.id, institution: c.institution, kind: c.kind, label: c.label, masked: maskRef(c.accountRef) })),
+      cards: link.cards.map(cardView),
       createdAt: new Date(link.createdAt).toISOString(),
       updatedAt: new Date(link.updatedAt).toISOString(),
       ...(tenant.mode === 'delegate' && serial ? { serial } : {}),

@@ -73,38 +73,104 @@ describe('jpki-verify CLI', () => {
     expect(existsSync(join(dir, 'trust-test', 'test-root.pem'))).toBe(true);
   });
 
-  it('card sign + verify auth: exit 0 when valid, 1 when the challenge differs', async () => {
+  it('card sign + verify auth: exit 0 when valid, 1 when the challenge differs, 3 when revocation was not checked', async () => {
     const cert = join(dir, 'a3.pem');
     const pem = await run('card', 'cert', '--dir', dir, '--holder', 'a3');
     writeFileSync(cert, pem.out);
     const sig = (await run('card', 'sign', '--dir', dir, '--holder', 'a3', '--challenge', 'c0ffee')).out.trim();
-    const ok = await run('verify', 'auth', '--roots', join(dir, 'trust'), '--cert', cert, '--challenge', 'c0ffee', '--signature', sig);
+    const args = ['--roots', join(dir, 'trust'), '--cert', cert, '--signature', sig];
+    // No CRL and no --no-revocation: valid as far as it goes, but it says so and exits 3.
+    const unchecked = await run('verify', 'auth', ...args, '--challenge', 'c0ffee');
+    expect(unchecked.code).toBe(3);
+    expect(JSON.parse(unchecked.out).verdict).toMatchObject({ status: 'valid', code: 'ok', revocation: { status: 'not_checked' } });
+    expect(unchecked.err).toMatch(/revocation not checked/);
+    const ok = await run('verify', 'auth', ...args, '--challenge', 'c0ffee', '--no-revocation');
     expect(ok.code).toBe(0);
     expect(JSON.parse(ok.out).verdict.code).toBe('ok');
-    const bad = await run('verify', 'auth', '--roots', join(dir, 'trust'), '--cert', cert, '--challenge', 'c0ffef', '--signature', sig);
+    await run('pki', 'crl', '--dir', dir, '--revoke', 'a4:keyCompromise');
+    // The simulated J-LIS also revokes a share of holders at random: a3 may be one of them.
+    const listed = (JSON.parse(readFileSync(join(dir, 'crl', 'revoked.json'), 'utf8')) as { revoked: { id: string }[] }).revoked.some((r) => r.id === 'a3');
+    const withCrl = await run('verify', 'auth', ...args, '--challenge', 'c0ffee', '--crl', join(dir, 'crl'));
+    expect(withCrl.code).toBe(listed ? 1 : 0);
+    const v = JSON.parse(withCrl.out).verdict;
+    expect(v.revocation).toMatchObject({ status: listed ? 'revoked' : 'good', source: { thisUpdate: expect.stringMatching(/Z$/) } });
+    if (!listed) expect(v).not.toHaveProperty('depth');
+    const bad = await run('verify', 'auth', ...args, '--challenge', 'c0ffef', '--no-revocation');
     expect(bad.code).toBe(1);
     expect(JSON.parse(bad.out).verdict.code).toBe('signature_invalid');
+    expect((await run('verify', 'auth', ...args, '--challenge', 'c0ffee', '--no-revocation', '--crl', join(dir, 'crl'))).code).toBe(2);
   });
 
-  it('a P-384 card: card sign (SHA-384, DER) and verify, accepted only with --accept-ecdsa', async () => {
+  it('a P-384 card: card sign (SHA-384, DER) and verify against the gen-4 CRLs, accepted only with --accept-ecdsa', async () => {
     const cert = join(dir, 'a-ec1.pem');
     writeFileSync(cert, (await run('card', 'cert', '--dir', dir, '--holder', 'a-ec1')).out);
     const sig = (await run('card', 'sign', '--dir', dir, '--holder', 'a-ec1', '--challenge', 'c0ffee')).out.trim();
     expect(Buffer.from(sig, 'base64')[0]).toBe(0x30); // an ECDSA-Sig-Value
     const args = ['verify', 'auth', '--roots', join(dir, 'trust'), '--cert', cert, '--challenge', 'c0ffee', '--signature', sig];
-    const off = await run(...args);
+    const off = await run(...args, '--no-revocation');
     expect(off.code).toBe(1);
     expect(JSON.parse(off.out).verdict.code).toBe('unsupported_algorithm');
-    const on = await run(...args, '--accept-ecdsa');
-    expect(on.code).toBe(0);
-    expect(JSON.parse(on.out).verdict.code).toBe('ok');
+    await run('pki', 'crl', '--dir', dir, '--revoke', 'a-ec2:keyCompromise');
+    expect(
+      existsSync(
+        join(
+          dir,
+          'crl',
+          `auth-gen4-${
+            JSON.parse(
+              readFileSync(join(dir, 'users', 'auth.ndjson'), 'utf8')
+                .split('\n')
+                .find((l) => l.includes('"a-ec1"'))!,
+            ).partition
+          }.crl`,
+        ),
+      ),
+    ).toBe(true);
+    // The simulated J-LIS also revokes a share of holders at random: a-ec1 may be one of them.
+    const listed = (JSON.parse(readFileSync(join(dir, 'crl', 'revoked.json'), 'utf8')) as { revoked: { id: string }[] }).revoked.some((r) => r.id === 'a-ec1');
+    const on = await run(...args, '--accept-ecdsa', '--crl', join(dir, 'crl'));
+    expect(on.code).toBe(listed ? 1 : 0);
+    expect(JSON.parse(on.out).verdict).toMatchObject({ code: listed ? 'revoked' : 'ok', revocation: { status: listed ? 'revoked' : 'good' } });
+    const revokedCert = join(dir, 'a-ec2.pem');
+    writeFileSync(revokedCert, (await run('card', 'cert', '--dir', dir, '--holder', 'a-ec2')).out);
+    const rsig = (await run('card', 'sign', '--dir', dir, '--holder', 'a-ec2', '--challenge', 'c0ffee')).out.trim();
+    const revoked = await run(
+      'verify',
+      'auth',
+      '--roots',
+      join(dir, 'trust'),
+      '--cert',
+      revokedCert,
+      '--challenge',
+      'c0ffee',
+      '--signature',
+      rsig,
+      '--accept-ecdsa',
+      '--crl',
+      join(dir, 'crl'),
+    );
+    expect(revoked.code).toBe(1);
+    expect(JSON.parse(revoked.out).verdict).toMatchObject({ code: 'revoked', revocation: { reason: 'keyCompromise' } });
     const doc = join(dir, 'doc-ec.txt');
     writeFileSync(doc, '契約書 P-384');
     const scert = join(dir, 's-ec0.pem');
     writeFileSync(scert, (await run('card', 'cert', '--dir', dir, '--holder', 's-ec0')).out);
     const digest = createHash('sha384').update('契約書 P-384').digest('hex');
     const dsig = (await run('card', 'sign', '--dir', dir, '--holder', 's-ec0', '--digest', digest)).out.trim();
-    const signed = await run('verify', 'signature', '--roots', join(dir, 'trust'), '--cert', scert, '--data-file', doc, '--signature', dsig, '--accept-ecdsa');
+    const signed = await run(
+      'verify',
+      'signature',
+      '--roots',
+      join(dir, 'trust'),
+      '--no-revocation',
+      '--cert',
+      scert,
+      '--data-file',
+      doc,
+      '--signature',
+      dsig,
+      '--accept-ecdsa',
+    );
     expect(signed.code).toBe(0);
     expect(JSON.parse(signed.out).basicInfo.name).toBeTruthy();
   });
@@ -115,7 +181,7 @@ describe('jpki-verify CLI', () => {
     const doc = join(dir, 'doc.txt');
     writeFileSync(doc, '契約書');
     const sig = (await run('card', 'sign', '--dir', dir, '--holder', 's1', '--data-file', doc)).out.trim();
-    const r = await run('verify', 'signature', '--roots', join(dir, 'trust'), '--cert', cert, '--data-file', doc, '--signature', sig);
+    const r = await run('verify', 'signature', '--roots', join(dir, 'trust'), '--no-revocation', '--cert', cert, '--data-file', doc, '--signature', sig);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out).basicInfo.name).toMatch(/　/);
   });

@@ -81,6 +81,8 @@ export async function startTestService(
   const config = validateConfig({
     port: 0,
     logLevel: 'debug',
+    // Every answer of every test is checked against the documented contract (/openapi.json).
+    http: { logProbes: false, checkResponses: true },
     trust: { roots: [join(dir, 'trust')], allowTestHierarchy: false, acceptEcdsa: opts.acceptEcdsa ?? opts.ecdsa ?? false },
     crl: { sources: [join(dir, 'crl')], cacheDir: join(dir, 'cache'), refreshIntervalSec: 3600, graceSec: 3600, policy: 'hard-fail', retries: 1, backoffMs: 0 },
     pool: { threads: 2, batchSize: 16, batchDelayUs: 200, maxPending: 5000, concurrentTasksPerWorker: 2, pathCacheSize: 1000 },
