@@ -18,3 +18,19 @@ export { loadTrustStore, TrustStoreError } from './app/trust-store.js';
 export { loadConfig, validateConfig, ConfigError, DEFAULTS, type Config, type TenantConfig } from './config/config.js';
 export { startService, type Service, type ServiceOptions } from './app/service.js';
 export { startQueueWorker, type QueueWorkerProcess } from './app/worker.js';
+// The revocation index: CRLs loaded and verified, then looked up by serial.
+export { loadCrl, type LoadedCrl } from './core/crl-load.js';
+export { assembleSet } from './core/revocation-assembly.js';
+export { IndexRevocationChecker } from './core/revocation-lookup.js';
+// The JSON shape of results (as the API and the CLI print them) and the typed HTTP client.
+export { resultView, verdictView, type ResultView, type VerdictView, type CertificateView } from './verifier/wire.js';
+export {
+  createJpkiClient,
+  JpkiApiError,
+  JpkiConnectionError,
+  type JpkiClient,
+  type JpkiClientOptions,
+  type ApiSchemas,
+  type paths,
+  type components,
+} from './client/client.js';

@@ -9,7 +9,7 @@ import { partitionsOf } from '../core/revocation-lookup.js';
 import type { Config, TenantConfig } from '../config/config.js';
 import { LinkDataError, parseLinkCsv, parseLinkJson } from '../platform/link-data.js';
 import { PlatformError, type Platform } from '../platform/platform.js';
-import { changeView } from '../platform/present.js';
+import { changeView } from '../platform/change-view.js';
 import type { ItemResult } from '../verifier/messages.js';
 import { ApiError } from './codes.js';
 import { decodeCertificate, pageLimit } from './decode.js';

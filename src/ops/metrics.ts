@@ -24,8 +24,8 @@ export class Metrics {
     registers: [this.registry],
   });
   readonly batchSize = new Histogram({
-    name: 'jpki_batch_size',
-    help: 'Items per micro-batch (pool task)',
+    name: 'jpki_batch_items',
+    help: 'Items per micro-batch (one pool task or queue job)',
     buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
     registers: [this.registry],
   });
@@ -54,7 +54,7 @@ export class Metrics {
     registers: [this.registry],
   });
   readonly workerFailures = new Counter({ name: 'jpki_worker_failures_total', help: 'Items failed because their worker failed', registers: [this.registry] });
-  readonly poolUtilization = new Gauge({ name: 'jpki_pool_utilization', help: 'Share of pool capacity in use (piscina)', registers: [this.registry] });
+  readonly poolUtilization = new Gauge({ name: 'jpki_pool_utilization_ratio', help: 'Share of pool capacity in use (piscina)', registers: [this.registry] });
   readonly poolPending = new Gauge({ name: 'jpki_pool_pending_items', help: 'Verifications queued or running', registers: [this.registry] });
   readonly poolThreads = new Gauge({ name: 'jpki_pool_threads', help: 'Live worker threads', registers: [this.registry] });
   readonly crlAge = new Gauge({
@@ -191,7 +191,7 @@ export class Metrics {
     const apiQueue = ['jpki_queue_jobs_total', 'jpki_queue_job_seconds', 'jpki_queue_jobs', 'jpki_queue_dead_letters', 'jpki_queue_live_workers'];
     const workerQueue = ['jpki_queue_worker_jobs_total', 'jpki_queue_worker_job_seconds', 'jpki_queue_stalled_total'];
     const pool = [
-      'jpki_pool_utilization',
+      'jpki_pool_utilization_ratio',
       'jpki_pool_threads',
       'jpki_worker_time_seconds',
       'jpki_queue_wait_seconds',

@@ -4,6 +4,7 @@
 // Subjects: a person is known by the serial their chain of certificates started from. J-LIS link
 // data adds aliases (a renewed serial → the one it renews; a signing serial → its authentication
 // serial), so a customer keeps one conversion ID, and one set of links, across renewals.
+import { changeView } from './change-view.js';
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { lookupStatus } from '../core/revocation-lookup.js';
@@ -294,8 +295,8 @@ export class Platform {
   private notify(tenantId: string, change: Change, cursor: string): void {
     const t = this.tenants.get(tenantId);
     if (!t?.webhookUrl || !t.webhookSecret) return;
-    deliverWebhook(t.webhookUrl, t.webhookSecret, { type: 'certificate_status_changed', cursor, change }, this.opts.webhook).catch((err: Error) =>
-      this.logger.warn({ tenant: tenantId, reason: err.message }, 'change webhook failed; the change stays in the pull API'),
+    deliverWebhook(t.webhookUrl, t.webhookSecret, { type: 'certificate_status_changed', cursor, change: changeView(change) }, this.opts.webhook).catch(
+      (err: Error) => this.logger.warn({ tenant: tenantId, reason: err.message }, 'change webhook failed; the change stays in the pull API'),
     );
   }
 

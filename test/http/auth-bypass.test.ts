@@ -132,7 +132,7 @@ describe('authentication cannot be routed around', () => {
     );
 
     const after = await metricsText();
-    for (const m of ['jpki_challenges_issued_total', 'jpki_batch_size_count', 'jpki_worker_time_seconds_count'])
+    for (const m of ['jpki_challenges_issued_total', 'jpki_batch_items_count', 'jpki_worker_time_seconds_count'])
       expect(metricSum(after, m), `${m} moved on keyless requests`).toBe(metricSum(before, m));
     expect(metricSum(after, 'jpki_verdicts_total', 'kind="verdict"'), 'a verdict was counted for a keyless request').toBe(
       metricSum(before, 'jpki_verdicts_total', 'kind="verdict"'),

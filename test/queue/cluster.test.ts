@@ -108,8 +108,8 @@ describe('queue mode with two worker processes', () => {
     const m = await (await fetch(`${t.url}/metrics`)).text();
     // 640 requests in fewer jobs: the API batched them.
     expect(metricValue(m, 'jpki_queue_jobs_total', 'outcome="ok"')).toBeLessThan(640);
-    expect(metricValue(m, 'jpki_batch_size_sum')).toBeGreaterThan(metricValue(m, 'jpki_batch_size_count'));
-    expect(metricValue(m, 'jpki_batch_size_count')).toBe(metricValue(m, 'jpki_queue_jobs_total'));
+    expect(metricValue(m, 'jpki_batch_items_sum')).toBeGreaterThan(metricValue(m, 'jpki_batch_items_count'));
+    expect(metricValue(m, 'jpki_batch_items_count')).toBe(metricValue(m, 'jpki_queue_jobs_total'));
   }, 30_000);
 
   it('runs a bulk job on the workers, pages its results, signs its webhook, and hides it from other tenants', async () => {
