@@ -7,7 +7,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Config, TenantConfig } from '../config/config.js';
 import type { Metrics } from '../ops/metrics.js';
-import { ApiError } from './codes.js';
+import { ApiError } from '../contract/codes.js';
 import { RateLimiter } from './rate-limit.js';
 
 /** The scope prefix every authenticated route lives under. */

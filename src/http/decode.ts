@@ -1,7 +1,7 @@
 // Decoding of request fields: strict base64, and certificates as base64 DER or PEM. Failures are
 // typed 400s (malformed_base64).
 import { pemBlocks } from '../core/certificate.js';
-import { ApiError } from './codes.js';
+import { ApiError } from '../contract/codes.js';
 
 /** Strict base64 (standard alphabet, padding optional, no whitespace): anything else is
  *  malformed_base64. Node's decoder is lenient (it skips stray characters and reads the URL-safe

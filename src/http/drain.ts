@@ -3,7 +3,7 @@
 // are reaped until the server is closed (server.close() alone only reaps those idle at once).
 // Goes with the server option return503OnClosing: false (server.ts), so the answer is ours.
 import type { FastifyInstance } from 'fastify';
-import { ApiError } from './codes.js';
+import { ApiError } from '../contract/codes.js';
 
 /** Registers the draining hooks on `app` (the root instance). */
 export function registerDrain(app: FastifyInstance): void {

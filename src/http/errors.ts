@@ -10,7 +10,7 @@ import type { Platform } from '../platform/platform.js';
 import { PoolError } from '../pool/verifier-pool.js';
 import { QueueError } from '../queue/dispatcher.js';
 import { StoreError, StoreInputError } from '../db/store-error.js';
-import { ApiError, CODES, type ApiCode } from './codes.js';
+import { ApiError, CODES, type ApiCode } from '../contract/codes.js';
 
 /** Counts one error answer under its code's metric label. */
 export type CountError = (code: ApiCode) => void;

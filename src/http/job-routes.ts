@@ -7,12 +7,12 @@ import type { Config } from '../config/config.js';
 import type { BulkItem, BulkJobs } from '../jobs/bulk-jobs.js';
 import type { BulkJobRecord } from '../jobs/store.js';
 import { refusedUrl } from '../net/address-policy.js';
-import { ApiError } from './codes.js';
+import { ApiError } from '../contract/codes.js';
 import { pageLimit } from './decode.js';
-import { jobCreateRoute, jobGetRoute } from './schemas/jobs.js';
+import { jobCreateRoute, jobGetRoute } from '../contract/jobs.js';
 import type { Verification } from './verify-routes.js';
 import { resultView, type ResultView } from '../verifier/wire.js';
-import type { ItemError } from './schemas/common.js';
+import type { ItemError } from '../contract/common.js';
 
 export interface JobRouteDeps {
   readonly config: Pick<Config, 'jobs' | 'webhooks'>;

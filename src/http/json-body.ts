@@ -3,7 +3,7 @@
 // many requests in one statement (src/db/turn-batcher.ts): one such value must be refused here,
 // alone, not fail the statement of every request it shares.
 import type { FastifyInstance } from 'fastify';
-import { ApiError } from './codes.js';
+import { ApiError } from '../contract/codes.js';
 
 export function registerJsonBody(app: FastifyInstance): void {
   const parse = app.getDefaultJsonParser('error', 'error');

@@ -4,7 +4,7 @@
 import type { ServerOptions } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/config.js';
-import { ApiError } from './codes.js';
+import { ApiError } from '../contract/codes.js';
 
 /** The fastify server options that carry limits.* */
 export interface LimitOptions {

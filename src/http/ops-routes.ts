@@ -6,8 +6,8 @@ import type { Config } from '../config/config.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { PaymentRelay } from '../payments/relay.js';
 import type { Verifier } from '../verifier/verifier.js';
-import { ApiError } from './codes.js';
-import { crlRoute, healthRoute, metricsRoute, openapiRoute, readyRoute } from './schemas/ops.js';
+import { ApiError } from '../contract/codes.js';
+import { crlRoute, healthRoute, metricsRoute, openapiRoute, readyRoute } from '../contract/ops.js';
 
 export interface OpsRouteDeps {
   /** What /readyz names this process (embedded, queue, worker). */

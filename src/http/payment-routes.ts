@@ -6,8 +6,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Metrics } from '../ops/metrics.js';
 import type { PaymentDecision, PaymentRelay } from '../payments/relay.js';
 import type { CardView } from '../platform/platform.js';
-import { ApiError } from './codes.js';
-import { authorizeRoute } from './schemas/payments.js';
+import { ApiError } from '../contract/codes.js';
+import { authorizeRoute } from '../contract/payments.js';
 import type { Verification } from './verify-routes.js';
 
 export interface PaymentRouteDeps {

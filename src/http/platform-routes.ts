@@ -11,7 +11,7 @@ import { LinkDataError, parseLinkCsv, parseLinkJson } from '../platform/link-dat
 import { PlatformError, type Platform } from '../platform/platform.js';
 import { changeView } from '../platform/change-view.js';
 import type { ItemResult } from '../verifier/messages.js';
-import { ApiError } from './codes.js';
+import { ApiError } from '../contract/codes.js';
 import { decodeCertificate, pageLimit } from './decode.js';
 import {
   auditRoute,
@@ -25,8 +25,8 @@ import {
   linkDataRoute,
   listLinksRoute,
   watchRoute,
-} from './schemas/platform.js';
-import type { SignatureBody } from './schemas/verify.js';
+} from '../contract/platform.js';
+import type { SignatureBody } from '../contract/verify.js';
 import type { Verification } from './verify-routes.js';
 
 export interface PlatformRouteDeps {

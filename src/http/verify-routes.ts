@@ -12,9 +12,9 @@ import type { Platform } from '../platform/platform.js';
 import type { Presenter } from '../platform/present.js';
 import type { ItemResult, VerifyItem } from '../verifier/messages.js';
 import type { Verifier } from '../verifier/verifier.js';
-import { ApiError, CODES } from './codes.js';
+import { ApiError, CODES } from '../contract/codes.js';
 import { decodeBase64, decodeCertificate } from './decode.js';
-import { authRoute, batchRoute, challengeRoute, signatureRoute, type AuthBody, type SignatureBody } from './schemas/verify.js';
+import { authRoute, batchRoute, challengeRoute, signatureRoute, type AuthBody, type SignatureBody } from '../contract/verify.js';
 import type { ResultView } from '../verifier/wire.js';
 
 /** How the /v1 routes verify. Built once per app by verification(); no state of its own. */

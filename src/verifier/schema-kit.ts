@@ -1,5 +1,5 @@
 // Small TypeBox helpers shared by every schema of the wire contract (verifier/wire.ts and
-// http/schemas/): string enums as OpenAPI tools read them, references to named schemas typed as
+// contract/): string enums as OpenAPI tools read them, references to named schemas typed as
 // the schema, ISO 8601 times.
 import { Type, type Static, type TSchema } from 'typebox';
 

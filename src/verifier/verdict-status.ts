@@ -1,6 +1,6 @@
 // The HTTP status of each verdict: verdicts are answers (200), except those that say the input
 // itself is unusable. Kept outside src/http so that the job runner (src/jobs) can ask "is this an
-// input error?" without importing the HTTP layer; src/http/codes.ts builds the one code table
+// input error?" without importing the HTTP layer; src/contract/codes.ts builds the one code table
 // (status, metric label, documentation) from this part.
 import type { VerdictCode } from '../core/verdict.js';
 

@@ -9,7 +9,7 @@
 // minted, no verification run, no verdict counted for any keyless request.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryChallengeStore } from '../../src/challenges/memory.js';
-import { CODES } from '../../src/http/codes.js';
+import { CODES } from '../../src/contract/codes.js';
 import { buildApp } from '../../src/http/server.js';
 import { Metrics } from '../../src/ops/metrics.js';
 import { KEY_A, startTestService, type TestService } from '../helpers/service.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeBase64 } from '../../src/http/decode.js';
-import { ApiError } from '../../src/http/codes.js';
+import { ApiError } from '../../src/contract/codes.js';
 
 describe('strict base64 for API fields', () => {
   it.each(['', 'AA==', 'AAA=', 'AAAA', 'QUJD', 'QUI', 'QQ', 'ab+/'])('accepts %j', (s) => {

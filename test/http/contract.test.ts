@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJpkiClient, JpkiApiError, JpkiConnectionError } from '../../src/client/client.js';
-import { CODES } from '../../src/http/codes.js';
+import { CODES } from '../../src/contract/codes.js';
 import { cardSign } from '../../src/dev/sim/card.js';
 import { KEY_A, startTestService, type TestService } from '../helpers/service.js';
 

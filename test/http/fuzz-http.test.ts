@@ -1,7 +1,7 @@
 // Bad input over HTTP: mutated bodies on every route get a verdict or a typed 4xx, never a 500,
 // and the service still verifies afterwards.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CODES } from '../../src/http/codes.js';
+import { CODES } from '../../src/contract/codes.js';
 import { rng } from '../../src/dev/sim/people.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VERDICT_CODES } from '../../src/core/verdict.js';
-import { CODES, REQUEST_ERRORS } from '../../src/http/codes.js';
+import { CODES, REQUEST_ERRORS } from '../../src/contract/codes.js';
 import { cardSign } from '../../src/dev/sim/card.js';
 import { makeRoots } from '../../src/dev/sim/jlis.js';
 import { issueEndEntity, makeKeyPool } from '../../src/dev/sim/jlis.js';

@@ -2,8 +2,8 @@
 // trail and the operator's J-LIS link-data import.
 import { Type } from 'typebox';
 import { API_KEY, errorResponses, IdParams, PageQuery } from './common.js';
-import { IsoTime, ref, StringEnum } from '../../verifier/schema-kit.js';
-import { ResultSchema, VerdictSchema } from '../../verifier/wire.js';
+import { IsoTime, ref, StringEnum } from '../verifier/schema-kit.js';
+import { ResultSchema, VerdictSchema } from '../verifier/wire.js';
 import { AuthBody, SignatureBody, VERIFY_ERRORS } from './verify.js';
 
 const CustomerRef = Type.String({ minLength: 1, maxLength: 128, description: "the tenant's own customer id", examples: ['customer-0042'] });

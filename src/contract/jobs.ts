@@ -1,8 +1,8 @@
 // Contract of async bulk jobs: POST /v1/jobs, GET /v1/jobs/{id}.
 import { Type } from 'typebox';
 import { API_KEY, errorResponses, IdParams, ItemError } from './common.js';
-import { IsoTime, ref, StringEnum } from '../../verifier/schema-kit.js';
-import { ResultSchema } from '../../verifier/wire.js';
+import { IsoTime, ref, StringEnum } from '../verifier/schema-kit.js';
+import { ResultSchema } from '../verifier/wire.js';
 import { BatchItems } from './verify.js';
 
 export const Job = Type.Object(

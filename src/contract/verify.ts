@@ -1,8 +1,8 @@
 // Contract of challenges and verifications: POST /v1/challenges, /v1/verify/{auth,signature,batch}.
 import { Type, type Static } from 'typebox';
 import { API_KEY, Base64, errorResponses, ItemError } from './common.js';
-import { IsoTime, ref, StringEnum } from '../../verifier/schema-kit.js';
-import { ResultSchema } from '../../verifier/wire.js';
+import { IsoTime, ref, StringEnum } from '../verifier/schema-kit.js';
+import { ResultSchema } from '../verifier/wire.js';
 
 const HASHES = ['sha256', 'sha384', 'sha512'] as const;
 const DigestAlgorithm = StringEnum(HASHES, {

@@ -2,7 +2,7 @@
 // `decision` says which); malformed requests are typed 4xx as everywhere.
 import { Type } from 'typebox';
 import { API_KEY, errorResponses } from './common.js';
-import { ref, StringEnum } from '../../verifier/schema-kit.js';
+import { ref, StringEnum } from '../verifier/schema-kit.js';
 import { Card } from './platform.js';
 import { AuthBody, VERIFY_ERRORS } from './verify.js';
 

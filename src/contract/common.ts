@@ -3,8 +3,8 @@
 // @fastify/swagger, the OpenAPI document. Shared objects are named schemas ($id), registered once
 // (http/openapi.ts) and referenced with `ref` (verifier/schema-kit.ts), so the document has them as components.
 import { Type, type Static, type TSchema } from 'typebox';
-import { ref, StringEnum } from '../../verifier/schema-kit.js';
-import { CODES, type ApiCode } from '../codes.js';
+import { ref, StringEnum } from '../verifier/schema-kit.js';
+import { CODES, type ApiCode } from './codes.js';
 
 /** Base64 (or PEM for certificates). No maxLength on large fields: the body limit bounds them,
  *  and ajv's code-point count of a long string costs more than the rest of the validation. */

@@ -2,7 +2,7 @@
 // same on an API node and a queue worker's ops port), and the operator's GET /v1/operator/crl.
 import { Type } from 'typebox';
 import { API_KEY, errorResponses, PUBLIC } from './common.js';
-import { IsoTime, StringEnum } from '../../verifier/schema-kit.js';
+import { IsoTime, StringEnum } from '../verifier/schema-kit.js';
 
 const Mode = StringEnum(['embedded', 'queue', 'worker'], { description: 'what this process is' });
 
