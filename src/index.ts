@@ -34,3 +34,20 @@ export {
   type paths,
   type components,
 } from './client/client.js';
+// The terminal side: the My Number Card's JPKI AP over PC/SC (see docs/card.md).
+export {
+  openJpkiCard,
+  chooseReader,
+  readCard,
+  authenticate,
+  signDocument,
+  type OpenCardOptions,
+  type CardSummary,
+  type CardSignature,
+} from './card/terminal.js';
+export { JpkiCard, JPKI_AID, JPKI_EF, TOKENS, type CertificateFile, type TokenForm, type JpkiCardOptions } from './card/jpki-ap.js';
+export { openPcsc } from './card/pcsc.js';
+export { CardError, CARD_ERROR_CODES, type CardErrorCode } from './card/errors.js';
+export { PIN_RULES, pinBytes, type CardPurpose } from './card/pin.js';
+export { encodeCommand, parseResponse, type Command, type Response } from './card/apdu.js';
+export type { CardReaders, CardTransport, ReaderInfo, ReaderEvent } from './card/transport.js';

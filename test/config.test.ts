@@ -2,7 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULTS, describeConfig, envOverrides, loadConfig, validateConfig, type FieldInfo } from '../src/config/config.js';
+import pg from 'pg';
+import { ConfigError, DEFAULTS, describeConfig, envOverrides, loadConfig, systemSecrets, validateConfig, type FieldInfo } from '../src/config/config.js';
+import { connectionUrl } from '../src/db/postgres.js';
 
 describe('config', () => {
   it('defaults are valid', () => {
@@ -104,12 +106,20 @@ describe('config', () => {
     [{ tenants: [{ ...tenant, webhookUrl: 'ftp://x' }] }, 'config tenants[0].webhookUrl: must be an http(s) URL, got "ftp://x"'],
     [{ payments: { institutions: [{ ...bank, endpoint: 'bank' }] } }, 'config payments.institutions[0].endpoint: must be an http(s) URL, got "bank"'],
     [{ payments: { institutions: [{ ...bank, secret: 'short' }] } }, 'config payments.institutions[0].secret: must be at least 16 characters'],
-    [{ redis: { url: 'redis://a,redis://b' } }, 'config redis.url: must be a redis:// or rediss:// URL, got "redis://a,redis://b"'],
+    // Secret fields: the value is never shown, whether given in place or read from a file.
+    [{ redis: { url: 'redis://a,redis://b' } }, 'config redis.url: must be a redis:// or rediss:// URL, got (secret)'],
     [
       { redis: { url: 'redis://a,http://b', cluster: true } },
-      'config redis.url: must be a redis:// or rediss:// URL or a comma-separated list of them, got "redis://a,http://b"',
+      'config redis.url: must be a redis:// or rediss:// URL or a comma-separated list of them, got (secret)',
     ],
-    [{ database: { url: 'mysql://h/db' } }, 'config database.url: must be a postgres:// URL or null, got "mysql://h/db"'],
+    [{ database: { url: 'mysql://h/db' } }, 'config database.url: must be a postgres:// URL or null, got (secret)'],
+    [{ database: { url: { file: '/nonexistent/jpki-secret' } } }, 'config database.url: cannot read the secret file /nonexistent/jpki-secret: ENOENT'],
+    [
+      { database: { password: { env: 'JPKI_TEST_NO_SUCH_VARIABLE' } } },
+      'config database.password: the environment variable JPKI_TEST_NO_SUCH_VARIABLE is not set',
+    ],
+    [{ database: { password: { file: '/x', env: 'Y' } } }, 'config database.password: must be the value, {"file": PATH} or {"env": NAME}'],
+    [{ database: { password: 'p' } }, 'config database.password: needs database.url (PGlite has no password)'],
     [{ redis: { prefix: 'a:b' } }, 'config redis.prefix: must not contain braces, colons or spaces (the key builder adds them)'],
     // The rules between fields, each with its message.
     [{ mode: 'queue', database: { url: 'postgres://h/db' } }, 'config challenge.store: must be "redis" in queue mode'],
@@ -199,6 +209,10 @@ describe('config', () => {
     }
   }
 
+  /** For secret fields, also references that lead nowhere. */
+  const wrongRefs = (f: FieldInfo): [unknown, string][] =>
+    f.secret ? [{ file: '/nonexistent/jpki-secret' }, { env: 'JPKI_TEST_NO_SUCH_VARIABLE' }, { file: '' }, { path: '/x' }].map((v) => [v, '']) : [];
+
   /** A config with `value` at `path` (`tenants[].id` inside an example tenant) and the path the
    *  error names. */
   function placed(path: string, value: unknown): [Record<string, unknown>, string] {
@@ -221,7 +235,7 @@ describe('config', () => {
   });
 
   it.each(fields.map((f) => [f.path, f] as const))('a wrong %s is refused naming it', (_, f) => {
-    for (const [value, suffix] of wrongValues(f)) {
+    for (const [value, suffix] of [...wrongValues(f), ...wrongRefs(f)]) {
       const [raw, at] = placed(f.path, value);
       const field = at + suffix;
       try {
@@ -236,5 +250,89 @@ describe('config', () => {
         expect((err as Error).message.startsWith(`config ${field}: `), (err as Error).message).toBe(true);
       }
     }
+  });
+});
+
+describe('config: secret fields', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cfg-secrets-'));
+  const secretFile = (name: string, text: string): string => {
+    const file = join(dir, name);
+    writeFileSync(file, text);
+    return file;
+  };
+  const bank = { id: 'bank', endpoint: 'https://bank.example' };
+  const tenant = { id: 'a', apiKeySha256: 'a'.repeat(64), webhookUrl: 'https://hooks.example.com/x' };
+
+  it('are the passwords and keys: database url and password, redis url, webhook and institution secrets', () => {
+    expect(
+      describeConfig()
+        .filter((f) => f.secret)
+        .map((f) => f.path),
+    ).toEqual(['redis.url', 'payments.institutions[].secret', 'database.url', 'database.password', 'tenants[].webhookSecret']);
+  });
+
+  it('take their value in place, from a file (trailing line breaks dropped) or from an environment variable', () => {
+    const c = validateConfig(
+      {
+        database: { url: 'postgres://jpki@db/jpki', password: { file: secretFile('pg', 'pa ss\n') } },
+        redis: { url: { env: 'REDIS_URL' } },
+        payments: { institutions: [{ ...bank, secret: { file: secretFile('relay', 'relay-secret-0123456789\r\n') } }] },
+        tenants: [{ ...tenant, webhookSecret: { env: 'HOOK' } }],
+      },
+      systemSecrets({ REDIS_URL: 'rediss://:pw@redis:6380', HOOK: 'hook-key' }),
+    );
+    expect(c.database).toMatchObject({ url: 'postgres://jpki@db/jpki', password: 'pa ss' });
+    expect(c.redis.url).toBe('rediss://:pw@redis:6380');
+    expect(c.payments.institutions[0].secret).toBe('relay-secret-0123456789');
+    expect(c.tenants[0].webhookSecret).toBe('hook-key');
+    // In place, as before.
+    expect(validateConfig({ payments: { institutions: [{ ...bank, secret: 's'.repeat(16) }] } }).payments.institutions[0].secret).toBe('s'.repeat(16));
+  });
+
+  it('a reference can come from a JPKI_* variable too, and {env} reads the environment loadConfig is given', () => {
+    const file = secretFile('c.json', JSON.stringify({ database: { url: 'postgres://jpki@db/jpki' } }));
+    const c = loadConfig(file, {
+      JPKI_DATABASE__PASSWORD: JSON.stringify({ file: secretFile('pg2', 'from-file') }),
+      JPKI_REDIS__URL: '{"env": "R"}',
+      R: 'redis://r:1',
+    });
+    expect(c.database.password).toBe('from-file');
+    expect(c.redis.url).toBe('redis://r:1');
+  });
+
+  it('a wrong value read from a file or the environment is refused without showing it', () => {
+    const leaks = [
+      [{ payments: { institutions: [{ ...bank, secret: { file: secretFile('short', 'hunter2\n') } }] } }, 'payments.institutions[0].secret'],
+      [{ database: { url: { env: 'DB' } } }, 'database.url'],
+      [{ redis: { url: 'redis://:hunter2@a,redis://b' } }, 'redis.url'],
+    ] as const;
+    for (const [raw, field] of leaks) {
+      try {
+        validateConfig(raw, systemSecrets({ DB: 'mysql://root:hunter2@db/x' }));
+        expect.unreachable();
+      } catch (err) {
+        expect((err as ConfigError).field).toBe(field);
+        expect((err as Error).message).not.toContain('hunter2');
+      }
+    }
+    expect(() => validateConfig({ database: { url: 'postgres://db/x', password: { file: secretFile('empty', '\n') } } })).toThrow(
+      /^config database\.password: the secret file .*empty is empty$/,
+    );
+  });
+
+  it('the password reaches PostgreSQL inside the url, percent-encoded, whatever its characters', () => {
+    for (const pw of ['simple', 'p@ss:w/rd?#%25 é&x=y', `a'b"c\\d+e`]) {
+      const url = connectionUrl('postgres://jpki@postgres:5432/jpki', pw);
+      // What pg itself will send (its parser; a Client is not connected until asked).
+      const client = new pg.Client({ connectionString: url });
+      expect({ user: client.user, password: client.password, host: client.host, port: client.port, database: client.database }).toEqual({
+        user: 'jpki',
+        password: pw,
+        host: 'postgres',
+        port: 5432,
+        database: 'jpki',
+      });
+    }
+    expect(connectionUrl('postgres://u:inline@h/db', null)).toBe('postgres://u:inline@h/db');
   });
 });

@@ -16,3 +16,9 @@ export function parse(argv: string[], options: ParseArgsConfig['options']): { fl
     throw new UsageError((err as Error).message);
   }
 }
+
+/** Lets a string flag stand alone (`--reader` meaning "the only reader with a card"): an empty
+ *  value is put in when no value follows it. */
+export function optionalValue(argv: string[], flag: string): string[] {
+  return argv.flatMap((a, i) => (a === flag && (i === argv.length - 1 || argv[i + 1].startsWith('--')) ? [a, ''] : [a]));
+}

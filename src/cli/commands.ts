@@ -16,7 +16,8 @@ import { initPki, openPki } from '../dev/sim/jlis.js';
 import { publishCrls, rotateCrls } from '../dev/sim/jlis-crl.js';
 import { serveCrls } from '../dev/sim/crl-server.js';
 import { loadTrustStore, readCertificateDers } from '../app/trust-store.js';
-import { UsageError, parse, type Flags } from './args.js';
+import { UsageError, optionalValue, parse, type Flags } from './args.js';
+import { cardReadCmd, cardSignCmd, cardVirtualCmd, readDataFile, readerCmd } from './card.js';
 import { progressBar } from './progress.js';
 import { configDocs, configJsonSchema } from '../config/generated.js';
 import { resultView } from '../verifier/wire.js';
@@ -170,21 +171,40 @@ async function pkiServe(dir: string, flags: Flags): Promise<number> {
 }
 
 async function cardCmd(argv: string[]): Promise<number> {
-  const { flags, positionals } = parse(argv, {
+  const { flags, positionals } = parse(optionalValue(argv, '--reader'), {
     dir: { type: 'string' },
     holder: { type: 'string' },
     challenge: { type: 'string' },
     'data-file': { type: 'string' },
     digest: { type: 'string' },
     hash: { type: 'string' },
+    reader: { type: 'string' },
+    purpose: { type: 'string' },
+    'pin-stdin': { type: 'boolean' },
+    signing: { type: 'boolean' },
+    extended: { type: 'boolean' },
+    'signing-holder': { type: 'string' },
+    pin: { type: 'string' },
+    password: { type: 'string' },
+    slot: { type: 'string' },
+    token: { type: 'string' },
   });
-  if (positionals[0] !== 'sign' && positionals[0] !== 'cert') throw new UsageError('expected "card sign" or "card cert"');
+  const sub = positionals[0];
+  if (sub === 'read') return cardReadCmd(flags);
+  if (sub === 'virtual') return cardVirtualCmd(flags);
+  if (sub !== 'sign' && sub !== 'cert') throw new UsageError('expected "card read", "card sign", "card cert" or "card virtual"');
+  if (sub === 'sign' && str(flags, 'dir') === undefined) {
+    // No PKI folder: the card in the reader signs.
+    const hash = hashFlag(flags);
+    if (str(flags, 'digest')) return cardSignCmd(flags, hash, { digest: hexFlag(flags, 'digest') });
+    return cardSignCmd(flags, hash, { data: str(flags, 'data-file') ? readDataFile(need(flags, 'data-file')) : hexFlag(flags, 'challenge') });
+  }
   const pki = openPki(resolve(need(flags, 'dir')));
   const id = need(flags, 'holder');
   const purpose = id.startsWith('s') ? 'signing' : id.startsWith('t') ? 'test' : 'authentication';
   const holder = pki.holders(purpose).find((h) => h.id === id);
   if (!holder) throw new UsageError(`no holder ${id} in ${pki.dir}`);
-  if (positionals[0] === 'cert') {
+  if (sub === 'cert') {
     process.stdout.write(toPem(holder.cert, 'CERTIFICATE'));
     return 0;
   }
@@ -389,6 +409,7 @@ export const commands: Record<string, Command> = {
   client: clientCmd,
   pki: pkiCmd,
   card: cardCmd,
+  reader: readerCmd,
   verify: verifyCmd,
   limbo: limboCmd,
   pkits: pkitsCmd,

@@ -17,6 +17,9 @@ Commands:
   institution --config FILE                the reference bank / card company for the payment relay (accounts in Redis)
   client (auth|signature) --url U --key K --dir D --holder ID [--tamper]
                                            drive the HTTP API as a relay would, with a simulated card
+  client (auth|signature|enrol|pay) … --reader [NAME] [--pin-stdin] [--extended]
+                                           … with the My Number Card in a PC/SC reader: challenge from the API,
+                                           PIN asked without echo (or one line on stdin), the card signs
   client enrol … --customer REF --card INSTITUTION:KIND:ACCOUNT[,…]
   client pay … --method credit|debit|atm --amount N [--card-ref ID] [--pin PIN --pin-key KEY]
                                            link the holder to cards; pay with the My Number Card
@@ -34,6 +37,14 @@ Commands:
                                            sign as the card does (RSA: SHA-256, ECDSA P-384: SHA-384 unless
                                            --hash); prints the signature in base64
   card cert --dir D --holder ID            print the holder's certificate (PEM), as read from the card
+  reader list                              PC/SC readers, and the ATR of the card in each
+  card read [--reader NAME] [--signing] [--pin-stdin] [--extended]
+                                           read the My Number Card: authentication certificate and CA (PEM);
+                                           with --signing, the signing certificate and CA after the password
+  card sign [--reader NAME] [--purpose auth|signing] (--challenge HEX | --data-file F | --digest HEX) [--pin-stdin]
+                                           the card in the reader signs after its PIN; prints base64
+  card virtual --dir D --holder ID [--signing-holder ID] [--pin P] [--password P] [--slot 0|1] [--token T]
+                                           a virtual My Number Card in pcscd's vpcd reader (needs vsmartcard-vpcd)
   verify auth --roots PATH... (--crl PATH... | --no-revocation) --cert FILE --challenge HEX --signature B64 [--at ISO]
   verify signature --roots PATH... (--crl PATH... | --no-revocation) --cert FILE (--data-file F | --digest HEX) --signature B64 [--hash H] [--at ISO]
                                            print the verdict as JSON (the API's shape); exit 0 only when valid.
@@ -74,7 +85,8 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     const e = err as Error & { code?: string };
-    console.error(`${cmd}: ${e.name === 'Error' ? '' : `${e.name}: `}${e.message}`);
+    const code = e.name === 'CardError' && e.code ? ` ${e.code}` : '';
+    console.error(`${cmd}: ${e.name === 'Error' ? '' : `${e.name}${code}: `}${e.message}`);
     return 2;
   }
 }

@@ -3,7 +3,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ConfigError, loadConfig, validateConfig, type Config } from '../config/config.js';
+import { ConfigError, loadConfig, readSecret, systemSecrets, validateConfig, type Config } from '../config/config.js';
 import { startService } from '../app/service.js';
 import { startQueueWorker } from '../app/worker.js';
 import { startInstitution, type InstitutionOptions } from '../dev/institution/server.js';
@@ -11,7 +11,10 @@ import { encryptPin } from '../dev/institution/pin.js';
 import { cardSign } from '../dev/sim/card.js';
 import { initPki, openPki } from '../dev/sim/jlis.js';
 import { rotateCrls } from '../dev/sim/jlis-crl.js';
-import { UsageError, parse, type Flags } from './args.js';
+import { UsageError, optionalValue, parse, type Flags } from './args.js';
+import { readPin } from './secret.js';
+import type { JpkiCard } from '../card/jpki-ap.js';
+import { authenticate, openJpkiCard, signDocument, type CardSignature } from '../card/terminal.js';
 import { progressBar } from './progress.js';
 import { createJpkiClient, JpkiApiError, JpkiConnectionError } from '../client/client.js';
 
@@ -102,7 +105,7 @@ export async function startCmd(argv: string[]): Promise<number> {
 /** Drives the HTTP API as a relay platform would (challenge, card signature, verification),
  *  through the package's typed client (src/client): every run exercises the contract. */
 export async function clientCmd(argv: string[]): Promise<number> {
-  const { flags, positionals } = parse(argv, {
+  const { flags, positionals } = parse(optionalValue(argv, '--reader'), {
     url: { type: 'string' },
     key: { type: 'string' },
     dir: { type: 'string' },
@@ -115,6 +118,9 @@ export async function clientCmd(argv: string[]): Promise<number> {
     'card-ref': { type: 'string' },
     pin: { type: 'string' },
     'pin-key': { type: 'string' },
+    reader: { type: 'string' },
+    'pin-stdin': { type: 'boolean' },
+    extended: { type: 'boolean' },
   });
   const need = (k: string): string => {
     const v = str(flags, k);
@@ -127,11 +133,7 @@ export async function clientCmd(argv: string[]): Promise<number> {
   const url = need('url');
   if (!/^https?:\/\/[^/]/.test(url)) throw new UsageError(`--url must be an http(s) URL, got ${url}`);
   const c = createJpkiClient({ baseUrl: url, apiKey: need('key') });
-  const pki = openPki(resolve(need('dir')));
-  const id = need('holder');
-  const holder = pki.holders(id.startsWith('s') ? 'signing' : id.startsWith('t') ? 'test' : 'authentication').find((h) => h.id === id);
-  if (!holder) throw new UsageError(`no holder ${id}`);
-  const certificate = Buffer.from(holder.cert).toString('base64');
+  const signer = flags.reader !== undefined ? cardSigner(flags) : simulatedSigner(need);
   const tamper = (sig: Uint8Array): string => {
     const s = Uint8Array.from(sig);
     if (flags.tamper) s[s.length - 1] ^= 1;
@@ -141,7 +143,8 @@ export async function clientCmd(argv: string[]): Promise<number> {
   /** A fresh challenge signed by the holder's card: the authentication part of every request. */
   const authentication = async () => {
     const ch = await c.call(c.api.POST('/v1/challenges'));
-    return { certificate, challengeId: ch.challengeId, signature: tamper(cardSign(pki.keys[holder.key], Buffer.from(ch.challenge, 'base64'))) };
+    const signed = await signer.authenticate(Buffer.from(ch.challenge, 'base64'));
+    return { certificate: Buffer.from(signed.certificate).toString('base64'), challengeId: ch.challengeId, signature: tamper(signed.signature) };
   };
 
   try {
@@ -152,8 +155,12 @@ export async function clientCmd(argv: string[]): Promise<number> {
     }
     if (action === 'signature') {
       const doc = Buffer.from(`契約書 ${new Date().toISOString()}`);
-      const signature = tamper(cardSign(pki.keys[holder.key], doc));
-      const r = await c.call(c.api.POST('/v1/verify/signature', { body: { certificate, data: doc.toString('base64'), signature } }));
+      const signed = await signer.signDocument(doc);
+      const r = await c.call(
+        c.api.POST('/v1/verify/signature', {
+          body: { certificate: Buffer.from(signed.certificate).toString('base64'), data: doc.toString('base64'), signature: tamper(signed.signature) },
+        }),
+      );
       show(r);
       return r.verdict.status === 'valid' ? 0 : 1;
     }
@@ -204,13 +211,55 @@ export async function clientCmd(argv: string[]): Promise<number> {
   }
 }
 
+/** Who signs for `client`: the card in a reader (after its PIN), or a holder of a simulated
+ *  PKI folder. */
+interface ClientSigner {
+  authenticate(challenge: Uint8Array): Promise<CardSignature>;
+  signDocument(doc: Uint8Array): Promise<CardSignature>;
+}
+
+function cardSigner(flags: Flags): ClientSigner {
+  const withCard = async <T>(fn: (card: JpkiCard) => Promise<T>): Promise<T> => {
+    const card = await openJpkiCard({ reader: str(flags, 'reader') || undefined, extendedLength: flags.extended === true });
+    try {
+      return await fn(card);
+    } finally {
+      await card.close();
+    }
+  };
+  const stdin = flags['pin-stdin'] === true;
+  return {
+    authenticate: (challenge) => withCard(async (card) => authenticate(card, challenge, await readPin(stdin, 'authentication PIN (4 digits): '))),
+    signDocument: (doc) => withCard(async (card) => signDocument(card, doc, await readPin(stdin, 'signing password (6-16 A-Z 0-9): '))),
+  };
+}
+
+function simulatedSigner(need: (k: string) => string): ClientSigner {
+  const pki = openPki(resolve(need('dir')));
+  const id = need('holder');
+  const holder = pki.holders(id.startsWith('s') ? 'signing' : id.startsWith('t') ? 'test' : 'authentication').find((h) => h.id === id);
+  if (!holder) throw new UsageError(`no holder ${id}`);
+  const key = pki.keys[holder.key];
+  return {
+    authenticate: async (challenge) => ({ certificate: holder.cert, signature: cardSign(key, challenge) }),
+    signDocument: async (doc) => ({ certificate: holder.cert, signature: cardSign(key, doc) }),
+  };
+}
+
 /** The reference institution (tests, benchmark, demo): `institution --config FILE` with
- *  {id, host, port, secret, pinKey, redisUrl, prefix, accounts: [...]}. */
+ *  {id, host, port, secret, pinKey, redisUrl, prefix, accounts: [...]}; secret and pinKey may be
+ *  {"file": PATH} or {"env": NAME}, as the service's secret fields. */
 export async function institutionCmd(argv: string[]): Promise<number> {
   const { flags } = parse(argv, { config: { type: 'string' } });
   const file = str(flags, 'config');
   if (!file) throw new UsageError('--config is required');
-  const o = JSON.parse(readFileSync(file, 'utf8')) as InstitutionOptions;
+  const raw = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  for (const k of ['secret', 'pinKey'] as const) {
+    const got = readSecret(raw[k], systemSecrets());
+    if ('error' in got) throw new UsageError(`institution config ${k}: ${got.error}`);
+    raw[k] = got.value;
+  }
+  const o = raw as unknown as InstitutionOptions;
   for (const k of ['id', 'secret', 'pinKey', 'redisUrl', 'prefix'] as const)
     if (typeof o[k] !== 'string' || !o[k]) throw new UsageError(`institution config ${k}: required`);
   const inst = await startInstitution(o);

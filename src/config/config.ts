@@ -2,7 +2,9 @@
 // Every field is declared once, in the table below: its type, default, range and doc. The
 // `Config` type, `DEFAULTS`, validation and unknown-field detection all come from that table;
 // rules between fields follow it, each named. Every error names the field, and all of them are
-// reported at once. This is the only module that reads the environment.
+// reported at once. Fields marked secret may be given as {"file": PATH} or {"env": NAME} instead
+// of their value, so passwords and keys stay out of the file (container secrets, vaults). This is
+// the only module that reads the environment.
 import type { RevocationPolicy } from '../core/verdict.js';
 import { readFileSync } from 'node:fs';
 import { refusedUrl } from '../net/address-policy.js';
@@ -30,7 +32,21 @@ export interface FieldInfo {
   readonly min?: number;
   readonly max?: number;
   readonly values?: readonly string[];
+  /** A password or key: it may be given as {"file": PATH} or {"env": NAME}, and errors never show it. */
+  readonly secret?: boolean;
 }
+
+/** Where secret references are read: a file's contents, an environment variable. */
+export interface SecretSource {
+  file(path: string): string;
+  env(name: string): string | undefined;
+}
+
+/** The file system, and the environment given (loadConfig's, by default the process's). */
+export const systemSecrets = (env: Record<string, string | undefined> = process.env): SecretSource => ({
+  file: (path) => readFileSync(path, 'utf8'),
+  env: (name) => env[name],
+});
 
 type Json = Record<string, unknown>;
 
@@ -48,6 +64,7 @@ interface Reading {
   /** In list elements an undefined field takes its default. Elsewhere the merge with DEFAULTS
    *  has filled every absent field, and an explicit undefined is a wrong value. */
   readonly fill: boolean;
+  readonly secrets: SecretSource;
 }
 
 interface Kind<T> {
@@ -126,6 +143,46 @@ function url(pattern: RegExp, what: string, def: string | null | NoDefault, doc:
   });
 }
 
+/** A secret given as {"file": PATH} or {"env": NAME}: its value, or why there is none. Trailing
+ *  line breaks of a file are dropped (files written with echo end in one). Never the value in an error. */
+export function readSecret(v: unknown, source: SecretSource): { value: unknown } | { error: string } {
+  if (!isObj(v)) return { value: v };
+  const keys = Object.keys(v);
+  if (keys.length === 1 && keys[0] === 'file' && typeof v.file === 'string' && v.file !== '') {
+    let text: string;
+    try {
+      text = source.file(v.file);
+    } catch (err) {
+      return { error: `cannot read the secret file ${v.file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` };
+    }
+    text = text.replace(/[\r\n]+$/, '');
+    return text === '' ? { error: `the secret file ${v.file} is empty` } : { value: text };
+  }
+  if (keys.length === 1 && keys[0] === 'env' && typeof v.env === 'string' && v.env !== '') {
+    const text = source.env(v.env);
+    return text === undefined || text === '' ? { error: `the environment variable ${v.env} is not set` } : { value: text };
+  }
+  return { error: 'must be the value, {"file": PATH} or {"env": NAME}' };
+}
+
+/** A password or key: given in place, or as {"file": PATH} / {"env": NAME} (read at start). Its
+ *  errors never contain the value. */
+function secret<T>(kind: Kind<T>): Kind<T> {
+  return {
+    ...kind,
+    info: { ...kind.info, secret: true },
+    read(v, at, r, parent) {
+      const got = readSecret(v, r.secrets);
+      if ('error' in got) return bad(r, at, got.error);
+      const errors: FieldError[] = [];
+      const out = kind.read(got.value, at, { ...r, errors }, parent);
+      const shown = typeof got.value === 'string' ? [JSON.stringify(got.value), got.value] : [];
+      for (const e of errors) r.errors.push({ field: e.field, message: shown.reduce((m, x) => m.split(x).join('(secret)'), e.message) });
+      return out;
+    },
+  };
+}
+
 /** An array of non-empty strings. */
 function strs(def: readonly string[], doc: string): Kind<readonly string[]> {
   const item = str(required, doc);
@@ -200,7 +257,7 @@ const tenant = object('A tenant: a caller of the API with its own key and permis
     /^[0-9a-f]{64}$/.test(s) ? null : 'must be 64 lower-case hex digits (SHA-256 of the key)',
   ),
   basicInfo: bool(false, 'May receive the 基本4情報 of signing certificates.'),
-  webhookSecret: str(null, "Key for the HMAC-SHA256 signature on this tenant's webhooks (none: webhooks refused)."),
+  webhookSecret: secret(str(null, "Key for the HMAC-SHA256 signature on this tenant's webhooks (none: webhooks refused).")),
   mode: oneOf(
     ['delegate', 'proxy'],
     'delegate',
@@ -220,8 +277,10 @@ const tenant = object('A tenant: a caller of the API with its own key and permis
 const institution = object('A bank or card company the payment relay forwards authorisations to.', {
   id: str(required, 'Unique institution id, as payment requests name it.'),
   endpoint: str(required, 'Base URL; the relay POSTs to <endpoint>/authorize.', (s) => (HTTP_URL.test(s) ? null : `must be an http(s) URL, ${got(s)}`)),
-  secret: str(required, 'Shared secret (at least 16 characters) for the HMAC signatures on requests and answers.', (s) =>
-    s.length >= 16 ? null : 'must be at least 16 characters',
+  secret: secret(
+    str(required, 'Shared secret (at least 16 characters) for the HMAC signatures on requests and answers.', (s) =>
+      s.length >= 16 ? null : 'must be at least 16 characters',
+    ),
   ),
   timeoutMs: int(50, 60_000, 2000, 'A call to the institution without an answer this long fails with institution_timeout.'),
 });
@@ -290,12 +349,14 @@ const SCHEMA = object('The service configuration.', {
     ),
   }),
   redis: object('Every Redis user (challenges, queue, jobs, heartbeats) shares the server and the key prefix (redis-keys.ts builds every key).', {
-    url: url(
-      /^rediss?:\/\/[^\s,]+$/,
-      'a redis:// or rediss:// URL',
-      'redis://127.0.0.1:6379',
-      'redis:// or rediss:// URL; with `cluster`, a comma-separated list of seed nodes.',
-      { listIf: 'cluster' },
+    url: secret(
+      url(
+        /^rediss?:\/\/[^\s,]+$/,
+        'a redis:// or rediss:// URL',
+        'redis://127.0.0.1:6379',
+        'redis:// or rediss:// URL (with its password, if any); with `cluster`, a comma-separated list of seed nodes.',
+        { listIf: 'cluster' },
+      ),
     ),
     prefix: str('jpki', 'First part of every Redis key and channel.', (s) =>
       /[{}:\s]/.test(s) ? 'must not contain braces, colons or spaces (the key builder adds them)' : null,
@@ -338,7 +399,8 @@ const SCHEMA = object('The service configuration.', {
   database: object(
     'The system of record (links, conversion IDs, aliases, watches, changes, audit, payment idempotency, bulk jobs): a PostgreSQL server at `url` (required in queue mode: every node shares it), else PGlite (PostgreSQL in this process) keeping its files in `dir`.',
     {
-      url: url(/^postgres(ql)?:\/\/\S+$/, 'a postgres:// URL or null', null, 'postgres://user:pass@host/db, or null for PGlite in `dir`.'),
+      url: secret(url(/^postgres(ql)?:\/\/\S+$/, 'a postgres:// URL or null', null, 'postgres://user:pass@host/db, or null for PGlite in `dir`.')),
+      password: secret(str(null, 'The url user\'s password, when it is not in the url (e.g. {"file": "/run/secrets/postgres_password"}).')),
       dir: str('var/db', 'PGlite files (":memory:" for tests).'),
       poolSize: int(1, 1000, 10, 'Database connections per process.'),
       timeoutMs: int(100, 600_000, 5_000, 'A query waits at most this long for a connection, and runs at most this long (then 503 store_unavailable).'),
@@ -431,6 +493,12 @@ const RULES: readonly Rule[] = [
       if (ok('challenge.store') && c.challenge.store !== 'redis') fail('challenge.store', 'must be "redis" in queue mode');
       if (ok('database.url') && c.database.url === null)
         fail('database.url', 'must be a postgres:// URL in queue mode (PGlite is one process; nodes share a PostgreSQL server)');
+    },
+  },
+  {
+    name: 'a database password goes with a database url',
+    check(c, ok, fail) {
+      if (ok('database') && c.database.password !== null && c.database.url === null) fail('database.password', 'needs database.url (PGlite has no password)');
     },
   },
   {
@@ -548,9 +616,9 @@ export function envOverrides(env: Record<string, string | undefined>): Json {
 
 /** Reads a whole (merged) configuration: every field, then every rule; throws all errors at once
  *  (field errors in table order, then rule errors in rule order). */
-function check(raw: Json): Config {
+function check(raw: Json, secrets: SecretSource): Config {
   const errors: FieldError[] = [];
-  const config = SCHEMA.read(raw, '', { errors, fill: false }, {}) as Config;
+  const config = SCHEMA.read(raw, '', { errors, fill: false, secrets }, {}) as Config;
   const fieldErrors = errors.map((e) => e.field);
   // Related: one path is the other, or above or below it (`tenants` and `tenants[0].id`).
   const under = (p: string, q: string): boolean => p === q || p.startsWith(`${q}.`) || p.startsWith(`${q}[`);
@@ -561,7 +629,7 @@ function check(raw: Json): Config {
 }
 
 /** Defaults, then the file (if any), then JPKI_* variables; validated as a whole. */
-export function loadConfig(file: string | null, env: Record<string, string | undefined> = process.env): Config {
+export function loadConfig(file: string | null, env: Record<string, string | undefined> = process.env, secrets: SecretSource = systemSecrets(env)): Config {
   let fromFile: Json = {};
   if (file) {
     let text: string;
@@ -578,10 +646,11 @@ export function loadConfig(file: string | null, env: Record<string, string | und
       throw new ConfigError('(file)', `${file} is not valid JSON: ${(err as Error).message}`);
     }
   }
-  return check(merge(merge(DEFAULTS as unknown as Json, fromFile), envOverrides(env)));
+  return check(merge(merge(DEFAULTS as unknown as Json, fromFile), envOverrides(env)), secrets);
 }
 
-export function validateConfig(raw: unknown): Config {
+/** A configuration given as a value; secret references are read from `secrets`. */
+export function validateConfig(raw: unknown, secrets: SecretSource = systemSecrets()): Config {
   if (!isObj(raw)) throw new ConfigError('(root)', 'must be an object');
-  return check(merge(DEFAULTS as unknown as Json, raw));
+  return check(merge(DEFAULTS as unknown as Json, raw), secrets);
 }

@@ -23,9 +23,12 @@ async function memoryDatabase(): Promise<Database> {
   return openPglite(null, await memoryTemplate);
 }
 
-export async function openDatabase(c: Config['database'], logger: Logger): Promise<Database> {
+/** `database` of the configuration; the password is optional for callers that put it in the url. */
+export type DatabaseSettings = Omit<Config['database'], 'password'> & { readonly password?: string | null };
+
+export async function openDatabase(c: DatabaseSettings, logger: Logger): Promise<Database> {
   const db = c.url
-    ? await openPostgres({ url: c.url, poolSize: c.poolSize, timeoutMs: c.timeoutMs }, (err) =>
+    ? await openPostgres({ url: c.url, password: c.password ?? null, poolSize: c.poolSize, timeoutMs: c.timeoutMs }, (err) =>
         logger.warn({ reason: err.message }, 'database connection lost'),
       )
     : c.dir === ':memory:'

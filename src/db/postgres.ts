@@ -4,14 +4,25 @@ import { storeFailure, type Database, type Queryable, type Row } from './databas
 
 export interface PostgresOptions {
   readonly url: string;
+  /** The url user's password when it is not in the url (a container secret, say). */
+  readonly password?: string | null;
   readonly poolSize: number;
   /** A query waits at most this long for a connection, and runs at most this long. */
   readonly timeoutMs: number;
 }
 
+/** The url with the password in it: pg lets a connection string's (empty) password override a
+ *  separate one, so the password travels inside the url, percent-encoded. */
+export function connectionUrl(url: string, password: string | null | undefined): string {
+  if (!password) return url;
+  const u = new URL(url);
+  u.password = encodeURIComponent(password);
+  return u.toString();
+}
+
 export async function openPostgres(o: PostgresOptions, onPoolError: (err: Error) => void): Promise<Database> {
   const pool = new pg.Pool({
-    connectionString: o.url,
+    connectionString: connectionUrl(o.url, o.password),
     max: o.poolSize,
     connectionTimeoutMillis: o.timeoutMs,
     query_timeout: o.timeoutMs,
