@@ -194,8 +194,8 @@ async function cardCmd(argv: string[]): Promise<number> {
   if (sub === 'virtual') return cardVirtualCmd(flags);
   if (sub !== 'sign' && sub !== 'cert') throw new UsageError('expected "card read", "card sign", "card cert" or "card virtual"');
   if (sub === 'sign' && str(flags, 'dir') === undefined) {
-    // No PKI folder: the card in the reader signs.
-    const hash = hashFlag(flags);
+    // No PKI folder: the card in the reader signs (an RSA card today: a DigestInfo, SHA-256 unless --hash).
+    const hash = hashFlag(flags) ?? 'sha256';
     if (str(flags, 'digest')) return cardSignCmd(flags, hash, { digest: hexFlag(flags, 'digest') });
     return cardSignCmd(flags, hash, { data: str(flags, 'data-file') ? readDataFile(need(flags, 'data-file')) : hexFlag(flags, 'challenge') });
   }
