@@ -36,6 +36,7 @@ function context(task: VerifyTask): VerifyContext {
   return {
     anchors,
     allowTestHierarchy: setup.allowTestHierarchy,
+    acceptEcdsa: setup.acceptEcdsa,
     revocation: task.revocation && snapshot ? new IndexRevocationChecker(() => snapshot, { graceMs: setup.graceMs }) : undefined,
     revocationPolicy: setup.revocationPolicy,
     pathCache,

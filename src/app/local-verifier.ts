@@ -36,6 +36,7 @@ export class LocalVerifier implements Verifier {
         setup: {
           trust: anchors.certificates().map((c) => c.der),
           allowTestHierarchy: config.trust.allowTestHierarchy,
+          acceptEcdsa: config.trust.acceptEcdsa,
           revocationPolicy: config.crl.policy,
           graceMs: config.crl.graceSec * 1000,
           pathCacheSize: config.pool.pathCacheSize,

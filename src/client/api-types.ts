@@ -996,10 +996,10 @@ export interface operations {
            * @example q3Vb7mX0TzK9aLp2sWn4Eg
            */
           challengeId: string;
-          /** @description RSASSA-PKCS1-v1_5 signature by the card over the challenge, base64 */
+          /** @description signature by the card over the challenge, base64: RSASSA-PKCS1-v1_5, or a DER ECDSA-Sig-Value (P-384 cards) */
           signature: string;
           /**
-           * @description hash the client used (DigestInfo); default sha256
+           * @description hash the client used; default by the card key: sha256 for RSA cards, sha384 for ECDSA P-384 cards (the only hash they accept)
            * @enum {string}
            */
           digestAlgorithm?: 'sha256' | 'sha384' | 'sha512';
@@ -1212,11 +1212,11 @@ export interface operations {
           /** @description the document digest the client computed, base64 (give data or digest) */
           digest?: string;
           /**
-           * @description hash the client used (DigestInfo); default sha256
+           * @description hash the client used; default by the card key: sha256 for RSA cards, sha384 for ECDSA P-384 cards (the only hash they accept)
            * @enum {string}
            */
           digestAlgorithm?: 'sha256' | 'sha384' | 'sha512';
-          /** @description RSASSA-PKCS1-v1_5 signature by the card, base64 */
+          /** @description signature by the card, base64: RSASSA-PKCS1-v1_5, or a DER ECDSA-Sig-Value (P-384 cards) */
           signature: string;
           /**
            * Format: date-time
@@ -1436,10 +1436,10 @@ export interface operations {
                  * @example q3Vb7mX0TzK9aLp2sWn4Eg
                  */
                 challengeId: string;
-                /** @description RSASSA-PKCS1-v1_5 signature by the card over the challenge, base64 */
+                /** @description signature by the card over the challenge, base64: RSASSA-PKCS1-v1_5, or a DER ECDSA-Sig-Value (P-384 cards) */
                 signature: string;
                 /**
-                 * @description hash the client used (DigestInfo); default sha256
+                 * @description hash the client used; default by the card key: sha256 for RSA cards, sha384 for ECDSA P-384 cards (the only hash they accept)
                  * @enum {string}
                  */
                 digestAlgorithm?: 'sha256' | 'sha384' | 'sha512';
@@ -1457,11 +1457,11 @@ export interface operations {
                 /** @description the document digest the client computed, base64 (give data or digest) */
                 digest?: string;
                 /**
-                 * @description hash the client used (DigestInfo); default sha256
+                 * @description hash the client used; default by the card key: sha256 for RSA cards, sha384 for ECDSA P-384 cards (the only hash they accept)
                  * @enum {string}
                  */
                 digestAlgorithm?: 'sha256' | 'sha384' | 'sha512';
-                /** @description RSASSA-PKCS1-v1_5 signature by the card, base64 */
+                /** @description signature by the card, base64: RSASSA-PKCS1-v1_5, or a DER ECDSA-Sig-Value (P-384 cards) */
                 signature: string;
                 /**
                  * Format: date-time
@@ -1685,10 +1685,10 @@ export interface operations {
                  * @example q3Vb7mX0TzK9aLp2sWn4Eg
                  */
                 challengeId: string;
-                /** @description RSASSA-PKCS1-v1_5 signature by the card over the challenge, base64 */
+                /** @description signature by the card over the challenge, base64: RSASSA-PKCS1-v1_5, or a DER ECDSA-Sig-Value (P-384 cards) */
                 signature: string;
                 /**
-                 * @description hash the client used (DigestInfo); default sha256
+                 * @description hash the client used; default by the card key: sha256 for RSA cards, sha384 for ECDSA P-384 cards (the only hash they accept)
                  * @enum {string}
                  */
                 digestAlgorithm?: 'sha256' | 'sha384' | 'sha512';
@@ -1706,11 +1706,11 @@ export interface operations {
                 /** @description the document digest the client computed, base64 (give data or digest) */
                 digest?: string;
                 /**
-                 * @description hash the client used (DigestInfo); default sha256
+                 * @description hash the client used; default by the card key: sha256 for RSA cards, sha384 for ECDSA P-384 cards (the only hash they accept)
                  * @enum {string}
                  */
                 digestAlgorithm?: 'sha256' | 'sha384' | 'sha512';
-                /** @description RSASSA-PKCS1-v1_5 signature by the card, base64 */
+                /** @description signature by the card, base64: RSASSA-PKCS1-v1_5, or a DER ECDSA-Sig-Value (P-384 cards) */
                 signature: string;
                 /**
                  * Format: date-time
@@ -2352,10 +2352,10 @@ export interface operations {
            * @example q3Vb7mX0TzK9aLp2sWn4Eg
            */
           challengeId: string;
-          /** @description RSASSA-PKCS1-v1_5 signature by the card over the challenge, base64 */
+          /** @description signature by the card over the challenge, base64: RSASSA-PKCS1-v1_5, or a DER ECDSA-Sig-Value (P-384 cards) */
           signature: string;
           /**
-           * @description hash the client used (DigestInfo); default sha256
+           * @description hash the client used; default by the card key: sha256 for RSA cards, sha384 for ECDSA P-384 cards (the only hash they accept)
            * @enum {string}
            */
           digestAlgorithm?: 'sha256' | 'sha384' | 'sha512';
@@ -2387,11 +2387,11 @@ export interface operations {
             /** @description the document digest the client computed, base64 (give data or digest) */
             digest?: string;
             /**
-             * @description hash the client used (DigestInfo); default sha256
+             * @description hash the client used; default by the card key: sha256 for RSA cards, sha384 for ECDSA P-384 cards (the only hash they accept)
              * @enum {string}
              */
             digestAlgorithm?: 'sha256' | 'sha384' | 'sha512';
-            /** @description RSASSA-PKCS1-v1_5 signature by the card, base64 */
+            /** @description signature by the card, base64: RSASSA-PKCS1-v1_5, or a DER ECDSA-Sig-Value (P-384 cards) */
             signature: string;
             /**
              * Format: date-time
@@ -2663,10 +2663,10 @@ export interface operations {
            * @example q3Vb7mX0TzK9aLp2sWn4Eg
            */
           challengeId: string;
-          /** @description RSASSA-PKCS1-v1_5 signature by the card over the challenge, base64 */
+          /** @description signature by the card over the challenge, base64: RSASSA-PKCS1-v1_5, or a DER ECDSA-Sig-Value (P-384 cards) */
           signature: string;
           /**
-           * @description hash the client used (DigestInfo); default sha256
+           * @description hash the client used; default by the card key: sha256 for RSA cards, sha384 for ECDSA P-384 cards (the only hash they accept)
            * @enum {string}
            */
           digestAlgorithm?: 'sha256' | 'sha384' | 'sha512';
@@ -3302,11 +3302,11 @@ export interface operations {
           /** @description the document digest the client computed, base64 (give data or digest) */
           digest?: string;
           /**
-           * @description hash the client used (DigestInfo); default sha256
+           * @description hash the client used; default by the card key: sha256 for RSA cards, sha384 for ECDSA P-384 cards (the only hash they accept)
            * @enum {string}
            */
           digestAlgorithm?: 'sha256' | 'sha384' | 'sha512';
-          /** @description RSASSA-PKCS1-v1_5 signature by the card, base64 */
+          /** @description signature by the card, base64: RSASSA-PKCS1-v1_5, or a DER ECDSA-Sig-Value (P-384 cards) */
           signature: string;
           /**
            * Format: date-time
@@ -4574,10 +4574,10 @@ export interface operations {
            * @example q3Vb7mX0TzK9aLp2sWn4Eg
            */
           challengeId: string;
-          /** @description RSASSA-PKCS1-v1_5 signature by the card over the challenge, base64 */
+          /** @description signature by the card over the challenge, base64: RSASSA-PKCS1-v1_5, or a DER ECDSA-Sig-Value (P-384 cards) */
           signature: string;
           /**
-           * @description hash the client used (DigestInfo); default sha256
+           * @description hash the client used; default by the card key: sha256 for RSA cards, sha384 for ECDSA P-384 cards (the only hash they accept)
            * @enum {string}
            */
           digestAlgorithm?: 'sha256' | 'sha384' | 'sha512';

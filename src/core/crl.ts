@@ -351,7 +351,8 @@ export class CrlParser {
     this.hasher?.update(part);
     if (this.keepTbs) {
       this.tbsKept += part.length;
-      if (this.tbsKept > MAX_BUFFERED_TBS) throw new CrlError('crl_too_large', 'CRL too large for its signature algorithm (only RSA PKCS#1 CRLs stream)');
+      if (this.tbsKept > MAX_BUFFERED_TBS)
+        throw new CrlError('crl_too_large', 'CRL too large for its signature algorithm (only RSA PKCS#1 and ECDSA CRLs stream)');
       this.tbsParts.push(part.slice());
     }
     this.hashedTo = upto;
@@ -419,8 +420,8 @@ export class CrlParser {
       this.hashName = h;
       this.hasher = createHash(h);
     }
-    // RSA PKCS#1 is checked from the digest; every other scheme needs the bytes themselves.
-    this.keepTbs = scheme?.kind !== 'rsa-pkcs1';
+    // RSA PKCS#1 and ECDSA are checked from the digest; every other scheme needs the bytes themselves.
+    this.keepTbs = scheme?.kind !== 'rsa-pkcs1' && scheme?.kind !== 'ecdsa';
   }
 
   /** One revoked entry, walked inline: no DerReader, no allocation on the common path. */

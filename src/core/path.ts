@@ -10,7 +10,7 @@ import { formatName } from './name.js';
 import { ComparisonBudget, checkNameConstraints, validDnsName, validEmail, type ConstraintSet } from './name-constraints.js';
 import { processPolicies } from './policy.js';
 import type { CertificatePool } from './cert-pool.js';
-import { KeyError, certificateKey, verifyData } from './signature.js';
+import { KeyError, certificateKey, checkData } from './signature.js';
 import { serialProblem } from './serial.js';
 import { floorToSecond } from './time.js';
 import {
@@ -190,9 +190,9 @@ function checkSignature(s: Search, cert: Certificate, issuer: Certificate, depth
     try {
       const scheme = resolveSignatureAlgorithm(cert.signatureAlgorithm);
       const key = certificateKey(issuer);
-      if (!verifyData(scheme, key, cert.tbs, cert.signature)) {
-        out = verdict('cert_signature_invalid', depth, `signature does not verify under ${formatName(issuer.subject)}`);
-      }
+      const check = checkData(scheme, key, cert.tbs, cert.signature);
+      if (check === 'malformed') out = verdict('malformed_signature', depth, 'signature value is not a well-formed ECDSA-Sig-Value for the issuer key');
+      else if (check === 'invalid') out = verdict('cert_signature_invalid', depth, `signature does not verify under ${formatName(issuer.subject)}`);
     } catch (err) {
       if (err instanceof AlgorithmError) out = verdict('unsupported_algorithm', depth, err.message);
       else if (err instanceof KeyError) out = verdict(err.code === 'weak_key' ? 'weak_key' : 'unsupported_algorithm', depth + 1, err.message);

@@ -2,16 +2,27 @@
 // over a challenge) and 電子署名 (a signing certificate and a signature over a document or its
 // digest). Time comes in as a parameter; the shell stamps it once per request.
 import { createHash, type KeyObject } from 'node:crypto';
-import { HASH_LENGTH, type HashName } from './algorithms.js';
+import { HASH_LENGTH, OID, type HashName, type SignatureScheme } from './algorithms.js';
 import { CertificateError, fingerprintDer, parseCertificate, type Certificate } from './certificate.js';
 import { bytesEqual } from './der.js';
 import { KeyUsage } from './extensions.js';
-import { JPKI, basicFourInfo, checkProfile, classify, ProfileError, type BasicFourInfo, type CertificateKind, type Purpose } from './jpki.js';
+import {
+  JPKI,
+  basicFourInfo,
+  checkIssuerGeneration,
+  checkProfile,
+  classify,
+  keyGeneration,
+  ProfileError,
+  type BasicFourInfo,
+  type CertificateKind,
+  type Purpose,
+} from './jpki.js';
 import type { CertificatePool } from './cert-pool.js';
 import { checkPathRevocation, validatePath, type PathResult, type RevocationChecker } from './path.js';
 import { floorToSecond } from './time.js';
 import { unsignedSerialHex } from './serial.js';
-import { KeyError, importPublicKey, verifyData, verifyRsaPkcs1Digest } from './signature.js';
+import { KeyError, checkData, checkDigest, importPublicKey, type SignatureCheck } from './signature.js';
 import { NOT_CHECKED, verdict, type RevocationPolicy, type RevocationReport, type Verdict } from './verdict.js';
 
 export interface VerifyContext {
@@ -20,6 +31,9 @@ export interface VerifyContext {
   readonly revocationPolicy?: RevocationPolicy;
   /** Accept test-hierarchy (O=JPKI-TEST) certificates: only for test environments. */
   readonly allowTestHierarchy?: boolean;
+  /** Accept certificates of the ECDSA P-384 generation (the next-generation card). Off unless
+   *  configured: such a certificate is then refused as unsupported_algorithm. */
+  readonly acceptEcdsa?: boolean;
   /** Cache of path results by certificate fingerprint (the shell supplies an LRU). */
   readonly pathCache?: PathCache;
 }
@@ -75,6 +89,7 @@ export interface AuthRequest {
   readonly certificate: Uint8Array | Certificate;
   readonly challenge: Uint8Array;
   readonly signature: Uint8Array;
+  /** Default: the key's generation decides (SHA-256 for RSA, SHA-384 for ECDSA P-384). */
   readonly digestAlgorithm?: HashName;
   readonly time: number;
 }
@@ -137,9 +152,12 @@ function checkCertificate(input: Uint8Array | Certificate, want: Purpose, time: 
   const early = (failure: Verdict): Checked => ({ cert, facts: facts(cert, kind, fp, null, ctx.anchors), path: null, failure, fp, cachedKey: null });
   if (kind === 'test' && !ctx.allowTestHierarchy) return early(verdict('test_hierarchy', 0, 'certificate of the JPKI test hierarchy'));
   if (kind !== 'test' && kind !== want) return early(verdict('wrong_certificate_type', 0, `${kind} certificate where ${want} is required`));
+  if (!ctx.acceptEcdsa && cert.spki.algorithm.oid === OID.ecPublicKey) {
+    return early(verdict('unsupported_algorithm', 0, 'ECDSA (next-generation card) certificates are not accepted by this verifier'));
+  }
   if (kind !== 'test') {
     const p = checkProfile(cert, want);
-    if (p) return early(verdict('jpki_profile_violation', 0, p));
+    if (p) return early(verdict(p.code, 0, p.detail));
   }
   const policy = kind === 'test' ? JPKI.testPolicy : want === 'signing' ? JPKI.signingPolicy : JPKI.authPolicy;
   const path = validatePath(cert, {
@@ -153,6 +171,12 @@ function checkCertificate(input: Uint8Array | Certificate, want: Purpose, time: 
     revocationPolicy: ctx.revocationPolicy,
   });
   const f = facts(cert, kind, fp, path, ctx.anchors);
+  if (path.path && kind !== 'test') {
+    const generation = keyGeneration(cert);
+    const root = path.path[path.path.length - 1];
+    const issuer = typeof generation === 'string' ? checkIssuerGeneration(root, generation) : null;
+    if (issuer) return { cert, facts: f, path: null, failure: verdict(issuer.code, path.path.length - 1, issuer.detail), fp, cachedKey: null };
+  }
   // Only clean results are cached; a failure is recomputed, so a fix (new CRL, new root) shows.
   if (ctx.pathCache && path.verdict.status === 'valid') ctx.pathCache.set(fp, { want, cert, facts: f, path, key: null, checkedWith: checkedWith(ctx) });
   return { cert, facts: f, path, failure: path.verdict.status === 'valid' ? null : path.verdict, fp, cachedKey: null };
@@ -217,6 +241,22 @@ function endEntityKey(
   }
 }
 
+/** The scheme the card signed with, from its key: RSASSA-PKCS1-v1_5 (SHA-256 unless the request
+ *  names another hash), or ECDSA with SHA-384, the only hash of the P-384 generation. */
+function cardScheme(key: KeyObject, requested: HashName | undefined): Extract<SignatureScheme, { kind: 'rsa-pkcs1' | 'ecdsa' }> | Verdict {
+  if (key.asymmetricKeyType !== 'ec') return { kind: 'rsa-pkcs1', hash: requested ?? 'sha256' };
+  const hash = requested ?? 'sha384';
+  if (hash !== 'sha384') return verdict('unsupported_algorithm', 0, `the ECDSA P-384 generation signs with SHA-384, not ${hash}`);
+  return { kind: 'ecdsa', hash };
+}
+
+/** The verdict of the card's signature check, or null when it verified. */
+function signatureFailure(check: SignatureCheck, over: string, revocation: RevocationReport): Verdict | null {
+  if (check === 'valid') return null;
+  if (check === 'malformed') return verdict('malformed_signature', 0, `signature over the ${over} is not a well-formed ECDSA-Sig-Value`, revocation);
+  return verdict('signature_invalid', 0, `signature over the ${over} does not verify`, revocation);
+}
+
 /** The valid verdict, saying what was checked. */
 function success(revocation: RevocationReport): Verdict {
   const rev = !revocation.checked
@@ -235,13 +275,11 @@ export function verifyAuthentication(req: AuthRequest, ctx: VerifyContext): Veri
   if (c.failure) return { verdict: c.failure, certificate: f };
   const { key, failure } = endEntityKey(c, 'authentication', ctx);
   if (!key) return { verdict: failure, certificate: f };
-  const hash = req.digestAlgorithm ?? 'sha256';
-  const ok = verifyData({ kind: 'rsa-pkcs1', hash }, key, req.challenge, req.signature);
+  const scheme = cardScheme(key, req.digestAlgorithm);
+  if ('code' in scheme) return { verdict: scheme, certificate: f };
   const revocation = c.path?.verdict.revocation ?? NOT_CHECKED;
-  return {
-    verdict: ok ? success(revocation) : verdict('signature_invalid', 0, 'signature over the challenge does not verify', revocation),
-    certificate: f,
-  };
+  const failed = signatureFailure(checkData(scheme, key, req.challenge, req.signature), 'challenge', revocation);
+  return { verdict: failed ?? success(revocation), certificate: f };
 }
 
 /** 電子署名: the card signed a document (or the digest the client computed) with its signing key. */
@@ -252,20 +290,23 @@ export function verifyDocumentSignature(req: SignatureRequest, ctx: VerifyContex
   if (c.failure) return { verdict: c.failure, certificate: f, basicInfo: null };
   const { key, failure } = endEntityKey(c, 'signing', ctx);
   if (!key) return { verdict: failure, certificate: f, basicInfo: null };
-  const hash = req.digestAlgorithm ?? 'sha256';
+  const scheme = cardScheme(key, req.digestAlgorithm);
+  if ('code' in scheme) return { verdict: scheme, certificate: f, basicInfo: null };
+  const hash = scheme.hash;
   const revocation = c.path?.verdict.revocation ?? NOT_CHECKED;
-  let digest: Uint8Array;
+  let check: SignatureCheck;
   if (req.digest !== undefined) {
     if (req.digest.length !== HASH_LENGTH[hash]) {
       return { verdict: verdict('digest_mismatch', 0, `${hash} digest must be ${HASH_LENGTH[hash]} bytes`, revocation), certificate: f, basicInfo: null };
     }
-    digest = req.digest;
+    check = checkDigest(scheme, key, req.digest, req.signature);
+  } else if (scheme.kind === 'ecdsa') {
+    check = checkData(scheme, key, req.data, req.signature); // node:crypto hashes and verifies natively
   } else {
-    digest = createHash(hash).update(req.data).digest();
+    check = checkDigest(scheme, key, createHash(hash).update(req.data).digest(), req.signature);
   }
-  if (!verifyRsaPkcs1Digest(key, hash, digest, req.signature)) {
-    return { verdict: verdict('signature_invalid', 0, 'signature over the document does not verify', revocation), certificate: f, basicInfo: null };
-  }
+  const failed = signatureFailure(check, 'document', revocation);
+  if (failed) return { verdict: failed, certificate: f, basicInfo: null };
   let info: BasicFourInfo | null = null;
   if (f.kind === 'signing') {
     try {

@@ -1,13 +1,14 @@
 // A batch of verify items packed into one ArrayBuffer that is transferred to the worker, not
 // cloned: structured clone of 32 items costs a dozen ArrayBuffer copies (a pooled Buffer's view
 // clones its whole 8 KiB slab), and was the largest single cost of dispatch on the main thread.
-// Layout per item: kind u8, hash u8, field count u8, pad u8, time f64, then each field as
-// u32 length + bytes. Fields: auth = cert, challenge, signature; signature = cert, signature,
+// Layout per item: kind u8, hash u8 (index in HASHES, or NO_HASH: the key's generation decides),
+// field count u8, pad u8, time f64, then each field as u32 length + bytes. Fields: auth = cert, challenge, signature; signature = cert, signature,
 // data | digest (a flag in the kind byte says which).
 import type { HashName } from '../core/algorithms.js';
 import type { VerifyItem } from '../verifier/messages.js';
 
 const HASHES: readonly HashName[] = ['sha1', 'sha256', 'sha384', 'sha512'];
+const NO_HASH = 0xff;
 const AUTH = 0;
 const SIG_DATA = 1;
 const SIG_DIGEST = 2;
@@ -33,7 +34,9 @@ export function packItems(items: readonly VerifyItem[]): ArrayBuffer {
   for (const it of items) {
     const fields = fieldsOf(it);
     dv.setUint8(o, it.kind === 'auth' ? AUTH : it.digest ? SIG_DIGEST : SIG_DATA);
-    dv.setUint8(o + 1, HASHES.indexOf(it.hash));
+    const hash = it.hash === undefined ? NO_HASH : HASHES.indexOf(it.hash);
+    if (hash < 0) throw new TypeError(`no packed code for hash ${String(it.hash)}`);
+    dv.setUint8(o + 1, hash);
     dv.setUint8(o + 2, fields.length);
     dv.setFloat64(o + 4, it.time, true);
     o += HEAD;
@@ -56,7 +59,9 @@ export function countPacked(buf: ArrayBuffer): number | null {
   for (let i = 0; i < n; i++) {
     if (o + HEAD > buf.byteLength) return null;
     const kind = dv.getUint8(o);
-    if (kind > SIG_DIGEST || dv.getUint8(o + 1) >= HASHES.length || dv.getUint8(o + 2) !== 3 || !Number.isFinite(dv.getFloat64(o + 4, true))) return null;
+    const hash = dv.getUint8(o + 1);
+    if (kind > SIG_DIGEST || (hash >= HASHES.length && hash !== NO_HASH) || dv.getUint8(o + 2) !== 3 || !Number.isFinite(dv.getFloat64(o + 4, true)))
+      return null;
     o += HEAD;
     for (let k = 0; k < 3; k++) {
       if (o + 4 > buf.byteLength) return null;
@@ -75,7 +80,8 @@ export function unpackItems(buf: ArrayBuffer): VerifyItem[] {
   let o = 4;
   for (let i = 0; i < n; i++) {
     const kind = dv.getUint8(o);
-    const hash = HASHES[dv.getUint8(o + 1)];
+    const h = dv.getUint8(o + 1);
+    const hash = h === NO_HASH ? undefined : HASHES[h];
     const count = dv.getUint8(o + 2);
     const time = dv.getFloat64(o + 4, true);
     o += HEAD;

@@ -4,7 +4,10 @@ import { TypedError } from '../core/typed-error.js';
 import type { ItemResult, VerifyItem } from '../verifier/messages.js';
 import { countPacked, packItems, unpackItems } from '../pool/task-codec.js';
 
-export const JOB_VERSION = 2;
+/** 3: an item's hash may be absent (the key's generation decides: ECDSA P-384 cards). A v2 job is a
+ *  v3 job that never leaves it out, so workers read both while an older API drains. */
+export const JOB_VERSION = 3;
+const READABLE_VERSIONS: readonly unknown[] = [2, 3];
 
 /** The items of a job: packed as for the pool (pool/task-codec.ts), base64 in the JSON BullMQ
  *  stores. One string instead of three per item, and a worker hands the decoded buffer to its pool
@@ -43,7 +46,8 @@ export function jobItemsOf(items: readonly VerifyItem[]): JobItems {
 /** A job's items as a packed buffer the pool takes as is, checked end to end; a JobDataError
  *  (that no retry can cure) otherwise. */
 export function jobPacked(data: { v?: unknown; n?: unknown; p?: unknown }): { packed: ArrayBuffer; count: number } {
-  if (data.v !== JOB_VERSION) throw new JobDataError('bad_version', `job format ${JSON.stringify(data.v)}, this worker reads ${JOB_VERSION}`);
+  if (!READABLE_VERSIONS.includes(data.v))
+    throw new JobDataError('bad_version', `job format ${JSON.stringify(data.v)}, this worker reads ${READABLE_VERSIONS.join(' and ')}`);
   if (typeof data.p !== 'string') throw new JobDataError('bad_item', 'job has no items');
   const b = Buffer.from(data.p, 'base64');
   // Transferred to a pool thread: a small Buffer may be a view of a shared slab, so it is copied.

@@ -5,9 +5,11 @@ import type { RevocationSetData } from '../core/revocation-set.js';
 import type { RevocationPolicy, Verdict } from '../core/verdict.js';
 import type { CertificateFacts } from '../core/verify.js';
 
+/** `hash`: the digest algorithm the request named; absent, the key's generation decides (SHA-256
+ *  for RSA, SHA-384 for ECDSA P-384). */
 export type VerifyItem =
-  | { kind: 'auth'; time: number; cert: Uint8Array; challenge: Uint8Array; signature: Uint8Array; hash: HashName }
-  | { kind: 'signature'; time: number; cert: Uint8Array; data?: Uint8Array; digest?: Uint8Array; signature: Uint8Array; hash: HashName };
+  | { kind: 'auth'; time: number; cert: Uint8Array; challenge: Uint8Array; signature: Uint8Array; hash?: HashName }
+  | { kind: 'signature'; time: number; cert: Uint8Array; data?: Uint8Array; digest?: Uint8Array; signature: Uint8Array; hash?: HashName };
 
 export interface ItemResult {
   verdict: Verdict;
@@ -33,6 +35,7 @@ export interface TaskResult {
 export interface WorkerSetup {
   trust: Uint8Array[];
   allowTestHierarchy: boolean;
+  acceptEcdsa: boolean;
   revocationPolicy: RevocationPolicy;
   graceMs: number;
   pathCacheSize: number;
