@@ -103,11 +103,14 @@ describe('public endpoints say little', () => {
       warnings: string[];
     };
     expect(r.mode).toBe('embedded');
-    // The simulated J-LIS: three generations of each hierarchy, nothing missing.
-    expect(r.generations.signing).toHaveLength(3);
+    // The simulated J-LIS: three RSA generations and the ECDSA P-384 one in each hierarchy, nothing missing.
+    expect(r.generations.signing).toHaveLength(4);
     expect(r.generations.authentication).toEqual(r.generations.signing);
-    expect(r.anchors).toHaveLength(6);
-    for (const a of r.anchors) expect(a).toMatchObject({ key: 'RSA 2048', fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(r.anchors).toHaveLength(8);
+    const newest = Math.max(...r.generations.signing);
+    for (const a of r.anchors) {
+      expect(a).toMatchObject({ key: a.generation === newest ? 'EC P-384' : 'RSA 2048', fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    }
     expect(r.warnings).toEqual([]);
   });
 
