@@ -1,19 +1,95 @@
 // Core benchmark (single thread): parse + JPKI profile + path validation + signature check of
 // distinct simulated authentication certificates, beside crypto.verify alone and beside an
-// X509Certificate-based verifier doing the same two RSA checks, in the same run.
-import { X509Certificate, createPublicKey, randomBytes, verify } from 'node:crypto';
+// X509Certificate-based verifier doing the same two RSA checks, in the same run. Then the ECDSA
+// P-384 generation (the next-generation card) the same way, fresh and path-cached, beside
+// OpenSSL's own P-384 verify rate.
+import { X509Certificate, createHash, createPublicKey, randomBytes, verify } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
 import { parseCertificate } from '../src/core/certificate.js';
 import { CertificatePool } from '../src/core/cert-pool.js';
-import { verifyAuthentication, type CachedPath } from '../src/core/verify.js';
+import { verifyAuthentication, type CachedPath, type VerifyContext } from '../src/core/verify.js';
+import { checkDigest, importPublicKey } from '../src/core/signature.js';
 import { cardSign } from '../src/dev/sim/card.js';
-import { issueEndEntity, makeKeyPool, makeRoots } from '../src/dev/sim/jlis.js';
+import { issueEndEntity, makeEcKeyPool, makeEcdsaRoots, makeKeyPool, makeRoots } from '../src/dev/sim/jlis.js';
 import { person, rng } from '../src/dev/sim/people.js';
-import { machine, measure, printTable, writeResult } from './harness.js';
+import { machine, measure, printTable, writeResult, type Measurement } from './harness.js';
 import { opensslVerify } from './http-load.js';
 
-export async function benchCore(opts: { users?: number; rounds?: number } = {}): Promise<Record<string, unknown>> {
+/** `openssl speed ecdsap384` verifies per second (the last column of its result line). */
+function opensslEcdsaP384Verify(): number {
+  const out = execFileSync('openssl', ['speed', '-seconds', '3', 'ecdsap384'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const line = out.split('\n').find((l) => /ecdsa \(nistp384\)/.test(l));
+  const nums =
+    line
+      ?.trim()
+      .split(/\s+/)
+      .map(Number)
+      .filter((n) => !Number.isNaN(n)) ?? [];
+  return nums[nums.length - 1] ?? NaN;
+}
+
+/** The P-384 generation: distinct authentication certificates under auth-gen4, the card signing
+ *  with SHA-384. P-384 verifies cost ~30× an RSA-2048 verify in OpenSSL 3.0, so fewer users. */
+function benchP384(users: number, rounds: number, now: number): { rows: Measurement[]; openssl: number } {
+  console.log(`core: issuing ${users} distinct P-384 authentication certificates …`);
+  const roots = makeEcdsaRoots(now);
+  const root = roots.find((r) => r.label === 'auth-gen4')!;
+  const pool = makeEcKeyPool(8);
+  const r = rng(4);
+  const certs: Uint8Array[] = [];
+  const challenges: Uint8Array[] = [];
+  const sigs: Uint8Array[] = [];
+  for (let i = 0; i < users; i++) {
+    const key = pool[i % pool.length];
+    certs.push(issueEndEntity({ purpose: 'authentication', root, key, serial: BigInt(2_000_000 + i), person: person(r, now), notBefore: now - 86_400_000 }));
+    const ch = randomBytes(32);
+    challenges.push(ch);
+    sigs.push(cardSign(key.privateKey, ch));
+  }
+  const anchors = new CertificatePool([...makeRoots(now), ...roots].map((x) => parseCertificate(x.cert)));
+  const ctx: VerifyContext = { anchors, acceptEcdsa: true };
+  for (let i = 0; i < users; i++) {
+    const v = verifyAuthentication({ certificate: certs[i], challenge: challenges[i], signature: sigs[i], time: now }, ctx).verdict;
+    if (v.code !== 'ok') throw new Error(`setup: P-384 certificate ${i} did not verify: ${v.code}`);
+  }
+  const fresh = measure('P-384 jpki-verify: parse + path + 2 ECDSA verifies', users, rounds, (i) => {
+    if (verifyAuthentication({ certificate: certs[i], challenge: challenges[i], signature: sigs[i], time: now }, ctx).verdict.status !== 'valid') {
+      throw new Error('unexpected verdict');
+    }
+  });
+  const lru = new Map<string, CachedPath>();
+  const cachedCtx: VerifyContext = { ...ctx, pathCache: { get: (fp) => lru.get(fp), set: (fp, v) => void lru.set(fp, v) } };
+  for (let i = 0; i < users; i++) verifyAuthentication({ certificate: certs[i], challenge: challenges[i], signature: sigs[i], time: now }, cachedCtx);
+  const cached = measure('P-384 jpki-verify, path cached: 1 ECDSA verify', users, rounds, (i) => {
+    if (verifyAuthentication({ certificate: certs[i], challenge: challenges[i], signature: sigs[i], time: now }, cachedCtx).verdict.status !== 'valid') {
+      throw new Error('unexpected verdict');
+    }
+  });
+  const rootPub = new X509Certificate(Buffer.from(root.cert)).publicKey;
+  const parsed = certs.map((c) => parseCertificate(c));
+  const floor = measure('P-384 crypto floor: CA verify + EE SPKI import + verify', users, rounds, (i) => {
+    const c = parsed[i];
+    if (!verify('sha384', c.tbs, rootPub, c.signature)) throw new Error('CA verify failed');
+    const ee = createPublicKey({ key: Buffer.from(c.spki.der), format: 'der', type: 'spki' });
+    if (!verify('sha384', challenges[i], ee, sigs[i])) throw new Error('EE verify failed');
+  });
+  const fixedKey = createPublicKey(pool[0].privateKey);
+  const cryptoOnly = measure('P-384 crypto.verify alone (KeyObject made once)', users, rounds, (i) => {
+    if (!verify('sha384', challenges[i], fixedKey, sigs[i]) && i % pool.length === 0) throw new Error('crypto.verify failed');
+  });
+  // The card's digest (電子署名 over a digest) and streamed ECDSA CRLs take core/ecdsa.ts (BigInt).
+  const keys = parsed.map((c) => importPublicKey(c.spki));
+  const digests = challenges.map((ch) => createHash('sha384').update(ch).digest());
+  const overDigest = measure('P-384 over a digest (core/ecdsa.ts, key made once)', users, Math.max(1, Math.min(rounds, 2)), (i) => {
+    if (checkDigest({ kind: 'ecdsa', hash: 'sha384' }, keys[i], digests[i], sigs[i]) !== 'valid') throw new Error('digest verify failed');
+  });
+  return { rows: [fresh, cached, floor, cryptoOnly, overDigest], openssl: opensslEcdsaP384Verify() };
+}
+
+export async function benchCore(opts: { users?: number; rounds?: number; p384Users?: number } = {}): Promise<Record<string, unknown>> {
   const users = opts.users ?? 5000;
   const rounds = opts.rounds ?? 5;
+  const p384Users = opts.p384Users ?? Math.min(users, 500);
   const now = Date.now();
   console.log(`core: issuing ${users} distinct authentication certificates …`);
   const roots = makeRoots(now);
@@ -76,7 +152,8 @@ export async function benchCore(opts: { users?: number; rounds?: number } = {}):
     if (v.verdict.status !== 'valid') throw new Error('unexpected verdict');
   });
 
-  const rows = [ours, cached, floor, cryptoOnly, x509];
+  const p384 = benchP384(p384Users, rounds, now);
+  const rows = [ours, cached, floor, cryptoOnly, x509, ...p384.rows];
   printTable(rows);
   // The limit: OpenSSL's own RSA-2048 verify rate on this machine, in the same run.
   const ssl1 = opensslVerify(1);
@@ -89,6 +166,12 @@ export async function benchCore(opts: { users?: number; rounds?: number } = {}):
     // A fresh certificate needs 2 verifies, a cached path 1: fractions of what OpenSSL allows.
     oursVsOpenssl1Core: ours.median / (ssl1 / 2),
     cachedVsOpenssl1Core: cached.median / ssl1,
+    // The next-generation card beside today's, same run, same thread.
+    p384FreshVsRsaFresh: p384.rows[0].median / ours.median,
+    p384CachedVsRsaCached: p384.rows[1].median / cached.median,
+    p384VsCryptoFloor: p384.rows[0].median / p384.rows[2].median,
+    p384VsOpenssl1Core: p384.rows[0].median / (p384.openssl / 2),
+    p384CachedVsOpenssl1Core: p384.rows[1].median / p384.openssl,
   };
   console.log(`ratio ours / crypto floor for the same work:              ${ratios.oursVsCryptoFloor.toFixed(2)}`);
   console.log(`ratio ours / (crypto.verify ÷ 2, the two-verify ceiling): ${ratios.oursVsCryptoCeiling.toFixed(2)}`);
@@ -96,13 +179,18 @@ export async function benchCore(opts: { users?: number; rounds?: number } = {}):
   console.log(
     `ratio ours / OpenSSL 1-core limit (2 verifies):          ${ratios.oursVsOpenssl1Core.toFixed(2)}; path cached / (1 verify): ${ratios.cachedVsOpenssl1Core.toFixed(2)}`,
   );
+  console.log(`openssl speed ecdsap384 verify: ${Math.round(p384.openssl).toLocaleString('en-US')}/s on 1 core`);
+  console.log(
+    `P-384 / RSA-2048: fresh ${ratios.p384FreshVsRsaFresh.toFixed(3)}, path cached ${ratios.p384CachedVsRsaCached.toFixed(3)}; P-384 ours / crypto floor ${ratios.p384VsCryptoFloor.toFixed(2)}; / OpenSSL 1-core limit: fresh ${ratios.p384VsOpenssl1Core.toFixed(2)}, cached ${ratios.p384CachedVsOpenssl1Core.toFixed(2)}`,
+  );
   const result = {
     benchmark: 'core',
     machine: machine(),
     users,
     rounds,
     measurements: rows,
-    openssl: { verify1: ssl1, verify2: ssl2 },
+    p384Users,
+    openssl: { verify1: ssl1, verify2: ssl2, ecdsaP384Verify1: p384.openssl },
     ratios,
     at: new Date().toISOString(),
   };

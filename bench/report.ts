@@ -84,7 +84,7 @@ export function writeReport(): string {
     out.push(
       '## Core (one thread)',
       '',
-      `5,000 distinct authentication certificates, parse + profile + path + two RSA verifies, ${core[0].rounds} rounds each run.`,
+      `5,000 distinct authentication certificates, parse + profile + path + two RSA verifies, ${core[0].rounds} rounds each run; then ${core[0].p384Users ?? 'no'} ECDSA P-384 ones (the next-generation card, SHA-384) the same way.`,
       '',
     );
     out.push('| figure | value |', '|---|---|');
@@ -113,6 +113,25 @@ export function writeReport(): string {
       out.push(
         `| ours with the path cached ÷ OpenSSL 1-core limit (1 verify) | ${spread(
           core.map((r) => r.ratios.cachedVsOpenssl1Core),
+          2,
+        )} |`,
+      );
+    }
+    if (core[0].ratios.p384FreshVsRsaFresh !== undefined) {
+      out.push(
+        `| OpenSSL \`speed ecdsap384\` verify, 1 core (same run) | ${spread(core.map((r) => r.openssl.ecdsaP384Verify1))}/s |`,
+        `| P-384 ÷ RSA-2048, fresh certificate / path cached | ${spread(
+          core.map((r) => r.ratios.p384FreshVsRsaFresh),
+          3,
+        )} / ${spread(
+          core.map((r) => r.ratios.p384CachedVsRsaCached),
+          3,
+        )} |`,
+        `| P-384 ours ÷ OpenSSL 1-core limit, fresh (2 verifies) / cached (1) | ${spread(
+          core.map((r) => r.ratios.p384VsOpenssl1Core),
+          2,
+        )} / ${spread(
+          core.map((r) => r.ratios.p384CachedVsOpenssl1Core),
           2,
         )} |`,
       );

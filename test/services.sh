@@ -2,11 +2,11 @@
 # What the test suites need on this machine, installed and started when missing (npm test runs
 # this first, through test/global-setup.ts): Redis at 127.0.0.1:6379, PostgreSQL at
 # 127.0.0.1:5432 with a superuser role for the current user, Debian's prometheus and
-# redis-server binaries, and the PC/SC stack for the card suites: pcscd with vsmartcard's vpcd
-# driver (virtual readers "Virtual PCD 00 00" / "00 01" a virtual card connects to on
-# 127.0.0.1:35963 / 35964), OpenSC (the independent JPKI implementation the card tests compare
-# with) and the PC/SC headers the npm binding builds against. A suite that still cannot reach
-# them fails; none skips.
+# redis-server binaries, openssl (the differential suite's independent verifier), and the PC/SC
+# stack for the card suites: pcscd with vsmartcard's vpcd driver (virtual readers "Virtual PCD 00
+# 00" / "00 01" a virtual card connects to on 127.0.0.1:35963 / 35964), OpenSC (the independent
+# JPKI implementation the card tests compare with) and the PC/SC headers the npm binding builds
+# against. A suite that still cannot reach them fails; none skips.
 set -euo pipefail
 
 apt_install() {
@@ -19,6 +19,7 @@ missing=""
 command -v redis-server >/dev/null 2>&1 || missing="$missing redis-server"
 command -v prometheus >/dev/null 2>&1 || missing="$missing prometheus"
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing="$missing postgresql"
+command -v openssl >/dev/null 2>&1 || missing="$missing openssl"
 command -v pcscd >/dev/null 2>&1 || missing="$missing pcscd"
 [ -e /usr/lib/pcsc/drivers/serial/libifdvpcd.so ] || missing="$missing vsmartcard-vpcd"
 command -v pkcs15-tool >/dev/null 2>&1 || missing="$missing opensc"

@@ -1,6 +1,7 @@
 // Pool worker: decode → core → encode. Anchors are parsed once per thread (their keys are cached
 // on the certificate objects); the revocation set is mapped from shared memory when a task brings
-// a new version, which also drops the path cache (cached paths carry revocation results).
+// a new version. Cached paths record the set they were checked against and the core re-checks
+// their revocation under a newer one (core/verify.ts), so a swap keeps the parsed paths.
 import { workerData } from 'node:worker_threads';
 import { parseCertificate } from '../src/core/certificate.js';
 import { CertificatePool } from '../src/core/cert-pool.js';
@@ -31,12 +32,12 @@ let set: RevocationSet | null = null;
 function context(task: VerifyTask): VerifyContext {
   if (task.revocation && task.revocation.version !== set?.version) {
     set = RevocationSet.fromData(task.revocation);
-    lru.clear();
   }
   const snapshot = set; // every item of the task sees this one set
   return {
     anchors,
     allowTestHierarchy: setup.allowTestHierarchy,
+    acceptEcdsa: setup.acceptEcdsa,
     revocation: task.revocation && snapshot ? new IndexRevocationChecker(() => snapshot, { graceMs: setup.graceMs }) : undefined,
     pathCache,
   };

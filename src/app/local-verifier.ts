@@ -8,7 +8,6 @@ import type { ItemResult, VerifyItem } from '../verifier/messages.js';
 import { VerifierPool } from '../pool/verifier-pool.js';
 import type { CrlFeed } from '../crl-feed/feed.js';
 import { startCrlFeed } from '../crl-feed/start-feed.js';
-import { loadTrustStore } from './trust-store.js';
 import { randomBytes } from 'node:crypto';
 import { fingerprint, type Certificate } from '../core/certificate.js';
 import { NONCE_LENGTH } from '../core/ocsp-request.js';
@@ -17,6 +16,8 @@ import { keyIdOf } from '../core/revocation-set.js';
 import { settleOcsp } from '../core/revocation-plan.js';
 import { OcspClient, type OcspClientOptions } from '../ocsp/client.js';
 import { HttpTransport } from '../ocsp/transport.js';
+import { logTrust, loadTrustStore } from './trust-store.js';
+import { describeTrustAnchors, type TrustReport } from '../core/trust-anchors.js';
 import type { CrlSourceStatus, Verifier, VerifierGauges } from '../verifier/verifier.js';
 
 export class LocalVerifier implements Verifier {
@@ -25,6 +26,8 @@ export class LocalVerifier implements Verifier {
     readonly feed: CrlFeed | null,
     readonly ocsp: OcspClient,
     readonly anchors: number,
+    /** The root generations loaded, for the operator (GET /v1/operator/trust). */
+    readonly trust: TrustReport,
     /** The configured CRL sources: the bounded label set of the per-source failure gauge. */
     private readonly sources: readonly string[],
     private readonly metrics: Metrics,
@@ -32,7 +35,8 @@ export class LocalVerifier implements Verifier {
 
   static async start(config: Config, metrics: Metrics, logger: Logger, clock: () => number): Promise<LocalVerifier> {
     const anchors = loadTrustStore(config.trust.roots);
-    logger.info({ anchors: anchors.size }, 'trust store loaded');
+    const trust = describeTrustAnchors(anchors.certificates(), clock());
+    logTrust(trust, logger);
     const pool = new VerifierPool(
       {
         threads: config.pool.threads,
@@ -43,6 +47,7 @@ export class LocalVerifier implements Verifier {
         setup: {
           trust: anchors.certificates().map((c) => c.der),
           allowTestHierarchy: config.trust.allowTestHierarchy,
+          acceptEcdsa: config.trust.acceptEcdsa,
           graceMs: config.crl.graceSec * 1000,
           pathCacheSize: config.pool.pathCacheSize,
         },
@@ -62,7 +67,7 @@ export class LocalVerifier implements Verifier {
       observer: metrics.ocspObserver(),
     });
     if (config.ocsp.url) metrics.ocspResponders([new URL(config.ocsp.url).host]);
-    return new LocalVerifier(pool, feed, ocsp, anchors.size, config.crl.sources, metrics);
+    return new LocalVerifier(pool, feed, ocsp, anchors.size, trust, config.crl.sources, metrics);
   }
 
   async verify(item: VerifyItem): Promise<ItemResult> {

@@ -14,6 +14,8 @@ import type { Config } from '../config/config.js';
 import { buildApp } from '../http/server.js';
 import { Metrics } from '../ops/metrics.js';
 import { LocalVerifier } from './local-verifier.js';
+import { loadTrustStore, logTrust } from './trust-store.js';
+import { describeTrustAnchors, type TrustReport } from '../core/trust-anchors.js';
 import { redisClient, whenReady, type RedisClient } from '../redis/connection.js';
 import { QueueDispatcher, QueueError } from '../queue/dispatcher.js';
 import { redisKeys } from '../redis/keys.js';
@@ -139,7 +141,12 @@ async function build(config: Config, opts: ServiceOptions, logger: Logger, stack
     return reasons;
   };
 
-  const app = buildApp({ config, verifier, bulk, platform, present, relay, challenges, metrics, logger, storesNotReady, clock });
+  // The root generations this node answers for: loaded by its verifier, or in queue mode read from
+  // the same configured roots the workers load (each worker logs its own at start).
+  let trust: TrustReport;
+  if (local) trust = local.trust;
+  else logTrust((trust = describeTrustAnchors(loadTrustStore(config.trust.roots).certificates(), clock())), logger);
+  const app = buildApp({ config, verifier, bulk, platform, present, relay, challenges, metrics, logger, storesNotReady, clock, trust });
   stack.defer('http', () => app.close()); // first to close: stops accepting, in-flight requests complete
   const url = await listenUrl(app, config.host, config.port);
   logger.info({ url, mode: config.mode, threads: local ? config.pool.threads : 0 }, 'listening');

@@ -49,8 +49,10 @@ function timeFlag(f: Flags, k: string): number {
   return t;
 }
 const HASHES: readonly HashName[] = ['sha256', 'sha384', 'sha512'];
-function hashFlag(f: Flags): HashName {
-  const h = str(f, 'hash') ?? 'sha256';
+/** --hash, or undefined: the key decides (SHA-256 for RSA cards, SHA-384 for ECDSA P-384 ones). */
+function hashFlag(f: Flags): HashName | undefined {
+  const h = str(f, 'hash');
+  if (h === undefined) return undefined;
   if (!HASHES.includes(h as HashName)) throw new UsageError(`--hash must be one of ${HASHES.join(', ')}`);
   return h as HashName;
 }
@@ -77,6 +79,8 @@ async function pkiCmd(argv: string[]): Promise<number> {
     auth: { type: 'string' },
     signing: { type: 'string' },
     test: { type: 'string' },
+    'ecdsa-auth': { type: 'string' },
+    'ecdsa-signing': { type: 'string' },
     pool: { type: 'string' },
     seed: { type: 'string' },
     now: { type: 'string' },
@@ -118,6 +122,8 @@ async function pkiCmd(argv: string[]): Promise<number> {
     authUsers: int(flags, 'auth', 1000),
     signingUsers: int(flags, 'signing', 200),
     testUsers: int(flags, 'test', 10),
+    ecdsaAuthUsers: int(flags, 'ecdsa-auth', 0),
+    ecdsaSigningUsers: int(flags, 'ecdsa-signing', 0),
     poolSize: Math.max(1, int(flags, 'pool', 8)),
     seed: int(flags, 'seed', 1),
     ocspUrl: str(flags, 'ocsp-url'),
@@ -243,8 +249,8 @@ async function cardCmd(argv: string[]): Promise<number> {
   if (sub === 'virtual') return cardVirtualCmd(flags);
   if (sub !== 'sign' && sub !== 'cert') throw new UsageError('expected "card read", "card sign", "card cert" or "card virtual"');
   if (sub === 'sign' && str(flags, 'dir') === undefined) {
-    // No PKI folder: the card in the reader signs.
-    const hash = hashFlag(flags);
+    // No PKI folder: the card in the reader signs (an RSA card today: a DigestInfo, SHA-256 unless --hash).
+    const hash = hashFlag(flags) ?? 'sha256';
     if (str(flags, 'digest')) return cardSignCmd(flags, hash, { digest: hexFlag(flags, 'digest') });
     return cardSignCmd(flags, hash, { data: str(flags, 'data-file') ? readDataFile(need(flags, 'data-file')) : hexFlag(flags, 'challenge') });
   }
@@ -260,7 +266,7 @@ async function cardCmd(argv: string[]): Promise<number> {
   const hash = hashFlag(flags);
   const key = pki.keys[holder.key];
   let sig: Uint8Array;
-  if (str(flags, 'digest')) sig = cardSignDigest(key, hash, hexFlag(flags, 'digest'));
+  if (str(flags, 'digest')) sig = cardSignDigest(key, hash ?? (key.asymmetricKeyType === 'ec' ? 'sha384' : 'sha256'), hexFlag(flags, 'digest'));
   else if (str(flags, 'data-file')) sig = cardSign(key, readFileSync(need(flags, 'data-file')), hash);
   else sig = cardSign(key, hexFlag(flags, 'challenge'), hash);
   console.log(Buffer.from(sig).toString('base64'));
@@ -281,6 +287,7 @@ async function verifyCmd(argv: string[]): Promise<number> {
     hash: { type: 'string' },
     at: { type: 'string' },
     'allow-test': { type: 'boolean' },
+    'accept-ecdsa': { type: 'boolean' },
     crl: { type: 'string', multiple: true },
     'soft-fail': { type: 'boolean' },
     'no-revocation': { type: 'boolean' },
@@ -294,6 +301,7 @@ async function verifyCmd(argv: string[]): Promise<number> {
   const ctx: VerifyContext = {
     anchors,
     allowTestHierarchy: flags['allow-test'] === true,
+    acceptEcdsa: flags['accept-ecdsa'] === true,
     revocation: crlPaths.length ? crlChecker(crlPaths, anchors.certificates()) : undefined,
     revocationPolicy: flags['soft-fail'] ? 'soft-fail' : 'hard-fail',
   };

@@ -24,8 +24,9 @@ Commands:
   client pay … --method credit|debit|atm --amount N [--card-ref ID] [--pin PIN --pin-key KEY]
                                            link the holder to cards; pay with the My Number Card
   demo                                     make a demo PKI and CRLs; show valid / revoked / tampered / wrong-type verdicts
-  pki init --dir D [--auth N] [--signing N] [--test N] [--pool K] [--seed S] [--now ISO] [--ocsp-url URL]
-                                           write a simulated J-LIS PKI (roots, holders, keys) into D; the holders'
+  pki init --dir D [--auth N] [--signing N] [--test N] [--ecdsa-auth N] [--ecdsa-signing N] [--pool K] [--seed S] [--now ISO] [--ocsp-url URL]
+                                           write a simulated J-LIS PKI (roots, holders, keys) into D; --ecdsa-*:
+                                           holders of the ECDSA P-384 generation (next-generation card); the holders'
                                            certificates name URL as their OCSP responder (default http://127.0.0.1:8091/)
   pki crl --dir D [--entries N] [--revoke ID:REASON,...] [--now ISO]
                                            publish partitioned CRLs for D's holders into D/crl (rotates on repeat)
@@ -39,8 +40,9 @@ Commands:
   pki serve --dir D [--port 8089] [--host 127.0.0.1] [--rotate-every SECONDS] [--ocsp-port 8091]
                                            serve D/crl over HTTP with ETags (the simulated J-LIS distribution point);
                                            with --ocsp-port, its OCSP responder too (as pki ocsp serve)
-  card sign --dir D --holder ID (--challenge HEX | --data-file F | --digest HEX) [--hash sha256]
-                                           sign as the card does; prints the signature in base64
+  card sign --dir D --holder ID (--challenge HEX | --data-file F | --digest HEX) [--hash H]
+                                           sign as the card does (RSA: SHA-256, ECDSA P-384: SHA-384 unless
+                                           --hash); prints the signature in base64
   card cert --dir D --holder ID            print the holder's certificate (PEM), as read from the card
   reader list                              PC/SC readers, and the ATR of the card in each
   card read [--reader NAME] [--signing] [--pin-stdin] [--extended]
@@ -55,7 +57,8 @@ Commands:
                                            print the verdict as JSON (the API's shape); exit 0 only when valid.
                                            With --crl (files or folders), revocation is checked; stale or missing
                                            CRL data is indeterminate unless --soft-fail. Without either, a valid
-                                           verdict says revocation not_checked and exits 3
+                                           verdict says revocation not_checked and exits 3. --accept-ecdsa:
+                                           accept the ECDSA P-384 generation (next-generation card)
   limbo FILE [--exceptions FILE|none] [--include-webpki]
                                            run x509-limbo cases; one JSON line per case and a summary
   pkits DIR                                run NIST PKITS from DIR (certs/, crls/)

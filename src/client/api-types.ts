@@ -310,6 +310,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/operator/trust': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Operator tenants only: the J-LIS root generations this node loaded per hierarchy, and what looks missing
+     * @description Root certificates are public. A warning names a hierarchy without roots or a generation loaded for one hierarchy only (J-LIS publishes every generation of both: https://www.jpki.go.jp/ca/index.html). The same report is logged at start.
+     */
+    get: operations['operatorTrust'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/healthz': {
     parameters: {
       query?: never;
@@ -1038,10 +1058,10 @@ export interface operations {
            * @example q3Vb7mX0TzK9aLp2sWn4Eg
            */
           challengeId: string;
-          /** @description RSASSA-PKCS1-v1_5 signature by the card over the challenge, base64 */
+          /** @description signature by the card over the challenge, base64: RSASSA-PKCS1-v1_5, or a DER ECDSA-Sig-Value (P-384 cards) */
           signature: string;
           /**
-           * @description hash the client used (DigestInfo); default sha256
+           * @description hash the client used; default by the card key: sha256 for RSA cards, sha384 for ECDSA P-384 cards (the only hash they accept)
            * @enum {string}
            */
           digestAlgorithm?: 'sha256' | 'sha384' | 'sha512';
@@ -1254,11 +1274,11 @@ export interface operations {
           /** @description the document digest the client computed, base64 (give data or digest) */
           digest?: string;
           /**
-           * @description hash the client used (DigestInfo); default sha256
+           * @description hash the client used; default by the card key: sha256 for RSA cards, sha384 for ECDSA P-384 cards (the only hash they accept)
            * @enum {string}
            */
           digestAlgorithm?: 'sha256' | 'sha384' | 'sha512';
-          /** @description RSASSA-PKCS1-v1_5 signature by the card, base64 */
+          /** @description signature by the card, base64: RSASSA-PKCS1-v1_5, or a DER ECDSA-Sig-Value (P-384 cards) */
           signature: string;
           /**
            * Format: date-time
@@ -1478,10 +1498,10 @@ export interface operations {
                  * @example q3Vb7mX0TzK9aLp2sWn4Eg
                  */
                 challengeId: string;
-                /** @description RSASSA-PKCS1-v1_5 signature by the card over the challenge, base64 */
+                /** @description signature by the card over the challenge, base64: RSASSA-PKCS1-v1_5, or a DER ECDSA-Sig-Value (P-384 cards) */
                 signature: string;
                 /**
-                 * @description hash the client used (DigestInfo); default sha256
+                 * @description hash the client used; default by the card key: sha256 for RSA cards, sha384 for ECDSA P-384 cards (the only hash they accept)
                  * @enum {string}
                  */
                 digestAlgorithm?: 'sha256' | 'sha384' | 'sha512';
@@ -1499,11 +1519,11 @@ export interface operations {
                 /** @description the document digest the client computed, base64 (give data or digest) */
                 digest?: string;
                 /**
-                 * @description hash the client used (DigestInfo); default sha256
+                 * @description hash the client used; default by the card key: sha256 for RSA cards, sha384 for ECDSA P-384 cards (the only hash they accept)
                  * @enum {string}
                  */
                 digestAlgorithm?: 'sha256' | 'sha384' | 'sha512';
-                /** @description RSASSA-PKCS1-v1_5 signature by the card, base64 */
+                /** @description signature by the card, base64: RSASSA-PKCS1-v1_5, or a DER ECDSA-Sig-Value (P-384 cards) */
                 signature: string;
                 /**
                  * Format: date-time
@@ -1727,10 +1747,10 @@ export interface operations {
                  * @example q3Vb7mX0TzK9aLp2sWn4Eg
                  */
                 challengeId: string;
-                /** @description RSASSA-PKCS1-v1_5 signature by the card over the challenge, base64 */
+                /** @description signature by the card over the challenge, base64: RSASSA-PKCS1-v1_5, or a DER ECDSA-Sig-Value (P-384 cards) */
                 signature: string;
                 /**
-                 * @description hash the client used (DigestInfo); default sha256
+                 * @description hash the client used; default by the card key: sha256 for RSA cards, sha384 for ECDSA P-384 cards (the only hash they accept)
                  * @enum {string}
                  */
                 digestAlgorithm?: 'sha256' | 'sha384' | 'sha512';
@@ -1748,11 +1768,11 @@ export interface operations {
                 /** @description the document digest the client computed, base64 (give data or digest) */
                 digest?: string;
                 /**
-                 * @description hash the client used (DigestInfo); default sha256
+                 * @description hash the client used; default by the card key: sha256 for RSA cards, sha384 for ECDSA P-384 cards (the only hash they accept)
                  * @enum {string}
                  */
                 digestAlgorithm?: 'sha256' | 'sha384' | 'sha512';
-                /** @description RSASSA-PKCS1-v1_5 signature by the card, base64 */
+                /** @description signature by the card, base64: RSASSA-PKCS1-v1_5, or a DER ECDSA-Sig-Value (P-384 cards) */
                 signature: string;
                 /**
                  * Format: date-time
@@ -2394,10 +2414,10 @@ export interface operations {
            * @example q3Vb7mX0TzK9aLp2sWn4Eg
            */
           challengeId: string;
-          /** @description RSASSA-PKCS1-v1_5 signature by the card over the challenge, base64 */
+          /** @description signature by the card over the challenge, base64: RSASSA-PKCS1-v1_5, or a DER ECDSA-Sig-Value (P-384 cards) */
           signature: string;
           /**
-           * @description hash the client used (DigestInfo); default sha256
+           * @description hash the client used; default by the card key: sha256 for RSA cards, sha384 for ECDSA P-384 cards (the only hash they accept)
            * @enum {string}
            */
           digestAlgorithm?: 'sha256' | 'sha384' | 'sha512';
@@ -2429,11 +2449,11 @@ export interface operations {
             /** @description the document digest the client computed, base64 (give data or digest) */
             digest?: string;
             /**
-             * @description hash the client used (DigestInfo); default sha256
+             * @description hash the client used; default by the card key: sha256 for RSA cards, sha384 for ECDSA P-384 cards (the only hash they accept)
              * @enum {string}
              */
             digestAlgorithm?: 'sha256' | 'sha384' | 'sha512';
-            /** @description RSASSA-PKCS1-v1_5 signature by the card, base64 */
+            /** @description signature by the card, base64: RSASSA-PKCS1-v1_5, or a DER ECDSA-Sig-Value (P-384 cards) */
             signature: string;
             /**
              * Format: date-time
@@ -2705,10 +2725,10 @@ export interface operations {
            * @example q3Vb7mX0TzK9aLp2sWn4Eg
            */
           challengeId: string;
-          /** @description RSASSA-PKCS1-v1_5 signature by the card over the challenge, base64 */
+          /** @description signature by the card over the challenge, base64: RSASSA-PKCS1-v1_5, or a DER ECDSA-Sig-Value (P-384 cards) */
           signature: string;
           /**
-           * @description hash the client used (DigestInfo); default sha256
+           * @description hash the client used; default by the card key: sha256 for RSA cards, sha384 for ECDSA P-384 cards (the only hash they accept)
            * @enum {string}
            */
           digestAlgorithm?: 'sha256' | 'sha384' | 'sha512';
@@ -3344,11 +3364,11 @@ export interface operations {
           /** @description the document digest the client computed, base64 (give data or digest) */
           digest?: string;
           /**
-           * @description hash the client used (DigestInfo); default sha256
+           * @description hash the client used; default by the card key: sha256 for RSA cards, sha384 for ECDSA P-384 cards (the only hash they accept)
            * @enum {string}
            */
           digestAlgorithm?: 'sha256' | 'sha384' | 'sha512';
-          /** @description RSASSA-PKCS1-v1_5 signature by the card, base64 */
+          /** @description signature by the card, base64: RSASSA-PKCS1-v1_5, or a DER ECDSA-Sig-Value (P-384 cards) */
           signature: string;
           /**
            * Format: date-time
@@ -4616,10 +4636,10 @@ export interface operations {
            * @example q3Vb7mX0TzK9aLp2sWn4Eg
            */
           challengeId: string;
-          /** @description RSASSA-PKCS1-v1_5 signature by the card over the challenge, base64 */
+          /** @description signature by the card over the challenge, base64: RSASSA-PKCS1-v1_5, or a DER ECDSA-Sig-Value (P-384 cards) */
           signature: string;
           /**
-           * @description hash the client used (DigestInfo); default sha256
+           * @description hash the client used; default by the card key: sha256 for RSA cards, sha384 for ECDSA P-384 cards (the only hash they accept)
            * @enum {string}
            */
           digestAlgorithm?: 'sha256' | 'sha384' | 'sha512';
@@ -4881,6 +4901,220 @@ export interface operations {
               nextUpdate?: string;
               crlNumber?: string;
             }[];
+          };
+        };
+      };
+      /** @description `bad_request`: a field is missing, of the wrong type or out of range (the message names it) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @example bad_request
+             * @enum {string}
+             */
+            code: 'bad_request';
+            /** @example a field is missing, of the wrong type or out of range (the message names it) */
+            message: string;
+          };
+        };
+      };
+      /** @description `unauthorized`: no API key, or an unknown one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @example unauthorized
+             * @enum {string}
+             */
+            code: 'unauthorized';
+            /** @example no API key, or an unknown one */
+            message: string;
+          };
+        };
+      };
+      /** @description `forbidden`: the tenant may not use this function */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @example forbidden
+             * @enum {string}
+             */
+            code: 'forbidden';
+            /** @example the tenant may not use this function */
+            message: string;
+          };
+        };
+      };
+      /** @description `request_timeout`: the request (headers and body) did not arrive within limits.requestTimeoutMs / limits.headersTimeoutMs; the connection is closed */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @example request_timeout
+             * @enum {string}
+             */
+            code: 'request_timeout';
+            /** @example the request (headers and body) did not arrive within limits.requestTimeoutMs / limits.headersTimeoutMs; the connection is closed */
+            message: string;
+          };
+        };
+      };
+      /** @description `uri_too_long`: the request target is longer than limits.maxUrlBytes (or than the HTTP parser takes) */
+      414: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @example uri_too_long
+             * @enum {string}
+             */
+            code: 'uri_too_long';
+            /** @example the request target is longer than limits.maxUrlBytes (or than the HTTP parser takes) */
+            message: string;
+          };
+        };
+      };
+      /** @description `rate_limited`: the tenant rate limit is reached; retry after the Retry-After delay */
+      429: {
+        headers: {
+          /** @description seconds to wait before retrying */
+          'retry-after'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @example rate_limited
+             * @enum {string}
+             */
+            code: 'rate_limited';
+            /** @example the tenant rate limit is reached; retry after the Retry-After delay */
+            message: string;
+          };
+        };
+      };
+      /** @description `headers_too_large`: the request header fields exceed what the HTTP parser takes (16 KB, Node --max-http-header-size) */
+      431: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @example headers_too_large
+             * @enum {string}
+             */
+            code: 'headers_too_large';
+            /** @example the request header fields exceed what the HTTP parser takes (16 KB, Node --max-http-header-size) */
+            message: string;
+          };
+        };
+      };
+      /** @description `internal`: an unexpected error; the log has the detail (never personal data) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @example internal
+             * @enum {string}
+             */
+            code: 'internal';
+            /** @example an unexpected error; the log has the detail (never personal data) */
+            message: string;
+          };
+        };
+      };
+      /** @description `shutting_down`: the service is draining for shutdown */
+      503: {
+        headers: {
+          /** @description seconds to wait before retrying */
+          'retry-after'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @example shutting_down
+             * @enum {string}
+             */
+            code: 'shutting_down';
+            /** @example the service is draining for shutdown */
+            message: string;
+          };
+        };
+      };
+    };
+  };
+  operatorTrust: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the trust anchors */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description what this process is
+             * @enum {string}
+             */
+            mode: 'embedded' | 'queue' | 'worker';
+            anchors: {
+              /** @enum {string} */
+              hierarchy: 'signing' | 'authentication' | 'test' | 'other';
+              /** @description year the root is valid from (2015, 2019, 2023 …) */
+              generation: number;
+              subject: string;
+              /** @description hex */
+              serial: string;
+              /** @description e.g. RSA 2048, EC P-384 */
+              key: string;
+              /**
+               * Format: date-time
+               * @description start of validity
+               */
+              notBefore: string;
+              /**
+               * Format: date-time
+               * @description end of validity
+               */
+              notAfter: string;
+              expired: boolean;
+              /** @description SHA-256 of the DER, hex */
+              fingerprint: string;
+            }[];
+            /** @description generations loaded per JPKI hierarchy, oldest first */
+            generations: {
+              signing: number[];
+              authentication: number[];
+            };
+            /** @description a hierarchy without roots, a generation loaded for one hierarchy only */
+            warnings: string[];
           };
         };
       };

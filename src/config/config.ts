@@ -360,6 +360,10 @@ const SCHEMA = object('The service configuration.', {
   trust: object('Trust anchors.', {
     roots: strs([], 'Files or folders of JPKI root (CA) certificates: the trust anchors. serve and worker need at least one.'),
     allowTestHierarchy: bool(false, 'Accept certificates of the JPKI test hierarchy (else verdict test_hierarchy).'),
+    acceptEcdsa: bool(
+      false,
+      'Accept certificates of the ECDSA P-384 generation: the next-generation My Number Card (announced 2024: ECDSA P-384 with SHA-384, 10-year certificates). Off: such a certificate gets verdict unsupported_algorithm. Turn it on once J-LIS issues them and their roots are in trust.roots.',
+    ),
   }),
   crl: object('The CRL feed.', {
     sources: strs([], 'CRL files, folders of *.crl files, or http(s) URLs.'),

@@ -1,5 +1,6 @@
 // Contract of the operations routes: the public /healthz, /readyz, /metrics and /openapi.json (the
-// same on an API node and a queue worker's ops port), and the operator's GET /v1/operator/crl.
+// same on an API node and a queue worker's ops port), and the operator's GET /v1/operator/crl and
+// GET /v1/operator/trust.
 import { Type } from 'typebox';
 import { API_KEY, errorResponses, PUBLIC } from './common.js';
 import { IsoTime, StringEnum } from '../verifier/schema-kit.js';
@@ -77,6 +78,45 @@ export const crlRoute = {
         ),
       },
       { additionalProperties: false, description: 'the CRL sources' },
+    ),
+    ...errorResponses(['forbidden']),
+  },
+};
+
+export const trustRoute = {
+  operationId: 'operatorTrust',
+  tags: ['operations'],
+  summary: 'Operator tenants only: the J-LIS root generations this node loaded per hierarchy, and what looks missing',
+  description:
+    'Root certificates are public. A warning names a hierarchy without roots or a generation loaded for one hierarchy only (J-LIS publishes every generation of both: https://www.jpki.go.jp/ca/index.html). The same report is logged at start.',
+  security: API_KEY,
+  response: {
+    200: Type.Object(
+      {
+        mode: Mode,
+        anchors: Type.Array(
+          Type.Object(
+            {
+              hierarchy: StringEnum(['signing', 'authentication', 'test', 'other']),
+              generation: Type.Integer({ description: 'year the root is valid from (2015, 2019, 2023 …)' }),
+              subject: Type.String(),
+              serial: Type.String({ description: 'hex' }),
+              key: Type.String({ description: 'e.g. RSA 2048, EC P-384' }),
+              notBefore: IsoTime('start of validity'),
+              notAfter: IsoTime('end of validity'),
+              expired: Type.Boolean(),
+              fingerprint: Type.String({ description: 'SHA-256 of the DER, hex' }),
+            },
+            { additionalProperties: false },
+          ),
+        ),
+        generations: Type.Object(
+          { signing: Type.Array(Type.Integer()), authentication: Type.Array(Type.Integer()) },
+          { additionalProperties: false, description: 'generations loaded per JPKI hierarchy, oldest first' },
+        ),
+        warnings: Type.Array(Type.String(), { description: 'a hierarchy without roots, a generation loaded for one hierarchy only' }),
+      },
+      { additionalProperties: false, description: 'the trust anchors' },
     ),
     ...errorResponses(['forbidden']),
   },

@@ -5,7 +5,9 @@ import { IsoTime, ref, StringEnum } from '../verifier/schema-kit.js';
 import { ResultSchema } from '../verifier/wire.js';
 
 const HASHES = ['sha256', 'sha384', 'sha512'] as const;
-const DigestAlgorithm = StringEnum(HASHES, { description: 'hash the client used (DigestInfo); default sha256' });
+const DigestAlgorithm = StringEnum(HASHES, {
+  description: 'hash the client used; default by the card key: sha256 for RSA cards, sha384 for ECDSA P-384 cards (the only hash they accept)',
+});
 const CertificateField = Base64('end-entity certificate: base64 DER, or PEM', 'MIIFqDCCBJCgAwIBAgIE…');
 const ChallengeId = Type.String({ pattern: '^[A-Za-z0-9_-]{22}$', description: 'from POST /v1/challenges', examples: ['q3Vb7mX0TzK9aLp2sWn4Eg'] });
 
@@ -13,7 +15,7 @@ export const AuthBody = Type.Object(
   {
     certificate: CertificateField,
     challengeId: ChallengeId,
-    signature: Base64('RSASSA-PKCS1-v1_5 signature by the card over the challenge, base64'),
+    signature: Base64('signature by the card over the challenge, base64: RSASSA-PKCS1-v1_5, or a DER ECDSA-Sig-Value (P-384 cards)'),
     digestAlgorithm: Type.Optional(DigestAlgorithm),
   },
   { additionalProperties: false },
@@ -25,7 +27,7 @@ const signatureFields = {
   data: Type.Optional(Base64('the signed document, base64 (give data or digest)')),
   digest: Type.Optional(Base64('the document digest the client computed, base64 (give data or digest)')),
   digestAlgorithm: Type.Optional(DigestAlgorithm),
-  signature: Base64('RSASSA-PKCS1-v1_5 signature by the card, base64'),
+  signature: Base64('signature by the card, base64: RSASSA-PKCS1-v1_5, or a DER ECDSA-Sig-Value (P-384 cards)'),
   at: Type.Optional(IsoTime('verify as of this time (e.g. the signing time); default now')),
 };
 export const SignatureBody = Type.Object(signatureFields, { additionalProperties: false });

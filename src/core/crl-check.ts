@@ -3,11 +3,12 @@
 // The JPKI hot path uses the index (revocation.ts); this checker serves conformance suites and
 // small PKIs, and is the reference the index is measured against.
 import type { Certificate } from './certificate.js';
-import { bytesEqual, DerReader } from './der.js';
+import { bytesEqual } from './der.js';
+import { distributionPointNames, idpNames } from './distribution-point.js';
 import { crlNumberValue, type ParsedCrl } from './crl.js';
 import { KeyUsage, type DistributionPoint } from './extensions.js';
 import type { GeneralName } from './general-name.js';
-import { childName, formatName, readRdn, type Name } from './name.js';
+import { formatName, type Name } from './name.js';
 import type { CertificatePool } from './cert-pool.js';
 import { validatePath, type RevocationChecker } from './path.js';
 import { reasonName } from './revocation-lookup.js';
@@ -26,19 +27,6 @@ export interface CrlSetOptions {
 }
 
 type Dp = { names: GeneralName[] | null; reasons: number | null; crlIssuer: GeneralName[] | null };
-
-function relativeTo(raw: Uint8Array, parent: Name): Name {
-  const r = new DerReader(raw);
-  const set = r.enter(r.next());
-  return childName(parent, readRdn(set));
-}
-
-/** Names of a distribution point, relative names made absolute against `issuer`. */
-function dpNames(full: GeneralName[] | null, relative: Uint8Array | null, issuer: Name): GeneralName[] | null {
-  if (full) return full;
-  if (relative) return [{ kind: 'dir', name: relativeTo(relative, issuer) }];
-  return null;
-}
 
 function sameGeneralName(a: GeneralName, b: GeneralName): boolean {
   if (a.kind !== b.kind) return false;
@@ -62,10 +50,15 @@ function crlIssuerNames(dp: Dp): Name[] {
   return (dp.crlIssuer ?? []).flatMap((n) => (n.kind === 'dir' ? [n.name] : []));
 }
 
+/** Checkers made so far: each holds a fixed set of CRLs, so its number names its data. */
+let made = 0;
+
 export class CrlSetChecker implements RevocationChecker {
   private readonly complete: ParsedCrl[];
   private readonly deltas: ParsedCrl[];
   private readonly signerCache = new Map<ParsedCrl, Certificate | null>();
+  /** The CRLs are fixed at construction: one version per checker (RevocationChecker.dataVersion). */
+  readonly dataVersion = `crl-set.${++made}`;
 
   constructor(
     crls: readonly ParsedCrl[],
@@ -78,7 +71,7 @@ export class CrlSetChecker implements RevocationChecker {
 
   check(cert: Certificate, issuer: Certificate, time: number): RevocationStatus {
     const dps: Dp[] = cert.extensions.crlDistributionPoints?.map((d: DistributionPoint) => ({
-      names: dpNames(d.fullName, d.relativeName, cert.issuer),
+      names: distributionPointNames(d, cert.issuer),
       reasons: d.reasons,
       crlIssuer: d.crlIssuer,
     })) ?? [{ names: null, reasons: null, crlIssuer: null }];
@@ -134,12 +127,12 @@ export class CrlSetChecker implements RevocationChecker {
       return false; // §6.3.3 (b)(1): without cRLIssuer, the CRL issuer is the certificate issuer
     }
     if (!idp) return true;
-    const idpNames = dpNames(idp.fullName, idp.relativeName, crl.issuer);
-    if (idpNames) {
+    const scope = idpNames(idp, crl.issuer);
+    if (scope) {
       if (dp.names) {
-        if (!anyCommon(idpNames, dp.names)) return false;
+        if (!anyCommon(scope, dp.names)) return false;
       } else if (dp.crlIssuer) {
-        if (!anyCommon(idpNames, dp.crlIssuer)) return false;
+        if (!anyCommon(scope, dp.crlIssuer)) return false;
       } else return false;
     }
     const isCA = cert.extensions.basicConstraints?.ca ?? false;
@@ -154,6 +147,9 @@ export class CrlSetChecker implements RevocationChecker {
     if (crl.hasCriticalEntryExtension) return false; // §5.3: unprocessable critical entry extension
     if (crl.version === 2 && crl.crlNumber === null) return false; // §5.2.3: cRLNumber is mandatory
     if (crl.nextUpdate !== null && crl.nextUpdate < time) return false; // stale
+    // Issued after the validation time: not evidence about that time (the feed's loader refuses
+    // such a CRL too, as crl_not_yet_valid).
+    if (crl.thisUpdate > time) return false;
     return true;
   }
 

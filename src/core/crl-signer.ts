@@ -5,8 +5,8 @@ import { bytesEqual } from './der.js';
 import type { CrlInfo } from './crl.js';
 import type { CrlRejection } from './crl-rejections.js';
 import { formatName } from './name.js';
-import { verifyData, verifyRsaPkcs1Digest, certificateKey } from './signature.js';
-import { resolveSignatureAlgorithm, AlgorithmError } from './algorithms.js';
+import { certificateKey, checkData, checkDigest, type SignatureCheck } from './signature.js';
+import { resolveSignatureAlgorithm, AlgorithmError, type SignatureScheme } from './algorithms.js';
 import { KeyUsage } from './extensions.js';
 
 /** Which anchor signed a CRL: candidates by name, key identifier first, then signature. */
@@ -30,25 +30,36 @@ export function findCrlSigner(info: CrlInfo, anchors: readonly Certificate[]): {
           Number(!!a.extensions.subjectKeyId && bytesEqual(a.extensions.subjectKeyId, aki)),
       )
     : named;
+  let malformed = false;
   for (const cand of ordered) {
     if (aki && cand.extensions.subjectKeyId && !bytesEqual(cand.extensions.subjectKeyId, aki)) continue;
-    if (verifyCrlSignature(info, cand, scheme)) {
+    const check = crlSignatureCheck(info, cand, scheme);
+    if (check === 'valid') {
       const ku = cand.extensions.keyUsage;
       if (ku !== null && !(ku & KeyUsage.cRLSign)) return { rejection: 'crl_issuer_not_allowed', detail: 'CRL signer lacks cRLSign' };
       return { signer: cand };
     }
+    malformed ||= check === 'malformed';
   }
+  if (malformed) return { rejection: 'malformed_crl', detail: 'CRL signature value is not a well-formed ECDSA-Sig-Value' };
   return { rejection: 'crl_signature_invalid', detail: `CRL signature does not verify under any key named ${formatName(info.issuer)}` };
 }
 
 export function verifyCrlSignature(info: CrlInfo, signer: Certificate, scheme = resolveSignatureAlgorithm(info.signatureAlgorithm)): boolean {
+  return crlSignatureCheck(info, signer, scheme) === 'valid';
+}
+
+/** RSA PKCS#1 and ECDSA CRLs are checked from the digest the parser computed as it streamed;
+ *  other schemes from the TBS bytes it kept. */
+function crlSignatureCheck(info: CrlInfo, signer: Certificate, scheme: SignatureScheme): SignatureCheck {
   let key;
   try {
     key = certificateKey(signer);
   } catch {
-    return false;
+    return 'invalid';
   }
-  if (scheme.kind === 'rsa-pkcs1' && info.tbsDigest) return verifyRsaPkcs1Digest(key, scheme.hash, info.tbsDigest.digest, info.signature);
-  if (!info.tbs) return false;
-  return verifyData(scheme, key, info.tbs, info.signature);
+  if ((scheme.kind === 'rsa-pkcs1' || scheme.kind === 'ecdsa') && info.tbsDigest?.hash === scheme.hash)
+    return checkDigest(scheme, key, info.tbsDigest.digest, info.signature);
+  if (!info.tbs) return 'invalid';
+  return checkData(scheme, key, info.tbs, info.signature);
 }

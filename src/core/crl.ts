@@ -33,6 +33,33 @@ export const CRL_EXT = {
   certificateIssuer: '2.5.29.29',
 } as const;
 
+/**
+ * Criticality RFC 5280 fixes for the CRL and CRL entry extensions this parser reads: true = MUST
+ * be critical, false = MUST NOT be. A CRL that breaks it is malformed (unusable, so the status it
+ * would give stays undetermined). issuerAltName (§5.2.2, SHOULD be non-critical) may be either.
+ */
+export const CRL_EXTENSION_CRITICALITY: Readonly<Record<string, { critical: boolean; rule: string }>> = {
+  [EXT.authorityKeyIdentifier]: { critical: false, rule: 'RFC 5280 §5.2.1' },
+  [CRL_EXT.cRLNumber]: { critical: false, rule: 'RFC 5280 §5.2.3' },
+  [CRL_EXT.deltaCRLIndicator]: { critical: true, rule: 'RFC 5280 §5.2.4' },
+  [CRL_EXT.issuingDistributionPoint]: { critical: true, rule: 'RFC 5280 §5.2.5' },
+  [EXT.freshestCRL]: { critical: false, rule: 'RFC 5280 §5.2.6' },
+  [EXT.authorityInfoAccess]: { critical: false, rule: 'RFC 5280 §5.2.7' },
+};
+export const CRL_ENTRY_EXTENSION_CRITICALITY: Readonly<Record<string, { critical: boolean; rule: string }>> = {
+  [CRL_EXT.reasonCode]: { critical: false, rule: 'RFC 5280 §5.3.1' },
+  [CRL_EXT.invalidityDate]: { critical: false, rule: 'RFC 5280 §5.3.2' },
+  [CRL_EXT.certificateIssuer]: { critical: true, rule: 'RFC 5280 §5.3.3' },
+  [CRL_EXT.holdInstructionCode]: { critical: false, rule: 'RFC 3280 §5.3.2' },
+};
+
+function checkCriticality(table: typeof CRL_EXTENSION_CRITICALITY, oid: string, critical: boolean): void {
+  const want = table[oid];
+  if (want && want.critical !== critical) {
+    throw new CrlError('malformed_crl', `extension ${oid} must ${want.critical ? '' : 'not '}be critical (${want.rule})`);
+  }
+}
+
 /** CRLReason (RFC 5280 §5.3.1) by code; 7 is unassigned. */
 export const REASONS = [
   'unspecified',
@@ -324,7 +351,8 @@ export class CrlParser {
     this.hasher?.update(part);
     if (this.keepTbs) {
       this.tbsKept += part.length;
-      if (this.tbsKept > MAX_BUFFERED_TBS) throw new CrlError('crl_too_large', 'CRL too large for its signature algorithm (only RSA PKCS#1 CRLs stream)');
+      if (this.tbsKept > MAX_BUFFERED_TBS)
+        throw new CrlError('crl_too_large', 'CRL too large for its signature algorithm (only RSA PKCS#1 and ECDSA CRLs stream)');
       this.tbsParts.push(part.slice());
     }
     this.hashedTo = upto;
@@ -392,8 +420,8 @@ export class CrlParser {
       this.hashName = h;
       this.hasher = createHash(h);
     }
-    // RSA PKCS#1 is checked from the digest; every other scheme needs the bytes themselves.
-    this.keepTbs = scheme?.kind !== 'rsa-pkcs1';
+    // RSA PKCS#1 and ECDSA are checked from the digest; every other scheme needs the bytes themselves.
+    this.keepTbs = scheme?.kind !== 'rsa-pkcs1' && scheme?.kind !== 'ecdsa';
   }
 
   /** One revoked entry, walked inline: no DerReader, no allocation on the common path. */
@@ -497,6 +525,7 @@ export class CrlParser {
       ex.done();
       if (seen.has(oid)) throw new DerError('bad_value', `duplicate entry extension ${oid}`, this.base + p);
       seen.add(oid);
+      checkCriticality(CRL_ENTRY_EXTENSION_CRITICALITY, oid, critical);
       const vr = new DerReader(value);
       if (oid === CRL_EXT.reasonCode) {
         const e = vr.expect(Tag.ENUMERATED, 'reasonCode');
@@ -533,6 +562,7 @@ export class CrlParser {
       ex.done();
       if (seen.has(oid)) throw new DerError('bad_value', `duplicate CRL extension ${oid}`, 0);
       seen.add(oid);
+      checkCriticality(CRL_EXTENSION_CRITICALITY, oid, critical);
       const vr = new DerReader(value);
       switch (oid) {
         case CRL_EXT.cRLNumber:

@@ -5,7 +5,7 @@ import { OID } from './algorithms.js';
 import type { Certificate } from './certificate.js';
 import { EXT, KeyUsage } from './extensions.js';
 import { nameValues } from './name.js';
-import { rsaKeyFacts } from './signature.js';
+import { ecCurveOf, rsaKeyFacts } from './signature.js';
 import { decodeString } from './name.js';
 import { Tag } from './der.js';
 
@@ -148,28 +148,75 @@ export function basicFourInfo(cert: Certificate): BasicFourInfo {
   };
 }
 
-/** Profile rules for an end-entity certificate of `kind`: null when it conforms, else why not. */
-export function checkProfile(cert: Certificate, kind: Purpose): string | null {
-  if (cert.spki.algorithm.oid !== OID.rsaEncryption) return 'key is not RSA';
-  let facts;
-  try {
-    facts = rsaKeyFacts(cert.spki.publicKey);
-  } catch (err) {
-    return (err as Error).message;
+/** The key generations of JPKI end-entity certificates: RSA-2048 signed with
+ *  sha256WithRSAEncryption (cards to date), and ECDSA P-384 signed with ecdsa-with-SHA384 (the
+ *  next-generation card the digital agency announced in 2024; 10-year certificates). */
+export type KeyGeneration = 'rsa-2048' | 'ecdsa-p384';
+
+/** A broken profile rule: the verdict code it earns and what broke it. */
+export interface ProfileFinding {
+  readonly code: 'jpki_profile_violation' | 'unsupported_algorithm' | 'weak_key';
+  readonly detail: string;
+}
+
+const violation = (detail: string): ProfileFinding => ({ code: 'jpki_profile_violation', detail });
+
+/** The key generation a certificate belongs to, or why it belongs to none. */
+export function keyGeneration(cert: Certificate): KeyGeneration | ProfileFinding {
+  const alg = cert.spki.algorithm.oid;
+  if (alg === OID.rsaEncryption) {
+    let facts;
+    try {
+      facts = rsaKeyFacts(cert.spki.publicKey);
+    } catch (err) {
+      return violation((err as Error).message);
+    }
+    if (facts.modulusBits !== 2048) return violation(`RSA key of ${facts.modulusBits} bits, not 2048`);
+    if (facts.exponent !== 65537) return violation('RSA exponent is not 65537');
+    if (cert.signatureAlgorithm.oid !== OID.sha256WithRSA) return violation('not signed with sha256WithRSAEncryption');
+    return 'rsa-2048';
   }
-  if (facts.modulusBits !== 2048) return `RSA key of ${facts.modulusBits} bits, not 2048`;
-  if (facts.exponent !== 65537) return 'RSA exponent is not 65537';
-  if (cert.signatureAlgorithm.oid !== OID.sha256WithRSA) return 'not signed with sha256WithRSAEncryption';
-  if (cert.version !== 3) return 'not an X.509 v3 certificate';
+  if (alg === OID.ecPublicKey) {
+    const curve = ecCurveOf(cert.spki);
+    // P-256 is a smaller key of the same kind; any other curve (or explicit parameters) is not one
+    // this profile knows.
+    if (curve === OID.p256) return { code: 'weak_key', detail: 'EC key on P-256: the JPKI profile requires P-384' };
+    if (curve !== OID.p384) return { code: 'unsupported_algorithm', detail: `EC key on ${curve ?? 'explicit parameters'}: the JPKI profile requires P-384` };
+    if (cert.signatureAlgorithm.oid !== OID.ecdsaSha384) {
+      return { code: 'unsupported_algorithm', detail: `ECDSA P-384 certificate signed with ${cert.signatureAlgorithm.oid}, not ecdsa-with-SHA384` };
+    }
+    return 'ecdsa-p384';
+  }
+  return { code: 'unsupported_algorithm', detail: `key algorithm ${alg} is neither RSA-2048 nor ECDSA P-384` };
+}
+
+/** The issuing root must be of its certificate's generation: an ECDSA P-384 certificate under a
+ *  root on a smaller curve would be only as strong as that root. RSA roots are held to 2048 bits
+ *  at key import (signature.ts). */
+export function checkIssuerGeneration(root: Certificate, generation: KeyGeneration): ProfileFinding | null {
+  if (generation !== 'ecdsa-p384') return null;
+  const curve = ecCurveOf(root.spki);
+  if (curve === OID.p384) return null;
+  return {
+    code: curve === OID.p256 ? 'weak_key' : 'unsupported_algorithm',
+    detail: `ECDSA P-384 certificate issued by a root with a ${curve ?? root.spki.algorithm.oid} key`,
+  };
+}
+
+/** Profile rules for an end-entity certificate of `kind`: null when it conforms, else why not. */
+export function checkProfile(cert: Certificate, kind: Purpose): ProfileFinding | null {
+  const generation = keyGeneration(cert);
+  if (typeof generation !== 'string') return generation;
+  if (cert.version !== 3) return violation('not an X.509 v3 certificate');
   const ext = cert.extensions;
   const cp = ext.list.find((e) => e.oid === EXT.certificatePolicies);
   const policy = kind === 'signing' ? JPKI.signingPolicy : JPKI.authPolicy;
-  if (!cp?.critical) return 'certificatePolicies missing or not critical';
-  if (!ext.certificatePolicies?.some((p) => p.oid === policy)) return `policy ${policy} missing`;
+  if (!cp?.critical) return violation('certificatePolicies missing or not critical');
+  if (!ext.certificatePolicies?.some((p) => p.oid === policy)) return violation(`policy ${policy} missing`);
   const ku = ext.list.find((e) => e.oid === EXT.keyUsage);
-  if (!ku?.critical || ext.keyUsage === null) return 'keyUsage missing or not critical';
+  if (!ku?.critical || ext.keyUsage === null) return violation('keyUsage missing or not critical');
   const want = kind === 'signing' ? KeyUsage.digitalSignature | KeyUsage.nonRepudiation : KeyUsage.digitalSignature;
-  if ((ext.keyUsage & want) !== want) return 'keyUsage lacks the bits the profile requires';
-  if (ext.basicConstraints?.ca) return 'end-entity certificate marked as a CA';
+  if ((ext.keyUsage & want) !== want) return violation('keyUsage lacks the bits the profile requires');
+  if (ext.basicConstraints?.ca) return violation('end-entity certificate marked as a CA');
   return null;
 }

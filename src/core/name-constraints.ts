@@ -130,7 +130,7 @@ function within(name: GeneralName, base: GeneralName, excluded: boolean): boolea
     case 'email':
       return emailMatches(name.value, (base as { value: string }).value);
     case 'uri':
-      return uriMatches(name.value, (base as { value: string }).value) ?? !excluded;
+      return uriMatches(name.value, (base as { value: string }).value) ?? excluded; // no host: fail closed either way
     case 'ip':
       return ipMatches(name.bytes, (base as { bytes: Uint8Array }).bytes);
     case 'dir':

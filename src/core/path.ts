@@ -10,7 +10,8 @@ import { formatName } from './name.js';
 import { ComparisonBudget, checkNameConstraints, validDnsName, validEmail, type ConstraintSet } from './name-constraints.js';
 import { processPolicies } from './policy.js';
 import type { CertificatePool } from './cert-pool.js';
-import { KeyError, certificateKey, verifyData } from './signature.js';
+import { KeyError, certificateKey, checkData } from './signature.js';
+import { serialProblem } from './serial.js';
 import { floorToSecond } from './time.js';
 import {
   NOT_CHECKED,
@@ -26,6 +27,12 @@ import {
 /** Revocation as a pluggable step: given a certificate and the issuer that signed it. */
 export interface RevocationChecker {
   check(cert: Certificate, issuer: Certificate, time: number): RevocationStatus;
+  /**
+   * Names the revocation data the answers come from; it must change whenever that data does. A
+   * path result cached under one version is reused whole only while the checker reports the same
+   * version; otherwise the revocation step runs again (core/verify.ts). Absent: never reused.
+   */
+  readonly dataVersion?: string;
 }
 
 export interface Budget {
@@ -183,9 +190,9 @@ function checkSignature(s: Search, cert: Certificate, issuer: Certificate, depth
     try {
       const scheme = resolveSignatureAlgorithm(cert.signatureAlgorithm);
       const key = certificateKey(issuer);
-      if (!verifyData(scheme, key, cert.tbs, cert.signature)) {
-        out = verdict('cert_signature_invalid', depth, `signature does not verify under ${formatName(issuer.subject)}`);
-      }
+      const check = checkData(scheme, key, cert.tbs, cert.signature);
+      if (check === 'malformed') out = verdict('malformed_signature', depth, 'signature value is not a well-formed ECDSA-Sig-Value for the issuer key');
+      else if (check === 'invalid') out = verdict('cert_signature_invalid', depth, `signature does not verify under ${formatName(issuer.subject)}`);
     } catch (err) {
       if (err instanceof AlgorithmError) out = verdict('unsupported_algorithm', depth, err.message);
       else if (err instanceof KeyError) out = verdict(err.code === 'weak_key' ? 'weak_key' : 'unsupported_algorithm', depth + 1, err.message);
@@ -216,8 +223,12 @@ const KNOWN_HANDLED = new Set<string>([
   EXT.crlDistributionPoints,
 ]);
 
-/** Profile checks that do not depend on the position in the path. */
-function profileChecks(cert: Certificate, depth: number): Verdict | null {
+/**
+ * Rules on a certificate as it stands, whoever issued it. They apply to every certificate,
+ * trust anchors included: an anchor's extensions are read as constraints (RFC 5937 §3), so they
+ * must be well formed (docs/conformance.md § Trust anchors).
+ */
+function wellFormed(cert: Certificate, depth: number): Verdict | null {
   const ext = cert.extensions;
   const bad = (code: VerdictCode, detail: string): Verdict => verdict(code, depth, detail);
   if (ext.unknownCritical.length) return bad('unknown_critical_extension', `critical extension ${ext.unknownCritical[0]} is not processed`);
@@ -230,9 +241,6 @@ function profileChecks(cert: Certificate, depth: number): Verdict | null {
   // constraint is still processed (see test/conformance/exceptions.json).
   const crit = ext.badCriticality.filter((o) => o !== EXT.policyConstraints);
   if (crit.length) return bad('profile_violation', `extension ${crit[0]} has the wrong criticality`);
-  if (cert.serial.length > 20) return bad('profile_violation', 'serial number longer than 20 octets');
-  if (cert.serial[0] & 0x80) return bad('profile_violation', 'negative serial number');
-  if (cert.issuer.rdns.length === 0) return bad('profile_violation', 'empty issuer name');
   const ca = ext.basicConstraints?.ca ?? false;
   const ku = ext.keyUsage;
   if (ku !== null && ku & KeyUsage.keyCertSign && !ca) return bad('profile_violation', 'keyCertSign without basicConstraints cA');
@@ -240,11 +248,11 @@ function profileChecks(cert: Certificate, depth: number): Verdict | null {
     return bad('profile_violation', 'pathLenConstraint without cA and keyCertSign');
   }
   if (ca && !ext.subjectKeyId) return bad('profile_violation', 'CA certificate without subjectKeyIdentifier');
-  // RFC 5280 §4.2.1.1: every certificate but a self-signed one names its issuer's key.
-  if (!ext.authorityKeyId?.keyId && !cert.selfIssued) return bad('profile_violation', 'authorityKeyIdentifier keyIdentifier missing');
   if (ext.nameConstraints && !ca) return bad('profile_violation', 'nameConstraints in an end-entity certificate');
   const san = ext.subjectAltName;
   if (cert.subject.rdns.length === 0) {
+    // §4.1.2.6: a CA's subject MUST be a non-empty DN (it is the issuer name of what it signs).
+    if (ca) return bad('profile_violation', 'CA certificate with an empty subject');
     if (!san) return bad('profile_violation', 'empty subject without subjectAltName');
     if (!ext.list.find((e) => e.oid === EXT.subjectAltName)?.critical)
       return bad('profile_violation', 'subjectAltName must be critical when the subject is empty');
@@ -257,6 +265,47 @@ function profileChecks(cert: Certificate, depth: number): Verdict | null {
     }
   }
   return null;
+}
+
+/**
+ * Rules on how a certificate was issued: obligations of its issuer, checked for every certificate
+ * the path validates (below the anchor). A trust anchor is an input (RFC 5280 §6.1.1(d)): nothing
+ * above it is relied on, so its serial, issuer name and authorityKeyIdentifier are not judged.
+ */
+function issuance(cert: Certificate, depth: number, trustedLeaf = false): Verdict | null {
+  const bad = (detail: string): Verdict => verdict('profile_violation', depth, detail);
+  const serial = serialProblem(cert.serial);
+  if (serial) return bad(serial);
+  if (cert.issuer.rdns.length === 0) return bad('empty issuer name');
+  // RFC 5280 §4.2.1.1: every certificate but a self-signed one names its issuer's key. Below the
+  // anchor no certificate is self-signed (a path never repeats a name and key), so only a trusted
+  // certificate presented as its own leaf can claim the exception.
+  if (!cert.extensions.authorityKeyId?.keyId && !(trustedLeaf && cert.selfIssued)) return bad('authorityKeyIdentifier keyIdentifier missing');
+  return null;
+}
+
+/**
+ * What a trust anchor must be to issue the first certificate of a path: a CA certificate as RFC
+ * 5280 §4.2.1.9 defines it (basicConstraints present, cA TRUE, marked critical) whose keyUsage,
+ * if present, allows keyCertSign (§4.2.1.3). Intermediates are held to §6.1.4 (k) instead, which
+ * asks only for cA (NIST PKITS 4.6.4 accepts one with a non-critical basicConstraints).
+ */
+function anchorRole(anchor: Certificate, depth: number): Verdict | null {
+  const bc = anchor.extensions.basicConstraints;
+  if (!bc?.ca) return verdict('not_ca', depth, 'trust anchor is not a CA');
+  if (!anchor.extensions.list.find((e) => e.oid === EXT.basicConstraints)?.critical) {
+    return verdict('profile_violation', depth, 'trust anchor basicConstraints must be critical (RFC 5280 §4.2.1.9)');
+  }
+  const ku = anchor.extensions.keyUsage;
+  if (ku !== null && !(ku & KeyUsage.keyCertSign)) return verdict('key_usage_not_allowed', depth, 'trust anchor lacks keyCertSign');
+  return null;
+}
+
+/** Why a certificate cannot serve as a trust anchor whatever the time (the trust store refuses it
+ *  at load), or null. Validity is judged per verification: an expired generation stays loadable
+ *  for signatures made while it was valid. */
+export function anchorProblem(anchor: Certificate): Verdict | null {
+  return wellFormed(anchor, 0) ?? anchorRole(anchor, 0);
 }
 
 function validity(s: Search, cert: Certificate, depth: number): Verdict | null {
@@ -274,14 +323,12 @@ function validate(s: Search, path: Certificate[]): PathResult {
   const selfAnchored = path.length === 2 && path[0] === anchor;
   const certs = selfAnchored ? [anchor] : path.slice(0, anchorIdx); // the n certificates of §6.1
   {
-    const v = profileChecks(anchor, anchorIdx) ?? validity(s, anchor, anchorIdx);
+    // A trusted certificate presented as the leaf is judged as any end entity; an anchor that
+    // issues the path by the anchor rules (docs/conformance.md § Trust anchors).
+    const v = selfAnchored
+      ? (wellFormed(anchor, 0) ?? issuance(anchor, 0, true) ?? validity(s, anchor, 0))
+      : (wellFormed(anchor, anchorIdx) ?? anchorRole(anchor, anchorIdx) ?? validity(s, anchor, anchorIdx));
     if (v) return failed(v);
-    const bc = anchor.extensions.basicConstraints;
-    if (!selfAnchored) {
-      if (!bc?.ca) return failed(verdict('not_ca', anchorIdx, 'trust anchor is not a CA'));
-      const ku = anchor.extensions.keyUsage;
-      if (ku !== null && !(ku & KeyUsage.keyCertSign)) return failed(verdict('key_usage_not_allowed', anchorIdx, 'trust anchor lacks keyCertSign'));
-    }
   }
 
   const n = certs.length;
@@ -296,7 +343,7 @@ function validate(s: Search, path: Certificate[]): PathResult {
     const cert = certs[i];
     const isLeaf = i === 0;
     if (!selfAnchored) {
-      const v = profileChecks(cert, i) ?? validity(s, cert, i);
+      const v = wellFormed(cert, i) ?? issuance(cert, i) ?? validity(s, cert, i);
       if (v) return failed(v);
     }
     if (isLeaf || !cert.selfIssued) {
@@ -344,27 +391,37 @@ function validate(s: Search, path: Certificate[]): PathResult {
   }
 
   // Revocation last: only a path that is otherwise valid is worth a lookup.
+  const rev =
+    s.opts.revocation && !selfAnchored ? checkPathRevocation(path, s.opts.revocation, s.time, s.opts.revocationPolicy) : { failure: null, report: NOT_CHECKED };
+  if (rev.failure) return failed(rev.failure);
+  const report = rev.report;
+  return { verdict: verdict('ok', -1, 'path valid', report), path, policies };
+}
+
+/**
+ * The revocation step of §6.3 over a validated path (end entity first, anchor last): every
+ * certificate below the anchor, top down, against the issuer above it. Also run alone on a cached
+ * path whose revocation data has changed since it was validated.
+ */
+export function checkPathRevocation(
+  path: readonly Certificate[],
+  checker: RevocationChecker,
+  time: number,
+  policy: RevocationPolicy = 'hard-fail',
+): { failure: Verdict | null; report: RevocationReport } {
   let report: RevocationReport = NOT_CHECKED;
-  const checker = s.opts.revocation;
-  if (checker && !selfAnchored) {
-    for (let i = n - 1; i >= 0; i--) {
-      const st = checker.check(certs[i], path[i + 1], s.time);
-      const r: RevocationReport = { checked: true, ...st };
-      if (i === 0) report = r;
-      if (st.status === 'revoked') {
-        return failed(verdict('revoked', i, `revoked (${st.reason ?? 'unspecified'})`, r));
-      }
-      if ((st.status === 'stale' || st.status === 'unknown') && s.opts.revocationPolicy !== 'soft-fail') {
-        return failed(
-          verdict(
-            st.status === 'stale' ? 'crl_stale' : 'revocation_unavailable',
-            i,
-            st.status === 'stale' ? 'CRL past nextUpdate' : 'no CRL covers this certificate',
-            r,
-          ),
-        );
-      }
+  for (let i = path.length - 2; i >= 0; i--) {
+    const st = checker.check(path[i], path[i + 1], time);
+    const r: RevocationReport = { checked: true, ...st };
+    if (i === 0) report = r;
+    if (st.status === 'revoked') return { failure: verdict('revoked', i, `revoked (${st.reason ?? 'unspecified'})`, r), report: r };
+    if ((st.status === 'stale' || st.status === 'unknown') && policy !== 'soft-fail') {
+      const stale = st.status === 'stale';
+      return {
+        failure: verdict(stale ? 'crl_stale' : 'revocation_unavailable', i, stale ? 'CRL past nextUpdate' : 'no CRL covers this certificate', r),
+        report: r,
+      };
     }
   }
-  return { verdict: verdict('ok', -1, 'path valid', report), path, policies };
+  return { failure: null, report };
 }

@@ -3,13 +3,14 @@
 import { crlNumberValue, type CrlInfo } from './crl.js';
 import type { LoadedCrl } from './crl-load.js';
 import type { CrlRejection } from './crl-rejections.js';
+import { idpNames } from './distribution-point.js';
 import { formatName } from './name.js';
 import { RevocationIndexBuilder } from './revocation-index.js';
 import { RevocationSet, keyIdOf, type CrlMeta, type IssuerRevocation } from './revocation-set.js';
 
 /** Partition of a CRL: the directoryName of its IDP, if any. */
 export function partitionOf(info: CrlInfo): string | null {
-  const n = info.idp?.fullName?.find((x) => x.kind === 'dir');
+  const n = info.idp ? idpNames(info.idp, info.issuer)?.find((x) => x.kind === 'dir') : undefined;
   return n && n.kind === 'dir' ? n.name.key : null;
 }
 

@@ -1,6 +1,7 @@
 // The status of one serial in a revocation set, and the hot-path checker built on it.
 import type { Certificate } from './certificate.js';
 import { REASONS } from './crl.js';
+import { distributionPointNames } from './distribution-point.js';
 import type { RevocationChecker } from './path.js';
 import { DEFAULT_STALE_GRACE_MS, isStale } from './revocation-freshness.js';
 import { keyIdOf, type CrlMeta, type RevocationSet } from './revocation-set.js';
@@ -21,7 +22,7 @@ export function sourceOf(m: CrlMeta): CrlSource {
 export function partitionsOf(cert: Certificate): string[] {
   const out: string[] = [];
   for (const dp of cert.extensions.crlDistributionPoints ?? []) {
-    for (const n of dp.fullName ?? []) if (n.kind === 'dir') out.push(n.name.key);
+    for (const n of distributionPointNames(dp, cert.issuer) ?? []) if (n.kind === 'dir') out.push(n.name.key);
   }
   return out;
 }
@@ -48,6 +49,11 @@ export class IndexRevocationChecker implements RevocationChecker {
 
   check(cert: Certificate, issuer: Certificate, time: number): CrlStatus {
     return lookupStatus(this.current(), keyIdOf(issuer), partitionsOf(cert), cert.serial, time, this.graceMs);
+  }
+
+  /** The set answering now: a swap changes it, so cached paths are re-checked (core/verify.ts). */
+  get dataVersion(): string {
+    return this.current().identity;
   }
 }
 

@@ -56,6 +56,8 @@ function ocspDecides(plan: RevocationPlan, purpose: Purpose, crl: RevocationStat
 export function plannedChecker(index: RevocationChecker | undefined, plan: RevocationPlan, purpose: Purpose): RevocationChecker | undefined {
   if (plan.mode === 'crl') return index;
   return {
+    // Under ocsp the answer (pending) never depends on CRL data; under crl+ocsp it is the index's.
+    dataVersion: plan.mode === 'ocsp' ? 'ocsp' : index ? index.dataVersion : 'no-crl',
     check(cert, issuer, time): RevocationStatus {
       const crl: RevocationStatus = plan.mode === 'ocsp' ? { status: 'pending' } : (index?.check(cert, issuer, time) ?? { status: 'unknown' });
       if (!ocspDecides(plan, purpose, crl.status)) return crl;

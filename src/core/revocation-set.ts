@@ -40,8 +40,14 @@ export interface RevocationSetData {
   readonly metas: SharedArrayBuffer;
 }
 
+/** Sets made in this thread so far: makes each set's identity unique even when two carry the same
+ *  version number (two feeds, or an embedder numbering its own). */
+let made = 0;
+
 export class RevocationSet {
   private readonly byKey = new Map<string, IssuerRevocation>();
+  /** Names this set's data for caches (RevocationChecker.dataVersion): unique per set object. */
+  readonly identity: string;
 
   constructor(
     readonly version: number,
@@ -49,6 +55,7 @@ export class RevocationSet {
     issuers: readonly IssuerRevocation[],
   ) {
     for (const i of issuers) this.byKey.set(i.keyId, i);
+    this.identity = `v${version}.${++made}`;
   }
 
   static empty(): RevocationSet {

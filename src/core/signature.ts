@@ -1,11 +1,24 @@
 // Signature checks through node:crypto (OpenSSL). Keys: CA keys are imported once and cached on
 // the certificate object; end-entity RSA keys are imported as PKCS#1, which costs ~3 µs against
-// ~104 µs for SPKI (performance-facts.md).
+// ~104 µs for SPKI (performance-facts.md). ECDSA signature values are parsed here (ecdsa.ts), so a
+// malformed one is told apart from one that does not verify; checks over a digest the caller
+// computed run in ecdsa.ts, since node:crypto hashes ECDSA input itself.
 import { TypedError } from './typed-error.js';
 import { constants, createPublicKey, publicDecrypt, timingSafeEqual, verify, type KeyObject } from 'node:crypto';
-import { OID, type HashName, type SignatureScheme } from './algorithms.js';
+import { HASH_LENGTH, OID, type HashName, type SignatureScheme } from './algorithms.js';
 import type { Certificate, SubjectPublicKeyInfo } from './certificate.js';
 import { DerError, DerReader, Tag } from './der.js';
+import {
+  curveByName,
+  curveByOid,
+  decodePoint,
+  parseDerSignature,
+  parseP1363Signature,
+  toP1363,
+  verifyEcdsaDigest,
+  type Curve,
+  type EcPublicPoint,
+} from './ecdsa.js';
 
 export class KeyError extends TypedError<'unsupported_key' | 'malformed_key' | 'weak_key'> {
   override readonly name = 'KeyError';
@@ -55,7 +68,13 @@ export function importPublicKey(spki: SubjectPublicKeyInfo): KeyObject {
       modulusBytes.set(key, Math.ceil(modulusBits / 8));
       return key;
     }
-    if (alg === OID.ecPublicKey || alg === OID.ed25519 || alg === OID.dsa || alg === OID.rsaPss) {
+    if (alg === OID.ecPublicKey) {
+      const curve = namedCurve(spki);
+      const key = createPublicKey({ key: view(spki.der), format: 'der', type: 'spki' }); // OpenSSL checks the point is on the curve
+      ecKeys.set(key, { curve, point: spki.publicKey.slice(), table: null });
+      return key;
+    }
+    if (alg === OID.ed25519 || alg === OID.dsa || alg === OID.rsaPss) {
       return createPublicKey({ key: view(spki.der), format: 'der', type: 'spki' });
     }
   } catch (err) {
@@ -63,6 +82,45 @@ export function importPublicKey(spki: SubjectPublicKeyInfo): KeyObject {
     throw new KeyError('malformed_key', `public key (${alg}) rejected: ${(err as Error).message}`);
   }
   throw new KeyError('unsupported_key', `public key algorithm ${alg}`);
+}
+
+/** The curve an EC key names: P-256, P-384 or P-521 by OID (RFC 5480 §2.1.1.1: named curves only,
+ *  no explicit parameters). Which of them a profile accepts is the profile's rule (jpki.ts). */
+function namedCurve(spki: SubjectPublicKeyInfo): Curve {
+  const oid = ecCurveOf(spki);
+  if (oid === null) throw new KeyError('unsupported_key', 'EC key without a named curve');
+  const curve = curveByOid(oid);
+  if (!curve) throw new KeyError('unsupported_key', `EC curve ${oid}`);
+  return curve;
+}
+
+/** What an imported EC key needs for checks over a digest: its curve, its point, and the point's
+ *  window table (made on first use, then kept as long as the key). */
+interface EcKeyFacts {
+  readonly curve: Curve;
+  readonly point: Uint8Array;
+  table: EcPublicPoint | null;
+}
+const ecKeys = new WeakMap<KeyObject, EcKeyFacts>();
+
+const NODE_CURVES: Record<string, string> = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };
+
+/** Facts of an EC key: noted at import, or read once from a KeyObject made elsewhere. */
+function ecKeyFacts(key: KeyObject): EcKeyFacts | null {
+  let f = ecKeys.get(key);
+  if (f) return f;
+  if (key.asymmetricKeyType !== 'ec') return null;
+  const curve = curveByName(NODE_CURVES[key.asymmetricKeyDetails?.namedCurve ?? ''] ?? '');
+  if (!curve) return null;
+  const jwk = key.export({ format: 'jwk' });
+  const point = Buffer.concat([Buffer.of(4), Buffer.from(jwk.x!, 'base64url'), Buffer.from(jwk.y!, 'base64url')]);
+  ecKeys.set(key, (f = { curve, point, table: null }));
+  return f;
+}
+
+/** The curve of an EC key (null for other keys). */
+export function ecCurveOfKey(key: KeyObject): Curve | null {
+  return ecKeyFacts(key)?.curve ?? null;
 }
 
 const caKeys = new WeakMap<Certificate, KeyObject>();
@@ -95,13 +153,54 @@ export function schemeFitsKey(scheme: SignatureScheme, key: KeyObject): boolean 
   }
 }
 
+/** valid; invalid (does not verify, or the key does not fit the scheme); malformed (the value
+ *  cannot be a signature of the scheme: today, an ECDSA value that is not DER or out of range). */
+export type SignatureCheck = 'valid' | 'invalid' | 'malformed';
+
 /**
- * Verifies `sig` over `data`. Returns false for any mismatch, malformed signature or key/scheme
- * mismatch; never throws for bad input.
+ * Checks `sig` over `data`; never throws for bad input.
  * `ecdsaEncoding`: 'der' (X.509, CMS) or 'p1363' (r‖s, as WebAuthn/JOSE carry it).
  */
+export function checkData(scheme: SignatureScheme, key: KeyObject, data: Uint8Array, sig: Uint8Array, ecdsaEncoding: 'der' | 'p1363' = 'der'): SignatureCheck {
+  if (!schemeFitsKey(scheme, key)) return 'invalid';
+  if (scheme.kind === 'ecdsa') {
+    const facts = ecKeyFacts(key);
+    if (!facts) return 'invalid';
+    const shape = ecdsaEncoding === 'der' ? parseDerSignature(facts.curve, sig) : parseP1363Signature(facts.curve, sig);
+    if (!shape.sig) return 'malformed';
+    try {
+      return verify(scheme.hash, data, { key, dsaEncoding: 'ieee-p1363' }, toP1363(facts.curve, shape.sig)) ? 'valid' : 'invalid';
+    } catch {
+      return 'invalid';
+    }
+  }
+  return verifyOther(scheme, key, data, sig) ? 'valid' : 'invalid';
+}
+
+/** Verifies `sig` over `data`: true only for 'valid' (see checkData). */
 export function verifyData(scheme: SignatureScheme, key: KeyObject, data: Uint8Array, sig: Uint8Array, ecdsaEncoding: 'der' | 'p1363' = 'der'): boolean {
-  if (!schemeFitsKey(scheme, key)) return false;
+  return checkData(scheme, key, data, sig, ecdsaEncoding) === 'valid';
+}
+
+/**
+ * Checks `sig` over a digest the caller computed (the card signs one; a streamed CRL leaves one):
+ * RSASSA-PKCS1-v1_5 and ECDSA (DER signature values). Never throws for bad input.
+ */
+export function checkDigest(scheme: SignatureScheme, key: KeyObject, digest: Uint8Array, sig: Uint8Array): SignatureCheck {
+  if (!schemeFitsKey(scheme, key)) return 'invalid';
+  if (scheme.kind === 'rsa-pkcs1') return verifyRsaPkcs1Digest(key, scheme.hash, digest, sig) ? 'valid' : 'invalid';
+  if (scheme.kind !== 'ecdsa') return 'invalid';
+  const facts = ecKeyFacts(key);
+  if (!facts) return 'invalid';
+  const shape = parseDerSignature(facts.curve, sig);
+  if (!shape.sig) return 'malformed';
+  if (digest.length !== HASH_LENGTH[scheme.hash]) return 'invalid';
+  facts.table ??= decodePoint(facts.curve, facts.point);
+  return facts.table !== null && verifyEcdsaDigest(facts.table, digest, shape.sig) ? 'valid' : 'invalid';
+}
+
+/** The schemes node:crypto checks as they are (ECDSA goes through checkData's parsing first). */
+function verifyOther(scheme: Exclude<SignatureScheme, { kind: 'ecdsa' }>, key: KeyObject, data: Uint8Array, sig: Uint8Array): boolean {
   try {
     switch (scheme.kind) {
       case 'rsa-pkcs1':
@@ -110,8 +209,6 @@ export function verifyData(scheme: SignatureScheme, key: KeyObject, data: Uint8A
       case 'rsa-pss':
         if (sig.length !== rsaModulusBytes(key)) return false;
         return verify(scheme.hash, data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: scheme.saltLength }, sig);
-      case 'ecdsa':
-        return verify(scheme.hash, data, { key, dsaEncoding: ecdsaEncoding === 'der' ? 'der' : 'ieee-p1363' }, sig);
       case 'ed25519':
         return verify(null, data, key, sig);
       case 'dsa':

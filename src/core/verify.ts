@@ -2,14 +2,27 @@
 // over a challenge) and 電子署名 (a signing certificate and a signature over a document or its
 // digest). Time comes in as a parameter; the shell stamps it once per request.
 import { createHash, type KeyObject } from 'node:crypto';
-import { HASH_LENGTH, type HashName } from './algorithms.js';
+import { HASH_LENGTH, OID, type HashName, type SignatureScheme } from './algorithms.js';
 import { CertificateError, fingerprint, fingerprintDer, parseCertificate, type Certificate } from './certificate.js';
 import { bytesEqual } from './der.js';
 import { KeyUsage } from './extensions.js';
-import { JPKI, basicFourInfo, checkProfile, classify, ProfileError, type BasicFourInfo, type CertificateKind, type Purpose } from './jpki.js';
+import {
+  JPKI,
+  basicFourInfo,
+  checkIssuerGeneration,
+  checkProfile,
+  classify,
+  keyGeneration,
+  ProfileError,
+  type BasicFourInfo,
+  type CertificateKind,
+  type Purpose,
+} from './jpki.js';
 import type { CertificatePool } from './cert-pool.js';
-import { validatePath, type PathResult, type RevocationChecker } from './path.js';
-import { KeyError, importPublicKey, verifyData, verifyRsaPkcs1Digest } from './signature.js';
+import { checkPathRevocation, validatePath, type PathResult, type RevocationChecker } from './path.js';
+import { floorToSecond } from './time.js';
+import { unsignedSerialHex } from './serial.js';
+import { KeyError, checkData, checkDigest, importPublicKey, type SignatureCheck } from './signature.js';
 import { ocspUrls } from './ocsp-certid.js';
 import { awaitingOcsp, encodePlan, plannedChecker, validVerdict, type OcspPending, type RevocationPlan } from './revocation-plan.js';
 import { NOT_CHECKED, verdict, type RevocationPolicy, type RevocationReport, type Verdict } from './verdict.js';
@@ -23,18 +36,32 @@ export interface VerifyContext {
   readonly revocationPlan?: RevocationPlan;
   /** Accept test-hierarchy (O=JPKI-TEST) certificates: only for test environments. */
   readonly allowTestHierarchy?: boolean;
+  /** Accept certificates of the ECDSA P-384 generation (the next-generation card). Off unless
+   *  configured: such a certificate is then refused as unsupported_algorithm. */
+  readonly acceptEcdsa?: boolean;
   /** Cache of path results by certificate fingerprint (the shell supplies an LRU). */
   readonly pathCache?: PathCache;
 }
 
 /** A cached path result, with the end entity's imported key (repeat holders skip the import and
- *  OpenSSL's per-key setup). */
+ *  OpenSSL's per-key setup), and what it was checked against. */
 export interface CachedPath {
   readonly want: Purpose;
   readonly cert: Certificate;
   readonly facts: CertificateFacts;
   readonly path: PathResult;
   readonly key: KeyObject | null;
+  readonly checkedWith: CheckedWith;
+}
+
+/** The inputs a cached result depends on besides the certificate's bytes and the time. */
+export interface CheckedWith {
+  readonly anchors: CertificatePool;
+  readonly allowTestHierarchy: boolean;
+  /** RevocationChecker.dataVersion when the path was checked; null: no checker, undefined: a
+   *  checker that names no version (its answers are never reused). */
+  readonly revocationVersion: string | null | undefined;
+  readonly revocationPolicy: RevocationPolicy | undefined;
 }
 
 export interface PathCache {
@@ -70,6 +97,7 @@ export interface AuthRequest {
   readonly certificate: Uint8Array | Certificate;
   readonly challenge: Uint8Array;
   readonly signature: Uint8Array;
+  /** Default: the key's generation decides (SHA-256 for RSA, SHA-384 for ECDSA P-384). */
   readonly digestAlgorithm?: HashName;
   readonly time: number;
 }
@@ -96,7 +124,7 @@ function facts(cert: Certificate, kind: CertificateKind, fp: string, path: PathR
   return {
     kind,
     // Unsigned hex, as CRLs and J-LIS link data name serials (no DER sign byte).
-    serial: cert.serialHex.length > 2 && cert.serialHex.startsWith('00') ? cert.serialHex.slice(2) : cert.serialHex,
+    serial: unsignedSerialHex(cert.serialHex),
     fingerprint: fp,
     notBefore: new Date(cert.notBefore).toISOString(),
     notAfter: new Date(cert.notAfter).toISOString(),
@@ -111,16 +139,17 @@ type Checked =
 /** Parses, classifies, checks the profile and validates the path of an end-entity certificate. */
 function checkCertificate(input: Uint8Array | Certificate, want: Purpose, time: number, ctx: VerifyContext): Checked {
   // The SHA-256 of the DER is the cache key and the reported fingerprint: computed once. A
-  // certificate seen before (same DER, same purpose, path still within validity) skips parsing,
-  // profile checks and path validation: all of them depend on the bytes alone.
+  // certificate seen before skips parsing, profile checks and path validation when the cache rule
+  // (reuse) allows: those depend on the bytes and on the context the entry records.
   const der = input instanceof Uint8Array ? input : input.der;
   const fp = fingerprintDer(der);
+  const step = revocationStep(ctx, want);
   // A path result holds its revocation outcome, which depends on the plan: one entry per plan.
-  const plan = ctx.revocationPlan;
-  const cacheKey = plan ? `${fp}/${encodePlan(plan)}` : fp;
-  const cached = ctx.pathCache?.get(cacheKey);
-  if (cached && cached.want === want && stillValidAt(cached.path, time)) {
-    return { cert: cached.cert, facts: cached.facts, path: cached.path, failure: null, fp: cacheKey, cachedKey: cached.key };
+  const key = ctx.revocationPlan ? `${fp}/${encodePlan(ctx.revocationPlan)}` : fp;
+  const cached = ctx.pathCache?.get(key);
+  if (cached) {
+    const hit = reuse(cached, key, want, time, ctx, step);
+    if (hit) return hit.failure ? { ...hit, fp: key, cachedKey: null } : { ...hit, fp: key, cachedKey: cached.key };
   }
   let cert: Certificate;
   try {
@@ -134,9 +163,12 @@ function checkCertificate(input: Uint8Array | Certificate, want: Purpose, time: 
   const early = (failure: Verdict): Checked => ({ cert, facts: facts(cert, kind, fp, null, ctx.anchors), path: null, failure, fp, cachedKey: null });
   if (kind === 'test' && !ctx.allowTestHierarchy) return early(verdict('test_hierarchy', 0, 'certificate of the JPKI test hierarchy'));
   if (kind !== 'test' && kind !== want) return early(verdict('wrong_certificate_type', 0, `${kind} certificate where ${want} is required`));
+  if (!ctx.acceptEcdsa && cert.spki.algorithm.oid === OID.ecPublicKey) {
+    return early(verdict('unsupported_algorithm', 0, 'ECDSA (next-generation card) certificates are not accepted by this verifier'));
+  }
   if (kind !== 'test') {
     const p = checkProfile(cert, want);
-    if (p) return early(verdict('jpki_profile_violation', 0, p));
+    if (p) return early(verdict(p.code, 0, p.detail));
   }
   const policy = kind === 'test' ? JPKI.testPolicy : want === 'signing' ? JPKI.signingPolicy : JPKI.authPolicy;
   const path = validatePath(cert, {
@@ -146,21 +178,75 @@ function checkCertificate(input: Uint8Array | Certificate, want: Purpose, time: 
     requiredKeyUsage: want === 'signing' ? KeyUsage.digitalSignature | KeyUsage.nonRepudiation : KeyUsage.digitalSignature,
     initialPolicies: [policy],
     requireExplicitPolicy: true,
-    revocation: plan ? plannedChecker(ctx.revocation, plan, want) : ctx.revocation,
-    revocationPolicy: plan?.policy ?? ctx.revocationPolicy,
+    revocation: step.checker,
+    revocationPolicy: step.policy,
   });
   const f = facts(cert, kind, fp, path, ctx.anchors);
+  if (path.path && kind !== 'test') {
+    const generation = keyGeneration(cert);
+    const root = path.path[path.path.length - 1];
+    const issuer = typeof generation === 'string' ? checkIssuerGeneration(root, generation) : null;
+    if (issuer) return { cert, facts: f, path: null, failure: verdict(issuer.code, path.path.length - 1, issuer.detail), fp, cachedKey: null };
+  }
   // Only clean results are cached; a failure is recomputed, so a fix (new CRL, new root) shows.
-  if (ctx.pathCache && path.verdict.status === 'valid') ctx.pathCache.set(cacheKey, { want, cert, facts: f, path, key: null });
-  return { cert, facts: f, path, failure: path.verdict.status === 'valid' ? null : path.verdict, fp: cacheKey, cachedKey: null };
+  if (ctx.pathCache && path.verdict.status === 'valid') ctx.pathCache.set(key, { want, cert, facts: f, path, key: null, checkedWith: checkedWith(ctx, step) });
+  return { cert, facts: f, path, failure: path.verdict.status === 'valid' ? null : path.verdict, fp: key, cachedKey: null };
 }
 
-/** A cached path stays usable while every certificate in it is within its validity and the
- *  revocation data it used has not passed nextUpdate (past it, the checker must judge staleness). */
-function stillValidAt(p: PathResult, time: number): boolean {
-  const next = p.verdict.revocation.source?.nextUpdate;
-  if (next != null && time > next) return false;
-  return !!p.path && p.path.every((c) => time >= c.notBefore && time <= c.notAfter);
+/** The revocation step of one verification and its policy: the plan's (core/revocation-plan.ts),
+ *  or the context's own checker and policy. */
+interface RevocationStep {
+  readonly checker: RevocationChecker | undefined;
+  readonly policy: RevocationPolicy | undefined;
+}
+
+function revocationStep(ctx: VerifyContext, want: Purpose): RevocationStep {
+  const plan = ctx.revocationPlan;
+  return plan ? { checker: plannedChecker(ctx.revocation, plan, want), policy: plan.policy } : { checker: ctx.revocation, policy: ctx.revocationPolicy };
+}
+
+function checkedWith(ctx: VerifyContext, step: RevocationStep): CheckedWith {
+  return {
+    anchors: ctx.anchors,
+    allowTestHierarchy: ctx.allowTestHierarchy ?? false,
+    revocationVersion: step.checker ? step.checker.dataVersion : null,
+    revocationPolicy: step.policy,
+  };
+}
+
+/**
+ * The cache rule (docs/conformance.md § Path cache). A cached path is reused while the purpose,
+ * the anchors, the test-hierarchy setting and the revocation policy are those it was checked
+ * with, and every certificate in it is within its validity. Its revocation result is reused only
+ * under the same revocation data version and before that data's nextUpdate; otherwise the
+ * revocation step runs again over the cached path, so a certificate revoked by newer data is
+ * refused whichever embedder supplies the checker.
+ */
+function reuse(
+  e: CachedPath,
+  fp: string,
+  want: Purpose,
+  time: number,
+  ctx: VerifyContext,
+  step: RevocationStep,
+): { cert: Certificate; facts: CertificateFacts; path: PathResult; failure: Verdict | null } | null {
+  const w = e.checkedWith;
+  if (e.want !== want || w.anchors !== ctx.anchors || w.allowTestHierarchy !== (ctx.allowTestHierarchy ?? false) || w.revocationPolicy !== step.policy)
+    return null;
+  const certs = e.path.path;
+  if (!certs || !certs.every((c) => time >= c.notBefore && time <= c.notAfter)) return null;
+  const checker = step.checker;
+  const version = checker ? checker.dataVersion : null;
+  const next = e.path.verdict.revocation.source?.nextUpdate;
+  if (version !== undefined && version === w.revocationVersion && (next == null || time <= next)) {
+    return { cert: e.cert, facts: e.facts, path: e.path, failure: null };
+  }
+  if (!checker) return null; // checked with revocation once, asked now without: validate afresh
+  const rev = checkPathRevocation(certs, checker, floorToSecond(time), step.policy);
+  if (rev.failure) return { cert: e.cert, facts: e.facts, path: e.path, failure: rev.failure };
+  const path: PathResult = { ...e.path, verdict: { ...e.path.verdict, revocation: rev.report } };
+  if (version !== undefined) ctx.pathCache?.set(fp, { ...e, path, checkedWith: checkedWith(ctx, step) });
+  return { cert: e.cert, facts: e.facts, path, failure: null };
 }
 
 function endEntityKey(
@@ -171,12 +257,29 @@ function endEntityKey(
   if (c.cachedKey) return { key: c.cachedKey, failure: null };
   try {
     const key = importPublicKey(c.cert.spki);
-    if (ctx.pathCache && c.path) ctx.pathCache.set(c.fp, { want, cert: c.cert, facts: c.facts, path: c.path, key });
+    if (ctx.pathCache && c.path)
+      ctx.pathCache.set(c.fp, { want, cert: c.cert, facts: c.facts, path: c.path, key, checkedWith: checkedWith(ctx, revocationStep(ctx, want)) });
     return { key, failure: null };
   } catch (err) {
     if (err instanceof KeyError) return { key: null, failure: verdict(err.code === 'weak_key' ? 'weak_key' : 'unsupported_algorithm', 0, err.message) };
     throw err;
   }
+}
+
+/** The scheme the card signed with, from its key: RSASSA-PKCS1-v1_5 (SHA-256 unless the request
+ *  names another hash), or ECDSA with SHA-384, the only hash of the P-384 generation. */
+function cardScheme(key: KeyObject, requested: HashName | undefined): Extract<SignatureScheme, { kind: 'rsa-pkcs1' | 'ecdsa' }> | Verdict {
+  if (key.asymmetricKeyType !== 'ec') return { kind: 'rsa-pkcs1', hash: requested ?? 'sha256' };
+  const hash = requested ?? 'sha384';
+  if (hash !== 'sha384') return verdict('unsupported_algorithm', 0, `the ECDSA P-384 generation signs with SHA-384, not ${hash}`);
+  return { kind: 'ecdsa', hash };
+}
+
+/** The verdict of the card's signature check, or null when it verified. */
+function signatureFailure(check: SignatureCheck, over: string, revocation: RevocationReport): Verdict | null {
+  if (check === 'valid') return null;
+  if (check === 'malformed') return verdict('malformed_signature', 0, `signature over the ${over} is not a well-formed ECDSA-Sig-Value`, revocation);
+  return verdict('signature_invalid', 0, `signature over the ${over} does not verify`, revocation);
 }
 
 type PathChecked = Extract<Checked, { path: PathResult | null }>;
@@ -212,10 +315,10 @@ export function verifyAuthentication(req: AuthRequest, ctx: VerifyContext): Veri
   if (c.failure) return { verdict: c.failure, certificate: f };
   const { key, failure } = endEntityKey(c, 'authentication', ctx);
   if (!key) return { verdict: failure, certificate: f };
-  const hash = req.digestAlgorithm ?? 'sha256';
-  if (!verifyData({ kind: 'rsa-pkcs1', hash }, key, req.challenge, req.signature)) {
-    return { verdict: verdict('signature_invalid', 0, 'signature over the challenge does not verify', reportOf(c)), certificate: f };
-  }
+  const scheme = cardScheme(key, req.digestAlgorithm);
+  if ('code' in scheme) return { verdict: scheme, certificate: f };
+  const failed = signatureFailure(checkData(scheme, key, req.challenge, req.signature), 'challenge', reportOf(c));
+  if (failed) return { verdict: failed, certificate: f };
   return { ...success(c, req.time, ctx, null), certificate: f };
 }
 
@@ -227,20 +330,23 @@ export function verifyDocumentSignature(req: SignatureRequest, ctx: VerifyContex
   if (c.failure) return { verdict: c.failure, certificate: f, basicInfo: null };
   const { key, failure } = endEntityKey(c, 'signing', ctx);
   if (!key) return { verdict: failure, certificate: f, basicInfo: null };
-  const hash = req.digestAlgorithm ?? 'sha256';
+  const scheme = cardScheme(key, req.digestAlgorithm);
+  if ('code' in scheme) return { verdict: scheme, certificate: f, basicInfo: null };
+  const hash = scheme.hash;
   const revocation = reportOf(c);
-  let digest: Uint8Array;
+  let check: SignatureCheck;
   if (req.digest !== undefined) {
     if (req.digest.length !== HASH_LENGTH[hash]) {
       return { verdict: verdict('digest_mismatch', 0, `${hash} digest must be ${HASH_LENGTH[hash]} bytes`, revocation), certificate: f, basicInfo: null };
     }
-    digest = req.digest;
+    check = checkDigest(scheme, key, req.digest, req.signature);
+  } else if (scheme.kind === 'ecdsa') {
+    check = checkData(scheme, key, req.data, req.signature); // node:crypto hashes and verifies natively
   } else {
-    digest = createHash(hash).update(req.data).digest();
+    check = checkDigest(scheme, key, createHash(hash).update(req.data).digest(), req.signature);
   }
-  if (!verifyRsaPkcs1Digest(key, hash, digest, req.signature)) {
-    return { verdict: verdict('signature_invalid', 0, 'signature over the document does not verify', revocation), certificate: f, basicInfo: null };
-  }
+  const failed = signatureFailure(check, 'document', revocation);
+  if (failed) return { verdict: failed, certificate: f, basicInfo: null };
   let info: BasicFourInfo | null = null;
   if (f.kind === 'signing') {
     try {

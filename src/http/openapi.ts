@@ -19,7 +19,7 @@ const TAGS = [
   { name: 'jobs', description: 'Async bulk verification' },
   { name: 'platform', description: 'Linking (紐付管理), ID conversion, change confirmation (変更確認), the audit trail' },
   { name: 'payments', description: 'The credit / debit / ATM authorisation relay' },
-  { name: 'operations', description: 'Health, readiness, metrics, this document, and the operator’s CRL view' },
+  { name: 'operations', description: 'Health, readiness, metrics, this document, and the operator’s CRL and trust-store views' },
 ];
 
 /** Registers the shared schemas and the document generator on the root instance, before any route. */

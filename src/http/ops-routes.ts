@@ -1,13 +1,15 @@
 // Operations: the public /healthz, /readyz, /metrics and /openapi.json, and the operator's
-// GET /v1/operator/crl (the CRL sources and their dates, which /readyz no longer shows).
+// GET /v1/operator/crl (the CRL sources and their dates, which /readyz no longer shows) and
+// GET /v1/operator/trust (the root generations loaded).
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/config.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { PaymentRelay } from '../payments/relay.js';
 import type { Verifier } from '../verifier/verifier.js';
+import type { TrustReport } from '../core/trust-anchors.js';
 import { ApiError } from '../contract/codes.js';
-import { crlRoute, healthRoute, metricsRoute, openapiRoute, readyRoute } from '../contract/ops.js';
+import { crlRoute, healthRoute, metricsRoute, openapiRoute, readyRoute, trustRoute } from '../contract/ops.js';
 
 export interface OpsRouteDeps {
   /** What /readyz names this process (embedded, queue, worker). */
@@ -80,6 +82,7 @@ export function apiOps(d: {
 export interface OperatorRouteDeps {
   readonly config: Pick<Config, 'mode'>;
   readonly verifier: Verifier;
+  readonly trust: TrustReport;
 }
 
 /** Registers the operator's routes on `app`, the authenticated /v1 scope of server.ts. */
@@ -99,5 +102,12 @@ export function registerOperatorRoutes(scope: FastifyInstance, deps: OperatorRou
       ...(c.crlNumber !== null && { crlNumber: c.crlNumber }),
     }));
     return { mode: config.mode, crl };
+  });
+
+  // The J-LIS root generations loaded per hierarchy, and what looks missing (docs/operations.md).
+  app.get('/operator/trust', { schema: trustRoute }, async (req) => {
+    if (!req.tenant!.operator) throw new ApiError('forbidden', 'only the platform operator reads the trust store');
+    req.outcome = 'ok';
+    return { mode: config.mode, ...deps.trust };
   });
 }

@@ -25,6 +25,7 @@ import { clientErrorHandler, errorCounter, frameworkErrors, registerErrorHandler
 import { registerJobRoutes } from './job-routes.js';
 import { limitOptions, registerUrlLimit } from './limits.js';
 import { apiOps, registerOperatorRoutes, registerOpsRoutes } from './ops-routes.js';
+import type { TrustReport } from '../core/trust-anchors.js';
 import { registerPaymentRoutes } from './payment-routes.js';
 import { registerPlatformRoutes } from './platform-routes.js';
 import { registerRequestMetrics } from './request-metrics.js';
@@ -49,6 +50,8 @@ export interface AppDeps {
   /** The wall clock (ms) every handler stamps `now` from; service.ts injects its own. The only
    *  place src/http names Date.now is the default below. */
   readonly clock?: () => number;
+  /** The root generations this node answers for (GET /v1/operator/trust). */
+  readonly trust: TrustReport;
 }
 
 declare module 'fastify' {
@@ -102,7 +105,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       await v1.register(async (g) => registerJobRoutes(g, { config, bulk, clock, verification: verify }));
       await v1.register(async (g) => registerPlatformRoutes(g, { config, platform, clock, authItem, signatureItem, plan, present }));
       await v1.register(async (g) => registerPaymentRoutes(g, { relay, metrics, clock, authItem, plan }));
-      await v1.register(async (g) => registerOperatorRoutes(g, { config, verifier }));
+      await v1.register(async (g) => registerOperatorRoutes(g, { config, verifier, trust: deps.trust }));
     },
     { prefix: AUTHENTICATED_PREFIX },
   );

@@ -67,7 +67,7 @@ export function verification(deps: VerificationDeps): Verification {
     const signature = decodeBase64(b.signature, 'signature');
     const ch = await challenges.consume(b.challengeId, tenant.id, now);
     if (!ch.ok) return challengeVerdict(ch.code);
-    return { kind: 'auth', time: now, cert, challenge: ch.challenge, signature, hash: b.digestAlgorithm ?? 'sha256', revocation };
+    return { kind: 'auth', time: now, cert, challenge: ch.challenge, signature, hash: b.digestAlgorithm, revocation };
   };
 
   const signatureInput = (b: SignatureBody, now: number, revocation: RevocationPlan): VerifyItem => {
@@ -79,7 +79,7 @@ export function verification(deps: VerificationDeps): Verification {
       time = Date.parse(b.at);
       if (Number.isNaN(time)) throw new ApiError('bad_request', 'at must be an ISO 8601 time');
     }
-    const hash = b.digestAlgorithm ?? 'sha256';
+    const hash = b.digestAlgorithm; // absent: the key's generation decides (core/verify.ts)
     return b.digest !== undefined
       ? { kind: 'signature', time, cert, digest: decodeBase64(b.digest, 'digest'), signature, hash, revocation }
       : { kind: 'signature', time, cert, data: decodeBase64(b.data!, 'data'), signature, hash, revocation };

@@ -7,6 +7,7 @@
 //
 // Blank lines and lines starting with # are ignored. JSON is the same records:
 // [{"type": "renewal", "from": "…", "to": "…"}, …].
+import { serialHexProblem } from '../core/serial.js';
 import { TypedError } from '../core/typed-error.js';
 
 export interface LinkRecord {
@@ -21,12 +22,21 @@ export class LinkDataError extends TypedError<'bad_link_data'> {
 
 const HEX = /^[0-9a-fA-F]{1,64}$/;
 
+/** A serial field: hex, and a serial the policy path validation applies accepts
+ *  (docs/conformance.md § Serial numbers). */
+function serialField(v: unknown, field: string, where: string): string {
+  if (typeof v !== 'string' || !HEX.test(v)) throw new LinkDataError('bad_link_data', `${where}: ${field} must be a hex serial`);
+  const problem = serialHexProblem(v);
+  if (problem) throw new LinkDataError('bad_link_data', `${where}: ${field}: ${problem}`);
+  return v;
+}
+
 function record(type: unknown, from: unknown, to: unknown, where: string): LinkRecord {
   if (type !== 'renewal' && type !== 'pair') throw new LinkDataError('bad_link_data', `${where}: type must be renewal or pair`);
-  if (typeof from !== 'string' || !HEX.test(from)) throw new LinkDataError('bad_link_data', `${where}: from must be a hex serial`);
-  if (typeof to !== 'string' || !HEX.test(to)) throw new LinkDataError('bad_link_data', `${where}: to must be a hex serial`);
-  if (BigInt(`0x${from}`) === BigInt(`0x${to}`)) throw new LinkDataError('bad_link_data', `${where}: from and to are the same serial`);
-  return { type, from, to };
+  const f = serialField(from, 'from', where);
+  const t = serialField(to, 'to', where);
+  if (BigInt(`0x${f}`) === BigInt(`0x${t}`)) throw new LinkDataError('bad_link_data', `${where}: from and to are the same serial`);
+  return { type, from: f, to: t };
 }
 
 export function parseLinkCsv(text: string): LinkRecord[] {

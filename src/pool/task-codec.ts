@@ -1,15 +1,16 @@
 // A batch of verify items packed into one ArrayBuffer that is transferred to the worker, not
 // cloned: structured clone of 32 items costs a dozen ArrayBuffer copies (a pooled Buffer's view
 // clones its whole 8 KiB slab), and was the largest single cost of dispatch on the main thread.
-// Layout per item: kind u8, hash u8, field count u8, revocation plan u8 (core/revocation-plan.ts
-// encodePlan), time f64, then each field as
-// u32 length + bytes. Fields: auth = cert, challenge, signature; signature = cert, signature,
+// Layout per item: kind u8, hash u8 (index in HASHES, or NO_HASH: the key's generation decides),
+// field count u8, revocation plan u8 (core/revocation-plan.ts encodePlan; 0 is CRL_PLAN), time f64,
+// then each field as u32 length + bytes. Fields: auth = cert, challenge, signature; signature = cert, signature,
 // data | digest (a flag in the kind byte says which).
 import type { HashName } from '../core/algorithms.js';
 import { CRL_PLAN, decodePlan, encodePlan } from '../core/revocation-plan.js';
 import type { VerifyItem } from '../verifier/messages.js';
 
 const HASHES: readonly HashName[] = ['sha1', 'sha256', 'sha384', 'sha512'];
+const NO_HASH = 0xff;
 const AUTH = 0;
 const SIG_DATA = 1;
 const SIG_DIGEST = 2;
@@ -35,7 +36,9 @@ export function packItems(items: readonly VerifyItem[]): ArrayBuffer {
   for (const it of items) {
     const fields = fieldsOf(it);
     dv.setUint8(o, it.kind === 'auth' ? AUTH : it.digest ? SIG_DIGEST : SIG_DATA);
-    dv.setUint8(o + 1, HASHES.indexOf(it.hash));
+    const hash = it.hash === undefined ? NO_HASH : HASHES.indexOf(it.hash);
+    if (hash < 0) throw new TypeError(`no packed code for hash ${String(it.hash)}`);
+    dv.setUint8(o + 1, hash);
     dv.setUint8(o + 2, fields.length);
     dv.setUint8(o + 3, encodePlan(it.revocation ?? CRL_PLAN));
     dv.setFloat64(o + 4, it.time, true);
@@ -59,7 +62,8 @@ export function countPacked(buf: ArrayBuffer): number | null {
   for (let i = 0; i < n; i++) {
     if (o + HEAD > buf.byteLength) return null;
     const kind = dv.getUint8(o);
-    if (kind > SIG_DIGEST || dv.getUint8(o + 1) >= HASHES.length || dv.getUint8(o + 2) !== 3 || !decodePlan(dv.getUint8(o + 3))) return null;
+    const hash = dv.getUint8(o + 1);
+    if (kind > SIG_DIGEST || (hash >= HASHES.length && hash !== NO_HASH) || dv.getUint8(o + 2) !== 3 || !decodePlan(dv.getUint8(o + 3))) return null;
     if (!Number.isFinite(dv.getFloat64(o + 4, true))) return null;
     o += HEAD;
     for (let k = 0; k < 3; k++) {
@@ -79,7 +83,8 @@ export function unpackItems(buf: ArrayBuffer): VerifyItem[] {
   let o = 4;
   for (let i = 0; i < n; i++) {
     const kind = dv.getUint8(o);
-    const hash = HASHES[dv.getUint8(o + 1)];
+    const h = dv.getUint8(o + 1);
+    const hash = h === NO_HASH ? undefined : HASHES[h];
     const count = dv.getUint8(o + 2);
     const revocation = decodePlan(dv.getUint8(o + 3)) ?? CRL_PLAN;
     const time = dv.getFloat64(o + 4, true);

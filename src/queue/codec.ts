@@ -4,8 +4,11 @@ import { TypedError } from '../core/typed-error.js';
 import type { ItemResult, VerifyItem } from '../verifier/messages.js';
 import { countPacked, packItems, unpackItems } from '../pool/task-codec.js';
 
-// 3: each item carries its revocation plan (a version-2 worker would check every item by CRL).
-export const JOB_VERSION = 3;
+/** 3: an item's hash may be absent (the key's generation decides: ECDSA P-384 cards). 4: each item
+ *  carries its revocation plan (task-codec.ts). A v2 or v3 job is a v4 job whose plans are all 0,
+ *  CRL_PLAN (the CRL decides, fail closed), so workers read them while an older API drains. */
+export const JOB_VERSION = 4;
+const READABLE_VERSIONS: readonly unknown[] = [2, 3, 4];
 
 /** The items of a job: packed as for the pool (pool/task-codec.ts), base64 in the JSON BullMQ
  *  stores. One string instead of three per item, and a worker hands the decoded buffer to its pool
@@ -44,7 +47,8 @@ export function jobItemsOf(items: readonly VerifyItem[]): JobItems {
 /** A job's items as a packed buffer the pool takes as is, checked end to end; a JobDataError
  *  (that no retry can cure) otherwise. */
 export function jobPacked(data: { v?: unknown; n?: unknown; p?: unknown }): { packed: ArrayBuffer; count: number } {
-  if (data.v !== JOB_VERSION) throw new JobDataError('bad_version', `job format ${JSON.stringify(data.v)}, this worker reads ${JOB_VERSION}`);
+  if (!READABLE_VERSIONS.includes(data.v))
+    throw new JobDataError('bad_version', `job format ${JSON.stringify(data.v)}, this worker reads ${READABLE_VERSIONS.join(' and ')}`);
   if (typeof data.p !== 'string') throw new JobDataError('bad_item', 'job has no items');
   const b = Buffer.from(data.p, 'base64');
   // Transferred to a pool thread: a small Buffer may be a view of a shared slab, so it is copied.

@@ -6,10 +6,11 @@ import type { OcspPending, RevocationPlan } from '../core/revocation-plan.js';
 import type { Verdict } from '../core/verdict.js';
 import type { CertificateFacts } from '../core/verify.js';
 
-/** One verification. `revocation`: which source decides (resolved per tenant and route by
- *  verifier/revocation-policy.ts); absent: CRL_PLAN. */
+/** One verification. `hash`: the digest algorithm the request named; absent, the key's generation
+ *  decides (SHA-256 for RSA, SHA-384 for ECDSA P-384). `revocation`: which source decides
+ *  (resolved per tenant and route by verifier/revocation-policy.ts); absent: CRL_PLAN. */
 export type VerifyItem =
-  | { kind: 'auth'; time: number; cert: Uint8Array; challenge: Uint8Array; signature: Uint8Array; hash: HashName; revocation?: RevocationPlan }
+  | { kind: 'auth'; time: number; cert: Uint8Array; challenge: Uint8Array; signature: Uint8Array; hash?: HashName; revocation?: RevocationPlan }
   | {
       kind: 'signature';
       time: number;
@@ -17,7 +18,7 @@ export type VerifyItem =
       data?: Uint8Array;
       digest?: Uint8Array;
       signature: Uint8Array;
-      hash: HashName;
+      hash?: HashName;
       revocation?: RevocationPlan;
     };
 
@@ -47,6 +48,7 @@ export interface TaskResult {
 export interface WorkerSetup {
   trust: Uint8Array[];
   allowTestHierarchy: boolean;
+  acceptEcdsa: boolean;
   graceMs: number;
   pathCacheSize: number;
   /** Source mode only: the TypeScript module the bootstrap loads. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,11 +31,28 @@ describe('jpki-verify CLI', () => {
   const dir = mkdtempSync(join(tmpdir(), 'jpki-cli-'));
 
   it('pki init writes a simulated J-LIS with a progress report', async () => {
-    const r = await run('pki', 'init', '--dir', dir, '--auth', '30', '--signing', '10', '--test', '2', '--pool', '2');
+    const r = await run(
+      'pki',
+      'init',
+      '--dir',
+      dir,
+      '--auth',
+      '30',
+      '--signing',
+      '10',
+      '--test',
+      '2',
+      '--ecdsa-auth',
+      '3',
+      '--ecdsa-signing',
+      '2',
+      '--pool',
+      '2',
+    );
     expect(r.code).toBe(0);
     expect(r.err).toMatch(/100%/);
     const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
-    expect(manifest.users).toEqual({ authentication: 30, signing: 10, test: 2 });
+    expect(manifest.users).toEqual({ authentication: 30, signing: 10, test: 2, ecdsaAuthentication: 3, ecdsaSigning: 2 });
     expect(manifest.roots.map((x: { label: string }) => x.label)).toEqual([
       'sign-gen1',
       'sign-gen2',
@@ -42,13 +60,16 @@ describe('jpki-verify CLI', () => {
       'auth-gen1',
       'auth-gen2',
       'auth-gen3',
+      'sign-gen4',
+      'auth-gen4',
       'test-root',
     ]);
-    expect(
-      readFileSync(join(dir, 'users', 'auth.ndjson'), 'utf8')
-        .trim()
-        .split('\n'),
-    ).toHaveLength(30);
+    const auth = readFileSync(join(dir, 'users', 'auth.ndjson'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(auth).toHaveLength(33);
+    expect(auth.filter((h) => h.root === 'auth-gen4').map((h) => h.id)).toEqual(['a-ec0', 'a-ec1', 'a-ec2']);
     expect(existsSync(join(dir, 'trust-test', 'test-root.pem'))).toBe(true);
   });
 
@@ -78,6 +99,80 @@ describe('jpki-verify CLI', () => {
     expect(bad.code).toBe(1);
     expect(JSON.parse(bad.out).verdict.code).toBe('signature_invalid');
     expect((await run('verify', 'auth', ...args, '--challenge', 'c0ffee', '--no-revocation', '--crl', join(dir, 'crl'))).code).toBe(2);
+  });
+
+  it('a P-384 card: card sign (SHA-384, DER) and verify against the gen-4 CRLs, accepted only with --accept-ecdsa', async () => {
+    const cert = join(dir, 'a-ec1.pem');
+    writeFileSync(cert, (await run('card', 'cert', '--dir', dir, '--holder', 'a-ec1')).out);
+    const sig = (await run('card', 'sign', '--dir', dir, '--holder', 'a-ec1', '--challenge', 'c0ffee')).out.trim();
+    expect(Buffer.from(sig, 'base64')[0]).toBe(0x30); // an ECDSA-Sig-Value
+    const args = ['verify', 'auth', '--roots', join(dir, 'trust'), '--cert', cert, '--challenge', 'c0ffee', '--signature', sig];
+    const off = await run(...args, '--no-revocation');
+    expect(off.code).toBe(1);
+    expect(JSON.parse(off.out).verdict.code).toBe('unsupported_algorithm');
+    await run('pki', 'crl', '--dir', dir, '--revoke', 'a-ec2:keyCompromise');
+    expect(
+      existsSync(
+        join(
+          dir,
+          'crl',
+          `auth-gen4-${
+            JSON.parse(
+              readFileSync(join(dir, 'users', 'auth.ndjson'), 'utf8')
+                .split('\n')
+                .find((l) => l.includes('"a-ec1"'))!,
+            ).partition
+          }.crl`,
+        ),
+      ),
+    ).toBe(true);
+    // The simulated J-LIS also revokes a share of holders at random: a-ec1 may be one of them.
+    const listed = (JSON.parse(readFileSync(join(dir, 'crl', 'revoked.json'), 'utf8')) as { revoked: { id: string }[] }).revoked.some((r) => r.id === 'a-ec1');
+    const on = await run(...args, '--accept-ecdsa', '--crl', join(dir, 'crl'));
+    expect(on.code).toBe(listed ? 1 : 0);
+    expect(JSON.parse(on.out).verdict).toMatchObject({ code: listed ? 'revoked' : 'ok', revocation: { status: listed ? 'revoked' : 'good' } });
+    const revokedCert = join(dir, 'a-ec2.pem');
+    writeFileSync(revokedCert, (await run('card', 'cert', '--dir', dir, '--holder', 'a-ec2')).out);
+    const rsig = (await run('card', 'sign', '--dir', dir, '--holder', 'a-ec2', '--challenge', 'c0ffee')).out.trim();
+    const revoked = await run(
+      'verify',
+      'auth',
+      '--roots',
+      join(dir, 'trust'),
+      '--cert',
+      revokedCert,
+      '--challenge',
+      'c0ffee',
+      '--signature',
+      rsig,
+      '--accept-ecdsa',
+      '--crl',
+      join(dir, 'crl'),
+    );
+    expect(revoked.code).toBe(1);
+    expect(JSON.parse(revoked.out).verdict).toMatchObject({ code: 'revoked', revocation: { reason: 'keyCompromise' } });
+    const doc = join(dir, 'doc-ec.txt');
+    writeFileSync(doc, '契約書 P-384');
+    const scert = join(dir, 's-ec0.pem');
+    writeFileSync(scert, (await run('card', 'cert', '--dir', dir, '--holder', 's-ec0')).out);
+    const digest = createHash('sha384').update('契約書 P-384').digest('hex');
+    const dsig = (await run('card', 'sign', '--dir', dir, '--holder', 's-ec0', '--digest', digest)).out.trim();
+    const signed = await run(
+      'verify',
+      'signature',
+      '--roots',
+      join(dir, 'trust'),
+      '--no-revocation',
+      '--cert',
+      scert,
+      '--data-file',
+      doc,
+      '--signature',
+      dsig,
+      '--accept-ecdsa',
+    );
+    expect(signed.code).toBe(0);
+    expect(JSON.parse(signed.out).basicInfo.name).toBeTruthy();
   });
 
   it('verify signature over a file, with the 基本4情報 in the result', async () => {

@@ -21,6 +21,9 @@ export const KEY_B = 'tenant-b-key-9876543210';
 export const WEBHOOK_SECRET_A = 'whsec-tenant-a-test';
 /** Holders a1…a6 revoked with reason codes 1…6, a7 with unspecified (0). */
 export const REVOKED: Record<string, number> = { a1: 1, a2: 2, a3: 3, a4: 4, a5: 5, a6: 6, a7: 0 };
+/** With `ecdsa`: P-384 holders a-ec0…a-ec5 and s-ec0…s-ec2; a-ec1 revoked (keyCompromise), s-ec1
+ *  revoked (affiliationChanged). */
+export const REVOKED_ECDSA: Record<string, number> = { 'a-ec1': 1, 's-ec1': 3 };
 
 export interface TestService {
   svc: Service;
@@ -46,11 +49,12 @@ export interface TestService {
 const sha = (s: string): string => createHash('sha256').update(s).digest('hex');
 
 /** A simulated J-LIS in a new folder: roots in `trust/`, the day's CRLs in `crl/`, 60
- *  authentication and 10 signing holders; REVOKED are revoked. */
-export function makeTestPki(t0 = T0): { dir: string; pki: PkiDir; holder(id: string): Holder } {
+ *  authentication and 10 signing holders; REVOKED are revoked. `ecdsa`: P-384 holders as well. */
+export function makeTestPki(t0 = T0, opts: { ecdsa?: boolean } = {}): { dir: string; pki: PkiDir; holder(id: string): Holder } {
   const dir = mkdtempSync(join(tmpdir(), 'svc-'));
-  initPki({ dir, now: t0, authUsers: 60, signingUsers: 10, testUsers: 2, poolSize: 2, seed: 5 });
-  publishCrls({ dir, now: t0, revokedShare: 0, revoke: REVOKED });
+  const ec = opts.ecdsa ? { ecdsaAuthUsers: 6, ecdsaSigningUsers: 3 } : {};
+  initPki({ dir, now: t0, authUsers: 60, signingUsers: 10, testUsers: 2, poolSize: 2, seed: 5, ...ec });
+  publishCrls({ dir, now: t0, revokedShare: 0, revoke: opts.ecdsa ? { ...REVOKED, ...REVOKED_ECDSA } : REVOKED });
   const pki = openPki(dir);
   const all = [...pki.holders('authentication'), ...pki.holders('signing'), ...pki.holders('test')];
   return { dir, pki, holder: (id) => all.find((h) => h.id === id)! };
@@ -65,10 +69,10 @@ export function authBodyFor(pki: PkiDir, h: Holder, ch: { challengeId: string; c
 
 export async function startTestService(
   overrides: Partial<Record<keyof Config, unknown>> = {},
-  opts: { t0?: number; ocsp?: boolean } = {},
+  opts: { t0?: number; ecdsa?: boolean; acceptEcdsa?: boolean; ocsp?: boolean } = {},
 ): Promise<TestService> {
   const t0 = opts.t0 ?? T0;
-  const { dir, pki, holder } = makeTestPki(t0);
+  const { dir, pki, holder } = makeTestPki(t0, { ecdsa: opts.ecdsa });
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk, _enc, cb) {
@@ -83,7 +87,7 @@ export async function startTestService(
     logLevel: 'debug',
     // Every answer of every test is checked against the documented contract (/openapi.json).
     http: { logProbes: false, checkResponses: true },
-    trust: { roots: [join(dir, 'trust')], allowTestHierarchy: false },
+    trust: { roots: [join(dir, 'trust')], allowTestHierarchy: false, acceptEcdsa: opts.acceptEcdsa ?? opts.ecdsa ?? false },
     crl: { sources: [join(dir, 'crl')], cacheDir: join(dir, 'cache'), refreshIntervalSec: 3600, graceSec: 3600, retries: 1, backoffMs: 0 },
     pool: { threads: 2, batchSize: 16, batchDelayUs: 200, maxPending: 5000, concurrentTasksPerWorker: 2, pathCacheSize: 1000 },
     database: { url: null, dir: ':memory:', poolSize: 8, timeoutMs: 3000 },

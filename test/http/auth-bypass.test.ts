@@ -213,6 +213,7 @@ describe('authentication cannot be routed around', () => {
       present: null as never,
       relay: { institutions: () => [] } as never,
       storesNotReady: async () => [],
+      trust: { anchors: [], generations: { signing: [], authentication: [] }, warnings: [] },
     });
     for (const path of ['/v1/sneaky', '/V1/sneaky', '/v1'])
       expect(() => app.get(path, async () => ({ ok: true })), path).toThrow(/outside the authenticated \/v1 scope/);

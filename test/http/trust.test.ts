@@ -1,6 +1,6 @@
 // Tenancy and what the public endpoints say: a challenge works only for the tenant it was issued
 // to (HTTP, every route that consumes one); /readyz names no file or URL; the CRL sources are at
-// GET /v1/operator/crl for operators only; /metrics carries tenant ids only when enabled.
+// GET /v1/operator/crl and the root generations at /v1/operator/trust for operators only; /metrics carries tenant ids only when enabled.
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { T0, startTestService, type TestService } from '../helpers/service.js';
@@ -91,6 +91,29 @@ describe('public endpoints say little', () => {
     }
   });
 
+  it('GET /v1/operator/trust: the root generations per hierarchy, for operators only', async () => {
+    expect((await get(t, '/v1/operator/trust')).status).toBe(401);
+    expect((await get(t, '/v1/operator/trust', KEYS.alpha)).status).toBe(403);
+    const op = await get(t, '/v1/operator/trust', KEYS.op);
+    expect(op.status).toBe(200);
+    const r = (await op.json()) as {
+      mode: string;
+      anchors: { hierarchy: string; generation: number; key: string; fingerprint: string }[];
+      generations: { signing: number[]; authentication: number[] };
+      warnings: string[];
+    };
+    expect(r.mode).toBe('embedded');
+    // The simulated J-LIS: three RSA generations and the ECDSA P-384 one in each hierarchy, nothing missing.
+    expect(r.generations.signing).toHaveLength(4);
+    expect(r.generations.authentication).toEqual(r.generations.signing);
+    expect(r.anchors).toHaveLength(8);
+    const newest = Math.max(...r.generations.signing);
+    for (const a of r.anchors) {
+      expect(a).toMatchObject({ key: a.generation === newest ? 'EC P-384' : 'RSA 2048', fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    }
+    expect(r.warnings).toEqual([]);
+  });
+
   it('/metrics: no tenant id by default ("all"); tenant ids when metrics.tenantLabels is on', async () => {
     for (const s of [t, labelled]) {
       // Two requests in a burst of 1: one refused by the rate limit.
@@ -105,14 +128,18 @@ describe('public endpoints say little', () => {
     expect(withIds).not.toMatch(/jpki_rate_limited_total\{tenant="all"\}/);
   });
 
-  it('the OpenAPI document lists the operator route', async () => {
+  it('the OpenAPI document lists the operator routes', async () => {
     const doc = (await (await get(t, '/openapi.json')).json()) as {
       paths: Record<string, { get?: { security?: unknown; responses: Record<string, unknown> } }>;
     };
-    expect(doc.paths['/v1/operator/crl'].get).toMatchObject({
-      operationId: 'operatorCrl',
-      security: [{ apiKey: [] }, { bearer: [] }],
-      responses: { '200': expect.anything(), '401': expect.anything(), '403': expect.anything() },
-    });
+    for (const [route, operationId] of [
+      ['/v1/operator/crl', 'operatorCrl'],
+      ['/v1/operator/trust', 'operatorTrust'],
+    ])
+      expect(doc.paths[route].get, route).toMatchObject({
+        operationId,
+        security: [{ apiKey: [] }, { bearer: [] }],
+        responses: { '200': expect.anything(), '401': expect.anything(), '403': expect.anything() },
+      });
   });
 });

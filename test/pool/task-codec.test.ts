@@ -15,6 +15,9 @@ describe('packed pool tasks', () => {
       { kind: 'signature', time: 1_700_000_000_000, cert: bytes(1400), data: bytes(0), signature: bytes(256), hash: 'sha1' },
       { kind: 'signature', time: 0, cert: bytes(1), digest: bytes(64), signature: bytes(512), hash: 'sha512' },
       { kind: 'auth', time: 5.5, cert: new Uint8Array(0), challenge: bytes(1), signature: new Uint8Array(0), hash: 'sha384' },
+      // No hash named: the key's generation decides (an ECDSA P-384 card's DER signature here).
+      { kind: 'auth', time: 6, cert: bytes(700), challenge: bytes(32), signature: bytes(103) },
+      { kind: 'signature', time: 7, cert: bytes(800), digest: bytes(48), signature: bytes(102) },
     ];
     const packed = packItems(items);
     const back = unpackItems(packed);
@@ -82,5 +85,16 @@ describe('queue job items', () => {
     const badHash = Buffer.from(raw);
     badHash[5] = 7; // the first item's hash index
     expect(() => jobPacked({ ...good, p: badHash.toString('base64') })).toThrow(/malformed/);
+    const noHash = Buffer.from(raw);
+    noHash[5] = 0xff; // "the key decides": readable
+    expect(jobItems({ ...good, p: noHash.toString('base64') })[0].hash).toBeUndefined();
+  });
+
+  it('reads v2 jobs (from an API still draining during an upgrade): the same layout, a hash always named', () => {
+    expect(jobItems({ ...jobItemsOf(items), v: 2 })).toHaveLength(2);
+  });
+
+  it('refuses to pack a hash it has no code for', () => {
+    expect(() => packItems([{ ...items[0], hash: 'md5' as never }])).toThrow(/no packed code/);
   });
 });

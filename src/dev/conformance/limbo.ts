@@ -1,6 +1,6 @@
 // Runs x509-limbo cases (C2SP/x509-limbo format) through the path validator. Used by the test
 // suite and by `jpki-verify limbo FILE` for anyone's own cases.
-import { pemBlocks, parseCertificate, type Certificate } from '../../core/certificate.js';
+import { CertificateError, pemBlocks, parseCertificate, type Certificate } from '../../core/certificate.js';
 import { EKU, KeyUsage, type KeyUsageName } from '../../core/extensions.js';
 import type { GeneralName } from '../../core/general-name.js';
 import { CertificatePool } from '../../core/cert-pool.js';
@@ -52,6 +52,20 @@ function certs(pems: string[]): Certificate[] {
   return pems.flatMap((p) => pemBlocks(p, 'CERTIFICATE')).map(parseCertificate);
 }
 
+/** The certificates of a pool that parse. One that does not can be no part of a valid path, so it
+ *  is skipped, as path building skips any unusable candidate (and as the PKITS loader does). */
+function usableCerts(pems: string[]): Certificate[] {
+  const out: Certificate[] = [];
+  for (const der of pems.flatMap((p) => pemBlocks(p, 'CERTIFICATE'))) {
+    try {
+      out.push(parseCertificate(der));
+    } catch (err) {
+      if (!(err instanceof CertificateError)) throw err;
+    }
+  }
+  return out;
+}
+
 function dnsMatches(pattern: string, host: string): boolean {
   const p = pattern.toLowerCase();
   const h = host.toLowerCase();
@@ -101,16 +115,16 @@ export function runLimboCase(tc: LimboCase, exceptions: Record<string, string> =
     const excepted = exceptions[tc.id];
     return { ...base, actual, code, excepted, match: actual === tc.expected_result };
   };
-  let leaf: Certificate;
-  let anchors: Certificate[];
-  let inter: Certificate[];
+  let leaf: Certificate | undefined;
   try {
     leaf = certs([tc.peer_certificate])[0];
-    anchors = certs(tc.trusted_certs);
-    inter = certs(tc.untrusted_intermediates);
-  } catch {
+  } catch (err) {
+    if (!(err instanceof CertificateError)) throw err;
     return done('FAILURE', 'malformed_certificate');
   }
+  if (!leaf) return done('FAILURE', 'malformed_certificate');
+  const anchors = usableCerts(tc.trusted_certs);
+  const inter = usableCerts(tc.untrusted_intermediates);
   let requiredKeyUsage = 0;
   for (const k of tc.key_usage) requiredKeyUsage |= KeyUsage[k] ?? 0;
   const ekuName = tc.extended_key_usage[0] ?? (tc.validation_kind === 'SERVER' ? 'serverAuth' : 'clientAuth');

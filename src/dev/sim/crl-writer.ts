@@ -6,8 +6,8 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import * as d from '../../core/der-writer.js';
 import { EXT } from '../../core/extensions.js';
 import { CRL_EXT } from '../../core/crl.js';
-import { cardSignDigest } from './card.js';
-import { SHA256_WITH_RSA } from './issue.js';
+import { cardSignDigest, ecdsaSignDigest } from './card.js';
+import { signatureAlgorithmOf } from './issue.js';
 import { rng } from './people.js';
 
 /** Reason mix of a J-LIS-like CRL: moves and name changes (異動) dominate, then renewals,
@@ -39,7 +39,7 @@ export interface CrlEntrySpec {
 export interface CrlSpec {
   readonly issuerName: Uint8Array; // DER Name
   readonly issuerKeyId: Uint8Array;
-  readonly issuerKey: KeyObject; // private
+  readonly issuerKey: KeyObject; // private: RSA (sha256WithRSAEncryption) or EC (ecdsa-with-SHA384)
   readonly thisUpdate: number;
   readonly nextUpdate: number;
   readonly crlNumber: bigint;
@@ -133,6 +133,18 @@ class BulkEntryEncoder {
   }
 }
 
+/** Octets of the signature value, known before signing: the headers are written first. RSA: the
+ *  modulus size. ECDSA: the DER form with r and s of exactly the curve's size (the signer draws
+ *  nonces until it gets one; about one in four does). */
+function signatureLength(key: KeyObject): number {
+  const details = key.asymmetricKeyDetails ?? {};
+  if (key.asymmetricKeyType !== 'ec') return Math.ceil((details.modulusLength ?? 2048) / 8);
+  const size = { prime256v1: 32, secp384r1: 48, secp521r1: 66 }[details.namedCurve ?? ''];
+  if (!size) throw new Error(`CRL signing key on an unsupported curve (${details.namedCurve})`);
+  const body = 2 * (2 + size);
+  return (body < 0x80 ? 2 : 3) + body;
+}
+
 /** Writes a CRL to `path`; returns its size and entry count. */
 export function writeCrl(path: string, spec: CrlSpec): { bytes: number; entries: number } {
   const explicit = (spec.entries ?? []).map((e) => entryDer(e.serial, e.revokedAt, e.reason));
@@ -161,17 +173,18 @@ export function writeCrl(path: string, spec: CrlSpec): { bytes: number; entries:
       ? [d.extension(CRL_EXT.issuingDistributionPoint, true, d.seq(d.explicit(0, d.implicit(0, d.explicit(4, spec.partitionName), true))))]
       : []),
   ];
-  const head = d.concat([d.integer(1), SHA256_WITH_RSA, spec.issuerName, d.time(spec.thisUpdate), d.time(spec.nextUpdate)]);
+  const { algorithm: sigAlg, hash: hashName } = signatureAlgorithmOf(spec.issuerKey);
+  const head = d.concat([d.integer(1), sigAlg, spec.issuerName, d.time(spec.thisUpdate), d.time(spec.nextUpdate)]);
   const extsTlv = d.explicit(0, d.seq(...crlExts));
   const revokedHeader = entriesLen > 0 ? headerBytes(0x30, entriesLen) : new Uint8Array(0);
   const tbsLen = head.length + revokedHeader.length + entriesLen + extsTlv.length;
   const tbsHeader = headerBytes(0x30, tbsLen);
-  const sigAlg = SHA256_WITH_RSA;
-  const sigTlvLen = 1 + lengthOfLength(257) + 257; // BIT STRING of a 2048-bit signature
+  const sigLen = signatureLength(spec.issuerKey);
+  const sigTlvLen = 1 + lengthOfLength(sigLen + 1) + sigLen + 1; // BIT STRING: unused-bits octet, then the signature
   const outerLen = tbsHeader.length + tbsLen + sigAlg.length + sigTlvLen;
 
   const fd = openSync(path, 'w');
-  const hash = createHash('sha256');
+  const hash = createHash(hashName);
   let written = 0;
   const CHUNK = 1 << 20;
   const buf = new Uint8Array(CHUNK);
@@ -216,7 +229,7 @@ export function writeCrl(path: string, spec: CrlSpec): { bytes: number; entries:
     }
     put(extsTlv, true);
     const digest = hash.digest();
-    const sig = cardSignDigest(spec.issuerKey, 'sha256', digest);
+    const sig = spec.issuerKey.asymmetricKeyType === 'ec' ? ecdsaSignDigest(spec.issuerKey, digest, sigLen) : cardSignDigest(spec.issuerKey, hashName, digest);
     if (spec.badSignature) sig[sig.length - 1] ^= 1;
     put(sigAlg, false);
     put(d.bitString(sig), false);

@@ -11,6 +11,14 @@ import { OCSP_OID, ocspAccessExtension } from '../../core/ocsp-certid.js';
 export type Der = Uint8Array;
 
 export const SHA256_WITH_RSA = d.seq(d.oid(OID.sha256WithRSA), d.nullValue());
+/** ecdsa-with-SHA384: parameters absent (RFC 5758 §3.2). */
+export const ECDSA_WITH_SHA384 = d.seq(d.oid(OID.ecdsaSha384));
+
+/** The signature algorithm of a J-LIS key: sha256WithRSAEncryption for the RSA generations,
+ *  ecdsa-with-SHA384 for the P-384 one. */
+export function signatureAlgorithmOf(issuerKey: KeyObject): { algorithm: Der; hash: 'sha256' | 'sha384' } {
+  return issuerKey.asymmetricKeyType === 'ec' ? { algorithm: ECDSA_WITH_SHA384, hash: 'sha384' } : { algorithm: SHA256_WITH_RSA, hash: 'sha256' };
+}
 
 const ATTR = { C: '2.5.4.6', O: '2.5.4.10', OU: '2.5.4.11', CN: '2.5.4.3', L: '2.5.4.7' } as const;
 export const JLIS_ORG_UNIT = 'Japan Agency for Local Authority Information Systems';
@@ -45,13 +53,12 @@ export interface CertSpec {
   readonly notAfter: number;
   readonly spki: Der;
   readonly extensions: readonly Der[];
-  /** Defaults to sha256WithRSAEncryption, signed with the issuer's RSA key. */
+  /** Defaults to the issuer key's (signatureAlgorithmOf). */
   readonly signatureAlgorithm?: Der;
   readonly hash?: 'sha256' | 'sha384' | 'sha512' | null;
 }
 
-export function tbsCertificate(spec: CertSpec): Der {
-  const alg = spec.signatureAlgorithm ?? SHA256_WITH_RSA;
+export function tbsCertificate(spec: CertSpec, alg: Der = spec.signatureAlgorithm ?? SHA256_WITH_RSA): Der {
   return d.seq(
     d.explicit(0, d.integer(2)),
     d.integer(spec.serial),
@@ -65,10 +72,12 @@ export function tbsCertificate(spec: CertSpec): Der {
 }
 
 export function issueCertificate(spec: CertSpec, issuerKey: KeyObject): Der {
-  const tbs = tbsCertificate(spec);
-  const hash = spec.hash === undefined ? 'sha256' : spec.hash;
-  const sig = new Uint8Array(sign(hash, tbs, issuerKey));
-  return d.seq(tbs, spec.signatureAlgorithm ?? SHA256_WITH_RSA, d.bitString(sig));
+  const own = signatureAlgorithmOf(issuerKey);
+  const alg = spec.signatureAlgorithm ?? own.algorithm;
+  const tbs = tbsCertificate(spec, alg);
+  const hash = spec.hash === undefined ? own.hash : spec.hash;
+  const sig = new Uint8Array(sign(hash, tbs, issuerKey)); // ECDSA: a DER ECDSA-Sig-Value
+  return d.seq(tbs, alg, d.bitString(sig));
 }
 
 // ---- extension builders in the JPKI profile ----

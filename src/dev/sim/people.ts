@@ -136,11 +136,17 @@ export function basicInfoFields(p: Person): [string, string][] {
 
 /** Until the 5th birthday after issue (the JPKI rule for signing and auth certificates). */
 export function fifthBirthdayAfter(issued: number, birthIso: string): number {
+  return birthdayAfter(issued, birthIso, 5);
+}
+
+/** Until the `years`-th birthday after issue, 23:59:59 JST: 5 on today's cards, 10 on the
+ *  next-generation card (announced 2024; assumed to follow the same birthday rule). */
+export function birthdayAfter(issued: number, birthIso: string, years: number): number {
   const issuedDate = new Date(issued);
   const [, m, d] = birthIso.split('-').map(Number);
-  let year = issuedDate.getUTCFullYear() + 5;
+  let year = issuedDate.getUTCFullYear() + years;
   let t = Date.UTC(year, m - 1, d, 14, 59, 59); // 23:59:59 JST
-  // If this year's birthday has not come yet at issue, the 5th is one year earlier.
+  // If this year's birthday has not come yet at issue, the n-th is one year earlier.
   if (Date.UTC(issuedDate.getUTCFullYear(), m - 1, d) > issued) t = Date.UTC(--year, m - 1, d, 14, 59, 59);
   return t;
 }
