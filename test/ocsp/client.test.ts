@@ -58,7 +58,7 @@ describe('OCSP client against the simulated J-LIS responder', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ocsp-client-'));
-    initPki({ dir, now, authUsers: 40, signingUsers: 2, testUsers: 0, poolSize: 2, seed: 7 });
+    initPki({ dir, now, authUsers: 40, signingUsers: 2, testUsers: 0, ecdsaAuthUsers: 2, poolSize: 2, seed: 7 });
     publishCrls({ dir, now, revokedShare: 0, revoke: { a1: 1 } });
     srv = await serveOcsp({ dir, port: 0 });
     const pki = openPki(dir);
@@ -118,6 +118,17 @@ describe('OCSP client against the simulated J-LIS responder', () => {
     expect(codeOf(await c.lookup(t))).toBe('good');
     expect(srv.requests.get + srv.requests.post).toBe(asked);
     expect(obs.seen).toMatchObject({ 'lookup:miss': 1, 'lookup:joined': 1, 'lookup:hit': 1, 'exchange:ok': 1, 'outcome:good': 3 });
+    await c.close();
+  });
+
+  it('a card of the ECDSA P-384 generation: its root delegated the responder with ecdsa-with-SHA384', async () => {
+    const c = client();
+    const ec = holders.find((h) => h.id.startsWith('a-ec'))!;
+    expect(ec.root).toMatch(/gen4/);
+    expect(await c.lookup(target(ec))).toMatchObject({
+      kind: 'answer',
+      answer: { status: 'good', source: { responder: expect.stringMatching(/OCSP Responder auth-gen4/) } },
+    });
     await c.close();
   });
 
