@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { VerifyItem } from '../../src/verifier/messages.js';
 import { countPacked, packItems, unpackItems } from '../../src/pool/task-codec.js';
 import { JOB_VERSION, JobDataError, jobItems, jobItemsOf, jobPacked } from '../../src/queue/codec.js';
+import { CRL_PLAN } from '../../src/core/revocation-plan.js';
 
 const bytes = (n: number): Uint8Array => new Uint8Array(randomBytes(n));
 
@@ -92,6 +93,18 @@ describe('queue job items', () => {
 
   it('reads v2 jobs (from an API still draining during an upgrade): the same layout, a hash always named', () => {
     expect(jobItems({ ...jobItemsOf(items), v: 2 })).toHaveLength(2);
+  });
+
+  it("carries each item's revocation plan; a byte no plan encodes to is malformed; v3 jobs read as CRL_PLAN", () => {
+    const plan = { mode: 'crl+ocsp', policy: 'soft-fail', escalate: true } as const;
+    const data = jobItemsOf([{ ...items[0], revocation: plan }, items[1]]);
+    const back = jobItems(data);
+    expect(back[0].revocation).toEqual(plan);
+    expect(back[1].revocation).toEqual(CRL_PLAN);
+    const raw = Buffer.from(data.p, 'base64');
+    raw[4 + 3] = 0x33; // the first item's plan byte
+    expect(() => jobPacked({ ...data, p: raw.toString('base64') })).toThrow(/malformed/);
+    expect(jobItems({ ...jobItemsOf(items), v: 3 }).map((x) => x.revocation)).toEqual([CRL_PLAN, CRL_PLAN]);
   });
 
   it('refuses to pack a hash it has no code for', () => {
