@@ -4,7 +4,6 @@
 // P-384 generation (the next-generation card) the same way, fresh and path-cached, beside
 // OpenSSL's own P-384 verify rate.
 import { X509Certificate, createHash, createPublicKey, randomBytes, verify } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
 import { parseCertificate } from '../src/core/certificate.js';
 import { CertificatePool } from '../src/core/cert-pool.js';
 import { verifyAuthentication, type CachedPath, type VerifyContext } from '../src/core/verify.js';
@@ -13,20 +12,10 @@ import { cardSign } from '../src/dev/sim/card.js';
 import { issueEndEntity, makeEcKeyPool, makeEcdsaRoots, makeKeyPool, makeRoots } from '../src/dev/sim/jlis.js';
 import { person, rng } from '../src/dev/sim/people.js';
 import { machine, measure, printTable, writeResult, type Measurement } from './harness.js';
-import { opensslVerify } from './http-load.js';
+import { opensslSpeed, opensslVerify } from './http-load.js';
 
-/** `openssl speed ecdsap384` verifies per second (the last column of its result line). */
-function opensslEcdsaP384Verify(): number {
-  const out = execFileSync('openssl', ['speed', '-seconds', '3', 'ecdsap384'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-  const line = out.split('\n').find((l) => /ecdsa \(nistp384\)/.test(l));
-  const nums =
-    line
-      ?.trim()
-      .split(/\s+/)
-      .map(Number)
-      .filter((n) => !Number.isNaN(n)) ?? [];
-  return nums[nums.length - 1] ?? NaN;
-}
+/** `openssl speed ecdsap384` verifies per second. */
+const opensslEcdsaP384Verify = (): number => opensslSpeed('ecdsap384', /ecdsa \(nistp384\)/);
 
 /** The P-384 generation: distinct authentication certificates under auth-gen4, the card signing
  *  with SHA-384. P-384 verifies cost ~30× an RSA-2048 verify in OpenSSL 3.0, so fewer users. */

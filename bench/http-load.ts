@@ -17,19 +17,24 @@ export const KEY = 'bench-key';
 /** Concurrent clients (a relay platform's many terminals); micro-batching needs several batches in flight. */
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 256);
 
-export function opensslVerify(cores: number): number {
-  const out = execFileSync('openssl', ['speed', '-seconds', '3', ...(cores > 1 ? ['-multi', String(cores)] : []), 'rsa2048'], {
+/** Verifies per second by `openssl speed ALGO`: the last column of the result line `line` matches. */
+export function opensslSpeed(algo: string, line: RegExp, cores = 1): number {
+  const out = execFileSync('openssl', ['speed', '-seconds', '3', ...(cores > 1 ? ['-multi', String(cores)] : []), algo], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'ignore'],
   });
-  const line = out.split('\n').find((l) => /^rsa\s+2048/.test(l.trim()) || /^rsa 2048 bits/.test(l.trim()));
+  const found = out.split('\n').find((l) => line.test(l.trim()));
   const nums =
-    line
+    found
       ?.trim()
       .split(/\s+/)
       .map(Number)
       .filter((n) => !Number.isNaN(n)) ?? [];
   return nums[nums.length - 1] ?? NaN; // verify/s is the last column
+}
+
+export function opensslVerify(cores: number): number {
+  return opensslSpeed('rsa2048', /^rsa\s+2048|^rsa 2048 bits/, cores);
 }
 
 /** Node's crypto.verify, RSA-2048 SHA-256 with the KeyObject made once, one thread, ~1 s. */
