@@ -89,7 +89,7 @@ export interface OperatorRouteDeps {
 export function registerOperatorRoutes(scope: FastifyInstance, deps: OperatorRouteDeps): void {
   const app = scope.withTypeProvider<TypeBoxTypeProvider>();
   const { config, verifier } = deps;
-  const iso = (ms: number | null) => (ms === null ? undefined : new Date(ms).toISOString());
+  const iso = (ms: number) => new Date(ms).toISOString();
 
   // What /readyz listed before it went public: CRL sources (file paths, URLs) and their dates.
   app.get('/operator/crl', { schema: crlRoute }, async (req) => {
