@@ -14,6 +14,7 @@ import { NONCE_LENGTH } from '../core/ocsp-request.js';
 import { lookupStatus, partitionsOf } from '../core/revocation-lookup.js';
 import { keyIdOf } from '../core/revocation-set.js';
 import { settleOcsp } from '../core/revocation-plan.js';
+import { VerifiedTable } from '../core/verified-table.js';
 import { OcspClient, type OcspClientOptions } from '../ocsp/client.js';
 import { HttpTransport } from '../ocsp/transport.js';
 import { logTrust, loadTrustStore } from './trust-store.js';
@@ -50,6 +51,7 @@ export class LocalVerifier implements Verifier {
           acceptEcdsa: config.trust.acceptEcdsa,
           graceMs: config.crl.graceSec * 1000,
           pathCacheSize: config.pool.pathCacheSize,
+          verified: config.pool.verifiedEntries ? VerifiedTable.allocate(config.pool.verifiedEntries, anchors.certificates()) : null,
         },
       },
       metrics.poolObserver(),

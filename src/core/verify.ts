@@ -3,7 +3,7 @@
 // digest). Time comes in as a parameter; the shell stamps it once per request.
 import { createHash, type KeyObject } from 'node:crypto';
 import { HASH_LENGTH, OID, type HashName, type SignatureScheme } from './algorithms.js';
-import { CertificateError, fingerprint, fingerprintDer, parseCertificate, type Certificate } from './certificate.js';
+import { CertificateError, fingerprint, parseCertificate, type Certificate } from './certificate.js';
 import { bytesEqual } from './der.js';
 import { KeyUsage } from './extensions.js';
 import {
@@ -26,6 +26,7 @@ import { KeyError, checkData, checkDigest, importPublicKey, type SignatureCheck 
 import { ocspUrls } from './ocsp-certid.js';
 import { awaitingOcsp, encodePlan, plannedChecker, validVerdict, type OcspPending, type RevocationPlan } from './revocation-plan.js';
 import { NOT_CHECKED, verdict, type RevocationPolicy, type RevocationReport, type Verdict } from './verdict.js';
+import { verifiedContext, type VerifiedTable } from './verified-table.js';
 
 export interface VerifyContext {
   readonly anchors: CertificatePool;
@@ -41,6 +42,9 @@ export interface VerifyContext {
   readonly acceptEcdsa?: boolean;
   /** Cache of path results by certificate fingerprint (the shell supplies an LRU). */
   readonly pathCache?: PathCache;
+  /** Certificates any thread has fully checked (shared memory): a hit skips the profile, path and
+   *  CA-signature work and runs only the revocation step again. */
+  readonly verified?: VerifiedTable;
 }
 
 /** A cached path result, with the end entity's imported key (repeat holders skip the import and
@@ -142,7 +146,8 @@ function checkCertificate(input: Uint8Array | Certificate, want: Purpose, time: 
   // certificate seen before skips parsing, profile checks and path validation when the cache rule
   // (reuse) allows: those depend on the bytes and on the context the entry records.
   const der = input instanceof Uint8Array ? input : input.der;
-  const fp = fingerprintDer(der);
+  const sha256 = createHash('sha256').update(der).digest();
+  const fp = sha256.toString('hex');
   const step = revocationStep(ctx, want);
   // A path result holds its revocation outcome, which depends on the plan: one entry per plan.
   const key = ctx.revocationPlan ? `${fp}/${encodePlan(ctx.revocationPlan)}` : fp;
@@ -166,9 +171,22 @@ function checkCertificate(input: Uint8Array | Certificate, want: Purpose, time: 
   if (!ctx.acceptEcdsa && cert.spki.algorithm.oid === OID.ecPublicKey) {
     return early(verdict('unsupported_algorithm', 0, 'ECDSA (next-generation card) certificates are not accepted by this verifier'));
   }
+  const context = verifiedContext(want, ctx.allowTestHierarchy ?? false);
+  const path = sharedPath(cert, ctx.verified?.lookup(sha256, context) ?? null, time, step) ?? fullCheck(cert, kind, want, time, ctx, step);
+  if ('failure' in path) return { cert, facts: facts(cert, kind, fp, null, ctx.anchors), path: null, failure: path.failure, fp, cachedKey: null };
+  const f = facts(cert, kind, fp, path, ctx.anchors);
+  if (path.verdict.status === 'valid' && path.path) ctx.verified?.record(sha256, context, path.path[path.path.length - 1]);
+  // Only clean results are cached; a failure is recomputed, so a fix (new CRL, new root) shows.
+  if (ctx.pathCache && path.verdict.status === 'valid') ctx.pathCache.set(key, { want, cert, facts: f, path, key: null, checkedWith: checkedWith(ctx, step) });
+  return { cert, facts: f, path, failure: path.verdict.status === 'valid' ? null : path.verdict, fp: key, cachedKey: null };
+}
+
+/** The profile, the path and the issuer generation of a certificate no table vouches for; a
+ *  failure found before the path is built carries no path. */
+function fullCheck(cert: Certificate, kind: CertificateKind, want: Purpose, time: number, ctx: VerifyContext, step: RevocationStep): PathResult | { failure: Verdict } {
   if (kind !== 'test') {
     const p = checkProfile(cert, want);
-    if (p) return early(verdict(p.code, 0, p.detail));
+    if (p) return { failure: verdict(p.code, 0, p.detail) };
   }
   const policy = kind === 'test' ? JPKI.testPolicy : want === 'signing' ? JPKI.signingPolicy : JPKI.authPolicy;
   const path = validatePath(cert, {
@@ -181,16 +199,27 @@ function checkCertificate(input: Uint8Array | Certificate, want: Purpose, time: 
     revocation: step.checker,
     revocationPolicy: step.policy,
   });
-  const f = facts(cert, kind, fp, path, ctx.anchors);
   if (path.path && kind !== 'test') {
     const generation = keyGeneration(cert);
     const root = path.path[path.path.length - 1];
     const issuer = typeof generation === 'string' ? checkIssuerGeneration(root, generation) : null;
-    if (issuer) return { cert, facts: f, path: null, failure: verdict(issuer.code, path.path.length - 1, issuer.detail), fp, cachedKey: null };
+    // The issuer's facts stay in the verdict's certificate (issuingRoot finds it by key id).
+    if (issuer) return { verdict: verdict(issuer.code, path.path.length - 1, issuer.detail), path: null, policies: [] };
   }
-  // Only clean results are cached; a failure is recomputed, so a fix (new CRL, new root) shows.
-  if (ctx.pathCache && path.verdict.status === 'valid') ctx.pathCache.set(key, { want, cert, facts: f, path, key: null, checkedWith: checkedWith(ctx, step) });
-  return { cert, facts: f, path, failure: path.verdict.status === 'valid' ? null : path.verdict, fp: key, cachedKey: null };
+  return path;
+}
+
+/** The path of a certificate the verified table vouches for, issued by `anchor`: both must be
+ *  within their validity at `time` (else null: the full check words the verdict), and the
+ *  revocation step runs again, as validatePath would run it. */
+function sharedPath(cert: Certificate, anchor: Certificate | null, time: number, step: RevocationStep): PathResult | null {
+  if (!anchor) return null;
+  const t = floorToSecond(time);
+  if (t < cert.notBefore || t > cert.notAfter || t < anchor.notBefore || t > anchor.notAfter) return null;
+  const path = [cert, anchor];
+  const rev = step.checker ? checkPathRevocation(path, step.checker, t, step.policy) : { failure: null, report: NOT_CHECKED };
+  if (rev.failure) return { verdict: rev.failure, path: null, policies: [] };
+  return { verdict: verdict('ok', -1, 'path valid', rev.report), path, policies: [] };
 }
 
 /** The revocation step of one verification and its policy: the plan's (core/revocation-plan.ts),

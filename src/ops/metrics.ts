@@ -55,6 +55,12 @@ export class Metrics {
     labelNames: ['result'] as const,
     registers: [this.registry],
   });
+  readonly verifiedTable = new Counter({
+    name: 'jpki_verified_table_lookups_total',
+    help: 'Lookups in the verified-certificate table the pool threads share, after a path-cache miss, by result',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
   readonly workerFailures = new Counter({ name: 'jpki_worker_failures_total', help: 'Items failed because their worker failed', registers: [this.registry] });
   readonly poolUtilization = new Gauge({ name: 'jpki_pool_utilization_ratio', help: 'Share of pool capacity in use (piscina)', registers: [this.registry] });
   readonly poolPending = new Gauge({ name: 'jpki_pool_pending_items', help: 'Verifications queued or running', registers: [this.registry] });
@@ -238,6 +244,7 @@ export class Metrics {
       'jpki_worker_time_seconds',
       'jpki_queue_wait_seconds',
       'jpki_path_cache_lookups_total',
+      'jpki_verified_table_lookups_total',
       'jpki_worker_failures_total',
     ];
     const crl = [
@@ -275,6 +282,7 @@ export class Metrics {
     if (role === 'api') for (const outcome of ['ok', 'failed', 'timeout', 'unavailable']) this.queueJobs.inc({ outcome }, 0);
     if (role === 'worker') for (const outcome of ['completed', 'retried', 'dead_lettered']) this.workerJobs.inc({ outcome }, 0);
     if (role !== 'api') for (const result of ['hit', 'miss']) this.pathCache.inc({ result }, 0);
+    if (role !== 'api') for (const result of ['hit', 'miss']) this.verifiedTable.inc({ result }, 0);
     if (role !== 'api') for (const result of ['hit', 'miss', 'joined']) this.ocspLookups.inc({ result }, 0);
     if (role !== 'api') for (const outcome of ['good', 'revoked', 'unknown', ...OCSP_FAILURE_CODES]) this.ocspOutcomes.inc({ outcome }, 0);
   }
@@ -326,11 +334,13 @@ export class Metrics {
         this.batchSize.observe(size);
         this.batchWait.observe(waitMs / 1000);
       },
-      task: (workerMs, totalMs, hits, misses) => {
+      task: (workerMs, totalMs, l) => {
         this.workerTime.observe(workerMs / 1000);
         this.queueWait.observe(Math.max(0, totalMs - workerMs) / 1000);
-        if (hits) this.pathCache.inc({ result: 'hit' }, hits);
-        if (misses) this.pathCache.inc({ result: 'miss' }, misses);
+        if (l.pathHits) this.pathCache.inc({ result: 'hit' }, l.pathHits);
+        if (l.pathMisses) this.pathCache.inc({ result: 'miss' }, l.pathMisses);
+        if (l.verifiedHits) this.verifiedTable.inc({ result: 'hit' }, l.verifiedHits);
+        if (l.verifiedMisses) this.verifiedTable.inc({ result: 'miss' }, l.verifiedMisses);
       },
       failed: (items) => this.workerFailures.inc(items),
     };

@@ -5,7 +5,7 @@ import { Piscina } from 'piscina';
 import type { RevocationSetData } from '../core/revocation-set.js';
 import { workerFile } from './threads.js';
 import { MicroBatcher } from './micro-batcher.js';
-import type { ItemResult, TaskResult, VerifyItem, VerifyTask, WorkerSetup } from '../verifier/messages.js';
+import type { CacheLookups, ItemResult, TaskResult, VerifyItem, VerifyTask, WorkerSetup } from '../verifier/messages.js';
 import { packItems } from './task-codec.js';
 
 export class PoolError extends TypedError<'overloaded' | 'worker_failed' | 'shutting_down'> {
@@ -24,7 +24,7 @@ export interface PoolOptions {
 /** What the pool reports as it works (metrics plug in here). */
 export interface PoolObserver {
   batch(size: number, batchWaitMs: number): void;
-  task(workerMs: number, totalMs: number, cacheHits: number, cacheMisses: number): void;
+  task(workerMs: number, totalMs: number, lookups: CacheLookups): void;
   failed(items: number, reason: string): void;
 }
 
@@ -93,7 +93,7 @@ export class VerifierPool {
     const task: VerifyTask = { revocation: this.revocation, packed };
     try {
       const res = (await this.piscina.run(task, { transferList: [packed] })) as TaskResult;
-      this.observer.task(res.workerMs, performance.now() - started, res.cacheHits, res.cacheMisses);
+      this.observer.task(res.workerMs, performance.now() - started, res.lookups);
       return res.results;
     } catch (err) {
       this.observer.failed(count, (err as Error).message);

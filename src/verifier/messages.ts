@@ -40,8 +40,15 @@ export interface VerifyTask {
 export interface TaskResult {
   results: ItemResult[];
   workerMs: number;
-  cacheHits: number;
-  cacheMisses: number;
+  lookups: CacheLookups;
+}
+
+/** A task's cache lookups: the thread's own path cache, then the table every thread shares. */
+export interface CacheLookups {
+  pathHits: number;
+  pathMisses: number;
+  verifiedHits: number;
+  verifiedMisses: number;
 }
 
 /** workerData of every pool thread. */
@@ -51,6 +58,8 @@ export interface WorkerSetup {
   acceptEcdsa: boolean;
   graceMs: number;
   pathCacheSize: number;
+  /** The verified-certificate table every thread shares (core/verified-table.ts), or null. */
+  verified: SharedArrayBuffer | null;
   /** Source mode only: the TypeScript module the bootstrap loads. */
   module?: string;
 }
