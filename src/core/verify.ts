@@ -48,12 +48,20 @@ export interface VerifyContext {
 }
 
 /** A cached path result, with the end entity's imported key (repeat holders skip the import and
- *  OpenSSL's per-key setup), and what it was checked against. */
+ *  OpenSSL's per-key setup), and what it was checked against. It keeps the certificate as DER, not
+ *  parsed (a parsed one is ~9 KB of heap, its DER ~1.2 KB): the rare step that needs more than the
+ *  entry holds (a revocation re-check under new data, an OCSP request, the 基本4情報) parses again. */
 export interface CachedPath {
   readonly want: Purpose;
-  readonly cert: Certificate;
+  readonly der: Uint8Array;
+  /** The path's anchor (JPKI paths are the end entity and its root). */
+  readonly anchor: Certificate;
+  /** Where the validity periods of every certificate in the path overlap, epoch ms. */
+  readonly validFrom: number;
+  readonly validTo: number;
   readonly facts: CertificateFacts;
-  readonly path: PathResult;
+  /** The path's verdict, its revocation report included. */
+  readonly verdict: Verdict;
   readonly key: KeyObject | null;
   readonly checkedWith: CheckedWith;
 }
@@ -136,8 +144,41 @@ function facts(cert: Certificate, kind: CertificateKind, fp: string, path: PathR
   };
 }
 
+/** The end entity of a verification: parsed already, or parsed from its DER (a cache hit) when a
+ *  step needs it. */
+class CertRef {
+  constructor(
+    private parsed: Certificate | null,
+    readonly der: Uint8Array,
+  ) {}
+
+  get(): Certificate {
+    return (this.parsed ??= parseCertificate(this.der));
+  }
+}
+
+/** A validated path as the rest of a verification uses it: its verdict and its anchor. */
+interface PathOutcome {
+  readonly verdict: Verdict;
+  readonly anchor: Certificate;
+  readonly validFrom: number;
+  readonly validTo: number;
+}
+
+function outcomeOf(path: PathResult): PathOutcome | null {
+  const certs = path.path;
+  if (!certs) return null;
+  let validFrom = -Infinity;
+  let validTo = Infinity;
+  for (const c of certs) {
+    validFrom = Math.max(validFrom, c.notBefore);
+    validTo = Math.min(validTo, c.notAfter);
+  }
+  return { verdict: path.verdict, anchor: certs[certs.length - 1], validFrom, validTo };
+}
+
 type Checked =
-  | { cert: Certificate; facts: CertificateFacts; path: PathResult | null; failure: Verdict | null; fp: string; cachedKey: KeyObject | null }
+  | { cert: CertRef; facts: CertificateFacts; path: PathOutcome | null; failure: Verdict | null; fp: string; cachedKey: KeyObject | null }
   | { cert: null; failure: Verdict };
 
 /** Parses, classifies, checks the profile and validates the path of an end-entity certificate. */
@@ -154,18 +195,18 @@ function checkCertificate(input: Uint8Array | Certificate, want: Purpose, time: 
   const cached = ctx.pathCache?.get(key);
   if (cached) {
     const hit = reuse(cached, key, want, time, ctx, step);
-    if (hit) return hit.failure ? { ...hit, fp: key, cachedKey: null } : { ...hit, fp: key, cachedKey: cached.key };
+    if (hit) return { ...hit, fp: key, cachedKey: hit.failure ? null : cached.key };
   }
   let cert: Certificate;
   try {
-    // A cached entry must not pin its caller's buffer (a worker's whole packed batch): parse a copy.
-    cert = input instanceof Uint8Array ? parseCertificate(ctx.pathCache ? input.slice() : input) : input;
+    cert = input instanceof Uint8Array ? parseCertificate(input) : input;
   } catch (err) {
     if (err instanceof CertificateError) return { cert: null, failure: verdict('malformed_certificate', 0, err.message) };
     throw err;
   }
   const kind = classify(cert);
-  const early = (failure: Verdict): Checked => ({ cert, facts: facts(cert, kind, fp, null, ctx.anchors), path: null, failure, fp, cachedKey: null });
+  const ref = new CertRef(cert, der);
+  const early = (failure: Verdict): Checked => ({ cert: ref, facts: facts(cert, kind, fp, null, ctx.anchors), path: null, failure, fp, cachedKey: null });
   if (kind === 'test' && !ctx.allowTestHierarchy) return early(verdict('test_hierarchy', 0, 'certificate of the JPKI test hierarchy'));
   if (kind !== 'test' && kind !== want) return early(verdict('wrong_certificate_type', 0, `${kind} certificate where ${want} is required`));
   if (!ctx.acceptEcdsa && cert.spki.algorithm.oid === OID.ecPublicKey) {
@@ -173,12 +214,14 @@ function checkCertificate(input: Uint8Array | Certificate, want: Purpose, time: 
   }
   const context = verifiedContext(want, ctx.allowTestHierarchy ?? false);
   const path = sharedPath(cert, ctx.verified?.lookup(sha256, context) ?? null, time, step) ?? fullCheck(cert, kind, want, time, ctx, step);
-  if ('failure' in path) return { cert, facts: facts(cert, kind, fp, null, ctx.anchors), path: null, failure: path.failure, fp, cachedKey: null };
+  if ('failure' in path) return early(path.failure);
   const f = facts(cert, kind, fp, path, ctx.anchors);
-  if (path.verdict.status === 'valid' && path.path) ctx.verified?.record(sha256, context, path.path[path.path.length - 1]);
+  const outcome = outcomeOf(path);
+  const valid = path.verdict.status === 'valid' && outcome;
+  if (valid) ctx.verified?.record(sha256, context, outcome.anchor);
   // Only clean results are cached; a failure is recomputed, so a fix (new CRL, new root) shows.
-  if (ctx.pathCache && path.verdict.status === 'valid') ctx.pathCache.set(key, { want, cert, facts: f, path, key: null, checkedWith: checkedWith(ctx, step) });
-  return { cert, facts: f, path, failure: path.verdict.status === 'valid' ? null : path.verdict, fp: key, cachedKey: null };
+  if (ctx.pathCache && valid) ctx.pathCache.set(key, cacheEntry(want, ref, f, outcome, null, ctx, step));
+  return { cert: ref, facts: f, path: outcome, failure: valid ? null : path.verdict, fp: key, cachedKey: null };
 }
 
 /** The profile, the path and the issuer generation of a certificate no table vouches for; a
@@ -234,6 +277,20 @@ function revocationStep(ctx: VerifyContext, want: Purpose): RevocationStep {
   return plan ? { checker: plannedChecker(ctx.revocation, plan, want), policy: plan.policy } : { checker: ctx.revocation, policy: ctx.revocationPolicy };
 }
 
+function cacheEntry(
+  want: Purpose,
+  cert: CertRef,
+  facts: CertificateFacts,
+  path: PathOutcome,
+  key: KeyObject | null,
+  ctx: VerifyContext,
+  step: RevocationStep,
+): CachedPath {
+  // A cached entry must not pin its caller's buffer (a worker's whole packed batch): keep a copy.
+  const der = cert.der.byteLength === cert.der.buffer.byteLength ? cert.der : cert.der.slice();
+  return { want, der, anchor: path.anchor, validFrom: path.validFrom, validTo: path.validTo, facts, verdict: path.verdict, key, checkedWith: checkedWith(ctx, step) };
+}
+
 function checkedWith(ctx: VerifyContext, step: RevocationStep): CheckedWith {
   return {
     anchors: ctx.anchors,
@@ -258,36 +315,36 @@ function reuse(
   time: number,
   ctx: VerifyContext,
   step: RevocationStep,
-): { cert: Certificate; facts: CertificateFacts; path: PathResult; failure: Verdict | null } | null {
+): { cert: CertRef; facts: CertificateFacts; path: PathOutcome; failure: Verdict | null } | null {
   const w = e.checkedWith;
   if (e.want !== want || w.anchors !== ctx.anchors || w.allowTestHierarchy !== (ctx.allowTestHierarchy ?? false) || w.revocationPolicy !== step.policy)
     return null;
-  const certs = e.path.path;
-  if (!certs || !certs.every((c) => time >= c.notBefore && time <= c.notAfter)) return null;
+  if (time < e.validFrom || time > e.validTo) return null;
+  const cert = new CertRef(null, e.der);
   const checker = step.checker;
   const version = checker ? checker.dataVersion : null;
-  const next = e.path.verdict.revocation.source?.nextUpdate;
+  const next = e.verdict.revocation.source?.nextUpdate;
+  const path: PathOutcome = { verdict: e.verdict, anchor: e.anchor, validFrom: e.validFrom, validTo: e.validTo };
   if (version !== undefined && version === w.revocationVersion && (next == null || time <= next)) {
-    return { cert: e.cert, facts: e.facts, path: e.path, failure: null };
+    return { cert, facts: e.facts, path, failure: null };
   }
   if (!checker) return null; // checked with revocation once, asked now without: validate afresh
-  const rev = checkPathRevocation(certs, checker, floorToSecond(time), step.policy);
-  if (rev.failure) return { cert: e.cert, facts: e.facts, path: e.path, failure: rev.failure };
-  const path: PathResult = { ...e.path, verdict: { ...e.path.verdict, revocation: rev.report } };
-  if (version !== undefined) ctx.pathCache?.set(fp, { ...e, path, checkedWith: checkedWith(ctx, step) });
-  return { cert: e.cert, facts: e.facts, path, failure: null };
+  const rev = checkPathRevocation([cert.get(), e.anchor], checker, floorToSecond(time), step.policy);
+  if (rev.failure) return { cert, facts: e.facts, path, failure: rev.failure };
+  const renewed: PathOutcome = { ...path, verdict: { ...e.verdict, revocation: rev.report } };
+  if (version !== undefined) ctx.pathCache?.set(fp, { ...e, verdict: renewed.verdict, checkedWith: checkedWith(ctx, step) });
+  return { cert, facts: e.facts, path: renewed, failure: null };
 }
 
 function endEntityKey(
-  c: { cert: Certificate; facts: CertificateFacts; path: PathResult | null; fp: string; cachedKey: KeyObject | null },
+  c: { cert: CertRef; facts: CertificateFacts; path: PathOutcome | null; fp: string; cachedKey: KeyObject | null },
   want: Purpose,
   ctx: VerifyContext,
 ): { key: KeyObject; failure: null } | { key: null; failure: Verdict } {
   if (c.cachedKey) return { key: c.cachedKey, failure: null };
   try {
-    const key = importPublicKey(c.cert.spki);
-    if (ctx.pathCache && c.path)
-      ctx.pathCache.set(c.fp, { want, cert: c.cert, facts: c.facts, path: c.path, key, checkedWith: checkedWith(ctx, revocationStep(ctx, want)) });
+    const key = importPublicKey(c.cert.get().spki);
+    if (ctx.pathCache && c.path) ctx.pathCache.set(c.fp, cacheEntry(want, c.cert, c.facts, c.path, key, ctx, revocationStep(ctx, want)));
     return { key, failure: null };
   } catch (err) {
     if (err instanceof KeyError) return { key: null, failure: verdict(err.code === 'weak_key' ? 'weak_key' : 'unsupported_algorithm', 0, err.message) };
@@ -311,7 +368,7 @@ function signatureFailure(check: SignatureCheck, over: string, revocation: Revoc
   return verdict('signature_invalid', 0, `signature over the ${over} does not verify`, revocation);
 }
 
-type PathChecked = Extract<Checked, { path: PathResult | null }>;
+type PathChecked = Extract<Checked, { path: PathOutcome | null }>;
 
 /** The revocation report a failed verification carries: a decision left to OCSP was never asked
  *  for (the verification fails whatever it says), so revocation counts as not checked. */
@@ -324,11 +381,11 @@ function reportOf(c: PathChecked): RevocationReport {
  *  the revocation step left the decision to it. */
 function success(c: PathChecked, time: number, ctx: VerifyContext, basicInfo: BasicFourInfo | null): { verdict: Verdict; pending?: OcspPending } {
   const revocation = c.path?.verdict.revocation ?? NOT_CHECKED;
-  if (revocation.status !== 'pending' || !c.path?.path) return { verdict: validVerdict(revocation) };
+  if (revocation.status !== 'pending' || !c.path) return { verdict: validVerdict(revocation) };
   const crlSource = revocation.source?.kind === 'crl' ? revocation.source : undefined;
   const pending: OcspPending = {
-    // path[1]: the CA that issued the end entity (JPKI paths have no intermediates).
-    target: { issuer: fingerprint(c.path.path[1]), serial: c.cert.serialHex, urls: ocspUrls(c.cert), time },
+    // The anchor issued the end entity (JPKI paths have no intermediates).
+    target: { issuer: fingerprint(c.path.anchor), serial: c.cert.get().serialHex, urls: ocspUrls(c.cert.get()), time },
     policy: ctx.revocationPlan?.policy ?? ctx.revocationPolicy ?? 'hard-fail',
     crl: revocation.crl ? { status: revocation.crl, source: crlSource } : null,
     basicInfo,
@@ -379,7 +436,7 @@ export function verifyDocumentSignature(req: SignatureRequest, ctx: VerifyContex
   let info: BasicFourInfo | null = null;
   if (f.kind === 'signing') {
     try {
-      info = basicFourInfo(c.cert);
+      info = basicFourInfo(c.cert.get());
     } catch (err) {
       if (err instanceof ProfileError) return { verdict: verdict('jpki_profile_violation', 0, err.message, revocation), certificate: f, basicInfo: null };
       throw err;

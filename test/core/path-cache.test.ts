@@ -133,4 +133,19 @@ describe('the path cache and revocation data (core rule)', () => {
     // Checked with revocation, asked without: validated afresh, and the report says not checked.
     expect(verifyAuthentication(req, { anchors: pki.anchors, pathCache: cache }).verdict).toMatchObject({ code: 'ok', revocation: { checked: false } });
   });
+
+  it('an entry keeps its certificate as a copy of the DER, never the caller’s buffer or a parsed tree', () => {
+    const batch = new Uint8Array(holder.der.length + 500);
+    batch.set(holder.der, 100);
+    const view = batch.subarray(100, 100 + holder.der.length); // as a worker sees items of a packed task
+    const cache = mapCache();
+    expect(verifyAuthentication({ ...req, certificate: view }, { anchors: pki.anchors, pathCache: cache }).verdict.code).toBe('ok');
+    const entry = [...cache.store.values()][0];
+    expect(entry.der).toEqual(holder.der);
+    expect(entry.der.buffer).not.toBe(batch.buffer);
+    expect(entry.der.buffer.byteLength).toBe(holder.der.length);
+    expect(entry.key).not.toBeNull();
+    batch.fill(0); // the batch is reused: the entry still serves the holder
+    expect(verifyAuthentication(req, { anchors: pki.anchors, pathCache: cache }).verdict.code).toBe('ok');
+  });
 });
