@@ -4,6 +4,10 @@
 // rate), a one-request-per-task baseline, and OpenSSL's RSA-2048 verify rate in the same run.
 import { machine, writeResult } from './harness.js';
 import { benchPki, load, nodeVerifyRate, opensslVerify, prepare, startFloorServer, startServer, type Run } from './http-load.js';
+import { ensureWrk, loadWrk } from './wrk-load.js';
+
+/** The wrk runs: at most this long, with enough fresh bodies for the service's rate. */
+const WRK_SECONDS = 4;
 
 /** Concurrency steps of the latency curve (closed loop, split over two generator processes). */
 const CURVE_CONNECTIONS = [4, 8, 16, 32, 64, 128];
@@ -23,6 +27,8 @@ export async function benchHttp(opts: { holders?: number; requests?: number } = 
   const curve: Run[] = [];
   let eighty: Run | null = null;
   let batchRun: Run | null = null;
+  let wrkFull: Run | null = null;
+  ensureWrk();
   let fullBodies: string[] = [];
   let server = await startServer(dir, 18_480, 32);
   const url = 'http://127.0.0.1:18480';
@@ -31,6 +37,9 @@ export async function benchHttp(opts: { holders?: number; requests?: number } = 
     fullBodies = await prepare(url, pki, holders, n);
     const max = await load('micro-batched (32/task), full load', url, fullBodies, { server });
     runs.push(max);
+    // The same full load from wrk, with enough fresh bodies for WRK_SECONDS at up to twice the rate.
+    const wrkBodies = await prepare(url, pki, holders, Math.ceil(max.rps * WRK_SECONDS * 2));
+    wrkFull = await loadWrk('wrk: micro-batched (32/task), full load', url, wrkBodies, { connections: 256, seconds: WRK_SECONDS, server });
     // Latency below saturation: closed-loop runs at rising concurrency. The first whose rate
     // reaches 80% of the full-load rate gives "p99 at 80%"; the whole curve goes in the report.
     for (const c of CURVE_CONNECTIONS) {
@@ -66,14 +75,18 @@ export async function benchHttp(opts: { holders?: number; requests?: number } = 
   // verdict with no verification (floor-server.ts). Nothing that verifies can beat it.
   const floorServer = await startFloorServer(18_482);
   let floor: Run;
+  let wrkFloor: Run;
   try {
     await load('warm-up', 'http://127.0.0.1:18482', fullBodies.slice(0, 5000));
     floor = await load('floor: same requests, no verification', 'http://127.0.0.1:18482', fullBodies, { server: floorServer });
+    // The floor checks no challenge: bodies may repeat, as many as wrk can send in WRK_SECONDS.
+    const many = Array.from({ length: Math.ceil((floor.rps * WRK_SECONDS * 4) / fullBodies.length) }, () => fullBodies).flat();
+    wrkFloor = await loadWrk('wrk: floor, no verification', 'http://127.0.0.1:18482', many, { connections: 256, seconds: WRK_SECONDS, server: floorServer });
   } finally {
     floorServer.kill('SIGTERM');
   }
   const [full, base] = runs;
-  if (!eighty) throw new Error('no latency run');
+  if (!eighty || !wrkFull) throw new Error('no latency run');
   // Each fresh certificate costs two RSA verifies (CA→cert, card signature).
   // Ceiling estimate for this work on these cores: the floor's time per request plus two verifies
   // at OpenSSL's 2-core rate, as if verification cost nothing beyond the RSA operations.
@@ -95,9 +108,16 @@ export async function benchHttp(opts: { holders?: number; requests?: number } = 
     cpuBoundRps: cpuBound,
     nodeCpuBoundRps: nodeCpuBound,
     vsBound: full.rps / bound,
+    // wrk: the same ceiling from its own floor; the service's rate against it.
+    wrkFloorRps: wrkFloor.rps,
+    wrkBoundRps: 1 / (1 / wrkFloor.rps + 2 / ssl2),
+    wrkVsBound: wrkFull.rps / (1 / (1 / wrkFloor.rps + 2 / ssl2)),
   };
   console.log(
     `http: floor (same requests, no verification) ${Math.round(floor.rps).toLocaleString('en-US')} req/s; ceiling with 2 OpenSSL verifies added ${Math.round(bound).toLocaleString('en-US')} req/s (${Math.round(cpuBound).toLocaleString('en-US')} from CPU time at full use of both cores, ${Math.round(nodeCpuBound).toLocaleString('en-US')} with crypto.verify at ${Math.round(node1).toLocaleString('en-US')}/s); full rate is ${ratios.vsBound.toFixed(2)} of that ceiling`,
+  );
+  console.log(
+    `http: wrk: full rate ${Math.round(wrkFull.rps).toLocaleString('en-US')} req/s, floor ${Math.round(wrkFloor.rps).toLocaleString('en-US')} req/s, ceiling ${Math.round(ratios.wrkBoundRps).toLocaleString('en-US')} req/s: ${ratios.wrkVsBound.toFixed(2)} of it`,
   );
   console.log(
     `http: p99 at ≥80% of full rate (${eighty.connections} connections, ${Math.round(eighty.rps).toLocaleString('en-US')} req/s): ${eighty.p99} ms (target ≤ 10 ms); ${ratios.vsBaseline.toFixed(1)}× the one-request-per-task baseline; ${ratios.vsOpensslTwoVerifyLimit.toFixed(2)} of OpenSSL's 2-core limit for 2 verifies per request (${Math.round(ssl2 / 2).toLocaleString('en-US')}/s)`,
@@ -112,6 +132,7 @@ export async function benchHttp(opts: { holders?: number; requests?: number } = 
     curve,
     batch: batchRun,
     floor,
+    wrk: { full: wrkFull, floor: wrkFloor },
     ratios,
     at: new Date().toISOString(),
   };

@@ -226,7 +226,14 @@ function checkCertificate(input: Uint8Array | Certificate, want: Purpose, time: 
 
 /** The profile, the path and the issuer generation of a certificate no table vouches for; a
  *  failure found before the path is built carries no path. */
-function fullCheck(cert: Certificate, kind: CertificateKind, want: Purpose, time: number, ctx: VerifyContext, step: RevocationStep): PathResult | { failure: Verdict } {
+function fullCheck(
+  cert: Certificate,
+  kind: CertificateKind,
+  want: Purpose,
+  time: number,
+  ctx: VerifyContext,
+  step: RevocationStep,
+): PathResult | { failure: Verdict } {
   if (kind !== 'test') {
     const p = checkProfile(cert, want);
     if (p) return { failure: verdict(p.code, 0, p.detail) };
@@ -288,7 +295,17 @@ function cacheEntry(
 ): CachedPath {
   // A cached entry must not pin its caller's buffer (a worker's whole packed batch): keep a copy.
   const der = cert.der.byteLength === cert.der.buffer.byteLength ? cert.der : cert.der.slice();
-  return { want, der, anchor: path.anchor, validFrom: path.validFrom, validTo: path.validTo, facts, verdict: path.verdict, key, checkedWith: checkedWith(ctx, step) };
+  return {
+    want,
+    der,
+    anchor: path.anchor,
+    validFrom: path.validFrom,
+    validTo: path.validTo,
+    facts,
+    verdict: path.verdict,
+    key,
+    checkedWith: checkedWith(ctx, step),
+  };
 }
 
 function checkedWith(ctx: VerifyContext, step: RevocationStep): CheckedWith {

@@ -102,7 +102,9 @@ describe('the verified-certificate table', () => {
     const signer = pki.issue({ purpose: 'signing' });
     const doc = randomBytes(100);
     const sctx: VerifyContext = { anchors: pki.anchors, verified: table };
-    expect(verifyDocumentSignature({ certificate: signer.der, data: doc, signature: cardSign(signer.key.privateKey, doc), time: NOW }, sctx).verdict.code).toBe('ok');
+    expect(verifyDocumentSignature({ certificate: signer.der, data: doc, signature: cardSign(signer.key.privateKey, doc), time: NOW }, sctx).verdict.code).toBe(
+      'ok',
+    );
     expect(verifyAuthentication({ ...req, certificate: signer.der }, sctx).verdict.code).toBe('wrong_certificate_type');
   });
 
