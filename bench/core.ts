@@ -16,6 +16,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { machine, measure, printTable, writeResult, type Measurement } from './harness.js';
 import { simulateCacheMix } from './cache-mix.js';
+import { sweepYoungGeneration } from './gc-young.js';
 import { opensslSpeed, opensslVerify } from './http-load.js';
 
 /** `openssl speed ecdsap384` verifies per second. */
@@ -148,7 +149,8 @@ export async function benchCore(opts: { users?: number; rounds?: number; p384Use
   // A certificate another pool thread checked: this thread's path cache is cold, the shared
   // verified-certificate table vouches for the path (parse, table, revocation step, one RSA verify).
   const table = VerifiedTable.attach(VerifiedTable.allocate(users * 16, anchors.certificates()), anchors.certificates());
-  for (let i = 0; i < users; i++) verifyAuthentication({ certificate: certs[i], challenge: challenges[i], signature: sigs[i], time: now }, { anchors, verified: table });
+  for (let i = 0; i < users; i++)
+    verifyAuthentication({ certificate: certs[i], challenge: challenges[i], signature: sigs[i], time: now }, { anchors, verified: table });
   table.hits = 0;
   const tableHit = measure('jpki-verify, verified-table hit (another thread checked it)', users, rounds, (i) => {
     const v = verifyAuthentication({ certificate: certs[i], challenge: challenges[i], signature: sigs[i], time: now }, { anchors, verified: table });
@@ -164,6 +166,9 @@ export async function benchCore(opts: { users?: number; rounds?: number; p384Use
   console.log(
     `cache mix: path cache ${(mix.pathCacheHit * 100).toFixed(1)}%, verified table ${(mix.tableHit * 100).toFixed(1)}%, full check ${(mix.fullCheck * 100).toFixed(1)}%: ${mix.verifiesPerRequest.toFixed(3)} RSA verifies per request (${mix.verifiesPerRequestWithoutTable.toFixed(3)} without the table)`,
   );
+
+  console.log('core: young-generation sizes of a pool thread …');
+  const youngGeneration = await sweepYoungGeneration({ roots: roots.map((x) => x.cert), certs, challenges, sigs, now });
 
   const p384 = benchP384(p384Users, rounds, now);
   const rows = [ours, cached, tableHit, floor, cryptoOnly, x509, ...p384.rows];
@@ -210,6 +215,7 @@ export async function benchCore(opts: { users?: number; rounds?: number; p384Use
     ratios,
     memory,
     cacheMix: mix,
+    youngGeneration,
     at: new Date().toISOString(),
   };
   console.log(`wrote ${writeResult('core', result)}`);

@@ -45,6 +45,7 @@ export class LocalVerifier implements Verifier {
         batchDelayUs: config.pool.batchDelayUs,
         maxPending: config.pool.maxPending,
         concurrentTasksPerWorker: config.pool.concurrentTasksPerWorker,
+        youngGenerationMb: config.pool.youngGenerationMb,
         setup: {
           trust: anchors.certificates().map((c) => c.der),
           allowTestHierarchy: config.trust.allowTestHierarchy,

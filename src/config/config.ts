@@ -417,6 +417,12 @@ const SCHEMA = object('The service configuration.', {
       20_000,
       'Per-worker LRU of certificate-path results (with the imported end-entity key), by certificate fingerprint. Measured ≈7 KB of process memory per entry (1 KB heap, the certificate’s DER, the native key): npm run bench -- core.',
     ),
+    youngGenerationMb: int(
+      0,
+      1024,
+      0,
+      'Young-generation size of each worker thread, MB (V8 resourceLimits.maxYoungGenerationSizeMb); 0: V8’s default. npm run bench -- core sweeps it.',
+    ),
     verifiedEntries: int(
       0,
       100_000_000,

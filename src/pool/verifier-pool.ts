@@ -18,6 +18,8 @@ export interface PoolOptions {
   readonly batchDelayUs: number;
   readonly maxPending: number;
   readonly concurrentTasksPerWorker: number;
+  /** 0: V8's default. */
+  readonly youngGenerationMb?: number;
   readonly setup: Omit<WorkerSetup, 'module'>;
 }
 
@@ -47,6 +49,7 @@ export class VerifierPool {
       maxThreads: opts.threads,
       concurrentTasksPerWorker: opts.concurrentTasksPerWorker,
       idleTimeout: Infinity,
+      ...(opts.youngGenerationMb ? { resourceLimits: { maxYoungGenerationSizeMb: opts.youngGenerationMb } } : {}),
       workerData: { ...opts.setup, module: fromSource ? url.href : undefined } satisfies WorkerSetup,
     });
     this.batcher = new MicroBatcher(opts, (items, waitMs) => this.runTask(items, waitMs), {

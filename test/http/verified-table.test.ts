@@ -1,13 +1,22 @@
 // The verified-certificate table through the running service: with no per-thread path cache, a
 // repeat holder is served from the table the pool threads share (one RSA verify), and what the
-// table serves is still judged against the CRLs.
+// table serves is still judged against the CRLs. Also: the pool's young-generation setting reaches its threads.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestService, type TestService } from '../helpers/service.js';
 
 let t: TestService;
 beforeAll(async () => {
   t = await startTestService({
-    pool: { threads: 2, batchSize: 16, batchDelayUs: 200, maxPending: 5000, concurrentTasksPerWorker: 2, pathCacheSize: 0, verifiedEntries: 1024 },
+    pool: {
+      threads: 2,
+      batchSize: 16,
+      batchDelayUs: 200,
+      maxPending: 5000,
+      concurrentTasksPerWorker: 2,
+      pathCacheSize: 0,
+      verifiedEntries: 1024,
+      youngGenerationMb: 8,
+    },
   });
 });
 afterAll(async () => t?.svc.close());
@@ -33,5 +42,11 @@ describe('the verified-certificate table in the pool', () => {
     const after = await lookups();
     expect(after.hit).toBe(4); // the first a10 was checked in full, the next four were not
     expect(after.miss).toBe(1 + 3); // a10 once, a1 every time
+  });
+
+  it('pool.youngGenerationMb reaches every worker thread', () => {
+    const threads = t.svc.local!.pool.workers();
+    expect(threads.length).toBe(2);
+    for (const w of threads) expect(w.resourceLimits?.maxYoungGenerationSizeMb).toBe(8);
   });
 });
