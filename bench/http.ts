@@ -5,6 +5,7 @@
 import { machine, writeResult } from './harness.js';
 import { benchPki, load, nodeVerifyRate, opensslVerify, prepare, startFloorServer, startServer, type Run } from './http-load.js';
 import { ensureWrk, loadWrk } from './wrk-load.js';
+import { processStages, type Window } from './profile-stages.js';
 
 /** The wrk runs: at most this long, with enough fresh bodies for the service's rate. */
 const WRK_SECONDS = 4;
@@ -28,6 +29,7 @@ export async function benchHttp(opts: { holders?: number; requests?: number } = 
   let eighty: Run | null = null;
   let batchRun: Run | null = null;
   let wrkFull: Run | null = null;
+  let window: Window | null = null;
   ensureWrk();
   let fullBodies: string[] = [];
   let server = await startServer(dir, 18_480, 32);
@@ -35,7 +37,9 @@ export async function benchHttp(opts: { holders?: number; requests?: number } = 
   try {
     await load('warm-up', url, await prepare(url, pki, holders, 5000));
     fullBodies = await prepare(url, pki, holders, n);
+    const fromUs = Number(process.hrtime.bigint() / 1000n); // the clock V8's profiles use
     const max = await load('micro-batched (32/task), full load', url, fullBodies, { server });
+    window = { fromUs, toUs: Number(process.hrtime.bigint() / 1000n) };
     runs.push(max);
     // The same full load from wrk, with enough fresh bodies for WRK_SECONDS at up to twice the rate.
     const wrkBodies = await prepare(url, pki, holders, Math.ceil(max.rps * WRK_SECONDS * 2));
@@ -61,8 +65,12 @@ export async function benchHttp(opts: { holders?: number; requests?: number } = 
       server,
     });
   } finally {
-    server.kill('SIGTERM');
+    await stop(server);
   }
+  // BENCH_PROFILE_DIR: the service wrote a profile per thread on exit; the full-load window's
+  // busy time by stage goes into the report.
+  const profiled = process.env.BENCH_PROFILE_DIR && window ? processStages(process.env.BENCH_PROFILE_DIR, server.pid!, window) : null;
+  const stages = profiled ? { ...profiled, cpuUsPerRequest: (runs[0].serverCpuMs / runs[0].requests) * 1000 } : undefined;
   server = await startServer(dir, 18_481, 1);
   const url1 = 'http://127.0.0.1:18481';
   try {
@@ -133,9 +141,19 @@ export async function benchHttp(opts: { holders?: number; requests?: number } = 
     batch: batchRun,
     floor,
     wrk: { full: wrkFull, floor: wrkFloor },
+    stages,
     ratios,
     at: new Date().toISOString(),
   };
   console.log(`wrote ${writeResult('http', result)}`);
   return result;
+}
+
+/** SIGTERM, then wait for the exit (a profiled process writes its profiles on the way out). */
+function stop(child: import('node:child_process').ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
 }
