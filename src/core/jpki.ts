@@ -4,7 +4,7 @@ import { TypedError } from './typed-error.js';
 import { OID } from './algorithms.js';
 import type { Certificate } from './certificate.js';
 import { EXT, KeyUsage } from './extensions.js';
-import { nameValues } from './name.js';
+import { nameHas } from './name.js';
 import { ecCurveOf, rsaKeyFacts } from './signature.js';
 import { decodeString } from './name.js';
 import { Tag } from './der.js';
@@ -35,8 +35,7 @@ const O = '2.5.4.10';
 /** A certificate of the test hierarchy (test cards): O=JPKI-TEST in issuer or subject, or the
  *  test policy. */
 export function isTestHierarchy(cert: Certificate): boolean {
-  if (nameValues(cert.issuer, O).includes(JPKI.testOrganization)) return true;
-  if (nameValues(cert.subject, O).includes(JPKI.testOrganization)) return true;
+  if (nameHas(cert.issuer, O, JPKI.testOrganization) || nameHas(cert.subject, O, JPKI.testOrganization)) return true;
   return cert.extensions.certificatePolicies?.some((p) => p.oid === JPKI.testPolicy) ?? false;
 }
 
@@ -46,9 +45,8 @@ export function classify(cert: Certificate): CertificateKind {
   const pols = cert.extensions.certificatePolicies ?? [];
   if (pols.some((p) => p.oid === JPKI.signingPolicy)) return 'signing';
   if (pols.some((p) => p.oid === JPKI.authPolicy)) return 'authentication';
-  const ous = nameValues(cert.issuer, OU);
-  if (ous.includes(JPKI.signingRootOU)) return 'signing';
-  if (ous.includes(JPKI.authRootOU)) return 'authentication';
+  if (nameHas(cert.issuer, OU, JPKI.signingRootOU)) return 'signing';
+  if (nameHas(cert.issuer, OU, JPKI.authRootOU)) return 'authentication';
   return 'unknown';
 }
 

@@ -189,6 +189,13 @@ export function formatName(n: Name): string {
 const valueCache = new WeakMap<Name, Map<string, string[]>>();
 
 /** Attribute values of one type, decoded, in order (memoised per name object). */
+/** Whether an attribute of `type` in `n` reads `value`: the classification of every fresh
+ *  certificate asks this, and it needs no cached arrays of decoded values. */
+export function nameHas(n: Name, type: string, value: string): boolean {
+  for (const rdn of n.rdns) for (const a of rdn) if (a.type === type && decodeString(a.tag, a.value) === value) return true;
+  return false;
+}
+
 export function nameValues(n: Name, type: string): string[] {
   let m = valueCache.get(n);
   if (!m) valueCache.set(n, (m = new Map()));
