@@ -55,6 +55,7 @@ interface Snapshot {
   redis: number;
   postgres: Map<number, number>;
   calls: Map<string, number>;
+  latencies: Latencies;
 }
 
 /** µs of CPU per request by stage, and Redis commands per job. */
@@ -74,6 +75,32 @@ export interface StageBreakdown {
   redisCallsPerJob: number;
   /** The most frequent commands, calls per job. */
   redisCommandsPerJob: Record<string, number>;
+  /** Mean ms, from the processes' own histograms: the first item's wait for its batch, a job's
+   *  round trip as the API sees it (enqueue to result), a job in the worker, a pool task's wait
+   *  for a thread and its time on the thread. */
+  latencyMs: { batchWait: number; jobRoundTrip: number; workerJob: number; poolWait: number; poolTask: number };
+}
+
+const LATENCIES = {
+  batchWait: 'jpki_batch_wait_seconds',
+  jobRoundTrip: 'jpki_queue_job_seconds',
+  workerJob: 'jpki_queue_worker_job_seconds',
+  poolWait: 'jpki_queue_wait_seconds',
+  poolTask: 'jpki_worker_time_seconds',
+} as const;
+type Latencies = Record<keyof typeof LATENCIES, { sum: number; count: number }>;
+
+/** Sums and counts of the latency histograms over the given ops endpoints. */
+async function latencies(urls: string[]): Promise<Latencies> {
+  const out = Object.fromEntries(Object.keys(LATENCIES).map((k) => [k, { sum: 0, count: 0 }])) as Latencies;
+  for (const url of urls) {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    for (const [k, name] of Object.entries(LATENCIES) as [keyof Latencies, string][]) {
+      out[k].sum += Number(new RegExp(`^${name}_sum(?:\\{\\})? (\\S+)`, 'm').exec(text)?.[1] ?? 0);
+      out[k].count += Number(new RegExp(`^${name}_count(?:\\{\\})? (\\S+)`, 'm').exec(text)?.[1] ?? 0);
+    }
+  }
+  return out;
 }
 
 export class StageMeter {
@@ -85,6 +112,8 @@ export class StageMeter {
     private readonly apiPid: number,
     private readonly workerPids: number[],
     private readonly poolThreadsPerWorker: number,
+    /** Ops endpoints of the API and worker processes (their /metrics). */
+    private readonly urls: string[],
   ) {}
 
   private async snapshot(): Promise<Snapshot> {
@@ -97,6 +126,7 @@ export class StageMeter {
       redis: statCpuMs(`/proc/${this.redisPid}/stat`),
       postgres,
       calls: await commandCalls(this.redis),
+      latencies: await latencies(this.urls),
     };
   }
 
@@ -139,8 +169,16 @@ export class StageMeter {
       postgres: us(sum(delta(a.postgres, b.postgres).values())),
       generator: us(generatorCpuMs),
     };
+    const mean = (k: keyof Latencies): number => ((b.latencies[k].sum - a.latencies[k].sum) / (b.latencies[k].count - a.latencies[k].count)) * 1000;
     return {
       ...stages,
+      latencyMs: {
+        batchWait: mean('batchWait'),
+        jobRoundTrip: mean('jobRoundTrip'),
+        workerJob: mean('workerJob'),
+        poolWait: mean('poolWait'),
+        poolTask: mean('poolTask'),
+      },
       total: sum(Object.values(stages)),
       jobs,
       redisCallsPerJob: perJob(sum(calls.values())),

@@ -56,7 +56,10 @@ export async function benchQueue(opts: { holders?: number; requests?: number } =
     console.log(
       `  µs CPU/request: API ${f(stages.apiMain)} main + ${f(stages.apiOther)} other; worker ${f(stages.workerMain)} main + ${f(stages.workerPool)} pool + ${f(stages.workerOther)} other; ` +
         `Redis ${f(stages.redis)}; PostgreSQL ${f(stages.postgres)}; generator ${f(stages.generator)}; total ${f(stages.total)}. ` +
-        `${stages.jobs} batches, Redis calls/job ${stages.redisCallsPerJob} (${top})`,
+        `${stages.jobs} batches, Redis calls/job ${stages.redisCallsPerJob} (${top}). Mean ms: ` +
+        Object.entries(stages.latencyMs)
+          .map(([k, ms]) => `${k} ${ms.toFixed(1)}`)
+          .join(', '),
     );
     runs.push({ ...run, ...meta, stages });
   };
@@ -68,7 +71,7 @@ export async function benchQueue(opts: { holders?: number; requests?: number } =
       `http://127.0.0.1:${port}`,
       'embedded (pool 2 threads, 32/task)',
       { mode: 'embedded', workers: 0, batch: 32, resultPath: null },
-      new StageMeter(redis, embedded.pid!, [], 0),
+      new StageMeter(redis, embedded.pid!, [], 0, [`http://127.0.0.1:${port}`]),
     );
   } finally {
     embedded.kill('SIGTERM');
@@ -127,6 +130,7 @@ export async function benchQueue(opts: { holders?: number; requests?: number } =
         procs[procs.length - 1].pid!,
         procs.slice(0, -1).map((p) => p.pid!),
         2 / plan.workers,
+        [`http://127.0.0.1:${port}`, ...Array.from({ length: plan.workers }, (_, w) => `http://127.0.0.1:${18_600 + w}`)],
       );
       await measure(`http://127.0.0.1:${port}`, label, { mode: 'queue', ...plan }, meter);
     } finally {
