@@ -42,10 +42,14 @@ function pidsNamed(comm: string): number[] {
   return pids;
 }
 
+/** Calls per command, and Redis's own µs per command under `<command>:us`. */
 async function commandCalls(redis: Redis): Promise<Map<string, number>> {
   const info = await redis.info('commandstats');
   const calls = new Map<string, number>();
-  for (const m of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) calls.set(m[1], Number(m[2]));
+  for (const m of info.matchAll(/^cmdstat_([^:]+):calls=(\d+),usec=(\d+)/gm)) {
+    calls.set(m[1], Number(m[2]));
+    calls.set(`${m[1]}:us`, Number(m[3]));
+  }
   return calls;
 }
 
@@ -75,6 +79,8 @@ export interface StageBreakdown {
   redisCallsPerJob: number;
   /** The most frequent commands, calls per job. */
   redisCommandsPerJob: Record<string, number>;
+  /** Redis's own time (commandstats usec) by command, µs per request: the top few. */
+  redisUsPerRequest: Record<string, number>;
   /** Mean ms, from the processes' own histograms: the first item's wait for its batch, a job's
    *  round trip as the API sees it (enqueue to result), a job in the worker, a pool task's wait
    *  for a thread and its time on the thread. */
@@ -157,6 +163,10 @@ export class StageMeter {
     const calls = new Map([...b.calls].map(([c, n]) => [c, n - (a.calls.get(c) ?? 0)]));
     // The commands of the bench's own connection (INFO) are not the cluster's.
     calls.delete('info');
+    calls.delete('info:us');
+    // Redis's own time by command, µs per request (a script's time includes its commands').
+    const usec = [...calls].filter(([c, n]) => c.endsWith(':us') && n > 0).sort((x, y) => y[1] - x[1]);
+    for (const [c] of usec) calls.delete(c);
     const perJob = (n: number): number => Math.round((n / jobs) * 10) / 10;
     const top = [...calls].filter(([, n]) => n > 0).sort((x, y) => y[1] - x[1]);
     const stages = {
@@ -183,6 +193,7 @@ export class StageMeter {
       jobs,
       redisCallsPerJob: perJob(sum(calls.values())),
       redisCommandsPerJob: Object.fromEntries(top.slice(0, 12).map(([c, n]) => [c, perJob(n)])),
+      redisUsPerRequest: Object.fromEntries(usec.slice(0, 8).map(([c, n]) => [c.slice(0, -3), Math.round((n / requests) * 10) / 10])),
     };
   }
 }

@@ -56,7 +56,7 @@ export async function benchQueue(opts: { holders?: number; requests?: number } =
     console.log(
       `  µs CPU/request: API ${f(stages.apiMain)} main + ${f(stages.apiOther)} other; worker ${f(stages.workerMain)} main + ${f(stages.workerPool)} pool + ${f(stages.workerOther)} other; ` +
         `Redis ${f(stages.redis)}; PostgreSQL ${f(stages.postgres)}; generator ${f(stages.generator)}; total ${f(stages.total)}. ` +
-        `${stages.jobs} batches, Redis calls/job ${stages.redisCallsPerJob} (${top}). Mean ms: ` +
+        `${stages.jobs} batches, Redis calls/job ${stages.redisCallsPerJob} (${top}); Redis µs/request by command: ${JSON.stringify(stages.redisUsPerRequest)}. Mean ms: ` +
         Object.entries(stages.latencyMs)
           .map(([k, ms]) => `${k} ${ms.toFixed(1)}`)
           .join(', '),
