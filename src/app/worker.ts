@@ -19,6 +19,7 @@ import { createLogger } from '../ops/logging.js';
 import { unpackItems } from '../pool/task-codec.js';
 import { JobDataError, jobPacked, type BulkChunkData, type ReplyMessage, type VerifyJobData } from '../queue/codec.js';
 import { RESULT_FORMAT, packResults } from '../queue/result-codec.js';
+import { intakeFor } from '../queue/intake.js';
 import { bullConnection, redisClient, whenReady, type RedisClient } from '../redis/connection.js';
 import { BulkJobs } from '../jobs/bulk-jobs.js';
 import { watchFeed } from '../platform/wiring.js';
@@ -80,6 +81,7 @@ async function build(config: Config, opts: QueueWorkerOptions, logger: Logger, s
   const bulk = new BulkJobs({ ...records.bulkDeps, runner: null });
 
   const wholeTaskMin = Math.max(1, Math.ceil(config.pool.batchSize / 4));
+  const intake = intakeFor(config.pool, q.concurrency);
   const handle = async (job: Job): Promise<ItemResult[] | null> => {
     const t0 = performance.now();
     let items;
@@ -90,6 +92,7 @@ async function build(config: Config, opts: QueueWorkerOptions, logger: Logger, s
       if (err instanceof JobDataError) throw new UnrecoverableError(`${err.code}: ${err.message}`);
       throw err;
     }
+    worker.concurrency = intake.observe(items.count);
     // A job of a quarter of a pool batch or more goes to the pool as one task, packed as it came
     // (unpacking it into the pool's micro-batches costs the main thread a promise and a repack per
     // item); smaller jobs join the micro-batches, so many 1-item jobs still make few tasks.
