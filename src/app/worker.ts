@@ -82,6 +82,12 @@ async function build(config: Config, opts: QueueWorkerOptions, logger: Logger, s
 
   const wholeTaskMin = Math.max(1, Math.ceil(config.pool.batchSize / 4));
   const intake = intakeFor(config.pool, q.concurrency);
+  // A job of a quarter of a pool batch or more goes to the pool as one task, packed as it came
+  // (unpacking it into the pool's micro-batches costs the main thread a promise and a repack per
+  // item); smaller jobs join the micro-batches, so many 1-item jobs still make few tasks.
+  const run = async (items: { packed: ArrayBuffer; count: number }): Promise<ItemResult[]> =>
+    items.count >= wholeTaskMin ? local.verifyPacked(items.packed, items.count) : Promise.all(unpackItems(items.packed).map((it) => local.verify(it)));
+
   const handle = async (job: Job): Promise<ItemResult[] | null> => {
     const t0 = performance.now();
     let items;
@@ -92,19 +98,20 @@ async function build(config: Config, opts: QueueWorkerOptions, logger: Logger, s
       if (err instanceof JobDataError) throw new UnrecoverableError(`${err.code}: ${err.message}`);
       throw err;
     }
-    worker.concurrency = intake.observe(items.count);
-    // A job of a quarter of a pool batch or more goes to the pool as one task, packed as it came
-    // (unpacking it into the pool's micro-batches costs the main thread a promise and a repack per
-    // item); smaller jobs join the micro-batches, so many 1-item jobs still make few tasks.
-    const results =
-      items.count >= wholeTaskMin
-        ? await local.verifyPacked(items.packed, items.count)
-        : await Promise.all(unpackItems(items.packed).map((it) => local.verify(it)));
-    metrics.workerJobSeconds.observe((performance.now() - t0) / 1000);
     if (job.name === 'bulk') {
-      await bulk.recordChunk(job.data as BulkChunkData, results);
+      worker.concurrency = intake.bulkChunk(1);
+      try {
+        const results = await run(items);
+        metrics.workerJobSeconds.observe((performance.now() - t0) / 1000);
+        await bulk.recordChunk(job.data as BulkChunkData, results);
+      } finally {
+        worker.concurrency = intake.bulkChunk(-1);
+      }
       return null;
     }
+    worker.concurrency = intake.observe(items.count);
+    const results = await run(items);
+    metrics.workerJobSeconds.observe((performance.now() - t0) / 1000);
     const { replyTo, rf } = job.data as VerifyJobData;
     if (!replyTo) return results; // events path: the result travels as the job's return value
     // Packed for an API node that reads it; JSON for one from before packed replies.

@@ -8,23 +8,37 @@
 export interface IntakeOptions {
   /** queue.concurrency: never more jobs than this. */
   readonly max: number;
-  /** Pool threads × tasks per thread: never fewer jobs, so a big job (a bulk chunk) does not keep
-   *  a small one waiting while a task slot is free. */
+  /** Pool threads × tasks per thread: never fewer jobs. */
   readonly minJobs: number;
   /** Items worth holding: two pool batches per task slot. */
   readonly items: number;
 }
 
 export class JobIntake {
-  /** Moving average of items per job (weight 1/5 on the newest). */
+  /** Moving average of items per synchronous job (weight 1/5 on the newest). */
   private avg: number | null = null;
+  /** Bulk chunks being run: each holds its own place, on top of the synchronous jobs, so a
+   *  synchronous caller never waits in Redis behind a chunk of thousands of items. */
+  private bulk = 0;
 
   constructor(private readonly o: IntakeOptions) {}
 
-  /** A job of `items` items was taken: the number of jobs to hold from now on. */
+  /** Jobs to hold now. */
+  get concurrency(): number {
+    const sync = this.avg === null ? this.o.max : Math.ceil(this.o.items / Math.max(1, this.avg));
+    return Math.min(this.o.max, Math.max(this.o.minJobs, sync) + this.bulk);
+  }
+
+  /** A synchronous job of `items` items was taken. */
   observe(items: number): number {
     this.avg = this.avg === null ? items : this.avg * 0.8 + items * 0.2;
-    return Math.min(this.o.max, Math.max(this.o.minJobs, Math.ceil(this.o.items / Math.max(1, this.avg))));
+    return this.concurrency;
+  }
+
+  /** A bulk chunk started (+1) or ended (-1). */
+  bulkChunk(delta: 1 | -1): number {
+    this.bulk += delta;
+    return this.concurrency;
   }
 }
 

@@ -17,9 +17,11 @@ describe('job intake', () => {
     expect(intakeFor({ threads: 2, batchSize: 32, concurrentTasksPerWorker: 2 }, 8).observe(1)).toBe(8);
   });
 
-  it('a bulk chunk leaves a slot for each task, and sizes are averaged, not taken from one job', () => {
+  it('a bulk chunk holds a place of its own on top; sizes are averaged, not taken from one job', () => {
     const i = intakeFor({ threads: 1, batchSize: 32, concurrentTasksPerWorker: 2 }, 64);
-    expect(i.observe(1)).toBe(64);
+    expect(i.observe(64)).toBe(2);
+    expect(i.bulkChunk(1)).toBe(3); // synchronous jobs still get their places beside the chunk
+    expect(i.bulkChunk(-1)).toBe(2);
     expect(i.observe(4096)).toBe(2); // never fewer than the task slots
     const j = intakeFor({ threads: 1, batchSize: 32, concurrentTasksPerWorker: 2 }, 64);
     j.observe(32);
