@@ -55,40 +55,63 @@ const R_CRL = 32;
 const R_FAILURE = 64;
 const NULL_LIST = 0xffffffff;
 
+/** Each list's value → index, made once (a verdict code is one of forty). */
+const indexes = new Map<readonly unknown[], Map<unknown, number>>();
+
 function indexIn<T>(list: readonly T[], v: T, what: string): number {
-  const i = list.indexOf(v);
+  let m = indexes.get(list);
+  if (!m) indexes.set(list, (m = new Map(list.map((x, k) => [x, k]))));
+  const i = m.get(v) ?? -1;
   // A value the format has no code for is a programming error on the writing side.
   if (i < 0) throw new TypeError(`no packed code for ${what} ${String(v)}`);
   return i;
 }
 
-class Writer {
-  private buf = Buffer.allocUnsafe(4096);
-  private o = 0;
-  private readonly strings = new Map<string, number>();
+/** A growing byte area. */
+class Area {
+  buf = Buffer.allocUnsafe(4096);
+  o = 0;
 
-  private room(n: number): void {
+  room(n: number): void {
     if (this.o + n <= this.buf.length) return;
     const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.o + n));
     this.buf.copy(next, 0, 0, this.o);
     this.buf = next;
   }
-  u8(v: number): void {
-    this.room(1);
-    this.buf[this.o++] = v;
-  }
   u32(v: number): void {
     this.room(4);
     this.o = this.buf.writeUInt32LE(v, this.o);
   }
+}
+
+class Writer {
+  private readonly body = new Area();
+  /** The string table as it will be sent: each string's UTF-8 bytes written once, in place. */
+  private readonly table = new Area();
+  private readonly strings = new Map<string, number>();
+
+  u8(v: number): void {
+    this.body.room(1);
+    this.body.buf[this.body.o++] = v;
+  }
+  u32(v: number): void {
+    this.body.u32(v);
+  }
   f64(v: number | null | undefined): void {
-    this.room(8);
-    this.o = this.buf.writeDoubleLE(v ?? NaN, this.o);
+    this.body.room(8);
+    this.body.o = this.body.buf.writeDoubleLE(v ?? NaN, this.body.o);
   }
   /** A string's index in the table (added on first use). */
   str(s: string): void {
     let i = this.strings.get(s);
-    if (i === undefined) this.strings.set(s, (i = this.strings.size));
+    if (i === undefined) {
+      this.strings.set(s, (i = this.strings.size));
+      const t = this.table;
+      t.room(4 + s.length * 3); // UTF-8 takes at most 3 bytes per UTF-16 unit
+      const n = t.buf.write(s, t.o + 4, 'utf8');
+      t.buf.writeUInt32LE(n, t.o);
+      t.o += 4 + n;
+    }
     this.u32(i);
   }
   flags(v: readonly boolean[] | null): void {
@@ -100,19 +123,13 @@ class Writer {
   finish(jobId: string): Buffer {
     const id = Buffer.from(jobId, 'latin1');
     if (id.length > 255 || id.toString('latin1') !== jobId) throw new TypeError(`job id ${jobId} does not fit the packed reply`);
-    const table = [...this.strings.keys()].map((s) => Buffer.from(s, 'utf8'));
-    let size = 2 + id.length + 4;
-    for (const t of table) size += 4 + t.length;
-    const out = Buffer.allocUnsafe(size + this.o);
+    const out = Buffer.allocUnsafe(2 + id.length + 4 + this.table.o + this.body.o);
     let o = out.writeUInt8(RESULT_FORMAT, 0);
     o = out.writeUInt8(id.length, o);
     o += id.copy(out, o);
-    o = out.writeUInt32LE(table.length, o);
-    for (const t of table) {
-      o = out.writeUInt32LE(t.length, o);
-      o += t.copy(out, o);
-    }
-    this.buf.copy(out, o, 0, this.o);
+    o = out.writeUInt32LE(this.strings.size, o);
+    o += this.table.buf.copy(out, o, 0, this.table.o);
+    this.body.buf.copy(out, o, 0, this.body.o);
     return out;
   }
 }
