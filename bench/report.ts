@@ -275,6 +275,10 @@ export function writeReport(): string {
         queue.map((x) => x.ratios.queue64VsEmbedded),
         2,
       )} | ≥ 0.85 |`,
+      `| embedded at the end ÷ at the start (drift of the shared machine; the ratio above uses their mean) | ${spread(
+        queue.map((x) => x.ratios.embeddedDrift),
+        2,
+      )} | |`,
       `| two workers ÷ one (64/job) | ${spread(
         queue.map((x) => x.ratios.twoWorkersVsOne64),
         2,
