@@ -18,6 +18,8 @@ import { redisKeys } from '../redis/keys.js';
 import { createLogger } from '../ops/logging.js';
 import { unpackItems } from '../pool/task-codec.js';
 import { JobDataError, jobPacked, type BulkChunkData, type ReplyMessage, type VerifyJobData } from '../queue/codec.js';
+import { RESULT_FORMAT, packResults } from '../queue/result-codec.js';
+import { intakeFor } from '../queue/intake.js';
 import { bullConnection, redisClient, whenReady, type RedisClient } from '../redis/connection.js';
 import { BulkJobs } from '../jobs/bulk-jobs.js';
 import { watchFeed } from '../platform/wiring.js';
@@ -78,6 +80,14 @@ async function build(config: Config, opts: QueueWorkerOptions, logger: Logger, s
   if (local.feed) watchFeed(local.feed, records.platform, config.crl.graceSec * 1000, logger, (r) => metrics.changeRecheck(r));
   const bulk = new BulkJobs({ ...records.bulkDeps, runner: null });
 
+  const wholeTaskMin = Math.max(1, Math.ceil(config.pool.batchSize / 4));
+  const intake = intakeFor(config.pool, q.concurrency);
+  // A job of a quarter of a pool batch or more goes to the pool as one task, packed as it came
+  // (unpacking it into the pool's micro-batches costs the main thread a promise and a repack per
+  // item); smaller jobs join the micro-batches, so many 1-item jobs still make few tasks.
+  const run = async (items: { packed: ArrayBuffer; count: number }): Promise<ItemResult[]> =>
+    items.count >= wholeTaskMin ? local.verifyPacked(items.packed, items.count) : Promise.all(unpackItems(items.packed).map((it) => local.verify(it)));
+
   const handle = async (job: Job): Promise<ItemResult[] | null> => {
     const t0 = performance.now();
     let items;
@@ -88,21 +98,24 @@ async function build(config: Config, opts: QueueWorkerOptions, logger: Logger, s
       if (err instanceof JobDataError) throw new UnrecoverableError(`${err.code}: ${err.message}`);
       throw err;
     }
-    // A job of at least a pool batch goes to the pool as one task, packed as it came; smaller jobs
-    // join the pool's micro-batches, so many 1-item jobs still make few tasks.
-    const results =
-      items.count >= config.pool.batchSize
-        ? await local.verifyPacked(items.packed, items.count)
-        : await Promise.all(unpackItems(items.packed).map((it) => local.verify(it)));
-    metrics.workerJobSeconds.observe((performance.now() - t0) / 1000);
     if (job.name === 'bulk') {
-      await bulk.recordChunk(job.data as BulkChunkData, results);
+      worker.concurrency = intake.bulkChunk(1);
+      try {
+        const results = await run(items);
+        metrics.workerJobSeconds.observe((performance.now() - t0) / 1000);
+        await bulk.recordChunk(job.data as BulkChunkData, results);
+      } finally {
+        worker.concurrency = intake.bulkChunk(-1);
+      }
       return null;
     }
-    const replyTo = (job.data as VerifyJobData).replyTo;
+    worker.concurrency = intake.observe(items.count);
+    const results = await run(items);
+    metrics.workerJobSeconds.observe((performance.now() - t0) / 1000);
+    const { replyTo, rf } = job.data as VerifyJobData;
     if (!replyTo) return results; // events path: the result travels as the job's return value
-    const msg: ReplyMessage = { jobId: job.id!, results };
-    await redis.publish(replyTo, JSON.stringify(msg));
+    // Packed for an API node that reads it; JSON for one from before packed replies.
+    await redis.publish(replyTo, rf === RESULT_FORMAT ? packResults(job.id!, results) : JSON.stringify({ jobId: job.id!, results } satisfies ReplyMessage));
     return null; // nothing with personal data stays in Redis
   };
 

@@ -19,9 +19,12 @@ export interface JobItems {
   p: string;
 }
 
-/** A synchronous micro-batch: results go back to the API node `replyTo` (reply path). */
+/** A synchronous micro-batch: results go back to the API node `replyTo` (reply path). `rf`: the
+ *  reply format that node reads, RESULT_FORMAT (result-codec.ts); absent, a node from before packed
+ *  replies that reads JSON only, so a worker answers each API node of a rolling upgrade in kind. */
 export interface VerifyJobData extends JobItems {
   replyTo: string;
+  rf?: number;
 }
 
 /** A chunk of an async bulk job: results go into the job's store. `index[i]` is the position of

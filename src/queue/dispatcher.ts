@@ -14,6 +14,7 @@ import type { RedisKeys } from '../redis/keys.js';
 import type { Config } from '../config/config.js';
 import type { CrlSourceStatus, Verifier, VerifierGauges } from '../verifier/verifier.js';
 import { jobItemsOf, type ReplyMessage, type VerifyJobData } from './codec.js';
+import { RESULT_FORMAT, unpackResults } from './result-codec.js';
 import { bullConnection, redisClient, type RedisClient, type RedisSettings } from '../redis/connection.js';
 
 export class QueueError extends TypedError<'queue_unavailable' | 'queue_timeout' | 'job_failed' | 'overloaded' | 'shutting_down'> {
@@ -36,6 +37,9 @@ export interface DispatchObserver {
   batch(size: number, batchWaitMs: number): void;
   job(seconds: number, outcome: 'ok' | 'failed' | 'timeout' | 'unavailable'): void;
 }
+
+/** '{': the first byte of a JSON reply. */
+const JSON_REPLY = 0x7b;
 
 interface Waiter {
   resolve: (r: ItemResult[]) => void;
@@ -104,7 +108,21 @@ export class QueueDispatcher implements Verifier {
     await this.queue.waitUntilReady();
   }
 
+  /** Packed results (result-codec.ts), or JSON: a failure, or results from a worker older than
+   *  packed replies. A malformed reply never throws out of here: its job's callers get job_failed
+   *  (no verdict is made up), or if even its job id is unreadable, queue_timeout. */
   private onReply(message: Buffer): void {
+    if (message[0] !== JSON_REPLY) {
+      const into: { jobId?: string } = {};
+      try {
+        const r = unpackResults(message, into);
+        this.settle(r.jobId, r.results, null);
+      } catch (err) {
+        this.logger.warn({ jobId: into.jobId, err: { message: (err as Error).message } }, 'unreadable packed reply');
+        if (into.jobId !== undefined) this.settle(into.jobId, null, `unreadable result: ${(err as Error).message}`);
+      }
+      return;
+    }
     let m: ReplyMessage;
     try {
       m = JSON.parse(message.toString('utf8')) as ReplyMessage;
@@ -159,7 +177,12 @@ export class QueueDispatcher implements Verifier {
       }, this.opts.timeoutMs);
       this.waiters.set(jobId, { resolve, reject, timer, started });
     });
-    const data: VerifyJobData = { ...jobItemsOf(items), replyTo: this.opts.resultPath === 'reply' ? this.opts.keys.replyChannel(this.nodeId) : '' };
+    const reply = this.opts.resultPath === 'reply';
+    const data: VerifyJobData = {
+      ...jobItemsOf(items),
+      replyTo: reply ? this.opts.keys.replyChannel(this.nodeId) : '',
+      ...(reply ? { rf: RESULT_FORMAT } : {}),
+    };
     this.queue
       .add('verify', data, {
         jobId,

@@ -9,6 +9,10 @@ import { join } from 'node:path';
 import { cardSign } from '../../src/dev/sim/card.js';
 import { publishCrls } from '../../src/dev/sim/jlis-crl.js';
 import { KEY_B, REVOKED, WEBHOOK_SECRET_A, startTestService, type TestService } from '../helpers/service.js';
+import { redisKeys } from '../../src/redis/keys.js';
+import { jobItemsOf } from '../../src/queue/codec.js';
+import { RESULT_FORMAT, unpackResults } from '../../src/queue/result-codec.js';
+import type { ItemResult, VerifyItem } from '../../src/verifier/messages.js';
 import { metricValue, clusterDatabase, queueSettings, spawnWorker, until, workerConfig, type WorkerProc } from '../helpers/cluster.js';
 
 const DB = await clusterDatabase();
@@ -110,6 +114,35 @@ describe('queue mode with two worker processes', () => {
     expect(metricValue(m, 'jpki_batch_items_sum')).toBeGreaterThan(metricValue(m, 'jpki_batch_items_count'));
     expect(metricValue(m, 'jpki_batch_items_count')).toBe(metricValue(m, 'jpki_queue_jobs_total'));
   }, 30_000);
+
+  it('answers a job from an API older than packed replies (no rf) in JSON, and a current one packed', async () => {
+    const { Queue } = await import('bullmq');
+    const keys = redisKeys(prefix);
+    const h = t.holder('s5');
+    const doc = Buffer.from('rolling upgrade');
+    const item: VerifyItem = { kind: 'signature', time: Date.now(), cert: h.cert, data: doc, signature: cardSign(t.pki.keys[h.key], doc) };
+    const sub = new Redis('redis://127.0.0.1:6379');
+    const q = new Queue('verify', { connection: { host: '127.0.0.1', port: 6379 }, prefix: keys.bullPrefix });
+    try {
+      const channel = keys.replyChannel('old-api');
+      const got: Buffer[] = [];
+      sub.on('messageBuffer', (_c: Buffer, m: Buffer) => void got.push(m));
+      await sub.subscribe(channel);
+      await q.add('verify', { ...jobItemsOf([item]), replyTo: channel }, { jobId: 'old-api-1', removeOnComplete: true });
+      await q.add('verify', { ...jobItemsOf([item]), replyTo: channel, rf: RESULT_FORMAT }, { jobId: 'new-api-1', removeOnComplete: true });
+      await until(async () => got.length === 2);
+      const json = got.find((m) => m[0] === '{'.charCodeAt(0))!;
+      const old = JSON.parse(json.toString('utf8')) as { jobId: string; results: ItemResult[] };
+      expect(old.jobId).toBe('old-api-1');
+      const packed = unpackResults(got.find((m) => m !== json)!);
+      expect(packed.jobId).toBe('new-api-1');
+      expect(packed.results[0].verdict.code).toBe('ok');
+      expect(packed.results).toEqual(old.results); // the same answer in either format
+    } finally {
+      sub.disconnect();
+      await q.close();
+    }
+  });
 
   it('runs a bulk job on the workers, pages its results, signs its webhook, and hides it from other tenants', async () => {
     const received: { body: string; signature: string }[] = [];
