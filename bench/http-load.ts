@@ -235,7 +235,7 @@ export interface LoadOptions {
 const CLOCK_TICKS = 100; // USER_HZ on Linux
 
 /** CPU time (user + system, ms) a process has used so far, all its threads; NaN off Linux. */
-function processCpuMs(pid: number | undefined): number {
+export function processCpuMs(pid: number | undefined): number {
   try {
     const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
     return ((Number(f[11]) + Number(f[12])) * 1000) / CLOCK_TICKS;

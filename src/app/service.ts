@@ -82,6 +82,7 @@ async function build(config: Config, opts: ServiceOptions, logger: Logger, stack
     ),
     { idempotencyTtlMs: config.payments.idempotencyTtlSec * 1000, callMarginMs: config.payments.callMarginMs },
     clock,
+    (stage, s) => metrics.paymentStageSeconds.observe({ stage }, s),
   );
   if (config.mode === 'queue') {
     const q = config.queue;
