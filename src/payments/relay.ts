@@ -128,7 +128,8 @@ export class PaymentRelay {
     // The card holder is proven first: nothing goes to an institution for a card that is revoked,
     // expired, tampered with or of the wrong kind, and no stored decision is shown to anyone else.
     if (r.verdict.status !== 'valid' || !r.certificate) return answer({ ...base, decision: 'declined', code: `jpki_${r.verdict.code}`, verdict });
-    const found = await this.timed('lookup', () => this.platform.identify(tenant, r.certificate!));
+    // The holder's link and the key's record in one round trip.
+    const found = await this.timed('lookup', () => this.platform.identify(tenant, r.certificate!, { key: req.idempotencyKey, now: this.clock() }));
     const conversionId = found.conversionId;
     const requestFp = requestFingerprint(req, conversionId);
     const error = (code: string, message: string, extra: Partial<PaymentDecision> = {}): PaymentDecision => ({
@@ -168,7 +169,7 @@ export class PaymentRelay {
       return 'stored' in out ? { decision, repeat: false } : inTheWay(out.record);
     };
 
-    const rec = await this.timed('lookup', () => store.peekPayment(tenant.id, req.idempotencyKey, this.clock()));
+    const rec = found.payment;
     // This request's own pending record past its deadline is taken over below; any other answers now.
     const takeover = rec?.state === 'pending' && rec.requestFp === requestFp && rec.callDeadline !== null && rec.callDeadline <= this.clock();
     if (rec && !takeover) return inTheWay(rec);

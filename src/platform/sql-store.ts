@@ -60,7 +60,10 @@ interface ResolveItem {
   readonly serial: string;
   readonly maxHops: number;
   readonly withLink: boolean;
+  readonly payment: { readonly key: string; readonly now: number } | null;
 }
+
+type Resolved = { conversionId: string; link: Link | null; payment: PaymentRecord | null };
 
 interface StartItem {
   readonly tenant: string;
@@ -126,26 +129,37 @@ export class SqlPlatformStore implements PlatformStore {
     return r[0].s;
   }
 
-  resolve(tenant: string, serial: string, maxHops: number, withLink: boolean): Promise<{ conversionId: string; link: Link | null }> {
-    return this.resolver.push({ tenant, serial, maxHops, withLink });
+  resolve(tenant: string, serial: string, maxHops: number, withLink: boolean, payment?: { readonly key: string; readonly now: number }): Promise<Resolved> {
+    return this.resolver.push({ tenant, serial, maxHops, withLink, payment: payment ?? null });
   }
 
   /** ID conversion for every request of this turn: one statement reads each serial's root
-   *  (aliases followed), conversion ID and link; a second makes the conversion IDs of first uses. */
-  private async resolveMany(items: readonly ResolveItem[]): Promise<{ conversionId: string; link: Link | null }[]> {
-    const rows = await this.db.query(
-      `SELECT q.n, r.s AS subject, c.conversion_id, l.customer_ref, l.cards, l.created_at, l.updated_at
-       FROM unnest($1::text[], $2::text[], $3::boolean[], $4::integer[]) WITH ORDINALITY AS q(tenant, serial, with_link, hops, n)
+   *  (aliases followed), conversion ID, link and payment record (as peekMany reads it); a second
+   *  makes the conversion IDs of first uses. */
+  private async resolveMany(items: readonly ResolveItem[]): Promise<Resolved[]> {
+    const rows = await this.db.query<PaymentRow>(
+      `SELECT q.n, r.s AS subject, c.conversion_id, l.customer_ref, l.cards, l.created_at, l.updated_at,
+         p.state, p.request_fp, p.card_id, p.institution, p.account_ref, p.institution_key, p.call_deadline, p.decision
+       FROM unnest($1::text[], $2::text[], $3::boolean[], $4::integer[], $5::text[], $6::bigint[]) WITH ORDINALITY AS q(tenant, serial, with_link, hops, pkey, now, n)
        CROSS JOIN LATERAL (${aliasRoot('q.serial', 'q.hops')}) r
        LEFT JOIN conversion_ids c ON c.tenant = q.tenant AND c.subject = r.s
        LEFT JOIN links l ON q.with_link AND l.tenant = q.tenant AND l.conversion_id = c.conversion_id
+       LEFT JOIN payments p ON p.tenant = q.tenant AND p.idempotency_key = q.pkey AND (p.state = 'pending' OR p.expires_at >= q.now)
        ORDER BY q.n`,
-      [items.map((i) => i.tenant), items.map((i) => i.serial), items.map((i) => i.withLink), items.map((i) => i.maxHops)],
+      [
+        items.map((i) => i.tenant),
+        items.map((i) => i.serial),
+        items.map((i) => i.withLink),
+        items.map((i) => i.maxHops),
+        items.map((i) => i.payment?.key ?? null),
+        items.map((i) => i.payment?.now ?? null),
+      ],
     );
     const out = rows.map((r) => ({
       conversionId: (r.conversion_id as string | null) ?? null,
       subject: r.subject as string,
       link: r.customer_ref === null || r.customer_ref === undefined ? null : linkOf(r),
+      payment: r.state === null || r.state === undefined ? null : recordOf(r),
     }));
     const unmade = out.map((_, i) => i).filter((i) => out[i].conversionId === null);
     const missing = firstOfEach(unmade, (i) => `${items[i].tenant}\0${out[i].subject}`).map((k) => ({ i: unmade[k], o: out[unmade[k]] }));
@@ -168,7 +182,7 @@ export class SqlPlatformStore implements PlatformStore {
     }
     return out.map((o) => {
       if (o.conversionId === null) throw new Error('conversion ID neither found nor made');
-      return { conversionId: o.conversionId, link: o.link };
+      return { conversionId: o.conversionId, link: o.link, payment: o.payment };
     });
   }
 

@@ -81,7 +81,7 @@ describe.each(['pglite', 'postgres'] as const)('%s platform store', (kind) => {
 
   it('resolves a serial to its conversion ID (through aliases) and link in one go, agreeing under races', async () => {
     const first = await s.resolve('r', 'renewed2', 16, true);
-    expect(first).toEqual({ conversionId: expect.stringMatching(/^cid_/), link: null });
+    expect(first).toEqual({ conversionId: expect.stringMatching(/^cid_/), link: null, payment: null });
     expect(await s.resolve('r', 'renewed2', 16, false)).toEqual(first);
     await s.addAlias('renewed3', 'renewed2'); // a renewal continues the old serial
     expect((await s.resolve('r', 'renewed3', 16, true)).conversionId).toBe(first.conversionId);
@@ -91,6 +91,23 @@ describe.each(['pglite', 'postgres'] as const)('%s platform store', (kind) => {
     expect((await s.resolve('other', 'renewed3', 16, true)).conversionId).not.toBe(first.conversionId);
     const many = await Promise.all(Array.from({ length: 40 }, () => s.resolve('race2', 'same-serial', 16, true)));
     expect(new Set(many.map((m) => m.conversionId)).size).toBe(1);
+  });
+
+  it("reads a payment key's record with the link, in the same statement, as peekPayment does", async () => {
+    const t = clock.now;
+    const pay = (key: string, now = t) => s.resolve('rp', 'pay-serial', 16, true, { key, now });
+    expect((await pay('rp-k1')).payment).toBeNull();
+    await s.startCall('rp', 'rp-k1', 'fp', call, t, t + 5000, 1000);
+    const [got, again, other] = await Promise.all([pay('rp-k1'), pay('rp-k1', t + 99_999), pay('rp-k2')]); // one statement
+    expect(got.payment).toEqual(await s.peekPayment('rp', 'rp-k1', t));
+    expect(again.payment).toMatchObject({ state: 'pending' }); // pending never expires
+    expect(other.payment).toBeNull();
+    expect(other.conversionId).toBe(got.conversionId);
+    const audit = { at: t, route: 'r', code: 'c', certificate: null };
+    await s.finishPayment('rp', 'rp-k1', 'fp', '{"d":1}', audit, { now: t, ttlMs: 1000, afterCall: true });
+    expect((await pay('rp-k1')).payment).toMatchObject({ state: 'done', decision: '{"d":1}' });
+    expect((await pay('rp-k1', t + 2000)).payment).toBeNull(); // past its TTL, as peekPayment
+    expect(await s.peekPayment('rp', 'rp-k1', t + 2000)).toBeNull();
   });
 
   it('stores, lists (all pages), and deletes links per tenant', async () => {
