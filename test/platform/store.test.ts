@@ -273,6 +273,47 @@ describe.each(['pglite', 'postgres'] as const)('%s platform store', (kind) => {
     expect(free.filter((x) => 'stored' in x)).toHaveLength(3);
   });
 
+  it("commits a turn's pending records and decisions in one statement; a start of a key decided in that turn goes after it", async () => {
+    const t = clock.now;
+    let statements = 0;
+    const counted = new SqlPlatformStore({ ...db, query: (text, params) => (statements++, db.query(text, params)) }, () => clock.now);
+    const o = { now: t, ttlMs: 60_000, afterCall: true };
+    const audit = (code: string) => ({ at: t, route: 'r', code, certificate: null });
+    await Promise.all(['w1', 'w2', 'w3'].map((k) => counted.startCall('wm', k, 'fp', call, t, t + 5000, 60_000)));
+    const before = (await s.audit('wm', null, 1000)).items.length;
+    statements = 0;
+    const [d1, d2, s4, s5, s3] = await Promise.all([
+      counted.finishPayment('wm', 'w1', 'fp', '{"d":1}', audit('a1'), o),
+      counted.finishPayment('wm', 'w2', 'fp', '{"d":2}', audit('a2'), o),
+      counted.startCall('wm', 'w4', 'fp', call, t, t + 5000, 60_000),
+      counted.startCall('wm', 'w5', 'fp', call, t, t + 5000, 60_000),
+      // A retry of w3 would take it over past its deadline, but its decision lands first.
+      counted.startCall('wm', 'w3', 'fp', call, t + 9000, t + 14_000, 60_000),
+      counted.finishPayment('wm', 'w3', 'fp', '{"d":3}', audit('a3'), o),
+    ]);
+    expect([d1, d2, s4, s5]).toEqual([{ stored: true }, { stored: true }, { call }, { call }]);
+    expect(s3).toMatchObject({ record: { state: 'done', decision: '{"d":3}' } });
+    expect(statements).toBe(3); // the turn's writes; then the start that waited, and the record in its way
+    expect((await s.audit('wm', null, 1000)).items.length - before).toBe(3);
+  });
+
+  it('fails every payment of a batch whose statement fails, and writes none of them', async () => {
+    const t = clock.now;
+    const o = { now: t, ttlMs: 60_000, afterCall: true };
+    await s.startCall('fb', 'f1', 'fp', call, t, t + 5000, 60_000);
+    const before = (await s.audit('fb', null, 1000)).items.length;
+    const outs = await Promise.allSettled([
+      s.finishPayment('fb', 'f1', 'fp', '{"decision":"approved"}', { at: t, route: 'r', code: 'approved:approved', certificate: null }, o),
+      s.startCall('fb', 'f2', 'fp', call, t, t + 5000, 60_000),
+      // A value the database cannot hold (NUL) fails the whole statement.
+      s.startCall('fb', 'f3', 'fp\0', call, t, t + 5000, 60_000),
+    ]);
+    expect(outs.map((x) => x.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect(await s.peekPayment('fb', 'f1', t)).toMatchObject({ state: 'pending', decision: null }); // no decision without its audit record
+    expect(await s.peekPayment('fb', 'f2', t)).toBeNull(); // not pending: the institution is never asked
+    expect((await s.audit('fb', null, 1000)).items.length).toBe(before);
+  });
+
   it('grants a claim once until it expires', async () => {
     expect(await s.claim('recheck:x', 60_000)).toBe(true);
     expect(await s.claim('recheck:x', 60_000)).toBe(false);
