@@ -378,6 +378,15 @@ export function writeReport(): string {
         ),
         '',
       );
+      // The rate ratio is about the CPU ratio: every process shares the same two cores.
+      const v = p.verify as J;
+      if (v.serverCpuMs > 0) {
+        const us = (ms: number) => (ms * 1000) / v.requests;
+        out.push(
+          `Plain authentication in the same run: service ${fmt(us(v.serverCpuMs))} µs and generator ${fmt(us(v.generatorCpuMs))} µs CPU per request (no institution; its audit record in PGlite, in the service). The payments ratio follows the CPU ratio: every process shares the same cores.`,
+          '',
+        );
+      }
     }
   }
 

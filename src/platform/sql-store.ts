@@ -108,15 +108,23 @@ const finishParams = (f: readonly FinishItem[]): unknown[] => [
 
 export class SqlPlatformStore implements PlatformStore {
   // The hot path's statements, one per event-loop turn for all concurrent requests.
-  private readonly resolver = new TurnBatcher((items: readonly ResolveItem[]) => this.resolveMany(items));
-  private readonly peeker = new TurnBatcher((items: readonly { tenant: string; key: string; now: number }[]) => this.peekMany(items));
-  private readonly writer = new TurnBatcher((items: readonly WriteItem[]) => this.writeMany(items));
-  private readonly finisherNoCall = new TurnBatcher((items: readonly FinishItem[]) => this.finishNoCall(items));
+  private readonly resolver: TurnBatcher<ResolveItem, Resolved>;
+  private readonly peeker: TurnBatcher<{ tenant: string; key: string; now: number }, PaymentRecord | null>;
+  private readonly writer: TurnBatcher<WriteItem, Started | Finished>;
+  private readonly finisherNoCall: TurnBatcher<FinishItem, Finished>;
 
   constructor(
     private readonly db: Database,
     private readonly clock: () => number,
-  ) {}
+  ) {
+    // Statements of one kind in flight at once, the next batch filling meanwhile: PGlite runs
+    // one at a time anyway; PostgreSQL overlaps two, so one commits while the other is sent.
+    const inFlight = db.kind === 'pglite' ? 1 : 2;
+    this.resolver = new TurnBatcher((items) => this.resolveMany(items), 256, inFlight);
+    this.peeker = new TurnBatcher((items) => this.peekMany(items), 256, inFlight);
+    this.writer = new TurnBatcher((items) => this.writeMany(items), 256, inFlight);
+    this.finisherNoCall = new TurnBatcher((items) => this.finishNoCall(items), 256, inFlight);
+  }
 
   async conversionId(tenant: string, subject: string, create: boolean): Promise<string | null> {
     const found = await this.db.query<{ conversion_id: string }>('SELECT conversion_id FROM conversion_ids WHERE tenant = $1 AND subject = $2', [
