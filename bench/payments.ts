@@ -4,11 +4,11 @@
 // verifications of the same holders in the same run.
 import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { machine, writeResult } from './harness.js';
-import { KEY, benchConfig, benchDatabase, benchPki, load, prepare, startProcess, type Run } from './http-load.js';
+import { KEY, benchConfig, benchDatabase, benchPki, load, prepare, processCpuMs, startProcess, type Run } from './http-load.js';
 
 const REDIS = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const SECRET = 'bench-relay-secret-card-y';
@@ -25,12 +25,53 @@ async function count(url: string, re: RegExp): Promise<number> {
   return m ? Number(m[1]) : 0;
 }
 
+/** The relay's stages (jpki_payment_stage_seconds), in the order a payment passes them. */
+const STAGES = ['verify', 'lookup', 'pending', 'institution', 'commit'] as const;
+
+/** Seconds spent in each stage so far, summed over all payments, and the request count (from
+ *  jpki_http_request_duration_seconds of the route: the whole time in the service). */
+async function stageSums(url: string): Promise<Record<string, number>> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const sum = (re: RegExp): number => [...text.matchAll(re)].reduce((n, m) => n + Number(m[1]), 0);
+  const out: Record<string, number> = {};
+  for (const s of STAGES) out[s] = sum(new RegExp(`^jpki_payment_stage_seconds_sum\\{stage="${s}"\\} (\\S+)`, 'gm'));
+  out.service = sum(/^jpki_http_request_duration_seconds_sum\{route="\/v1\/payments\/authorize",[^}]*\} (\S+)/gm);
+  out.requests = sum(/^jpki_http_request_duration_seconds_count\{route="\/v1\/payments\/authorize",[^}]*\} (\S+)/gm);
+  return out;
+}
+
+/** CPU ms used so far by the PostgreSQL processes that serve `db` (its backends and the server's
+ *  background writers; other databases' backends left out), and by the Redis server (shared). */
+function serverCpuMs(db: string | null): { postgres: number; redis: number } {
+  const out = { postgres: 0, redis: 0 };
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    let cmd: string;
+    try {
+      cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+    } catch {
+      continue;
+    }
+    if (cmd.startsWith('redis-server')) out.redis += processCpuMs(Number(pid));
+    // Backends read "postgres: user db host(port) state"; background processes have no host.
+    else if (db && cmd.startsWith('postgres: ') && (cmd.includes(` ${db} `) || !cmd.includes('('))) out.postgres += processCpuMs(Number(pid));
+  }
+  return out;
+}
+
+/** Where a payment's time goes in one run: wall time per payment in each stage (ms, queueing
+ *  inside it included) and CPU per payment of each process (µs). */
+interface Breakdown {
+  readonly stagesMs: Record<string, number>;
+  readonly cpuUs: Record<string, number>;
+}
+
 /** One relay configuration: where its system of record lives. */
 interface StoreRun {
   readonly store: string;
   readonly payments: Run;
   readonly approved: number;
   readonly ratio: number;
+  readonly breakdown: Breakdown;
 }
 
 /** Figures of main at bfa817c (platform state and idempotency in Redis, audit fire-and-forget),
@@ -103,12 +144,36 @@ export async function benchPayments(opts: { holders?: number; requests?: number 
             }),
           );
         await load('warm-up', url, await payments(2000), { connections: 128, route: '/v1/payments/authorize' });
+        const bodies = await payments(n);
         const approvedBefore = await count(url, /^jpki_payment_decisions_total\{method="credit",decision="approved"\} (\d+)/m);
-        const pay = await load(`payments (${c.store}): credit authorisations`, url, await payments(n), { connections: 128, route: '/v1/payments/authorize' });
+        const dbName = c.database.url ? new URL(c.database.url).pathname.slice(1) : null;
+        const [stages0, servers0, inst0] = [await stageSums(url), serverCpuMs(dbName), processCpuMs(inst.pid)];
+        const pay = await load(`payments (${c.store}): credit authorisations`, url, bodies, { connections: 128, route: '/v1/payments/authorize', server });
+        const [stages1, servers1, inst1] = [await stageSums(url), serverCpuMs(dbName), processCpuMs(inst.pid)];
         const approved = (await count(url, /^jpki_payment_decisions_total\{method="credit",decision="approved"\} (\d+)/m)) - approvedBefore;
+        const per = stages1.requests - stages0.requests;
+        const stagesMs: Record<string, number> = {};
+        for (const k of [...STAGES, 'service']) stagesMs[k] = ((stages1[k] - stages0[k]) * 1000) / per;
+        stagesMs.other = stagesMs.service - STAGES.reduce((t, k) => t + stagesMs[k], 0); // fastify, JSON, waiting for the loop
+        const us = (msTotal: number): number => (msTotal * 1000) / pay.requests;
+        const cpuUs = {
+          service: us(pay.serverCpuMs),
+          institution: us(inst1 - inst0),
+          postgres: us(servers1.postgres - servers0.postgres),
+          redis: us(servers1.redis - servers0.redis),
+          generator: us(pay.generatorCpuMs),
+        };
+        const breakdown = { stagesMs, cpuUs: { ...cpuUs, total: Object.values(cpuUs).reduce((a, b) => a + b, 0) } };
+        console.log(
+          `payments: ${c.store}: ms per payment in each stage: ${Object.entries(stagesMs)
+            .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+            .join(', ')}; CPU µs per payment: ${Object.entries(breakdown.cpuUs)
+            .map(([k, v]) => `${k} ${Math.round(v)}`)
+            .join(', ')}`,
+        );
         // Plain authentication of the same holders, on the embedded default, in the same run.
-        verify ??= await load('same holders: authentication only', url, await prepare(url, pki, holders, n), { connections: 128 });
-        stores.push({ store: c.store, payments: pay, approved, ratio: pay.rps / verify.rps });
+        verify ??= await load('same holders: authentication only', url, await prepare(url, pki, holders, n), { connections: 128, server });
+        stores.push({ store: c.store, payments: pay, approved, ratio: pay.rps / verify.rps, breakdown });
       } finally {
         server.kill('SIGTERM');
       }

@@ -82,7 +82,9 @@ async function build(config: Config, opts: ServiceOptions, logger: Logger, stack
     ),
     { idempotencyTtlMs: config.payments.idempotencyTtlSec * 1000, callMarginMs: config.payments.callMarginMs },
     clock,
+    (stage, s) => metrics.paymentStageSeconds.observe({ stage }, s),
   );
+  stack.defer('institution connections', () => Promise.all(relay.institutions().map((c) => c.close())));
   if (config.mode === 'queue') {
     const q = config.queue;
     const dispatcher: QueueDispatcher = await QueueDispatcher.start(

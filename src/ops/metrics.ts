@@ -225,6 +225,13 @@ export class Metrics {
     buckets: LATENCY_BUCKETS,
     registers: [this.registry],
   });
+  readonly paymentStageSeconds = new Histogram({
+    name: 'jpki_payment_stage_seconds',
+    help: 'Time of payment authorisations in each stage (verify, lookup, pending, institution, commit)',
+    labelNames: ['stage'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
   readonly institutionCircuitOpen = new Gauge({
     name: 'jpki_institution_circuit_open',
     help: "1 while an institution's circuit breaker is open",

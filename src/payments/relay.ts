@@ -81,6 +81,11 @@ export interface PaymentOutcome {
 
 const ROUTE = '/v1/payments/authorize';
 
+/** Where an authorisation's time goes (jpki_payment_stage_seconds): the JPKI check, the link and
+ *  idempotency lookup, the pending record's commit, the institution call, the decision's commit
+ *  with its audit record. */
+export type PaymentStage = 'verify' | 'lookup' | 'pending' | 'institution' | 'commit';
+
 export class PaymentRelay {
   private readonly clients: Map<string, InstitutionClient>;
 
@@ -89,8 +94,19 @@ export class PaymentRelay {
     clients: readonly InstitutionClient[],
     private readonly opts: RelayOptions,
     private readonly clock: () => number,
+    private readonly observeStage: (stage: PaymentStage, seconds: number) => void = () => {},
   ) {
     this.clients = new Map(clients.map((c) => [c.config.id, c]));
+  }
+
+  /** `run`, its time observed as `stage`. */
+  private async timed<T>(stage: PaymentStage, run: () => Promise<T>): Promise<T> {
+    const t0 = performance.now();
+    try {
+      return await run();
+    } finally {
+      this.observeStage(stage, (performance.now() - t0) / 1000);
+    }
   }
 
   institutions(): readonly InstitutionClient[] {
@@ -102,17 +118,18 @@ export class PaymentRelay {
   async authorize(tenant: TenantConfig, req: PaymentRequest, verify: () => Promise<ItemResult>): Promise<PaymentOutcome> {
     const store = this.platform.store;
     const base = { method: req.method, amount: req.amount, currency: req.currency };
-    const r = await verify();
+    const r = await this.timed('verify', verify);
     const verdict = { status: r.verdict.status, code: r.verdict.code };
     const fp = r.certificate?.fingerprint ?? null;
     const answer = async (decision: PaymentDecision, retryAfterSec?: number): Promise<PaymentOutcome> => {
-      await this.platform.audit(tenant, ROUTE, `${decision.decision}:${decision.code}`, fp);
+      await this.timed('commit', () => this.platform.audit(tenant, ROUTE, `${decision.decision}:${decision.code}`, fp));
       return { decision, repeat: false, retryAfterSec };
     };
     // The card holder is proven first: nothing goes to an institution for a card that is revoked,
     // expired, tampered with or of the wrong kind, and no stored decision is shown to anyone else.
     if (r.verdict.status !== 'valid' || !r.certificate) return answer({ ...base, decision: 'declined', code: `jpki_${r.verdict.code}`, verdict });
-    const found = await this.platform.identify(tenant, r.certificate);
+    // The holder's link and the key's record in one round trip.
+    const found = await this.timed('lookup', () => this.platform.identify(tenant, r.certificate!, { key: req.idempotencyKey, now: this.clock() }));
     const conversionId = found.conversionId;
     const requestFp = requestFingerprint(req, conversionId);
     const error = (code: string, message: string, extra: Partial<PaymentDecision> = {}): PaymentDecision => ({
@@ -142,15 +159,17 @@ export class PaymentRelay {
       certificate: fp === null ? null : this.platform.certificateHandle(tenant, fp),
     });
     const finish = async (decision: PaymentDecision, afterCall: boolean): Promise<PaymentOutcome> => {
-      const out = await store.finishPayment(tenant.id, req.idempotencyKey, requestFp, JSON.stringify(decision), auditOf(decision), {
-        now: this.clock(),
-        ttlMs: this.opts.idempotencyTtlMs,
-        afterCall,
-      });
+      const out = await this.timed('commit', () =>
+        store.finishPayment(tenant.id, req.idempotencyKey, requestFp, JSON.stringify(decision), auditOf(decision), {
+          now: this.clock(),
+          ttlMs: this.opts.idempotencyTtlMs,
+          afterCall,
+        }),
+      );
       return 'stored' in out ? { decision, repeat: false } : inTheWay(out.record);
     };
 
-    const rec = await store.peekPayment(tenant.id, req.idempotencyKey, this.clock());
+    const rec = found.payment;
     // This request's own pending record past its deadline is taken over below; any other answers now.
     const takeover = rec?.state === 'pending' && rec.requestFp === requestFp && rec.callDeadline !== null && rec.callDeadline <= this.clock();
     if (rec && !takeover) return inTheWay(rec);
@@ -186,20 +205,24 @@ export class PaymentRelay {
 
     // Durable before the call: from here a crash leaves a pending record that a retry resolves.
     const deadline = this.clock() + client.config.timeoutMs + this.opts.callMarginMs;
-    const taken = await store.startCall(tenant.id, req.idempotencyKey, requestFp, call, this.clock(), deadline, this.opts.idempotencyTtlMs);
+    const taken = await this.timed('pending', () =>
+      store.startCall(tenant.id, req.idempotencyKey, requestFp, call, this.clock(), deadline, this.opts.idempotencyTtlMs),
+    );
     if ('record' in taken) return inTheWay(taken.record);
     const held = taken.call;
-    const out = await client.authorize({
-      requestId: randomUUID(),
-      idempotencyKey: held.institutionKey,
-      method: req.method,
-      accountRef: held.accountRef,
-      amount: req.amount,
-      currency: req.currency,
-      terminalId: req.terminalId,
-      acquirer: tenant.id,
-      pinBlock: req.pinBlock ?? null,
-    });
+    const out = await this.timed('institution', () =>
+      client.authorize({
+        requestId: randomUUID(),
+        idempotencyKey: held.institutionKey,
+        method: req.method,
+        accountRef: held.accountRef,
+        amount: req.amount,
+        currency: req.currency,
+        terminalId: req.terminalId,
+        acquirer: tenant.id,
+        pinBlock: req.pinBlock ?? null,
+      }),
+    );
     const common = { ...base, conversionId, card: shown, institution: held.institution, verdict };
     if (!out.ok) {
       // Not a decision: the institution may or may not have acted. The record stays pending with

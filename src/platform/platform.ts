@@ -13,7 +13,17 @@ import type { CertificateFacts } from '../core/verify.js';
 import type { TenantConfig } from '../config/config.js';
 import { deliverWebhook, type WebhookOptions } from '../net/webhook.js';
 import type { LinkRecord } from './link-data.js';
-import { normSerial, type Card, type Change, type Link, type PlatformStore, type TenantAuditRecord, type Watch, type WatchStatus } from './store.js';
+import {
+  normSerial,
+  type Card,
+  type Change,
+  type Link,
+  type PaymentRecord,
+  type PlatformStore,
+  type TenantAuditRecord,
+  type Watch,
+  type WatchStatus,
+} from './store.js';
 
 export class PlatformError extends Error {
   override readonly name = 'PlatformError';
@@ -177,9 +187,13 @@ export class Platform {
 
   /** The link of a verified authentication's subject, if any (with its cards: several → the
    *  caller asks the holder to choose). */
-  async identify(tenant: TenantConfig, facts: CertificateFacts): Promise<{ conversionId: string; link: LinkView | null; cards: Card[] }> {
-    const { conversionId: cid, link } = await this.store.resolve(tenant.id, normSerial(facts.serial), MAX_ALIAS_HOPS, true);
-    return { conversionId: cid, link: link ? this.view(tenant, link, facts.serial) : null, cards: link ? [...link.cards] : [] };
+  async identify(
+    tenant: TenantConfig,
+    facts: CertificateFacts,
+    payment?: { readonly key: string; readonly now: number },
+  ): Promise<{ conversionId: string; link: LinkView | null; cards: Card[]; payment: PaymentRecord | null }> {
+    const { conversionId: cid, link, payment: record } = await this.store.resolve(tenant.id, normSerial(facts.serial), MAX_ALIAS_HOPS, true, payment);
+    return { conversionId: cid, link: link ? this.view(tenant, link, facts.serial) : null, cards: link ? [...link.cards] : [], payment: record };
   }
 
   async getLink(tenant: TenantConfig, conversionId: string): Promise<LinkView | null> {

@@ -60,7 +60,10 @@ interface ResolveItem {
   readonly serial: string;
   readonly maxHops: number;
   readonly withLink: boolean;
+  readonly payment: { readonly key: string; readonly now: number } | null;
 }
+
+type Resolved = { conversionId: string; link: Link | null; payment: PaymentRecord | null };
 
 interface StartItem {
   readonly tenant: string;
@@ -82,18 +85,46 @@ interface FinishItem {
   readonly ttlMs: number;
 }
 
+type Started = { call: PaymentCall } | { record: PaymentRecord };
+type Finished = { stored: true } | { record: PaymentRecord };
+/** A pending record to commit before the call, or a decision after it. */
+type WriteItem = { readonly start: StartItem } | { readonly finish: FinishItem };
+
+const keyOf = (i: { readonly tenant: string; readonly key: string }): string => `${i.tenant}\0${i.key}`;
+
+/** A decision's parameters, in finishing statements' order. */
+const finishParams = (f: readonly FinishItem[]): unknown[] => [
+  f.map((i) => i.tenant),
+  f.map((i) => i.key),
+  f.map((i) => i.requestFp),
+  f.map((i) => i.decision),
+  f.map((i) => i.now),
+  f.map((i) => i.now + i.ttlMs),
+  f.map((i) => i.audit.at),
+  f.map((i) => i.audit.route),
+  f.map((i) => i.audit.code),
+  f.map((i) => i.audit.certificate),
+];
+
 export class SqlPlatformStore implements PlatformStore {
   // The hot path's statements, one per event-loop turn for all concurrent requests.
-  private readonly resolver = new TurnBatcher((items: readonly ResolveItem[]) => this.resolveMany(items));
-  private readonly peeker = new TurnBatcher((items: readonly { tenant: string; key: string; now: number }[]) => this.peekMany(items));
-  private readonly starter = new TurnBatcher((items: readonly StartItem[]) => this.startMany(items));
-  private readonly finisherAfterCall = new TurnBatcher((items: readonly FinishItem[]) => this.finishMany(true, items));
-  private readonly finisherNoCall = new TurnBatcher((items: readonly FinishItem[]) => this.finishMany(false, items));
+  private readonly resolver: TurnBatcher<ResolveItem, Resolved>;
+  private readonly peeker: TurnBatcher<{ tenant: string; key: string; now: number }, PaymentRecord | null>;
+  private readonly writer: TurnBatcher<WriteItem, Started | Finished>;
+  private readonly finisherNoCall: TurnBatcher<FinishItem, Finished>;
 
   constructor(
     private readonly db: Database,
     private readonly clock: () => number,
-  ) {}
+  ) {
+    // Statements of one kind in flight at once, the next batch filling meanwhile: PGlite runs
+    // one at a time anyway; PostgreSQL overlaps two, so one commits while the other is sent.
+    const inFlight = db.kind === 'pglite' ? 1 : 2;
+    this.resolver = new TurnBatcher((items) => this.resolveMany(items), 256, inFlight);
+    this.peeker = new TurnBatcher((items) => this.peekMany(items), 256, inFlight);
+    this.writer = new TurnBatcher((items) => this.writeMany(items), 256, inFlight);
+    this.finisherNoCall = new TurnBatcher((items) => this.finishNoCall(items), 256, inFlight);
+  }
 
   async conversionId(tenant: string, subject: string, create: boolean): Promise<string | null> {
     const found = await this.db.query<{ conversion_id: string }>('SELECT conversion_id FROM conversion_ids WHERE tenant = $1 AND subject = $2', [
@@ -126,26 +157,37 @@ export class SqlPlatformStore implements PlatformStore {
     return r[0].s;
   }
 
-  resolve(tenant: string, serial: string, maxHops: number, withLink: boolean): Promise<{ conversionId: string; link: Link | null }> {
-    return this.resolver.push({ tenant, serial, maxHops, withLink });
+  resolve(tenant: string, serial: string, maxHops: number, withLink: boolean, payment?: { readonly key: string; readonly now: number }): Promise<Resolved> {
+    return this.resolver.push({ tenant, serial, maxHops, withLink, payment: payment ?? null });
   }
 
   /** ID conversion for every request of this turn: one statement reads each serial's root
-   *  (aliases followed), conversion ID and link; a second makes the conversion IDs of first uses. */
-  private async resolveMany(items: readonly ResolveItem[]): Promise<{ conversionId: string; link: Link | null }[]> {
-    const rows = await this.db.query(
-      `SELECT q.n, r.s AS subject, c.conversion_id, l.customer_ref, l.cards, l.created_at, l.updated_at
-       FROM unnest($1::text[], $2::text[], $3::boolean[], $4::integer[]) WITH ORDINALITY AS q(tenant, serial, with_link, hops, n)
+   *  (aliases followed), conversion ID, link and payment record (as peekMany reads it); a second
+   *  makes the conversion IDs of first uses. */
+  private async resolveMany(items: readonly ResolveItem[]): Promise<Resolved[]> {
+    const rows = await this.db.query<PaymentRow>(
+      `SELECT q.n, r.s AS subject, c.conversion_id, l.customer_ref, l.cards, l.created_at, l.updated_at,
+         p.state, p.request_fp, p.card_id, p.institution, p.account_ref, p.institution_key, p.call_deadline, p.decision
+       FROM unnest($1::text[], $2::text[], $3::boolean[], $4::integer[], $5::text[], $6::bigint[]) WITH ORDINALITY AS q(tenant, serial, with_link, hops, pkey, now, n)
        CROSS JOIN LATERAL (${aliasRoot('q.serial', 'q.hops')}) r
        LEFT JOIN conversion_ids c ON c.tenant = q.tenant AND c.subject = r.s
        LEFT JOIN links l ON q.with_link AND l.tenant = q.tenant AND l.conversion_id = c.conversion_id
+       LEFT JOIN payments p ON p.tenant = q.tenant AND p.idempotency_key = q.pkey AND (p.state = 'pending' OR p.expires_at >= q.now)
        ORDER BY q.n`,
-      [items.map((i) => i.tenant), items.map((i) => i.serial), items.map((i) => i.withLink), items.map((i) => i.maxHops)],
+      [
+        items.map((i) => i.tenant),
+        items.map((i) => i.serial),
+        items.map((i) => i.withLink),
+        items.map((i) => i.maxHops),
+        items.map((i) => i.payment?.key ?? null),
+        items.map((i) => i.payment?.now ?? null),
+      ],
     );
     const out = rows.map((r) => ({
       conversionId: (r.conversion_id as string | null) ?? null,
       subject: r.subject as string,
       link: r.customer_ref === null || r.customer_ref === undefined ? null : linkOf(r),
+      payment: r.state === null || r.state === undefined ? null : recordOf(r),
     }));
     const unmade = out.map((_, i) => i).filter((i) => out[i].conversionId === null);
     const missing = firstOfEach(unmade, (i) => `${items[i].tenant}\0${out[i].subject}`).map((k) => ({ i: unmade[k], o: out[unmade[k]] }));
@@ -168,7 +210,7 @@ export class SqlPlatformStore implements PlatformStore {
     }
     return out.map((o) => {
       if (o.conversionId === null) throw new Error('conversion ID neither found nor made');
-      return { conversionId: o.conversionId, link: o.link };
+      return { conversionId: o.conversionId, link: o.link, payment: o.payment };
     });
   }
 
@@ -322,46 +364,7 @@ export class SqlPlatformStore implements PlatformStore {
     deadline: number,
     ttlMs: number,
   ): Promise<{ call: PaymentCall } | { record: PaymentRecord }> {
-    return this.starter.push({ tenant, key, requestFp, call, now, deadline, ttlMs });
-  }
-
-  private async startMany(items: readonly StartItem[]): Promise<({ call: PaymentCall } | { record: PaymentRecord })[]> {
-    // Taken when the key has no live record (none, or done past its TTL), or is pending for this
-    // request past its deadline: then the first call's account and institution key are kept.
-    const keep = (col: string) => `${col} = CASE WHEN payments.state = 'pending' THEN payments.${col} ELSE EXCLUDED.${col} END`;
-    const first = firstOfEach(items, (i) => `${i.tenant}\0${i.key}`);
-    const sel = first.map((i) => items[i]);
-    const rows = await this.db.query<PaymentRow>(
-      `INSERT INTO payments (tenant, idempotency_key, request_fp, state, card_id, institution, account_ref, institution_key, call_deadline, created_at, updated_at, expires_at)
-       SELECT t, k, fp, 'pending', card, inst, acct, ikey, deadline, now, now, expires FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::bigint[], $10::bigint[])
-         AS u(t, k, fp, card, inst, acct, ikey, deadline, now, expires)
-       ON CONFLICT (tenant, idempotency_key) DO UPDATE SET request_fp = EXCLUDED.request_fp, state = 'pending', decision = NULL,
-         ${keep('card_id')}, ${keep('institution')}, ${keep('account_ref')}, ${keep('institution_key')}, ${keep('created_at')}, ${keep('expires_at')},
-         call_deadline = EXCLUDED.call_deadline, updated_at = EXCLUDED.updated_at
-       WHERE (payments.state = 'pending' AND payments.request_fp = EXCLUDED.request_fp AND payments.call_deadline <= EXCLUDED.updated_at)
-          OR (payments.state = 'done' AND payments.expires_at < EXCLUDED.updated_at)
-       RETURNING *`,
-      [
-        sel.map((i) => i.tenant),
-        sel.map((i) => i.key),
-        sel.map((i) => i.requestFp),
-        sel.map((i) => i.call.cardId),
-        sel.map((i) => i.call.institution),
-        sel.map((i) => i.call.accountRef),
-        sel.map((i) => i.call.institutionKey),
-        sel.map((i) => i.deadline),
-        sel.map((i) => i.now),
-        sel.map((i) => i.now + i.ttlMs),
-      ],
-    );
-    const taken = new Map(rows.map((r) => [`${r.tenant as string}\0${r.idempotency_key as string}`, callOf(r)!]));
-    const firstSet = new Set(first);
-    return Promise.all(
-      items.map(async (it, i) => {
-        const call = firstSet.has(i) ? taken.get(`${it.tenant}\0${it.key}`) : undefined;
-        return call ? { call } : { record: await this.current(it.tenant, it.key) };
-      }),
-    );
+    return this.writer.push({ start: { tenant, key, requestFp, call, now, deadline, ttlMs } }) as Promise<Started>;
   }
 
   async endCall(tenant: string, key: string, now: number): Promise<void> {
@@ -381,56 +384,112 @@ export class SqlPlatformStore implements PlatformStore {
     o: { readonly now: number; readonly ttlMs: number; readonly afterCall: boolean },
   ): Promise<{ stored: true } | { record: PaymentRecord }> {
     const item = { tenant, key, requestFp, decision, audit, now: o.now, ttlMs: o.ttlMs };
-    return (o.afterCall ? this.finisherAfterCall : this.finisherNoCall).push(item);
+    return o.afterCall ? (this.writer.push({ finish: item }) as Promise<Finished>) : this.finisherNoCall.push(item);
   }
 
-  /** Decisions of this turn, each with its audit record, in one statement (one transaction: a
-   *  decision and its record land together or not at all). After a call: only the request's own
-   *  pending record turns done (a slower run that lost the race stores nothing). Without a call:
-   *  only a key with no live record takes the decision. */
-  private async finishMany(afterCall: boolean, items: readonly FinishItem[]): Promise<({ stored: true } | { record: PaymentRecord })[]> {
-    const first = firstOfEach(items, (i) => `${i.tenant}\0${i.key}`);
-    const sel = first.map((i) => items[i]);
+  /** The pending records and the decisions after a call of this turn, in one statement: one
+   *  transaction, one commit for all of them (a failure fails every payment of the turn, none
+   *  half-written). A start for a key that a decision of this turn finishes goes in a second
+   *  statement after it: one statement must not write a row twice. */
+  private async writeMany(items: readonly WriteItem[]): Promise<(Started | Finished)[]> {
+    const finishing = new Set(items.flatMap((it) => ('finish' in it ? [keyOf(it.finish)] : [])));
+    const now = items.map((it) => 'finish' in it || !finishing.has(keyOf(it.start)));
+    const out = await this.writeStatement(items.filter((_, i) => now[i]));
+    const later = items.filter((_, i) => !now[i]);
+    const after = later.length ? await this.writeStatement(later) : [];
+    let a = 0;
+    let b = 0;
+    return items.map((_, i) => (now[i] ? out[a++] : after[b++]));
+  }
+
+  private async writeStatement(items: readonly WriteItem[]): Promise<(Started | Finished)[]> {
+    const starts = items.flatMap((it) => ('start' in it ? [it.start] : []));
+    const finishes = items.flatMap((it) => ('finish' in it ? [it.finish] : []));
+    // One row is written once per statement: the first item of each key; the rest meet its record.
+    const s = firstOfEach(starts, keyOf).map((i) => starts[i]);
+    const f = firstOfEach(finishes, keyOf).map((i) => finishes[i]);
+    const keep = (col: string) => `${col} = CASE WHEN payments.state = 'pending' THEN payments.${col} ELSE EXCLUDED.${col} END`;
+    const rows = await this.db.query<{ op: string; t: string; k: string } & Pick<PaymentRow, 'card_id' | 'institution' | 'account_ref' | 'institution_key'>>(
+      // Started: the key had no live record (none, or done past its TTL), or was pending for this
+      // request past its deadline: then the first call's account and institution key are kept.
+      // Done: only the request's own pending record (a slower run that lost the race stores
+      // nothing), with its audit record.
+      `WITH started AS (
+         INSERT INTO payments (tenant, idempotency_key, request_fp, state, card_id, institution, account_ref, institution_key, call_deadline, created_at, updated_at, expires_at)
+         SELECT t, k, fp, 'pending', card, inst, acct, ikey, deadline, now, now, expires
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::bigint[], $10::bigint[])
+           AS u(t, k, fp, card, inst, acct, ikey, deadline, now, expires)
+         ON CONFLICT (tenant, idempotency_key) DO UPDATE SET request_fp = EXCLUDED.request_fp, state = 'pending', decision = NULL,
+           ${keep('card_id')}, ${keep('institution')}, ${keep('account_ref')}, ${keep('institution_key')}, ${keep('created_at')}, ${keep('expires_at')},
+           call_deadline = EXCLUDED.call_deadline, updated_at = EXCLUDED.updated_at
+         WHERE (payments.state = 'pending' AND payments.request_fp = EXCLUDED.request_fp AND payments.call_deadline <= EXCLUDED.updated_at)
+            OR (payments.state = 'done' AND payments.expires_at < EXCLUDED.updated_at)
+         RETURNING tenant, idempotency_key, card_id, institution, account_ref, institution_key
+       ),
+       done AS (
+         UPDATE payments p SET state = 'done', decision = u.decision, updated_at = u.now, expires_at = greatest(p.expires_at, u.expires)
+         FROM unnest($11::text[], $12::text[], $13::text[], $14::jsonb[], $15::bigint[], $16::bigint[], $17::bigint[], $18::text[], $19::text[], $20::text[])
+           AS u(t, k, fp, decision, now, expires, at, route, code, cert)
+         WHERE p.tenant = u.t AND p.idempotency_key = u.k AND p.request_fp = u.fp AND p.state = 'pending'
+         RETURNING u.*
+       ),
+       audited AS (INSERT INTO audit (tenant, at, route, code, certificate) SELECT t, at, route, code, cert FROM done RETURNING seq)
+       SELECT 's' AS op, tenant AS t, idempotency_key AS k, card_id, institution, account_ref, institution_key FROM started
+       UNION ALL SELECT 'f', t, k, NULL, NULL, NULL, NULL FROM done`,
+      [
+        s.map((i) => i.tenant),
+        s.map((i) => i.key),
+        s.map((i) => i.requestFp),
+        s.map((i) => i.call.cardId),
+        s.map((i) => i.call.institution),
+        s.map((i) => i.call.accountRef),
+        s.map((i) => i.call.institutionKey),
+        s.map((i) => i.deadline),
+        s.map((i) => i.now),
+        s.map((i) => i.now + i.ttlMs),
+        ...finishParams(f),
+      ],
+    );
+    const taken = new Map(rows.filter((r) => r.op === 's').map((r) => [`${r.t}\0${r.k}`, callOf(r)!]));
+    const stored = new Set(rows.filter((r) => r.op === 'f').map((r) => `${r.t}\0${r.k}`));
+    const sFirst = new Set(s);
+    const fFirst = new Set(f);
+    return Promise.all(
+      items.map(async (it): Promise<Started | Finished> => {
+        if ('start' in it) {
+          const call = sFirst.has(it.start) ? taken.get(keyOf(it.start)) : undefined;
+          return call ? { call } : { record: await this.current(it.start.tenant, it.start.key) };
+        }
+        const done = fFirst.has(it.finish) && stored.has(keyOf(it.finish));
+        return done ? { stored: true } : { record: await this.current(it.finish.tenant, it.finish.key) };
+      }),
+    );
+  }
+
+  /** Decisions made without a call, each with its audit record, in one statement: only a key
+   *  with no live record takes the decision. */
+  private async finishNoCall(items: readonly FinishItem[]): Promise<Finished[]> {
+    const first = firstOfEach(items, keyOf);
+    const f = first.map((i) => items[i]);
     const input = `unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::bigint[], $6::bigint[], $7::bigint[], $8::text[], $9::text[], $10::text[])
          AS u(t, k, fp, decision, now, expires, at, route, code, cert)`;
-    const write = afterCall
-      ? `UPDATE payments p SET state = 'done', decision = u.decision, updated_at = u.now, expires_at = greatest(p.expires_at, u.expires)
-         FROM ${input}
-         WHERE p.tenant = u.t AND p.idempotency_key = u.k AND p.request_fp = u.fp AND p.state = 'pending'
-         RETURNING u.*`
-      : `INSERT INTO payments AS p (tenant, idempotency_key, request_fp, state, decision, created_at, updated_at, expires_at)
+    const rows = await this.db.query<{ t: string; k: string }>(
+      `WITH done AS (
+         INSERT INTO payments AS p (tenant, idempotency_key, request_fp, state, decision, created_at, updated_at, expires_at)
          SELECT t, k, fp, 'done', decision, now, now, expires FROM ${input}
          ON CONFLICT (tenant, idempotency_key) DO UPDATE SET request_fp = EXCLUDED.request_fp, decision = EXCLUDED.decision, card_id = NULL, institution = NULL,
            account_ref = NULL, institution_key = NULL, call_deadline = NULL, created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at, expires_at = EXCLUDED.expires_at
          WHERE p.state = 'done' AND p.expires_at < EXCLUDED.updated_at
-         RETURNING p.tenant AS t, p.idempotency_key AS k`;
-    const rows = await this.db.query<{ t: string; k: string }>(
-      afterCall
-        ? `WITH done AS (${write}),
-           audited AS (INSERT INTO audit (tenant, at, route, code, certificate) SELECT t, at, route, code, cert FROM done RETURNING seq)
-           SELECT t, k FROM done`
-        : `WITH done AS (${write}),
-           audited AS (INSERT INTO audit (tenant, at, route, code, certificate) SELECT u.t, u.at, u.route, u.code, u.cert FROM done JOIN ${input} ON u.t = done.t AND u.k = done.k RETURNING seq)
-           SELECT t, k FROM done`,
-      [
-        sel.map((i) => i.tenant),
-        sel.map((i) => i.key),
-        sel.map((i) => i.requestFp),
-        sel.map((i) => i.decision),
-        sel.map((i) => i.now),
-        sel.map((i) => i.now + i.ttlMs),
-        sel.map((i) => i.audit.at),
-        sel.map((i) => i.audit.route),
-        sel.map((i) => i.audit.code),
-        sel.map((i) => i.audit.certificate),
-      ],
+         RETURNING p.tenant AS t, p.idempotency_key AS k
+       ),
+       audited AS (INSERT INTO audit (tenant, at, route, code, certificate) SELECT u.t, u.at, u.route, u.code, u.cert FROM done JOIN ${input} ON u.t = done.t AND u.k = done.k RETURNING seq)
+       SELECT t, k FROM done`,
+      finishParams(f),
     );
     const stored = new Set(rows.map((r) => `${r.t}\0${r.k}`));
     const firstSet = new Set(first);
     return Promise.all(
-      items.map(async (it, i) =>
-        firstSet.has(i) && stored.has(`${it.tenant}\0${it.key}`) ? ({ stored: true } as const) : { record: await this.current(it.tenant, it.key) },
-      ),
+      items.map(async (it, i) => (firstSet.has(i) && stored.has(keyOf(it)) ? ({ stored: true } as const) : { record: await this.current(it.tenant, it.key) })),
     );
   }
 

@@ -108,9 +108,16 @@ export interface PlatformStore {
    *  trip; at most `maxHops` hops, so a loop still gives one stable answer. */
   rootSerial(serial: string, maxHops: number): Promise<string>;
   /** ID conversion in one round trip: the subject of `serial` (aliases followed, at most
-   *  `maxHops`), the tenant's conversion ID for it (made on first use), and with `withLink` the
-   *  tenant's link for it. The hot path of proxy verifications and payments. */
-  resolve(tenant: string, serial: string, maxHops: number, withLink: boolean): Promise<{ conversionId: string; link: Link | null }>;
+   *  `maxHops`), the tenant's conversion ID for it (made on first use), with `withLink` the
+   *  tenant's link for it, and with `payment` that key's record as peekPayment reads it. The hot
+   *  path of proxy verifications and payments. */
+  resolve(
+    tenant: string,
+    serial: string,
+    maxHops: number,
+    withLink: boolean,
+    payment?: { readonly key: string; readonly now: number },
+  ): Promise<{ conversionId: string; link: Link | null; payment: PaymentRecord | null }>;
   /** Records an alias; false if `serial` already had one (first writer wins). */
   addAlias(serial: string, target: string): Promise<boolean>;
 

@@ -81,7 +81,7 @@ describe.each(['pglite', 'postgres'] as const)('%s platform store', (kind) => {
 
   it('resolves a serial to its conversion ID (through aliases) and link in one go, agreeing under races', async () => {
     const first = await s.resolve('r', 'renewed2', 16, true);
-    expect(first).toEqual({ conversionId: expect.stringMatching(/^cid_/), link: null });
+    expect(first).toEqual({ conversionId: expect.stringMatching(/^cid_/), link: null, payment: null });
     expect(await s.resolve('r', 'renewed2', 16, false)).toEqual(first);
     await s.addAlias('renewed3', 'renewed2'); // a renewal continues the old serial
     expect((await s.resolve('r', 'renewed3', 16, true)).conversionId).toBe(first.conversionId);
@@ -91,6 +91,23 @@ describe.each(['pglite', 'postgres'] as const)('%s platform store', (kind) => {
     expect((await s.resolve('other', 'renewed3', 16, true)).conversionId).not.toBe(first.conversionId);
     const many = await Promise.all(Array.from({ length: 40 }, () => s.resolve('race2', 'same-serial', 16, true)));
     expect(new Set(many.map((m) => m.conversionId)).size).toBe(1);
+  });
+
+  it("reads a payment key's record with the link, in the same statement, as peekPayment does", async () => {
+    const t = clock.now;
+    const pay = (key: string, now = t) => s.resolve('rp', 'pay-serial', 16, true, { key, now });
+    expect((await pay('rp-k1')).payment).toBeNull();
+    await s.startCall('rp', 'rp-k1', 'fp', call, t, t + 5000, 1000);
+    const [got, again, other] = await Promise.all([pay('rp-k1'), pay('rp-k1', t + 99_999), pay('rp-k2')]); // one statement
+    expect(got.payment).toEqual(await s.peekPayment('rp', 'rp-k1', t));
+    expect(again.payment).toMatchObject({ state: 'pending' }); // pending never expires
+    expect(other.payment).toBeNull();
+    expect(other.conversionId).toBe(got.conversionId);
+    const audit = { at: t, route: 'r', code: 'c', certificate: null };
+    await s.finishPayment('rp', 'rp-k1', 'fp', '{"d":1}', audit, { now: t, ttlMs: 1000, afterCall: true });
+    expect((await pay('rp-k1')).payment).toMatchObject({ state: 'done', decision: '{"d":1}' });
+    expect((await pay('rp-k1', t + 2000)).payment).toBeNull(); // past its TTL, as peekPayment
+    expect(await s.peekPayment('rp', 'rp-k1', t + 2000)).toBeNull();
   });
 
   it('stores, lists (all pages), and deletes links per tenant', async () => {
@@ -254,6 +271,47 @@ describe.each(['pglite', 'postgres'] as const)('%s platform store', (kind) => {
       ),
     );
     expect(free.filter((x) => 'stored' in x)).toHaveLength(3);
+  });
+
+  it("commits a turn's pending records and decisions in one statement; a start of a key decided in that turn goes after it", async () => {
+    const t = clock.now;
+    let statements = 0;
+    const counted = new SqlPlatformStore({ ...db, query: (text, params) => (statements++, db.query(text, params)) }, () => clock.now);
+    const o = { now: t, ttlMs: 60_000, afterCall: true };
+    const audit = (code: string) => ({ at: t, route: 'r', code, certificate: null });
+    await Promise.all(['w1', 'w2', 'w3'].map((k) => counted.startCall('wm', k, 'fp', call, t, t + 5000, 60_000)));
+    const before = (await s.audit('wm', null, 1000)).items.length;
+    statements = 0;
+    const [d1, d2, s4, s5, s3] = await Promise.all([
+      counted.finishPayment('wm', 'w1', 'fp', '{"d":1}', audit('a1'), o),
+      counted.finishPayment('wm', 'w2', 'fp', '{"d":2}', audit('a2'), o),
+      counted.startCall('wm', 'w4', 'fp', call, t, t + 5000, 60_000),
+      counted.startCall('wm', 'w5', 'fp', call, t, t + 5000, 60_000),
+      // A retry of w3 would take it over past its deadline, but its decision lands first.
+      counted.startCall('wm', 'w3', 'fp', call, t + 9000, t + 14_000, 60_000),
+      counted.finishPayment('wm', 'w3', 'fp', '{"d":3}', audit('a3'), o),
+    ]);
+    expect([d1, d2, s4, s5]).toEqual([{ stored: true }, { stored: true }, { call }, { call }]);
+    expect(s3).toMatchObject({ record: { state: 'done', decision: '{"d":3}' } });
+    expect(statements).toBe(3); // the turn's writes; then the start that waited, and the record in its way
+    expect((await s.audit('wm', null, 1000)).items.length - before).toBe(3);
+  });
+
+  it('fails every payment of a batch whose statement fails, and writes none of them', async () => {
+    const t = clock.now;
+    const o = { now: t, ttlMs: 60_000, afterCall: true };
+    await s.startCall('fb', 'f1', 'fp', call, t, t + 5000, 60_000);
+    const before = (await s.audit('fb', null, 1000)).items.length;
+    const outs = await Promise.allSettled([
+      s.finishPayment('fb', 'f1', 'fp', '{"decision":"approved"}', { at: t, route: 'r', code: 'approved:approved', certificate: null }, o),
+      s.startCall('fb', 'f2', 'fp', call, t, t + 5000, 60_000),
+      // A value the database cannot hold (NUL) fails the whole statement.
+      s.startCall('fb', 'f3', 'fp\0', call, t, t + 5000, 60_000),
+    ]);
+    expect(outs.map((x) => x.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect(await s.peekPayment('fb', 'f1', t)).toMatchObject({ state: 'pending', decision: null }); // no decision without its audit record
+    expect(await s.peekPayment('fb', 'f2', t)).toBeNull(); // not pending: the institution is never asked
+    expect((await s.audit('fb', null, 1000)).items.length).toBe(before);
   });
 
   it('grants a claim once until it expires', async () => {
