@@ -46,6 +46,12 @@ function barChart(file: string, title: string, bars: { label: string; value: num
   return file;
 }
 
+/** A function name for a table cell: no pipes (they end the cell), long regexps cut short. */
+function cell(frame: string): string {
+  const t = frame.trim().replace(/\|/g, '¦');
+  return t.length > 60 ? `${t.slice(0, 57)}…` : t;
+}
+
 export function writeReport(): string {
   const out: string[] = [];
   const any = ['core', 'peers', 'revocation', 'http', 'queue', 'change', 'payments', 'ocsp'].map(runsOf).find((r) => r.length)?.[0];
@@ -307,7 +313,7 @@ export function writeReport(): string {
       ] as const)
         for (const st of part.stages as J[])
           out.push(
-            `| ${name} | ${st.stage} | ${(st.share * 100).toFixed(1)}% | ${((st.ms / total) * stages.cpuUsPerRequest).toFixed(1)} | ${(st.top ?? []).map((t: J) => `\`${String(t.frame).trim()}\``).join(', ')} |`,
+            `| ${name} | ${st.stage} | ${(st.share * 100).toFixed(1)}% | ${((st.ms / total) * stages.cpuUsPerRequest).toFixed(1)} | ${(st.top ?? []).map((t: J) => `\`${cell(String(t.frame))}\``).join(', ')} |`,
           );
       out.push('');
     }
