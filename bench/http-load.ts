@@ -105,7 +105,13 @@ export async function benchDatabase(label: string): Promise<{ url: string; drop:
 /** BENCH_PROFILE_DIR=dir: every process the benchmark starts writes a V8 CPU profile there. */
 const profileArgs = (): string[] => (process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE_DIR] : []);
 
-export function startProcess(command: 'serve' | 'worker' | 'institution', cfg: string, readyUrl: string, probe = '/readyz'): Promise<ChildProcess> {
+export function startProcess(
+  command: 'serve' | 'worker' | 'institution',
+  cfg: string,
+  readyUrl: string,
+  probe = '/readyz',
+  timeoutMs = 30_000,
+): Promise<ChildProcess> {
   return waitReady(
     spawn(process.execPath, [...profileArgs(), join(HERE, '..', 'src', 'cli', 'main.js'), command, '--config', cfg], {
       stdio: ['ignore', 'ignore', 'inherit'],
@@ -113,6 +119,7 @@ export function startProcess(command: 'serve' | 'worker' | 'institution', cfg: s
     command,
     readyUrl,
     probe,
+    timeoutMs,
   );
 }
 
@@ -126,8 +133,8 @@ export function startFloorServer(port: number): Promise<ChildProcess> {
   );
 }
 
-async function waitReady(child: ChildProcess, what: string, readyUrl: string, probe: string): Promise<ChildProcess> {
-  for (let i = 0; i < 300; i++) {
+async function waitReady(child: ChildProcess, what: string, readyUrl: string, probe: string, timeoutMs = 30_000): Promise<ChildProcess> {
+  for (let i = 0; i < timeoutMs / 100; i++) {
     try {
       if ((await fetch(`${readyUrl}${probe}`)).status === 200) return child;
     } catch {

@@ -79,7 +79,7 @@ export function writeReport(): string {
     '```sh',
     'npm run bench                      # everything below, then this report',
     'BENCH_RUNS=3 npm run bench         # each benchmark three times: medians and spread',
-    'npm run bench -- core | peers | revocation | http | queue | change | payments | ocsp',
+    'npm run bench -- core | peers | revocation | http | queue | change | payments | ocsp | memory',
     '```',
     '',
   );
@@ -186,6 +186,21 @@ export function writeReport(): string {
       out.push('');
     }
     void ours;
+  }
+
+  const memory = runsOf('memory');
+  if (memory.length) {
+    const m = memory[memory.length - 1];
+    out.push(
+      '## Memory of a verifying process (default pool configuration)',
+      '',
+      'The embedded service (API and a pool of 2 threads; `pool.pathCacheSize` 20,000 a thread, `pool.verifiedEntries` 1,048,576), resident set from `/proc` once ready and after 20,000 verifications of 10,000 holders (`npm run bench -- memory`). A queue worker process holds the same pool, revocation index and caches.',
+      '',
+      '| CRL entries beyond the holders’ own | RSS ready | RSS after 20,000 verifications |',
+      '|---|---|---|',
+    );
+    for (const r of m.runs as J[]) out.push(`| ${fmt(r.crlEntries)} | ${fmt(r.rssReadyMb)} MB | ${fmt(r.rssAfterMb)} MB |`);
+    out.push('');
   }
 
   const peers = runsOf('peers');

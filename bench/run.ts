@@ -12,6 +12,7 @@ import { benchChange } from './change.js';
 import { benchPayments } from './payments.js';
 import { benchPeers } from './peers.js';
 import { benchOcsp } from './ocsp.js';
+import { benchMemory } from './memory.js';
 import { writeReport } from './report.js';
 
 const RESULTS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results');
@@ -26,6 +27,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   change: () => benchChange(),
   payments: () => benchPayments(),
   ocsp: () => benchOcsp(),
+  memory: () => benchMemory(),
 };
 if (only && !(only in benches) && only !== 'report') throw new Error(`no benchmark ${only}; one of ${Object.keys(benches).join(', ')}, report`);
 
