@@ -194,7 +194,7 @@ export function writeReport(): string {
     out.push(
       '## Memory of a verifying process (default pool configuration)',
       '',
-      'The embedded service (API and a pool of 2 threads; `pool.pathCacheSize` 20,000 a thread, `pool.verifiedEntries` 1,048,576), resident set from `/proc` once ready and after 20,000 verifications of 10,000 holders (`npm run bench -- memory`). A queue worker process holds the same pool, revocation index and caches.',
+      'The embedded service (API and a pool of 2 threads; `pool.pathCacheSize` 20,000 a thread, `pool.verifiedEntries` 1,048,576), resident set from `/proc` once ready and after 20,000 verifications of 10,000 holders (`npm run bench -- memory`). A queue worker process holds the same pool, revocation index and caches; the embedded service also runs PGlite, its system of record, in this process.',
       '',
       '| CRL entries beyond the holders’ own | RSS ready | RSS after 20,000 verifications |',
       '|---|---|---|',
