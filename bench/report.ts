@@ -331,6 +331,16 @@ export function writeReport(): string {
             `| ${name} | ${st.stage} | ${(st.share * 100).toFixed(1)}% | ${((st.ms / total) * stages.cpuUsPerRequest).toFixed(1)} | ${(st.top ?? []).map((t: J) => `\`${cell(String(t.frame))}\``).join(', ')} |`,
           );
       out.push('');
+      // Which side limits the rate: one main thread against the pool's threads (2 here).
+      const windowMs = (runs[0].seconds ?? NaN) * 1000;
+      const mainBound = stages.main.busyMs > stages.pool.busyMs / 2;
+      const levers = (stages.main.stages as J[]).slice(0, 3).map((st) => `${st.stage} (${((st.ms / total) * stages.cpuUsPerRequest).toFixed(0)} µs)`);
+      out.push(
+        mainBound
+          ? `What limits the rate: the main thread, busy ${fmt(stages.main.busyMs)} ms of the ${fmt(windowMs)} ms window while each of the 2 pool threads was busy about ${fmt(stages.pool.busyMs / 2)} ms. What would move it is on the main thread, largest first: ${levers.join(', ')}. The pool rows are also the breakdown of one verification behind the core section's ratios: beside the RSA verify, parsing, the verdict's bookkeeping, the fingerprint, the key import and GC.`
+          : `What limits the rate: the pool threads (busy ${fmt(stages.pool.busyMs)} ms together in the ${fmt(windowMs)} ms window, the main thread ${fmt(stages.main.busyMs)} ms); the pool rows above are where a verification's time goes.`,
+        '',
+      );
     }
     const perReq = (r: J | undefined, k: 'serverCpuMs' | 'generatorCpuMs'): string => (r && Number.isFinite(r[k]) ? fmt((r[k] / r.requests) * 1000) : '—');
     if (runs[0]?.serverCpuMs !== undefined)
