@@ -75,6 +75,8 @@ export const REASONS = [
   'aACompromise',
 ] as const;
 export type ReasonName = Exclude<(typeof REASONS)[number], null>;
+/** The assigned reason names in code order (code 7 skipped): for schemas and compact encodings. */
+export const REASON_NAMES: readonly ReasonName[] = REASONS.filter((r): r is ReasonName => r !== null);
 /** Entry without a reasonCode extension. */
 export const NO_REASON = 255;
 

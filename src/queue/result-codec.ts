@@ -10,6 +10,7 @@
 // behind presence bits; a nullable number is an f64 with NaN for null. A reader refuses anything
 // that is not exactly such a message (ResultDataError).
 import { TypedError } from '../core/typed-error.js';
+import { REASON_NAMES } from '../core/crl.js';
 import { VERDICT_CODES, type RevocationReport, type RevocationSource, type Verdict, type VerdictCode, type VerdictStatus } from '../core/verdict.js';
 import { OCSP_FAILURE_CODES, type OcspFailure } from '../core/ocsp-failure.js';
 import type { CertificateFacts } from '../core/verify.js';
@@ -27,18 +28,6 @@ const STATUSES: readonly VerdictStatus[] = ['valid', 'invalid', 'indeterminate']
 const CODES = Object.keys(VERDICT_CODES) as VerdictCode[];
 const REV_STATUSES: readonly NonNullable<RevocationReport['status']>[] = ['good', 'revoked', 'stale', 'unknown', 'pending'];
 const CRL_STATUSES: readonly NonNullable<RevocationReport['crl']>[] = ['good', 'stale', 'unknown'];
-const REASONS: readonly NonNullable<RevocationReport['reason']>[] = [
-  'unspecified',
-  'keyCompromise',
-  'cACompromise',
-  'affiliationChanged',
-  'superseded',
-  'cessationOfOperation',
-  'certificateHold',
-  'removeFromCRL',
-  'privilegeWithdrawn',
-  'aACompromise',
-];
 const KINDS: readonly CertificateKind[] = ['authentication', 'signing', 'test', 'unknown'];
 const GENDERS: readonly Gender[] = ['male', 'female', 'not_applicable'];
 
@@ -239,7 +228,7 @@ function writeRevocation(w: Writer, v: RevocationReport): void {
     (v.failure !== undefined ? R_FAILURE : 0);
   w.u8(bits);
   if (v.status !== undefined) w.u8(indexIn(REV_STATUSES, v.status, 'revocation status'));
-  if (v.reason !== undefined) w.u8(indexIn(REASONS, v.reason, 'revocation reason'));
+  if (v.reason !== undefined) w.u8(indexIn(REASON_NAMES, v.reason, 'revocation reason'));
   if (v.revokedAt !== undefined) w.f64(v.revokedAt);
   if (v.source !== undefined) writeSource(w, v.source);
   if (v.crl !== undefined) w.u8(indexIn(CRL_STATUSES, v.crl, 'CRL status'));
@@ -251,7 +240,7 @@ function readRevocation(r: Reader): RevocationReport {
   if (bits > 0x7f) throw new ResultDataError('bad_result', 'unknown revocation fields in packed reply');
   const out: { -readonly [K in keyof RevocationReport]: RevocationReport[K] } = { checked: (bits & R_CHECKED) !== 0 };
   if (bits & R_STATUS) out.status = r.oneOf(REV_STATUSES, 'revocation status');
-  if (bits & R_REASON) out.reason = r.oneOf(REASONS, 'revocation reason');
+  if (bits & R_REASON) out.reason = r.oneOf(REASON_NAMES, 'revocation reason');
   if (bits & R_REVOKED_AT) out.revokedAt = r.f64();
   if (bits & R_SOURCE) out.source = readSource(r);
   if (bits & R_CRL) out.crl = r.oneOf(CRL_STATUSES, 'CRL status');

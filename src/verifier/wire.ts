@@ -6,15 +6,12 @@
 // contract. The schemas below are the contract itself (the OpenAPI components, the response
 // serializers); the TypeScript types are derived from them, so the two cannot differ.
 import { Type, type Static } from 'typebox';
-import { REASONS, type ReasonName } from '../core/crl.js';
+import { REASON_NAMES } from '../core/crl.js';
 import type { BasicFourInfo } from '../core/jpki.js';
 import { OCSP_FAILURES, OCSP_FAILURE_CODES } from '../core/ocsp-failure.js';
 import { VERDICT_CODES, type RevocationReport, type RevocationSource, type Verdict, type VerdictCode } from '../core/verdict.js';
 import type { CertificateFacts } from '../core/verify.js';
 import { IsoTime, ref, StringEnum } from './schema-kit.js';
-
-// CRLReason names (RFC 5280 §5.3.1), from the core's table (code 7 is unassigned).
-const REASON_NAMES = REASONS.filter((r): r is ReasonName => r !== null);
 
 export const CrlSourceSchema = Type.Object(
   {
