@@ -123,6 +123,15 @@ export function startProcess(
   );
 }
 
+/** SIGTERM, then wait for the exit (a profiled process writes its profiles on the way out). */
+export function stopProcess(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
 /** The HTTP floor server (floor-server.ts) on `port`. */
 export function startFloorServer(port: number): Promise<ChildProcess> {
   return waitReady(

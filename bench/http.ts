@@ -3,7 +3,7 @@
 // requests/s and p50/p99 at full load, a latency curve by concurrency (p99 at 80% of the full
 // rate), a one-request-per-task baseline, and OpenSSL's RSA-2048 verify rate in the same run.
 import { machine, writeResult } from './harness.js';
-import { benchPki, load, nodeVerifyRate, opensslVerify, prepare, startFloorServer, startServer, type Run } from './http-load.js';
+import { benchPki, load, nodeVerifyRate, opensslVerify, prepare, startFloorServer, startServer, stopProcess, type Run } from './http-load.js';
 import { ensureWrk, loadWrk } from './wrk-load.js';
 import { processStages, type Window } from './profile-stages.js';
 
@@ -65,7 +65,7 @@ export async function benchHttp(opts: { holders?: number; requests?: number } = 
       server,
     });
   } finally {
-    await stop(server);
+    await stopProcess(server);
   }
   // BENCH_PROFILE_DIR: the service wrote a profile per thread on exit; the full-load window's
   // busy time by stage goes into the report.
@@ -147,13 +147,4 @@ export async function benchHttp(opts: { holders?: number; requests?: number } = 
   };
   console.log(`wrote ${writeResult('http', result)}`);
   return result;
-}
-
-/** SIGTERM, then wait for the exit (a profiled process writes its profiles on the way out). */
-function stop(child: import('node:child_process').ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
 }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { initPki, openPki } from '../src/dev/sim/jlis.js';
 import { publishCrls } from '../src/dev/sim/jlis-crl.js';
 import { machine, writeResult } from './harness.js';
-import { benchConfig, load, prepare, startProcess } from './http-load.js';
+import { benchConfig, load, prepare, startProcess, stopProcess } from './http-load.js';
 
 /** Resident set of a process, MB (Linux /proc). */
 function rssMb(pid: number | undefined): number {
@@ -50,10 +50,7 @@ export async function benchMemory(): Promise<Record<string, unknown>> {
         `memory: CRL +${bulk.toLocaleString('en-US')} entries: RSS ${rssReadyMb.toFixed(0)} MB ready, ${rssAfterMb.toFixed(0)} MB after 20,000 verifications`,
       );
     } finally {
-      await new Promise<void>((resolve) => {
-        server.once('exit', () => resolve());
-        server.kill('SIGTERM');
-      });
+      await stopProcess(server);
     }
   }
   const result = { benchmark: 'memory', machine: machine(), runs, at: new Date().toISOString() };
