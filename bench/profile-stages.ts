@@ -72,38 +72,38 @@ export interface Window {
 /** Idle, whatever the thread waits in: the event loop, or piscina's Atomics.wait for a task. */
 const idle = (f: Frame): boolean => f.functionName === '(idle)' || f.functionName === 'atomicsWaitLoop';
 
-/** Busy time of one profile by stage (idle excluded), largest first; within `window` if given. */
-export function stagesOf(profile: Profile, rules: readonly Rule[], window?: Window): { busyMs: number; stages: StageShare[] } {
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const parent = new Map<number, number>();
-  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+/** Busy time of the profiles (threads of one kind) by stage, idle excluded, largest first;
+ *  within `window` if given. */
+export function stagesOf(profiles: readonly Profile[], rules: readonly Rule[], window?: Window): { busyMs: number; stages: StageShare[] } {
   const ms = new Map<string, number>();
   const leaves = new Map<string, Map<string, number>>();
   let busy = 0;
-  let at = profile.startTime;
-  profile.samples.forEach((id, i) => {
-    at += profile.timeDeltas[i] ?? 0;
-    if (window && (at < window.fromUs || at > window.toUs)) return;
-    const dt = (profile.timeDeltas[i] ?? 0) / 1000;
-    if (idle(byId.get(id)!.callFrame)) return;
-    // The thread's wait in the kernel shows under the frame that waits: idle too.
-    let waiting = false;
-    for (let x: number | undefined = id; x !== undefined && !waiting; x = parent.get(x)) waiting = idle(byId.get(x)!.callFrame);
-    if (waiting) return;
-    const leaf = byId.get(id)!.callFrame;
-    busy += dt;
-    let stage = leaf.functionName === '(garbage collector)' ? 'GC' : leaf.functionName === '(program)' ? 'native (V8, libuv, kernel)' : '';
-    for (let x: number | undefined = id; !stage && x !== undefined; x = parent.get(x)) {
-      const f = byId.get(x)!.callFrame;
-      stage = rules.find(([, test]) => test(f))?.[0] ?? '';
-    }
-    stage ||= 'other';
-    ms.set(stage, (ms.get(stage) ?? 0) + dt);
-    const mine = leaves.get(stage) ?? new Map<string, number>();
-    const name = `${leaf.functionName || '(anonymous)'} ${leaf.url.replace(/^.*\/(node_modules|dist)\//, '')}`;
-    mine.set(name, (mine.get(name) ?? 0) + dt);
-    leaves.set(stage, mine);
-  });
+  for (const profile of profiles) {
+    const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+    const parent = new Map<number, number>();
+    for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+    let at = profile.startTime;
+    profile.samples.forEach((id, i) => {
+      at += profile.timeDeltas[i] ?? 0;
+      if (window && (at < window.fromUs || at > window.toUs)) return;
+      // Idle too when the thread waits in the kernel under a frame that waits.
+      for (let x: number | undefined = id; x !== undefined; x = parent.get(x)) if (idle(byId.get(x)!.callFrame)) return;
+      const dt = (profile.timeDeltas[i] ?? 0) / 1000;
+      const leaf = byId.get(id)!.callFrame;
+      busy += dt;
+      let stage = leaf.functionName === '(garbage collector)' ? 'GC' : leaf.functionName === '(program)' ? 'native (V8, libuv, kernel)' : '';
+      for (let x: number | undefined = id; !stage && x !== undefined; x = parent.get(x)) {
+        const f = byId.get(x)!.callFrame;
+        stage = rules.find(([, test]) => test(f))?.[0] ?? '';
+      }
+      stage ||= 'other';
+      ms.set(stage, (ms.get(stage) ?? 0) + dt);
+      const mine = leaves.get(stage) ?? new Map<string, number>();
+      const name = `${leaf.functionName || '(anonymous)'} ${leaf.url.replace(/^.*\/(node_modules|dist)\//, '')}`;
+      mine.set(name, (mine.get(name) ?? 0) + dt);
+      leaves.set(stage, mine);
+    });
+  }
   const stages = [...ms]
     .map(([stage, v]) => ({
       stage,
@@ -118,7 +118,7 @@ export function stagesOf(profile: Profile, rules: readonly Rule[], window?: Wind
   return { busyMs: busy, stages };
 }
 
-/** The profiles of process `pid` in `dir`: its main thread and its worker threads, each summed. */
+/** The profiles of process `pid` in `dir`: its main thread, and its worker threads together. */
 export function processStages(
   dir: string,
   pid: number,
@@ -128,29 +128,16 @@ export function processStages(
   const read = (f: string): Profile => JSON.parse(readFileSync(join(dir, f), 'utf8')) as Profile;
   // Node names them CPU.<date>.<time>.<pid>.<thread id>.<seq>.cpuprofile; thread 0 is the main one.
   const thread = (f: string): number => Number(f.split('.')[4]);
-  const merge = (profiles: Profile[], rules: readonly Rule[]) => {
-    if (!profiles.length) return null;
-    const parts = profiles.map((p) => stagesOf(p, rules, window));
-    const ms = new Map<string, number>();
-    const tops = new Map<string, Map<string, number>>();
-    for (const p of parts)
-      for (const st of p.stages) {
-        ms.set(st.stage, (ms.get(st.stage) ?? 0) + st.ms);
-        const t = tops.get(st.stage) ?? new Map<string, number>();
-        for (const f of st.top ?? []) t.set(f.frame, (t.get(f.frame) ?? 0) + f.ms);
-        tops.set(st.stage, t);
-      }
-    const busyMs = parts.reduce((n, p) => n + p.busyMs, 0);
-    const top = (stage: string) =>
-      [...(tops.get(stage) ?? [])]
-        .sort((a, b) => b[1] - a[1])
-        .slice(0, 3)
-        .map(([frame, t]) => ({ frame, ms: t }));
-    return { busyMs, stages: [...ms].map(([stage, v]) => ({ stage, ms: v, share: v / busyMs, top: top(stage) })).sort((a, b) => b.ms - a.ms) };
-  };
+  const part = (names: string[], rules: readonly Rule[]) => (names.length ? stagesOf(names.map(read), rules, window) : null);
   return {
-    main: merge(files.filter((f) => thread(f) === 0).map(read), MAIN),
-    pool: merge(files.filter((f) => thread(f) !== 0).map(read), POOL),
+    main: part(
+      files.filter((f) => thread(f) === 0),
+      MAIN,
+    ),
+    pool: part(
+      files.filter((f) => thread(f) !== 0),
+      POOL,
+    ),
   };
 }
 
