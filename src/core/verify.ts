@@ -213,12 +213,14 @@ function checkCertificate(input: Uint8Array | Certificate, want: Purpose, time: 
     return early(verdict('unsupported_algorithm', 0, 'ECDSA (next-generation card) certificates are not accepted by this verifier'));
   }
   const context = verifiedContext(want, ctx.allowTestHierarchy ?? false);
-  const path = sharedPath(cert, ctx.verified?.lookup(sha256, context) ?? null, time, step) ?? fullCheck(cert, kind, want, time, ctx, step);
+  const shared = sharedPath(cert, ctx.verified?.lookup(sha256, context) ?? null, time, step);
+  const path = shared ?? fullCheck(cert, kind, want, time, ctx, step);
   if ('failure' in path) return early(path.failure);
   const f = facts(cert, kind, fp, path, ctx.anchors);
   const outcome = outcomeOf(path);
   const valid = path.verdict.status === 'valid' && outcome;
-  if (valid) ctx.verified?.record(sha256, context, outcome.anchor);
+  // What the table served is in it already: recording it again would only take another way.
+  if (valid && !shared) ctx.verified?.record(sha256, context, outcome.anchor);
   // Only clean results are cached; a failure is recomputed, so a fix (new CRL, new root) shows.
   if (ctx.pathCache && valid) ctx.pathCache.set(key, cacheEntry(want, ref, f, outcome, null, ctx, step));
   return { cert: ref, facts: f, path: outcome, failure: valid ? null : path.verdict, fp: key, cachedKey: null };
