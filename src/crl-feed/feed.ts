@@ -3,7 +3,19 @@
 // A failed download, a corrupt CRL, a bad signature or a rollback keeps the last good data.
 import { createHash, randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, createWriteStream } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  createWriteStream,
+} from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -151,18 +163,22 @@ export class CrlFeed extends EventEmitter<FeedEvents> {
     }
   }
 
-  private async sourceIds(): Promise<{ id: string; kind: 'file' | 'url' }[]> {
-    const out: { id: string; kind: 'file' | 'url' }[] = [];
+  /** Each source's id (stable: state, metrics and the cache are keyed by it) and, for a file in a
+   *  folder, the path to read: the folder's real path, resolved once per refresh, so a folder
+   *  swapped by a symlink mid-refresh (a new day's set) is read whole from one side or the other. */
+  private async sourceIds(): Promise<{ id: string; kind: 'file' | 'url'; path?: string }[]> {
+    const out: { id: string; kind: 'file' | 'url'; path?: string }[] = [];
     for (const s of this.config.sources) {
       if (/^https?:\/\/.*\/$/i.test(s)) for (const u of await this.indexed(s)) out.push({ id: u, kind: 'url' });
       else if (/^https?:\/\//i.test(s)) out.push({ id: s, kind: 'url' });
       else {
         const p = resolve(s);
         if (existsSync(p) && statSync(p).isDirectory()) {
-          for (const f of readdirSync(p)
+          const real = realpathSync(p);
+          for (const f of readdirSync(real)
             .filter((x) => x.endsWith('.crl'))
             .sort())
-            out.push({ id: join(p, f), kind: 'file' });
+            out.push({ id: join(p, f), kind: 'file', path: join(real, f) });
         } else out.push({ id: p, kind: 'file' });
       }
     }
@@ -204,14 +220,14 @@ export class CrlFeed extends EventEmitter<FeedEvents> {
     const sources: BuildSource[] = [];
     let candidates = 0;
     await Promise.all(
-      ids.map(async ({ id, kind }) => {
+      ids.map(async ({ id, kind, path }) => {
         const st = this.statusOf(id, kind);
         st.lastAttempt = this.now();
         const cand = this.fileFor(id, 'candidate');
         rmSync(cand, { force: true });
         let fetched = false;
         try {
-          fetched = kind === 'url' ? await this.fetchUrl(st, cand) : this.fetchFile(st, cand);
+          fetched = kind === 'url' ? await this.fetchUrl(st, cand) : this.fetchFile(st, cand, path ?? id);
         } catch (err) {
           this.fail(st, `fetch: ${(err as Error).message}`);
         }
@@ -262,11 +278,11 @@ export class CrlFeed extends EventEmitter<FeedEvents> {
 
   /** A file source is a candidate when its mtime or size changed since the last fetch. It is
    *  copied first, so an edit during the build cannot tear it. */
-  private fetchFile(st: SourceStatus, cand: string): boolean {
-    const s = statSync(st.id);
+  private fetchFile(st: SourceStatus, cand: string, path: string): boolean {
+    const s = statSync(path);
     const stamp = `${s.mtimeMs}:${s.size}`;
     if (stamp === st.fileStamp && existsSync(this.fileFor(st.id, 'crl'))) return false;
-    copyFileSync(st.id, cand);
+    copyFileSync(path, cand);
     st.fileStamp = stamp;
     return true;
   }
